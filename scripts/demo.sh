@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Run toadtop against a local, seeded moto server.
+#   scripts/demo.sh [toadtop args...]
+# TOADTOP_BIN=/path/to/toadtop uses a prebuilt binary instead of `cargo run --release`.
+# TOADTOP_VENV as in scripts/venv.sh. Server log and seed summary go to a temp dir
+# (printed on stderr); the server is killed on exit.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$repo/scripts/venv.sh"
+py="${TOADTOP_VENV:-$repo/.venv}/bin/python"
+
+# Dummy credentials for server, seed and toadtop alike; a real profile must not leak in.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/toadtop-demo.XXXXXX")"
+port="$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+endpoint="http://127.0.0.1:$port"
+
+"$py" "$repo/scripts/testbed/server.py" --host 127.0.0.1 --port "$port" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+
+# Wait (up to ~15 s) for the socket; fail early if the server died.
+for _ in $(seq 150); do
+  if "$py" -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null; then
+    break
+  fi
+  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; echo "demo.sh: server died" >&2; exit 1; }
+  sleep 0.1
+done
+
+"$py" "$repo/scripts/testbed/seed.py" --endpoint "$endpoint" --quiet >"$tmp/summary.json"
+echo "demo.sh: moto at $endpoint; server log and seed summary in $tmp" >&2
+
+if [[ -n "${TOADTOP_BIN:-}" ]]; then
+  "$TOADTOP_BIN" --endpoint-url "$endpoint" "$@"
+else
+  (cd "$repo" && cargo run --release --quiet -- --endpoint-url "$endpoint" "$@")
+fi

@@ -1,0 +1,13 @@
+//! Application state and the pure `update` function: keys and AWS answers in, effects out.
+//! Nothing here performs I/O; `tui::runtime` carries out the effects.
+
+mod lists;
+mod msg;
+mod state;
+mod update;
+
+pub use crate::config::Action;
+pub use lists::{visible_clusters, visible_services, visible_tasks};
+pub use msg::{Effect, Msg, RequestId};
+pub use state::{short_id, Input, Screen, Slot, State, StatusLine, View};
+pub use update::update;

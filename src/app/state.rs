@@ -1,0 +1,206 @@
+use std::collections::HashMap;
+
+use crate::config::{Colors, Keymap};
+use crate::domain::{Cluster, ClusterDetail, Service, Task};
+use crate::timefmt::Timestamp;
+
+use super::RequestId;
+
+/// One loadable piece of data with its age, error and in-flight request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot<T> {
+    pub data: Option<T>,
+    pub fetched_at: Option<Timestamp>,
+    /// The last failure; kept data stays on screen, marked stale.
+    pub error: Option<String>,
+    pub in_flight: Option<RequestId>,
+    /// A refresh was asked for while one was in flight: run once more after it.
+    pub again: bool,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot {
+            data: None,
+            fetched_at: None,
+            error: None,
+            in_flight: None,
+            again: false,
+        }
+    }
+}
+
+impl<T> Slot<T> {
+    pub fn is_loading(&self) -> bool {
+        self.in_flight.is_some()
+    }
+}
+
+/// The panes, from the outside in; each carries what it needs to find its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Clusters,
+    Services { cluster: String },
+    Tasks { cluster: String, service: String },
+    ServiceDetail { cluster: String, service: String },
+    TaskDefinition { cluster: String, service: String },
+    TaskDetail { cluster: String, service: String, task: String },
+    Help,
+}
+
+impl View {
+    pub fn cluster(&self) -> Option<&str> {
+        match self {
+            View::Clusters | View::Help => None,
+            View::Services { cluster }
+            | View::Tasks { cluster, .. }
+            | View::ServiceDetail { cluster, .. }
+            | View::TaskDefinition { cluster, .. }
+            | View::TaskDetail { cluster, .. } => Some(cluster),
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match self {
+            View::Clusters => "clusters".into(),
+            View::Services { cluster } => format!("services ({cluster})"),
+            View::Tasks { service, .. } => format!("tasks ({service})"),
+            View::ServiceDetail { service, .. } => format!("service {service}"),
+            View::TaskDefinition { service, .. } => format!("task definition of {service}"),
+            View::TaskDetail { task, .. } => format!("task {}", short_id(task)),
+            View::Help => "help".into(),
+        }
+    }
+}
+
+pub fn short_id(id: &str) -> &str {
+    &id[..id.len().min(8)]
+}
+
+/// A view on the navigation stack, with its own cursor, scroll and filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    pub view: View,
+    pub selected: usize,
+    /// Scroll offset for text views (details, help).
+    pub scroll: u16,
+    pub filter: String,
+}
+
+impl Screen {
+    pub fn new(view: View) -> Self {
+        Screen {
+            view,
+            selected: 0,
+            scroll: 0,
+            filter: String::new(),
+        }
+    }
+}
+
+/// What the bottom line is editing, if anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    None,
+    Filter,
+    Command(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub profile: String,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    pub read_only: bool,
+    pub refresh_secs: u64,
+    pub keymap: Keymap,
+    pub colors: Colors,
+    pub now: Timestamp,
+    /// Never empty: the bottom is always the clusters pane.
+    pub stack: Vec<Screen>,
+    pub input: Input,
+    pub status: Option<StatusLine>,
+    pub clusters: Slot<Vec<Cluster>>,
+    pub details: HashMap<String, Slot<ClusterDetail>>,
+    pub next_request: RequestId,
+    pub last_refresh: Option<Timestamp>,
+    pub spinner: usize,
+    /// Rows a page holds, learned from the last draw (for page up/down).
+    pub page_rows: usize,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(profile: String, region: String, endpoint_url: Option<String>, now: Timestamp) -> Self {
+        State {
+            profile,
+            region,
+            endpoint_url,
+            read_only: false,
+            refresh_secs: 10,
+            keymap: Keymap::default(),
+            colors: Colors::default(),
+            now,
+            stack: vec![Screen::new(View::Clusters)],
+            input: Input::None,
+            status: None,
+            clusters: Slot::default(),
+            details: HashMap::new(),
+            next_request: 1,
+            last_refresh: None,
+            spinner: 0,
+            page_rows: 20,
+            quit: false,
+        }
+    }
+
+    pub fn screen(&self) -> &Screen {
+        // The stack is never empty (invariant kept by `update`'s Back handling).
+        &self.stack[self.stack.len() - 1]
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        let i = self.stack.len() - 1;
+        &mut self.stack[i]
+    }
+
+    pub fn loading(&self) -> bool {
+        self.clusters.is_loading() || self.details.values().any(Slot::is_loading)
+    }
+
+    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
+        self.clusters.data.as_ref()?.iter().find(|c| c.name == name)
+    }
+
+    pub fn detail(&self, cluster: &str) -> Option<&Slot<ClusterDetail>> {
+        self.details.get(cluster)
+    }
+
+    pub fn service(&self, cluster: &str, service: &str) -> Option<&Service> {
+        self.details
+            .get(cluster)?
+            .data
+            .as_ref()?
+            .services
+            .iter()
+            .find(|s| s.name == service)
+    }
+
+    pub fn task(&self, cluster: &str, service: &str, task: &str) -> Option<&Task> {
+        self.service(cluster, service)?.tasks.iter().find(|t| t.id == task)
+    }
+
+    /// When the data behind the current view was fetched, and its error if the last try failed.
+    pub fn current_slot_age(&self) -> (Option<Timestamp>, Option<&str>) {
+        match self.screen().view.cluster().and_then(|c| self.details.get(c)) {
+            Some(slot) => (slot.fetched_at, slot.error.as_deref()),
+            None => (self.clusters.fetched_at, self.clusters.error.as_deref()),
+        }
+    }
+}

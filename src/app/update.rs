@@ -1,0 +1,419 @@
+//! `update(&mut State, Msg) -> Vec<Effect>`: the whole behaviour of the TUI, pure.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::lists::{visible_clusters, visible_services, visible_tasks};
+use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
+
+const COMMANDS: &str = ":clusters :services :tasks :help :q";
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Tick(now) => {
+            state.now = now;
+            if state.loading() {
+                state.spinner = state.spinner.wrapping_add(1);
+            }
+            let due = state
+                .last_refresh
+                .is_none_or(|t| now.millis() - t.millis() >= state.refresh_secs as i64 * 1000);
+            if due {
+                refresh(state)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::Key(key) => on_key(state, key),
+        Msg::ClustersLoaded { req, result } => {
+            if state.clusters.in_flight != Some(req) {
+                return Vec::new(); // stale answer
+            }
+            let first_load = state.clusters.data.is_none();
+            let again = finish(&mut state.clusters, state.now, result);
+            let mut effects = Vec::new();
+            if again {
+                effects.extend(load_clusters(state));
+            }
+            // One cluster asked for (e.g. `--cluster production`): open it, as k9s does
+            // with a namespace.
+            if first_load && state.stack.len() == 1 {
+                if let Some([only]) = state.clusters.data.as_deref() {
+                    let name = only.name.clone();
+                    state.stack.push(Screen::new(View::Services { cluster: name }));
+                }
+            }
+            // A view opened before its cluster was known can load now.
+            if let Some(cluster) = state.screen().view.cluster().map(str::to_string) {
+                if state.details.get(&cluster).is_none_or(|d| d.data.is_none() && !d.is_loading()) {
+                    effects.extend(load_detail(state, &cluster));
+                }
+            }
+            clamp_all(state);
+            effects
+        }
+        Msg::DetailLoaded { req, cluster, result } => {
+            let now = state.now;
+            let Some(slot) = state.details.get_mut(&cluster) else {
+                return Vec::new();
+            };
+            if slot.in_flight != Some(req) {
+                return Vec::new();
+            }
+            let again = finish(slot, now, result);
+            clamp_all(state);
+            if again {
+                load_detail(state, &cluster).into_iter().collect()
+            } else {
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Stores an answer; returns whether another refresh was requested meanwhile.
+fn finish<T>(slot: &mut Slot<T>, now: crate::timefmt::Timestamp, result: Result<T, String>) -> bool {
+    slot.in_flight = None;
+    match result {
+        Ok(data) => {
+            slot.data = Some(data);
+            slot.fetched_at = Some(now);
+            slot.error = None;
+        }
+        Err(e) => slot.error = Some(e),
+    }
+    std::mem::take(&mut slot.again)
+}
+
+fn next_request(state: &mut State) -> u64 {
+    let id = state.next_request;
+    state.next_request += 1;
+    id
+}
+
+/// Starts a load unless one is in flight; then marks it to run once more afterwards,
+/// so a refresh spammed ten times costs at most two loads.
+fn load_clusters(state: &mut State) -> Option<Effect> {
+    if state.clusters.in_flight.is_some() {
+        state.clusters.again = true;
+        return None;
+    }
+    let req = next_request(state);
+    state.clusters.in_flight = Some(req);
+    Some(Effect::LoadClusters { req })
+}
+
+fn load_detail(state: &mut State, cluster: &str) -> Option<Effect> {
+    let c = state.cluster(cluster)?.clone();
+    let req = state.next_request;
+    let slot = state.details.entry(cluster.to_string()).or_default();
+    if slot.in_flight.is_some() {
+        slot.again = true;
+        return None;
+    }
+    slot.in_flight = Some(req);
+    state.next_request += 1;
+    Some(Effect::LoadDetail { req, cluster: c })
+}
+
+/// Reloads what the current view shows: the cluster list, and the open cluster's detail.
+fn refresh(state: &mut State) -> Vec<Effect> {
+    state.last_refresh = Some(state.now);
+    let mut effects: Vec<Effect> = load_clusters(state).into_iter().collect();
+    if let Some(cluster) = state.screen().view.cluster().map(str::to_string) {
+        effects.extend(load_detail(state, &cluster));
+    }
+    effects
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    match state.input.clone() {
+        Input::Filter => {
+            edit_filter(state, key);
+            Vec::new()
+        }
+        Input::Command(text) => edit_command(state, key, text),
+        Input::None => match state.keymap.action_for(&key) {
+            Some(action) => {
+                state.status = None;
+                on_action(state, action)
+            }
+            None => Vec::new(),
+        },
+    }
+}
+
+fn edit_filter(state: &mut State, key: KeyEvent) {
+    let screen = state.screen_mut();
+    match key.code {
+        KeyCode::Enter => state.input = Input::None,
+        KeyCode::Esc => {
+            screen.filter.clear();
+            screen.selected = 0;
+            state.input = Input::None;
+        }
+        KeyCode::Backspace => {
+            screen.filter.pop();
+            screen.selected = 0;
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            screen.filter.push(c);
+            screen.selected = 0;
+        }
+        _ => {}
+    }
+}
+
+fn edit_command(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => state.input = Input::None,
+        KeyCode::Backspace => {
+            if text.pop().is_none() {
+                state.input = Input::None;
+            } else {
+                state.input = Input::Command(text);
+            }
+        }
+        KeyCode::Enter => {
+            state.input = Input::None;
+            return run_command(state, text.trim());
+        }
+        KeyCode::Tab => {
+            if let Some(done) = complete_command(&text) {
+                state.input = Input::Command(done.to_string());
+            }
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(c);
+            state.input = Input::Command(text);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn complete_command(prefix: &str) -> Option<&'static str> {
+    let names = ["clusters", "services", "tasks", "help", "quit"];
+    let mut hits = names.iter().filter(|n| n.starts_with(prefix));
+    match (hits.next(), hits.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
+fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
+    match command {
+        "" => Vec::new(),
+        "q" | "q!" | "quit" => quit(state),
+        "help" | "h" => on_action(state, Action::Help),
+        "clusters" | "cl" => {
+            state.stack.truncate(1);
+            Vec::new()
+        }
+        "services" | "svc" => match context_cluster(state) {
+            Some(cluster) => {
+                state.stack.truncate(1);
+                open(state, View::Services { cluster })
+            }
+            None => error(state, "select a cluster first"),
+        },
+        "tasks" => match context_service(state) {
+            Some((cluster, service)) => {
+                state.stack.truncate(1);
+                state.stack.push(Screen::new(View::Services {
+                    cluster: cluster.clone(),
+                }));
+                open(state, View::Tasks { cluster, service })
+            }
+            None => error(state, "select a service first"),
+        },
+        other => error(state, &format!("unknown command :{other} (try {COMMANDS})")),
+    }
+}
+
+fn error(state: &mut State, text: &str) -> Vec<Effect> {
+    state.status = Some(StatusLine {
+        text: text.to_string(),
+        error: true,
+    });
+    Vec::new()
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.quit = true;
+    vec![Effect::Quit]
+}
+
+/// The cluster the user is in or pointing at.
+fn context_cluster(state: &State) -> Option<String> {
+    match &state.screen().view {
+        View::Clusters => selected_cluster(state),
+        v => v.cluster().map(str::to_string),
+    }
+}
+
+fn context_service(state: &State) -> Option<(String, String)> {
+    match &state.screen().view {
+        View::Services { cluster } => selected_service(state).map(|s| (cluster.clone(), s)),
+        View::Tasks { cluster, service }
+        | View::ServiceDetail { cluster, service }
+        | View::TaskDefinition { cluster, service }
+        | View::TaskDetail { cluster, service, .. } => Some((cluster.clone(), service.clone())),
+        View::Clusters | View::Help => None,
+    }
+}
+
+fn selected_cluster(state: &State) -> Option<String> {
+    let s = state.screen();
+    visible_clusters(state, &s.filter).get(s.selected).map(|c| c.name.clone())
+}
+
+fn selected_service(state: &State) -> Option<String> {
+    let s = state.screen();
+    let View::Services { cluster } = &s.view else { return None };
+    visible_services(state, cluster, &s.filter)
+        .get(s.selected)
+        .map(|x| x.name.clone())
+}
+
+fn selected_task(state: &State) -> Option<String> {
+    let s = state.screen();
+    let View::Tasks { cluster, service } = &s.view else { return None };
+    visible_tasks(state, cluster, service, &s.filter)
+        .get(s.selected)
+        .map(|t| t.id.clone())
+}
+
+/// Rows in a list view after its filter; `None` for text views.
+fn row_count(state: &State, screen: &Screen) -> Option<usize> {
+    match &screen.view {
+        View::Clusters => Some(visible_clusters(state, &screen.filter).len()),
+        View::Services { cluster } => Some(visible_services(state, cluster, &screen.filter).len()),
+        View::Tasks { cluster, service } => Some(visible_tasks(state, cluster, service, &screen.filter).len()),
+        _ => None,
+    }
+}
+
+fn clamp_all(state: &mut State) {
+    for i in 0..state.stack.len() {
+        if let Some(n) = row_count(state, &state.stack[i]) {
+            let s = &mut state.stack[i];
+            s.selected = s.selected.min(n.saturating_sub(1));
+        }
+    }
+}
+
+/// Pushes a view and loads its cluster's data if it has none yet.
+fn open(state: &mut State, view: View) -> Vec<Effect> {
+    let cluster = view.cluster().map(str::to_string);
+    state.stack.push(Screen::new(view));
+    match cluster {
+        Some(c) if state.details.get(&c).is_none_or(|d| d.data.is_none()) => {
+            load_detail(state, &c).into_iter().collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.page_rows.max(1);
+    match action {
+        Action::Quit => quit(state),
+        Action::Up => move_by(state, -1),
+        Action::Down => move_by(state, 1),
+        Action::PageUp => move_by(state, -(page as i64)),
+        Action::PageDown => move_by(state, page as i64),
+        Action::Top => move_by(state, i64::MIN / 2),
+        Action::Bottom => move_by(state, i64::MAX / 2),
+        Action::Refresh => {
+            state.status = Some(StatusLine {
+                text: "refreshing…".into(),
+                error: false,
+            });
+            refresh(state)
+        }
+        Action::Help => {
+            if state.screen().view != View::Help {
+                state.stack.push(Screen::new(View::Help));
+            }
+            Vec::new()
+        }
+        Action::Back => {
+            let screen = state.screen_mut();
+            if !screen.filter.is_empty() {
+                screen.filter.clear();
+                screen.selected = 0;
+            } else if state.stack.len() > 1 {
+                state.stack.pop();
+            }
+            Vec::new()
+        }
+        Action::Filter => {
+            if row_count(state, state.screen()).is_some() {
+                state.input = Input::Filter;
+            }
+            Vec::new()
+        }
+        Action::Command => {
+            state.input = Input::Command(String::new());
+            Vec::new()
+        }
+        Action::Enter => drill_in(state),
+        Action::NextPane => match state.screen().view {
+            View::Clusters | View::Services { .. } => drill_in(state),
+            _ => {
+                state.stack.truncate(1);
+                Vec::new()
+            }
+        },
+        Action::Details => match state.screen().view.clone() {
+            View::Services { cluster } => match selected_service(state) {
+                Some(service) => open(state, View::ServiceDetail { cluster, service }),
+                None => Vec::new(),
+            },
+            View::Tasks { cluster, service } => match selected_task(state) {
+                Some(task) => open(state, View::TaskDetail { cluster, service, task }),
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        },
+        Action::TaskDefinition => match context_service(state) {
+            Some((cluster, service)) if !matches!(state.screen().view, View::TaskDefinition { .. }) => {
+                open(state, View::TaskDefinition { cluster, service })
+            }
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn drill_in(state: &mut State) -> Vec<Effect> {
+    match state.screen().view.clone() {
+        View::Clusters => match selected_cluster(state) {
+            Some(cluster) => open(state, View::Services { cluster }),
+            None => Vec::new(),
+        },
+        View::Services { cluster } => match selected_service(state) {
+            Some(service) => open(state, View::Tasks { cluster, service }),
+            None => Vec::new(),
+        },
+        View::Tasks { cluster, service } => match selected_task(state) {
+            Some(task) => open(state, View::TaskDetail { cluster, service, task }),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn move_by(state: &mut State, delta: i64) -> Vec<Effect> {
+    let count = row_count(state, state.screen());
+    let screen = state.screen_mut();
+    match count {
+        Some(n) => {
+            let max = n.saturating_sub(1) as i64;
+            screen.selected = (screen.selected as i64 + delta).clamp(0, max) as usize;
+        }
+        None => {
+            screen.scroll = (i64::from(screen.scroll) + delta).clamp(0, i64::from(u16::MAX / 2)) as u16;
+        }
+    }
+    Vec::new()
+}

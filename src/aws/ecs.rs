@@ -1,0 +1,243 @@
+//! Fleet reads: clusters, services, tasks and task definitions, paginated and batched to
+//! the API limits, with independent calls in flight together (bounded by [`CONCURRENCY`]).
+
+use std::collections::{BTreeSet, HashMap};
+
+use aws_sdk_ecs::types::{ClusterField, DesiredStatus};
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use super::{convert, AwsContext, AwsError, CONCURRENCY};
+use crate::domain::{Cluster, ClusterDetail, TaskDefinition};
+
+pub const DESCRIBE_CLUSTERS_MAX: usize = 100;
+pub const DESCRIBE_SERVICES_MAX: usize = 10;
+pub const DESCRIBE_TASKS_MAX: usize = 100;
+
+/// Every cluster whose name passes `keep`, sorted by name.
+pub async fn load_clusters(
+    ctx: &AwsContext,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<Cluster>, AwsError> {
+    let arns = list_cluster_arns(ctx).await?;
+    let wanted: Vec<String> = arns
+        .into_iter()
+        .filter(|a| keep(crate::domain::arn_tail(a)))
+        .collect();
+    let mut clusters: Vec<Cluster> = stream::iter(batches(&wanted, DESCRIBE_CLUSTERS_MAX))
+        .map(|chunk| {
+            let ctx = ctx.clone();
+            async move {
+            ctx.stats.record("DescribeClusters");
+            let out = ctx
+                .ecs
+                .describe_clusters()
+                .set_clusters(Some(chunk))
+                .include(ClusterField::Statistics)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("DescribeClusters", e))?;
+            Ok::<_, AwsError>(out.clusters().iter().map(convert::cluster).collect::<Vec<_>>())
+        }})
+        .buffered(CONCURRENCY)
+        .try_concat()
+        .await?;
+    clusters.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(clusters)
+}
+
+/// Every cluster ARN in the region (ListClusters, all pages).
+pub async fn list_cluster_arns(ctx: &AwsContext) -> Result<Vec<String>, AwsError> {
+    let mut arns = Vec::new();
+    let mut token = None;
+    loop {
+        ctx.stats.record("ListClusters");
+        let out = ctx
+            .ecs
+            .list_clusters()
+            .set_next_token(token)
+            .max_results(100)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListClusters", e))?;
+        arns.extend(out.cluster_arns().iter().cloned());
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(arns);
+        }
+    }
+}
+
+/// Services of one cluster with their task definitions and tasks.
+///
+/// Tasks come from one cluster-wide ListTasks per desired status (RUNNING, and STOPPED so
+/// exit codes stay visible) and are grouped by `group` = `service:NAME`, which costs
+/// ceil(tasks/100) DescribeTasks instead of a ListTasks per service.
+pub async fn load_cluster_detail(ctx: &AwsContext, cluster: &Cluster) -> Result<ClusterDetail, AwsError> {
+    let (mut services, tasks) = tokio::try_join!(load_services(ctx, cluster), load_tasks(ctx, cluster))?;
+
+    let td_arns: BTreeSet<String> = services
+        .iter()
+        .map(|s| s.task_definition_arn.clone())
+        .chain(tasks.iter().map(|t| t.task_definition_arn.clone()))
+        .filter(|a| !a.is_empty())
+        .collect();
+    let task_defs = describe_task_definitions(ctx, td_arns).await?;
+
+    let mut by_service: HashMap<String, Vec<crate::domain::Task>> = HashMap::new();
+    for mut task in tasks {
+        if let Some(td) = task_defs.get(&task.task_definition_arn) {
+            for c in &mut task.containers {
+                c.read_only_root = td.container(&c.name).map(|d| d.read_only_root);
+            }
+        }
+        if let Some(name) = task.service_name() {
+            by_service.entry(name.to_string()).or_default().push(task);
+        }
+    }
+    for svc in &mut services {
+        svc.task_definition = task_defs.get(&svc.task_definition_arn).cloned();
+        let mut tasks = by_service.remove(&svc.name).unwrap_or_default();
+        // Running first, newest first: what an operator looks at.
+        tasks.sort_by(|a, b| {
+            (a.desired_status != "RUNNING")
+                .cmp(&(b.desired_status != "RUNNING"))
+                .then(b.started_at.cmp(&a.started_at))
+                .then(a.id.cmp(&b.id))
+        });
+        svc.tasks = tasks;
+    }
+    Ok(ClusterDetail {
+        cluster: cluster.name.clone(),
+        services,
+    })
+}
+
+async fn load_services(ctx: &AwsContext, cluster: &Cluster) -> Result<Vec<crate::domain::Service>, AwsError> {
+    let mut arns = Vec::new();
+    let mut token = None;
+    loop {
+        ctx.stats.record("ListServices");
+        let out = ctx
+            .ecs
+            .list_services()
+            .cluster(&cluster.arn)
+            .set_next_token(token)
+            .max_results(100)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListServices", e))?;
+        arns.extend(out.service_arns().iter().cloned());
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    let mut services: Vec<_> = stream::iter(batches(&arns, DESCRIBE_SERVICES_MAX))
+        .map(|chunk| {
+            let (ctx, cluster) = (ctx.clone(), cluster.clone());
+            async move {
+            ctx.stats.record("DescribeServices");
+            let out = ctx
+                .ecs
+                .describe_services()
+                .cluster(&cluster.arn)
+                .set_services(Some(chunk))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("DescribeServices", e))?;
+            Ok::<_, AwsError>(
+                out.services()
+                    .iter()
+                    .map(|s| convert::service(&cluster.name, s))
+                    .collect::<Vec<_>>(),
+            )
+        }})
+        .buffered(CONCURRENCY)
+        .try_concat()
+        .await?;
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(services)
+}
+
+async fn load_tasks(ctx: &AwsContext, cluster: &Cluster) -> Result<Vec<crate::domain::Task>, AwsError> {
+    let (running, stopped) = tokio::try_join!(
+        list_task_arns(ctx, cluster, DesiredStatus::Running),
+        list_task_arns(ctx, cluster, DesiredStatus::Stopped)
+    )?;
+    let arns: Vec<String> = running.into_iter().chain(stopped).collect::<BTreeSet<_>>().into_iter().collect();
+    let tasks: Vec<_> = stream::iter(batches(&arns, DESCRIBE_TASKS_MAX))
+        .map(|chunk| {
+            let (ctx, cluster) = (ctx.clone(), cluster.clone());
+            async move {
+            ctx.stats.record("DescribeTasks");
+            let out = ctx
+                .ecs
+                .describe_tasks()
+                .cluster(&cluster.arn)
+                .set_tasks(Some(chunk))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("DescribeTasks", e))?;
+            Ok::<_, AwsError>(out.tasks().iter().map(convert::task).collect::<Vec<_>>())
+        }})
+        .buffered(CONCURRENCY)
+        .try_concat()
+        .await?;
+    // ListTasks filters are not to be trusted blindly (moto matches cluster names by
+    // substring); the task's own clusterArn is the truth.
+    Ok(tasks.into_iter().filter(|t| t.cluster_arn == cluster.arn).collect())
+}
+
+async fn list_task_arns(ctx: &AwsContext, cluster: &Cluster, status: DesiredStatus) -> Result<Vec<String>, AwsError> {
+    let mut arns = Vec::new();
+    let mut token = None;
+    loop {
+        ctx.stats.record("ListTasks");
+        let out = ctx
+            .ecs
+            .list_tasks()
+            .cluster(&cluster.arn)
+            .desired_status(status.clone())
+            .set_next_token(token)
+            .max_results(100)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListTasks", e))?;
+        arns.extend(out.task_arns().iter().cloned());
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(arns);
+        }
+    }
+}
+
+/// Each distinct revision once, concurrently.
+async fn describe_task_definitions(
+    ctx: &AwsContext,
+    arns: BTreeSet<String>,
+) -> Result<HashMap<String, TaskDefinition>, AwsError> {
+    stream::iter(arns)
+        .map(|arn| {
+            let ctx = ctx.clone();
+            async move {
+            ctx.stats.record("DescribeTaskDefinition");
+            let out = ctx
+                .ecs
+                .describe_task_definition()
+                .task_definition(&arn)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk("DescribeTaskDefinition", e))?;
+            Ok::<_, AwsError>(out.task_definition().map(|td| (arn, convert::task_definition(td))))
+        }})
+        .buffer_unordered(CONCURRENCY)
+        .try_collect::<Vec<_>>()
+        .await
+        .map(|v| v.into_iter().flatten().collect())
+}
+
+/// Owned batches: streams over borrowed chunks trip the compiler's higher-ranked
+/// lifetime check once the future is spawned.
+fn batches(items: &[String], size: usize) -> Vec<Vec<String>> {
+    items.chunks(size).map(<[String]>::to_vec).collect()
+}

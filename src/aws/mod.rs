@@ -1,0 +1,63 @@
+//! The only code that talks to AWS. Everything here returns domain types or [`AwsError`].
+
+mod convert;
+pub mod ecs;
+pub mod error;
+pub mod stats;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region};
+
+use crate::cli::AwsSettings;
+pub use error::AwsError;
+pub use stats::ApiStats;
+
+/// Clients for one profile/region, plus what the header shows about them.
+#[derive(Clone, Debug)]
+pub struct AwsContext {
+    pub profile: String,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    pub ecs: aws_sdk_ecs::Client,
+    pub stats: Arc<ApiStats>,
+}
+
+/// Independent describe calls in flight at once: enough to hide latency, few enough
+/// not to trip API throttling on large fleets.
+pub const CONCURRENCY: usize = 4;
+
+pub async fn connect(settings: &AwsSettings) -> AwsContext {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        // Standard retry: exponential backoff with jitter on throttling and 5xx.
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_attempt_timeout(Duration::from_secs(15))
+                .operation_timeout(Duration::from_secs(40))
+                .build(),
+        );
+    if let Some(p) = &settings.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &settings.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(u) = &settings.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    let sdk = loader.load().await;
+    AwsContext {
+        profile: settings.profile.clone().unwrap_or_else(|| "default".into()),
+        region: sdk
+            .region()
+            .map_or_else(|| "(no region)".into(), ToString::to_string),
+        endpoint_url: sdk.endpoint_url().map(str::to_string),
+        ecs: aws_sdk_ecs::Client::new(&sdk),
+        stats: Arc::new(ApiStats::default()),
+    }
+}

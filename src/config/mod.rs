@@ -1,0 +1,331 @@
+//! The TOML config file: defaults, clusters to show, refresh, keys, colours and
+//! per-service settings. Every key is documented in `config.example.toml`.
+
+pub mod keymap;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ratatui::style::Color;
+use serde::Deserialize;
+
+pub use keymap::{Action, KeyBinding, Keymap};
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// AWS profile when neither `--profile` nor `AWS_PROFILE` is set.
+    pub profile: Option<String>,
+    /// AWS region when neither `--region` nor `AWS_REGION` is set.
+    pub region: Option<String>,
+    /// Cluster names or globs (`staging-*`); empty shows every cluster.
+    pub clusters: Vec<String>,
+    /// Seconds between automatic refreshes.
+    pub refresh_secs: u64,
+    /// Start in read-only mode, as if `--read-only` were given.
+    pub read_only: bool,
+    /// Per-action key lists replacing the defaults.
+    pub keys: BTreeMap<Action, Vec<KeyBinding>>,
+    pub colors: Colors,
+    /// Keyed by service name (`web`, any cluster) or `cluster/service`.
+    pub services: BTreeMap<String, ServiceSettings>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            profile: None,
+            region: None,
+            clusters: Vec::new(),
+            refresh_secs: 10,
+            read_only: false,
+            keys: BTreeMap::new(),
+            colors: Colors::default(),
+            services: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Colors {
+    pub accent: ColorSpec,
+    pub header: ColorSpec,
+    pub selection: ColorSpec,
+    pub ok: ColorSpec,
+    pub warn: ColorSpec,
+    pub error: ColorSpec,
+    pub dim: ColorSpec,
+}
+
+impl Default for Colors {
+    fn default() -> Self {
+        Colors {
+            accent: ColorSpec(Color::Cyan),
+            header: ColorSpec(Color::Blue),
+            selection: ColorSpec(Color::DarkGray),
+            ok: ColorSpec(Color::Green),
+            warn: ColorSpec(Color::Yellow),
+            error: ColorSpec(Color::Red),
+            dim: ColorSpec(Color::Gray),
+        }
+    }
+}
+
+/// A colour name (`cyan`, `lightred`), `#rrggbb`, or an ANSI index (`208`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ColorSpec(pub Color);
+
+impl TryFrom<String> for ColorSpec {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.parse::<Color>()
+            .map(ColorSpec)
+            .map_err(|_| format!("unknown colour `{text}` (use a name like cyan, #rrggbb, or 0-255)"))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceSettings {
+    pub migration: MigrationSettings,
+    pub exec: ExecSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MigrationSettings {
+    pub container: String,
+    pub env: BTreeMap<String, String>,
+    /// Command override; empty keeps the image's command.
+    pub command: Vec<String>,
+    pub timeout_minutes: u64,
+}
+
+impl Default for MigrationSettings {
+    fn default() -> Self {
+        MigrationSettings {
+            container: "php".into(),
+            env: BTreeMap::from([("RUN_MIGRATIONS".to_string(), "1".to_string())]),
+            command: Vec::new(),
+            timeout_minutes: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExecSettings {
+    pub container: String,
+    pub shell: String,
+    pub quick_commands: Vec<String>,
+}
+
+impl Default for ExecSettings {
+    fn default() -> Self {
+        ExecSettings {
+            container: "php".into(),
+            shell: "/bin/sh".into(),
+            quick_commands: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("config {path}, line {line}{key}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        key: String,
+        message: String,
+    },
+}
+
+impl Config {
+    /// The platform's default config path (`~/.config/toadtop/config.toml` on Linux).
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "toadtop").map(|d| d.config_dir().join("config.toml"))
+    }
+
+    /// Loads `path`; a missing file at the default location means defaults, while a
+    /// missing file the user named explicitly is an error.
+    pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(Config::default()),
+            Err(e) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let line = text[..offset.min(text.len())].matches('\n').count() + 1;
+            let key = key_on_line(text, line)
+                .map(|k| format!(" (key `{k}`)"))
+                .unwrap_or_default();
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                key,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        if config.refresh_secs == 0 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of_key(text, "refresh_secs").unwrap_or(1),
+                key: " (key `refresh_secs`)".into(),
+                message: "must be at least 1 second".into(),
+            });
+        }
+        Ok(config)
+    }
+
+    pub fn keymap(&self) -> Keymap {
+        Keymap::with_overrides(&self.keys)
+    }
+
+    /// Settings for a service: `cluster/service` wins over `service`, else defaults.
+    pub fn service(&self, cluster: &str, service: &str) -> ServiceSettings {
+        self.services
+            .get(&format!("{cluster}/{service}"))
+            .or_else(|| self.services.get(service))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Whether a cluster is shown, by the `clusters` names/globs (empty: all).
+    pub fn shows_cluster(&self, name: &str) -> bool {
+        self.clusters.is_empty() || self.clusters.iter().any(|p| glob_match(p, name))
+    }
+}
+
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?.trim();
+    if l.starts_with('[') {
+        return Some(l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    }
+    let (key, _) = l.split_once('=')?;
+    Some(key.trim().to_string())
+}
+
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+        .map(|i| i + 1)
+}
+
+/// Shell-style glob with `*` and `?`, whole-string match.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/tmp/t.toml"))
+    }
+
+    #[test]
+    fn example_file_is_the_defaults_plus_examples() {
+        let text = include_str!("../../config.example.toml");
+        let config = parse(text).expect("example parses");
+        assert_eq!(config.refresh_secs, 10);
+        assert_eq!(config.colors, Colors::default());
+        let web = config.service("production", "web");
+        assert_eq!(web.migration.container, "php");
+        assert_eq!(web.exec.shell, "/bin/sh");
+    }
+
+    #[test]
+    fn empty_is_default() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let err = parse("refresh_secs = 5\n\nrefresh = 3\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("line 3"), "{text}");
+        assert!(text.contains("`refresh`"), "{text}");
+        assert!(text.contains("/tmp/t.toml"), "{text}");
+    }
+
+    #[test]
+    fn wrong_type_names_line_and_key() {
+        let err = parse("# c\nrefresh_secs = \"ten\"\n").unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("refresh_secs"), "{err}");
+        let err = parse("[colors]\nok = \"blurple\"\n").unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("blurple"), "{err}");
+        let err = parse("[keys]\nquit = [\"nope\"]\n").unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("nope"), "{err}");
+        let err = parse("refresh_secs = 0\n").unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains("at least"), "{err}");
+    }
+
+    #[test]
+    fn service_settings_prefer_cluster_specific() {
+        let c = parse(
+            "[services.web.exec]\nshell = \"/bin/bash\"\n[services.\"staging/web\".exec]\nshell = \"/bin/ash\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.service("production", "web").exec.shell, "/bin/bash");
+        assert_eq!(c.service("staging", "web").exec.shell, "/bin/ash");
+        assert_eq!(c.service("staging", "worker").exec.shell, "/bin/sh");
+    }
+
+    #[test]
+    fn key_overrides() {
+        let c = parse("[keys]\nquit = [\"x\", \"ctrl-q\"]\n").unwrap();
+        assert_eq!(c.keymap().label(Action::Quit), "x");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("staging-*", "staging-eu"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("prod?", "prod1"));
+        assert!(!glob_match("production", "production-eu"));
+        assert!(glob_match("*-eu", "production-eu"));
+        assert!(!glob_match("staging-*", "production"));
+        let c = parse("clusters = [\"prod*\"]").unwrap();
+        assert!(c.shows_cluster("production") && !c.shows_cluster("staging"));
+    }
+
+    #[test]
+    fn missing_default_file_is_defaults_but_explicit_is_error() {
+        let p = Path::new("/nonexistent/toadtop.toml");
+        assert_eq!(Config::load(p, false).unwrap(), Config::default());
+        assert!(matches!(Config::load(p, true), Err(ConfigError::Read { .. })));
+    }
+}

@@ -1,0 +1,252 @@
+//! The fleet as toadtop sees it: plain data, no AWS types, so every layer above `aws/`
+//! can be tested without the SDK.
+
+use serde::Serialize;
+
+use crate::timefmt::Timestamp;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cluster {
+    pub name: String,
+    pub arn: String,
+    pub status: String,
+    pub active_services: i32,
+    pub running_tasks: i32,
+    pub pending_tasks: i32,
+}
+
+/// Everything toadtop shows below one cluster, fetched in one refresh.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClusterDetail {
+    pub cluster: String,
+    pub services: Vec<Service>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub arn: String,
+    pub cluster: String,
+    pub status: String,
+    pub launch_type: String,
+    pub platform_version: Option<String>,
+    pub desired: i32,
+    pub running: i32,
+    pub pending: i32,
+    /// Full ARN of the task definition the service runs.
+    pub task_definition_arn: String,
+    pub exec_enabled: bool,
+    pub deployments: Vec<Deployment>,
+    /// Newest first, at most [`Service::MAX_EVENTS`].
+    pub events: Vec<ServiceEvent>,
+    pub network: Option<NetworkConfig>,
+    /// The task definition the service runs, if it could be described.
+    pub task_definition: Option<TaskDefinition>,
+    /// Tasks of this service (group `service:NAME`), running and recently stopped.
+    pub tasks: Vec<Task>,
+}
+
+impl Service {
+    pub const MAX_EVENTS: usize = 20;
+
+    /// `family:revision` of the running task definition.
+    pub fn family_revision(&self) -> String {
+        family_revision(&self.task_definition_arn)
+    }
+
+    pub fn primary_deployment(&self) -> Option<&Deployment> {
+        self.deployments.iter().find(|d| d.status == "PRIMARY")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NetworkConfig {
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub assign_public_ip: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    pub id: String,
+    pub status: String,
+    pub rollout_state: Option<String>,
+    pub rollout_state_reason: Option<String>,
+    pub task_definition_arn: String,
+    pub desired: i32,
+    pub running: i32,
+    pub pending: i32,
+    pub failed_tasks: i32,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceEvent {
+    pub id: String,
+    pub created_at: Option<Timestamp>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    pub id: String,
+    pub arn: String,
+    pub cluster_arn: String,
+    pub group: Option<String>,
+    pub last_status: String,
+    pub desired_status: String,
+    pub health: String,
+    pub launch_type: Option<String>,
+    pub platform_version: Option<String>,
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub stopped_at: Option<Timestamp>,
+    pub stop_code: Option<String>,
+    pub stopped_reason: Option<String>,
+    pub task_definition_arn: String,
+    pub availability_zone: Option<String>,
+    pub private_ip: Option<String>,
+    pub subnet: Option<String>,
+    pub exec_enabled: bool,
+    pub containers: Vec<Container>,
+}
+
+impl Task {
+    /// The service a task belongs to, from its `group` (`service:NAME`).
+    pub fn service_name(&self) -> Option<&str> {
+        self.group.as_deref()?.strip_prefix("service:")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    pub last_status: String,
+    pub exit_code: Option<i32>,
+    pub health: String,
+    pub reason: Option<String>,
+    pub runtime_id: Option<String>,
+    /// Filled from the task definition; `None` when it is unknown.
+    pub read_only_root: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskDefinition {
+    pub arn: String,
+    pub family: String,
+    pub revision: i32,
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub network_mode: Option<String>,
+    pub task_role_arn: Option<String>,
+    pub execution_role_arn: Option<String>,
+    pub containers: Vec<ContainerDefinition>,
+    pub volumes: Vec<Volume>,
+}
+
+impl TaskDefinition {
+    pub fn container(&self, name: &str) -> Option<&ContainerDefinition> {
+        self.containers.iter().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerDefinition {
+    pub name: String,
+    pub image: String,
+    pub cpu: i32,
+    pub memory: Option<i32>,
+    pub essential: bool,
+    pub read_only_root: bool,
+    pub command: Vec<String>,
+    pub mount_points: Vec<MountPoint>,
+    pub ports: Vec<i32>,
+    pub awslogs: Option<AwsLogs>,
+    /// Names only: values of `secrets` live in SSM / Secrets Manager and are never fetched.
+    pub secrets: Vec<SecretRef>,
+    /// Plain environment, as defined. Render through [`crate::safety::mask_env`].
+    pub environment: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountPoint {
+    pub source_volume: String,
+    pub container_path: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub name: String,
+    /// `host`, `efs`, `docker` or `ephemeral`.
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsLogs {
+    pub group: String,
+    pub stream_prefix: Option<String>,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRef {
+    pub name: String,
+    pub value_from: String,
+}
+
+/// `arn:aws:ecs:r:a:task-definition/laravel-web:7` -> `laravel-web:7`.
+pub fn family_revision(task_definition_arn: &str) -> String {
+    task_definition_arn
+        .rsplit_once('/')
+        .map_or(task_definition_arn, |(_, fr)| fr)
+        .to_string()
+}
+
+/// Last path segment of an ARN: the task id of a task ARN, the name of a service ARN.
+pub fn arn_tail(arn: &str) -> &str {
+    arn.rsplit_once('/').map_or(arn, |(_, t)| t)
+}
+
+/// `123.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0` -> `v1.5.0`;
+/// digests are shortened, a missing tag is `latest` as Docker reads it.
+pub fn image_tag(image: &str) -> String {
+    if let Some((_, digest)) = image.split_once('@') {
+        let hex = digest.trim_start_matches("sha256:");
+        return format!("@{}", &hex[..hex.len().min(12)]);
+    }
+    let last = image.rsplit_once('/').map_or(image, |(_, l)| l);
+    match last.split_once(':') {
+        Some((_, tag)) => tag.to_string(),
+        None => "latest".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn family_revision_and_tail() {
+        assert_eq!(
+            family_revision("arn:aws:ecs:us-east-1:1:task-definition/laravel-web:7"),
+            "laravel-web:7"
+        );
+        assert_eq!(arn_tail("arn:aws:ecs:us-east-1:1:task/prod/abc123"), "abc123");
+        assert_eq!(arn_tail("plain"), "plain");
+    }
+
+    #[test]
+    fn image_tags() {
+        assert_eq!(
+            image_tag("1.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0"),
+            "v1.5.0"
+        );
+        assert_eq!(image_tag("nginx"), "latest");
+        assert_eq!(image_tag("localhost:5000/app"), "latest");
+        assert_eq!(image_tag("app@sha256:0123456789abcdef0123"), "@0123456789ab");
+    }
+}

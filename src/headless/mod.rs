@@ -1,0 +1,5 @@
+//! Front ends without a terminal UI, for scripts and CI. They never enter raw mode.
+
+pub mod once;
+pub mod snapshot;
+pub mod textable;

@@ -1,0 +1,72 @@
+//! `toadtop --once`: fetch every shown cluster with the same `aws/` code as the TUI,
+//! then print JSON or tables.
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use super::snapshot::{self, Snapshot};
+use crate::aws::{ecs, AwsContext, CONCURRENCY};
+use crate::cli::{Output, Settings};
+use crate::config::glob_match;
+use crate::timefmt::Timestamp;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OnceError {
+    #[error("{0}")]
+    Aws(#[from] crate::aws::AwsError),
+    #[error("no cluster matches `{wanted}`; clusters in {region}: {existing}")]
+    UnknownCluster {
+        wanted: String,
+        region: String,
+        existing: String,
+    },
+}
+
+impl OnceError {
+    /// 2 for input the user can correct, 1 for failures talking to AWS.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            OnceError::UnknownCluster { .. } => 2,
+            OnceError::Aws(_) => 1,
+        }
+    }
+}
+
+pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, OnceError> {
+    let all = ecs::load_clusters(ctx, &|_: &str| true).await?;
+    for wanted in &settings.config.clusters {
+        if !all.iter().any(|c| glob_match(wanted, &c.name)) {
+            let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+            return Err(OnceError::UnknownCluster {
+                wanted: wanted.clone(),
+                region: ctx.region.clone(),
+                existing: if names.is_empty() { "(none)".into() } else { names.join(", ") },
+            });
+        }
+    }
+    let shown: Vec<_> = all.into_iter().filter(|c| settings.config.shows_cluster(&c.name)).collect();
+    let clusters = stream::iter(shown)
+        .map(|c| async move {
+            let detail = ecs::load_cluster_detail(ctx, &c).await?;
+            Ok::<_, crate::aws::AwsError>((c, detail))
+        })
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(Snapshot {
+        taken_at: Timestamp::now(),
+        profile: ctx.profile.clone(),
+        region: ctx.region.clone(),
+        clusters,
+    })
+}
+
+pub fn render(s: &Snapshot, output: Output) -> String {
+    match output {
+        Output::Json => {
+            let mut text = serde_json::to_string_pretty(&snapshot::to_json(s)).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Output::Table => snapshot::to_table(s),
+    }
+}

@@ -1,0 +1,203 @@
+//! The `--once` snapshot: one document of clusters, services and tasks, as stable JSON
+//! (schema_version 1: fields may be added, never renamed) or aligned tables.
+
+use serde_json::{json, Value};
+
+use super::textable;
+use crate::domain::{image_tag, Cluster, ClusterDetail, Service, Task};
+use crate::safety::sanitize;
+use crate::timefmt::Timestamp;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub taken_at: Timestamp,
+    pub profile: String,
+    pub region: String,
+    pub clusters: Vec<(Cluster, ClusterDetail)>,
+}
+
+fn rfc(t: Option<Timestamp>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(t.rfc3339()))
+}
+
+pub fn to_json(s: &Snapshot) -> Value {
+    let mut doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "taken_at": s.taken_at.rfc3339(),
+        "profile": s.profile,
+        "region": s.region,
+        "clusters": s.clusters.iter().map(|(c, d)| json!({
+            "name": c.name,
+            "arn": c.arn,
+            "status": c.status,
+            "active_services": c.active_services,
+            "running_tasks": c.running_tasks,
+            "pending_tasks": c.pending_tasks,
+            "services": d.services.iter().map(service_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    sanitize_strings(&mut doc);
+    doc
+}
+
+fn service_json(s: &Service) -> Value {
+    let containers: Vec<Value> = s
+        .task_definition
+        .iter()
+        .flat_map(|td| &td.containers)
+        .map(|c| json!({"name": c.name, "image": c.image, "read_only_root": c.read_only_root}))
+        .collect();
+    json!({
+        "name": s.name,
+        "arn": s.arn,
+        "status": s.status,
+        "launch_type": s.launch_type,
+        "desired": s.desired,
+        "running": s.running,
+        "pending": s.pending,
+        "task_definition": s.family_revision(),
+        "exec_enabled": s.exec_enabled,
+        "containers": containers,
+        "deployments": s.deployments.iter().map(|d| json!({
+            "id": d.id,
+            "status": d.status,
+            "rollout_state": d.rollout_state,
+            "task_definition": crate::domain::family_revision(&d.task_definition_arn),
+            "desired": d.desired,
+            "running": d.running,
+            "pending": d.pending,
+            "failed_tasks": d.failed_tasks,
+            "created_at": rfc(d.created_at),
+            "updated_at": rfc(d.updated_at),
+        })).collect::<Vec<_>>(),
+        "tasks": s.tasks.iter().map(task_json).collect::<Vec<_>>(),
+    })
+}
+
+fn task_json(t: &Task) -> Value {
+    json!({
+        "id": t.id,
+        "arn": t.arn,
+        "last_status": t.last_status,
+        "desired_status": t.desired_status,
+        "health": t.health,
+        "started_at": rfc(t.started_at),
+        "stopped_at": rfc(t.stopped_at),
+        "stop_code": t.stop_code,
+        "stopped_reason": t.stopped_reason,
+        "task_definition": crate::domain::family_revision(&t.task_definition_arn),
+        "containers": t.containers.iter().map(|c| json!({
+            "name": c.name,
+            "image": c.image,
+            "last_status": c.last_status,
+            "exit_code": c.exit_code,
+            "health": c.health,
+            "reason": c.reason,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// JSON escapes control characters already; this also drops escape sequences and bidi
+/// controls, so a consumer that prints a field cannot be driven by it.
+fn sanitize_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = sanitize(s),
+        Value::Array(items) => items.iter_mut().for_each(sanitize_strings),
+        Value::Object(map) => map.values_mut().for_each(sanitize_strings),
+        _ => {}
+    }
+}
+
+pub fn to_table(s: &Snapshot) -> String {
+    let mut out = format!(
+        "profile {}  region {}  taken {}\n\n",
+        sanitize(&s.profile),
+        sanitize(&s.region),
+        s.taken_at.rfc3339()
+    );
+    let rows: Vec<Vec<String>> = s
+        .clusters
+        .iter()
+        .map(|(c, _)| {
+            vec![
+                sanitize(&c.name),
+                sanitize(&c.status),
+                c.active_services.to_string(),
+                c.running_tasks.to_string(),
+                c.pending_tasks.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&textable::render(&["CLUSTER", "STATUS", "SERVICES", "RUNNING", "PENDING"], &rows));
+    for (c, d) in &s.clusters {
+        out.push_str(&format!("\nServices in {}\n", sanitize(&c.name)));
+        let rows: Vec<Vec<String>> = d.services.iter().map(service_row).collect();
+        out.push_str(&textable::render(
+            &["SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "TASK DEF", "ROLLOUT", "EXEC", "LAUNCH", "IMAGES"],
+            &rows,
+        ));
+        let rows: Vec<Vec<String>> = d
+            .services
+            .iter()
+            .flat_map(|svc| svc.tasks.iter().map(move |t| task_row(&svc.name, t, s.taken_at)))
+            .collect();
+        if !rows.is_empty() {
+            out.push_str(&format!("\nTasks in {}\n", sanitize(&c.name)));
+            out.push_str(&textable::render(
+                &["SERVICE", "TASK", "LAST", "DESIRED", "HEALTH", "AGE", "STOP CODE", "CONTAINERS"],
+                &rows,
+            ));
+        }
+    }
+    out
+}
+
+fn service_row(s: &Service) -> Vec<String> {
+    let images = s
+        .task_definition
+        .iter()
+        .flat_map(|td| &td.containers)
+        .map(|c| format!("{}:{}", c.name, image_tag(&c.image)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![
+        sanitize(&s.name),
+        sanitize(&s.status),
+        s.desired.to_string(),
+        s.running.to_string(),
+        s.pending.to_string(),
+        sanitize(&s.family_revision()),
+        sanitize(s.primary_deployment().and_then(|d| d.rollout_state.as_deref()).unwrap_or("-")),
+        if s.exec_enabled { "on" } else { "off" }.to_string(),
+        sanitize(&s.launch_type),
+        sanitize(&images),
+    ]
+}
+
+fn task_row(service: &str, t: &Task, now: Timestamp) -> Vec<String> {
+    let containers = t
+        .containers
+        .iter()
+        .map(|c| {
+            let state = match c.exit_code {
+                Some(code) if c.last_status == "STOPPED" => format!("exit {code}"),
+                _ => c.last_status.clone(),
+            };
+            let ro = if c.read_only_root == Some(true) { " ro" } else { "" };
+            format!("{} {state}{ro}", c.name)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![
+        sanitize(service),
+        sanitize(&t.id),
+        sanitize(&t.last_status),
+        sanitize(&t.desired_status),
+        sanitize(&t.health),
+        t.started_at.map(|s| s.age(now)).unwrap_or_else(|| "-".into()),
+        sanitize(t.stop_code.as_deref().unwrap_or("-")),
+        sanitize(&containers),
+    ]
+}

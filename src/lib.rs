@@ -1,0 +1,16 @@
+//! toadtop: a terminal UI for Laravel services on AWS ECS Fargate.
+//!
+//! Layers, arrows pointing down only:
+//! `cli`/`main` -> `tui` -> `ui` -> `app` -> `ops` -> `aws` -> `domain`, with `config`,
+//! `safety` and `timefmt` usable from every layer. `headless` is the non-TUI front end.
+
+pub mod app;
+pub mod aws;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod headless;
+pub mod safety;
+pub mod timefmt;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,5 @@
+//! The interactive front end: terminal setup/restore and the event loop that feeds
+//! `app::update` and carries out its effects.
+
+pub mod runtime;
+pub mod terminal;

@@ -1,0 +1,54 @@
+//! Pure render functions: `draw(&State, &mut Frame)`. One file per pane.
+
+mod clusters;
+mod footer;
+mod header;
+mod help;
+mod services;
+mod table;
+mod task_definition;
+mod task_detail;
+mod tasks;
+mod text;
+mod service_detail;
+pub mod theme;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::Frame;
+
+use crate::app::{State, View};
+
+/// Lines above and below the pane; the runtime uses them to size a page.
+pub const CHROME_ROWS: u16 = 3;
+
+pub fn draw(state: &State, frame: &mut Frame) {
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    header::draw(state, frame, head);
+    draw_body(state, frame, body);
+    footer::draw(state, frame, foot);
+}
+
+fn draw_body(state: &State, frame: &mut Frame, area: Rect) {
+    let screen = state.screen();
+    match &screen.view {
+        View::Clusters => clusters::draw(state, screen, frame, area),
+        View::Services { cluster } => services::draw(state, screen, cluster, frame, area),
+        View::Tasks { cluster, service } => tasks::draw(state, screen, cluster, service, frame, area),
+        View::ServiceDetail { cluster, service } => service_detail::draw(state, screen, cluster, service, frame, area),
+        View::TaskDefinition { cluster, service } => task_definition::draw(state, screen, cluster, service, frame, area),
+        View::TaskDetail { cluster, service, task } => {
+            task_detail::draw(state, screen, cluster, service, task, frame, area)
+        }
+        View::Help => help::draw(state, screen, frame, area),
+    }
+}
+
+/// Rows of a list that fit in a body of `height` lines (block borders and column header).
+pub fn page_rows(body_height: u16) -> usize {
+    usize::from(body_height.saturating_sub(3)).max(1)
+}
