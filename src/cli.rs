@@ -128,7 +128,11 @@ mod tests {
         let s = AwsSettings::resolve(&cli(&[]), &config, env);
         assert_eq!(s.profile.as_deref(), Some("envp"));
         assert_eq!(s.region.as_deref(), Some("us-west-2"));
-        let s = AwsSettings::resolve(&cli(&["--profile", "flag", "--region", "ap-south-1"]), &config, env);
+        let s = AwsSettings::resolve(
+            &cli(&["--profile", "flag", "--region", "ap-south-1"]),
+            &config,
+            env,
+        );
         assert_eq!(s.profile.as_deref(), Some("flag"));
         assert_eq!(s.region.as_deref(), Some("ap-south-1"));
         let s = AwsSettings::resolve(&cli(&[]), &config, |_| None);
@@ -144,7 +148,11 @@ mod tests {
             refresh_secs: 30,
             ..Config::default()
         };
-        let s = Settings::merge(&cli(&["--cluster", "production", "--refresh", "5", "--read-only"]), config, |_| None);
+        let s = Settings::merge(
+            &cli(&["--cluster", "production", "--refresh", "5", "--read-only"]),
+            config,
+            |_| None,
+        );
         assert_eq!(s.config.clusters, vec!["production".to_string()]);
         assert_eq!(s.refresh_secs, 5);
         assert!(s.read_only);
@@ -152,7 +160,8 @@ mod tests {
 
     #[test]
     fn output_needs_once_and_refresh_must_be_positive() {
-        let parse = |a: &[&str]| Cli::try_parse_from(std::iter::once("toadtop").chain(a.iter().copied()));
+        let parse =
+            |a: &[&str]| Cli::try_parse_from(std::iter::once("toadtop").chain(a.iter().copied()));
         assert!(parse(&["--output", "json"]).is_err());
         assert!(parse(&["--once", "--output", "json"]).is_ok());
         assert!(parse(&["--refresh", "0"]).is_err());

@@ -235,7 +235,10 @@ mod tests {
             family_revision("arn:aws:ecs:us-east-1:1:task-definition/laravel-web:7"),
             "laravel-web:7"
         );
-        assert_eq!(arn_tail("arn:aws:ecs:us-east-1:1:task/prod/abc123"), "abc123");
+        assert_eq!(
+            arn_tail("arn:aws:ecs:us-east-1:1:task/prod/abc123"),
+            "abc123"
+        );
         assert_eq!(arn_tail("plain"), "plain");
     }
 
@@ -247,6 +250,9 @@ mod tests {
         );
         assert_eq!(image_tag("nginx"), "latest");
         assert_eq!(image_tag("localhost:5000/app"), "latest");
-        assert_eq!(image_tag("app@sha256:0123456789abcdef0123"), "@0123456789ab");
+        assert_eq!(
+            image_tag("app@sha256:0123456789abcdef0123"),
+            "@0123456789ab"
+        );
     }
 }

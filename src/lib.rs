@@ -9,6 +9,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod fixtures;
 pub mod headless;
 pub mod safety;
 pub mod timefmt;

@@ -39,7 +39,13 @@ fn main() -> ExitCode {
 }
 
 async fn async_main(cli: Cli, settings: Settings) -> ExitCode {
-    let ctx = aws::connect(&settings.aws).await;
+    let ctx = match aws::connect(&settings.aws).await {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            eprintln!("toadtop: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let code = if cli.once {
         match headless::once::take(&ctx, &settings).await {
             Ok(snapshot) => {

@@ -63,9 +63,17 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 /// Environment variable names whose values are secrets by convention.
 pub fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"]
-        .iter()
-        .any(|word| upper.contains(word))
+    [
+        "KEY",
+        "SECRET",
+        "TOKEN",
+        "PASSWORD",
+        "PASSWD",
+        "CREDENTIAL",
+        "PRIVATE",
+    ]
+    .iter()
+    .any(|word| upper.contains(word))
 }
 
 /// The value to show for an environment variable: masked when its name looks secret.
@@ -85,7 +93,10 @@ mod tests {
     fn strips_escapes_and_controls() {
         assert_eq!(sanitize("\u{1b}[31mred\u{1b}[0m"), "red");
         assert_eq!(sanitize("a\u{1b}]0;title\u{7}b"), "ab");
-        assert_eq!(sanitize("a\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b"), "alinkb");
+        assert_eq!(
+            sanitize("a\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\b"),
+            "alinkb"
+        );
         assert_eq!(sanitize("x\u{1b}cy"), "xy");
         assert_eq!(sanitize("x\u{1b}(By"), "xy");
         assert_eq!(sanitize("bell\u{7}\u{8}del\u{7f}"), "belldel");

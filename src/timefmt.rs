@@ -82,7 +82,10 @@ mod tests {
     fn formats_rfc3339() {
         assert_eq!(Timestamp(0).rfc3339(), "1970-01-01T00:00:00Z");
         // 2026-11-26T06:58:01Z
-        assert_eq!(Timestamp(1_795_676_281_000).rfc3339(), "2026-11-26T06:58:01Z");
+        assert_eq!(
+            Timestamp(1_795_676_281_000).rfc3339(),
+            "2026-11-26T06:58:01Z"
+        );
         assert_eq!(Timestamp(951_782_400_000).rfc3339(), "2000-02-29T00:00:00Z");
         assert_eq!(Timestamp(1_795_676_281_000).clock(), "06:58:01");
     }

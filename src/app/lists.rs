@@ -37,14 +37,20 @@ pub fn visible_services<'a>(state: &'a State, cluster: &str, filter: &str) -> Ve
                         .flat_map(|td| td.containers.iter().map(|c| c.image.as_str()))
                         .collect();
                     let fr = crate::domain::arn_tail(&s.task_definition_arn);
-                    matches(filter, &[&s.name, &s.status, fr, &s.launch_type]) || matches(filter, &images)
+                    matches(filter, &[&s.name, &s.status, fr, &s.launch_type])
+                        || matches(filter, &images)
                 })
                 .collect()
         })
         .unwrap_or_default()
 }
 
-pub fn visible_tasks<'a>(state: &'a State, cluster: &str, service: &str, filter: &str) -> Vec<&'a Task> {
+pub fn visible_tasks<'a>(
+    state: &'a State,
+    cluster: &str,
+    service: &str,
+    filter: &str,
+) -> Vec<&'a Task> {
     state
         .service(cluster, service)
         .map(|s| {
@@ -61,7 +67,10 @@ pub fn visible_tasks<'a>(state: &'a State, cluster: &str, service: &str, filter:
                             t.stop_code.as_deref().unwrap_or(""),
                             t.stopped_reason.as_deref().unwrap_or(""),
                         ],
-                    ) || t.containers.iter().any(|c| matches(filter, &[&c.name, &c.image]))
+                    ) || t
+                        .containers
+                        .iter()
+                        .any(|c| matches(filter, &[&c.name, &c.image]))
                 })
                 .collect()
         })

@@ -40,11 +40,26 @@ impl<T> Slot<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
     Clusters,
-    Services { cluster: String },
-    Tasks { cluster: String, service: String },
-    ServiceDetail { cluster: String, service: String },
-    TaskDefinition { cluster: String, service: String },
-    TaskDetail { cluster: String, service: String, task: String },
+    Services {
+        cluster: String,
+    },
+    Tasks {
+        cluster: String,
+        service: String,
+    },
+    ServiceDetail {
+        cluster: String,
+        service: String,
+    },
+    TaskDefinition {
+        cluster: String,
+        service: String,
+    },
+    TaskDetail {
+        cluster: String,
+        service: String,
+        task: String,
+    },
     Help,
 }
 
@@ -137,7 +152,12 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(profile: String, region: String, endpoint_url: Option<String>, now: Timestamp) -> Self {
+    pub fn new(
+        profile: String,
+        region: String,
+        endpoint_url: Option<String>,
+        now: Timestamp,
+    ) -> Self {
         State {
             profile,
             region,
@@ -193,12 +213,20 @@ impl State {
     }
 
     pub fn task(&self, cluster: &str, service: &str, task: &str) -> Option<&Task> {
-        self.service(cluster, service)?.tasks.iter().find(|t| t.id == task)
+        self.service(cluster, service)?
+            .tasks
+            .iter()
+            .find(|t| t.id == task)
     }
 
     /// When the data behind the current view was fetched, and its error if the last try failed.
     pub fn current_slot_age(&self) -> (Option<Timestamp>, Option<&str>) {
-        match self.screen().view.cluster().and_then(|c| self.details.get(c)) {
+        match self
+            .screen()
+            .view
+            .cluster()
+            .and_then(|c| self.details.get(c))
+        {
             Some(slot) => (slot.fetched_at, slot.error.as_deref()),
             None => (self.clusters.fetched_at, self.clusters.error.as_deref()),
         }

@@ -39,19 +39,29 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if first_load && state.stack.len() == 1 {
                 if let Some([only]) = state.clusters.data.as_deref() {
                     let name = only.name.clone();
-                    state.stack.push(Screen::new(View::Services { cluster: name }));
+                    state
+                        .stack
+                        .push(Screen::new(View::Services { cluster: name }));
                 }
             }
             // A view opened before its cluster was known can load now.
             if let Some(cluster) = state.screen().view.cluster().map(str::to_string) {
-                if state.details.get(&cluster).is_none_or(|d| d.data.is_none() && !d.is_loading()) {
+                if state
+                    .details
+                    .get(&cluster)
+                    .is_none_or(|d| d.data.is_none() && !d.is_loading())
+                {
                     effects.extend(load_detail(state, &cluster));
                 }
             }
             clamp_all(state);
             effects
         }
-        Msg::DetailLoaded { req, cluster, result } => {
+        Msg::DetailLoaded {
+            req,
+            cluster,
+            result,
+        } => {
             let now = state.now;
             let Some(slot) = state.details.get_mut(&cluster) else {
                 return Vec::new();
@@ -71,7 +81,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 /// Stores an answer; returns whether another refresh was requested meanwhile.
-fn finish<T>(slot: &mut Slot<T>, now: crate::timefmt::Timestamp, result: Result<T, String>) -> bool {
+fn finish<T>(
+    slot: &mut Slot<T>,
+    now: crate::timefmt::Timestamp,
+    result: Result<T, String>,
+) -> bool {
     slot.in_flight = None;
     match result {
         Ok(data) => {
@@ -257,19 +271,25 @@ fn context_service(state: &State) -> Option<(String, String)> {
         View::Tasks { cluster, service }
         | View::ServiceDetail { cluster, service }
         | View::TaskDefinition { cluster, service }
-        | View::TaskDetail { cluster, service, .. } => Some((cluster.clone(), service.clone())),
+        | View::TaskDetail {
+            cluster, service, ..
+        } => Some((cluster.clone(), service.clone())),
         View::Clusters | View::Help => None,
     }
 }
 
 fn selected_cluster(state: &State) -> Option<String> {
     let s = state.screen();
-    visible_clusters(state, &s.filter).get(s.selected).map(|c| c.name.clone())
+    visible_clusters(state, &s.filter)
+        .get(s.selected)
+        .map(|c| c.name.clone())
 }
 
 fn selected_service(state: &State) -> Option<String> {
     let s = state.screen();
-    let View::Services { cluster } = &s.view else { return None };
+    let View::Services { cluster } = &s.view else {
+        return None;
+    };
     visible_services(state, cluster, &s.filter)
         .get(s.selected)
         .map(|x| x.name.clone())
@@ -277,7 +297,9 @@ fn selected_service(state: &State) -> Option<String> {
 
 fn selected_task(state: &State) -> Option<String> {
     let s = state.screen();
-    let View::Tasks { cluster, service } = &s.view else { return None };
+    let View::Tasks { cluster, service } = &s.view else {
+        return None;
+    };
     visible_tasks(state, cluster, service, &s.filter)
         .get(s.selected)
         .map(|t| t.id.clone())
@@ -288,7 +310,9 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
     match &screen.view {
         View::Clusters => Some(visible_clusters(state, &screen.filter).len()),
         View::Services { cluster } => Some(visible_services(state, cluster, &screen.filter).len()),
-        View::Tasks { cluster, service } => Some(visible_tasks(state, cluster, service, &screen.filter).len()),
+        View::Tasks { cluster, service } => {
+            Some(visible_tasks(state, cluster, service, &screen.filter).len())
+        }
         _ => None,
     }
 }
@@ -371,13 +395,22 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 None => Vec::new(),
             },
             View::Tasks { cluster, service } => match selected_task(state) {
-                Some(task) => open(state, View::TaskDetail { cluster, service, task }),
+                Some(task) => open(
+                    state,
+                    View::TaskDetail {
+                        cluster,
+                        service,
+                        task,
+                    },
+                ),
                 None => Vec::new(),
             },
             _ => Vec::new(),
         },
         Action::TaskDefinition => match context_service(state) {
-            Some((cluster, service)) if !matches!(state.screen().view, View::TaskDefinition { .. }) => {
+            Some((cluster, service))
+                if !matches!(state.screen().view, View::TaskDefinition { .. }) =>
+            {
                 open(state, View::TaskDefinition { cluster, service })
             }
             _ => Vec::new(),
@@ -396,7 +429,14 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
             None => Vec::new(),
         },
         View::Tasks { cluster, service } => match selected_task(state) {
-            Some(task) => open(state, View::TaskDetail { cluster, service, task }),
+            Some(task) => open(
+                state,
+                View::TaskDetail {
+                    cluster,
+                    service,
+                    task,
+                },
+            ),
             None => Vec::new(),
         },
         _ => Vec::new(),
@@ -412,7 +452,8 @@ fn move_by(state: &mut State, delta: i64) -> Vec<Effect> {
             screen.selected = (screen.selected as i64 + delta).clamp(0, max) as usize;
         }
         None => {
-            screen.scroll = (i64::from(screen.scroll) + delta).clamp(0, i64::from(u16::MAX / 2)) as u16;
+            screen.scroll =
+                (i64::from(screen.scroll) + delta).clamp(0, i64::from(u16::MAX / 2)) as u16;
         }
     }
     Vec::new()

@@ -157,7 +157,11 @@ pub fn task_definition(td: &ecs::TaskDefinition) -> TaskDefinition {
         network_mode: td.network_mode().map(|n| n.as_str().to_string()),
         task_role_arn: td.task_role_arn().map(str::to_string),
         execution_role_arn: td.execution_role_arn().map(str::to_string),
-        containers: td.container_definitions().iter().map(container_definition).collect(),
+        containers: td
+            .container_definitions()
+            .iter()
+            .map(container_definition)
+            .collect(),
         volumes: td
             .volumes()
             .iter()
@@ -208,7 +212,11 @@ fn container_definition(c: &ecs::ContainerDefinition) -> ContainerDefinition {
                 read_only: m.read_only().unwrap_or(false),
             })
             .collect(),
-        ports: c.port_mappings().iter().filter_map(|p| p.container_port()).collect(),
+        ports: c
+            .port_mappings()
+            .iter()
+            .filter_map(|p| p.container_port())
+            .collect(),
         awslogs,
         secrets: c
             .secrets()

@@ -27,17 +27,23 @@ pub async fn load_clusters(
         .map(|chunk| {
             let ctx = ctx.clone();
             async move {
-            ctx.stats.record("DescribeClusters");
-            let out = ctx
-                .ecs
-                .describe_clusters()
-                .set_clusters(Some(chunk))
-                .include(ClusterField::Statistics)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("DescribeClusters", e))?;
-            Ok::<_, AwsError>(out.clusters().iter().map(convert::cluster).collect::<Vec<_>>())
-        }})
+                ctx.stats.record("DescribeClusters");
+                let out = ctx
+                    .ecs
+                    .describe_clusters()
+                    .set_clusters(Some(chunk))
+                    .include(ClusterField::Statistics)
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("DescribeClusters", e))?;
+                Ok::<_, AwsError>(
+                    out.clusters()
+                        .iter()
+                        .map(convert::cluster)
+                        .collect::<Vec<_>>(),
+                )
+            }
+        })
         .buffered(CONCURRENCY)
         .try_concat()
         .await?;
@@ -72,8 +78,12 @@ pub async fn list_cluster_arns(ctx: &AwsContext) -> Result<Vec<String>, AwsError
 /// Tasks come from one cluster-wide ListTasks per desired status (RUNNING, and STOPPED so
 /// exit codes stay visible) and are grouped by `group` = `service:NAME`, which costs
 /// ceil(tasks/100) DescribeTasks instead of a ListTasks per service.
-pub async fn load_cluster_detail(ctx: &AwsContext, cluster: &Cluster) -> Result<ClusterDetail, AwsError> {
-    let (mut services, tasks) = tokio::try_join!(load_services(ctx, cluster), load_tasks(ctx, cluster))?;
+pub async fn load_cluster_detail(
+    ctx: &AwsContext,
+    cluster: &Cluster,
+) -> Result<ClusterDetail, AwsError> {
+    let (mut services, tasks) =
+        tokio::try_join!(load_services(ctx, cluster), load_tasks(ctx, cluster))?;
 
     let td_arns: BTreeSet<String> = services
         .iter()
@@ -112,7 +122,10 @@ pub async fn load_cluster_detail(ctx: &AwsContext, cluster: &Cluster) -> Result<
     })
 }
 
-async fn load_services(ctx: &AwsContext, cluster: &Cluster) -> Result<Vec<crate::domain::Service>, AwsError> {
+async fn load_services(
+    ctx: &AwsContext,
+    cluster: &Cluster,
+) -> Result<Vec<crate::domain::Service>, AwsError> {
     let mut arns = Vec::new();
     let mut token = None;
     loop {
@@ -136,22 +149,23 @@ async fn load_services(ctx: &AwsContext, cluster: &Cluster) -> Result<Vec<crate:
         .map(|chunk| {
             let (ctx, cluster) = (ctx.clone(), cluster.clone());
             async move {
-            ctx.stats.record("DescribeServices");
-            let out = ctx
-                .ecs
-                .describe_services()
-                .cluster(&cluster.arn)
-                .set_services(Some(chunk))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("DescribeServices", e))?;
-            Ok::<_, AwsError>(
-                out.services()
-                    .iter()
-                    .map(|s| convert::service(&cluster.name, s))
-                    .collect::<Vec<_>>(),
-            )
-        }})
+                ctx.stats.record("DescribeServices");
+                let out = ctx
+                    .ecs
+                    .describe_services()
+                    .cluster(&cluster.arn)
+                    .set_services(Some(chunk))
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("DescribeServices", e))?;
+                Ok::<_, AwsError>(
+                    out.services()
+                        .iter()
+                        .map(|s| convert::service(&cluster.name, s))
+                        .collect::<Vec<_>>(),
+                )
+            }
+        })
         .buffered(CONCURRENCY)
         .try_concat()
         .await?;
@@ -159,36 +173,52 @@ async fn load_services(ctx: &AwsContext, cluster: &Cluster) -> Result<Vec<crate:
     Ok(services)
 }
 
-async fn load_tasks(ctx: &AwsContext, cluster: &Cluster) -> Result<Vec<crate::domain::Task>, AwsError> {
+async fn load_tasks(
+    ctx: &AwsContext,
+    cluster: &Cluster,
+) -> Result<Vec<crate::domain::Task>, AwsError> {
     let (running, stopped) = tokio::try_join!(
         list_task_arns(ctx, cluster, DesiredStatus::Running),
         list_task_arns(ctx, cluster, DesiredStatus::Stopped)
     )?;
-    let arns: Vec<String> = running.into_iter().chain(stopped).collect::<BTreeSet<_>>().into_iter().collect();
+    let arns: Vec<String> = running
+        .into_iter()
+        .chain(stopped)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let tasks: Vec<_> = stream::iter(batches(&arns, DESCRIBE_TASKS_MAX))
         .map(|chunk| {
             let (ctx, cluster) = (ctx.clone(), cluster.clone());
             async move {
-            ctx.stats.record("DescribeTasks");
-            let out = ctx
-                .ecs
-                .describe_tasks()
-                .cluster(&cluster.arn)
-                .set_tasks(Some(chunk))
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("DescribeTasks", e))?;
-            Ok::<_, AwsError>(out.tasks().iter().map(convert::task).collect::<Vec<_>>())
-        }})
+                ctx.stats.record("DescribeTasks");
+                let out = ctx
+                    .ecs
+                    .describe_tasks()
+                    .cluster(&cluster.arn)
+                    .set_tasks(Some(chunk))
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("DescribeTasks", e))?;
+                Ok::<_, AwsError>(out.tasks().iter().map(convert::task).collect::<Vec<_>>())
+            }
+        })
         .buffered(CONCURRENCY)
         .try_concat()
         .await?;
     // ListTasks filters are not to be trusted blindly (moto matches cluster names by
     // substring); the task's own clusterArn is the truth.
-    Ok(tasks.into_iter().filter(|t| t.cluster_arn == cluster.arn).collect())
+    Ok(tasks
+        .into_iter()
+        .filter(|t| t.cluster_arn == cluster.arn)
+        .collect())
 }
 
-async fn list_task_arns(ctx: &AwsContext, cluster: &Cluster, status: DesiredStatus) -> Result<Vec<String>, AwsError> {
+async fn list_task_arns(
+    ctx: &AwsContext,
+    cluster: &Cluster,
+    status: DesiredStatus,
+) -> Result<Vec<String>, AwsError> {
     let mut arns = Vec::new();
     let mut token = None;
     loop {
@@ -220,16 +250,20 @@ async fn describe_task_definitions(
         .map(|arn| {
             let ctx = ctx.clone();
             async move {
-            ctx.stats.record("DescribeTaskDefinition");
-            let out = ctx
-                .ecs
-                .describe_task_definition()
-                .task_definition(&arn)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk("DescribeTaskDefinition", e))?;
-            Ok::<_, AwsError>(out.task_definition().map(|td| (arn, convert::task_definition(td))))
-        }})
+                ctx.stats.record("DescribeTaskDefinition");
+                let out = ctx
+                    .ecs
+                    .describe_task_definition()
+                    .task_definition(&arn)
+                    .send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("DescribeTaskDefinition", e))?;
+                Ok::<_, AwsError>(
+                    out.task_definition()
+                        .map(|td| (arn, convert::task_definition(td))),
+                )
+            }
+        })
         .buffer_unordered(CONCURRENCY)
         .try_collect::<Vec<_>>()
         .await

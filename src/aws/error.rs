@@ -44,23 +44,37 @@ impl AwsError {
                 let code = e.code().unwrap_or("UnknownError");
                 let msg = e.message().unwrap_or("");
                 let kind = match code {
-                    c if c.contains("Throttl") || c == "TooManyRequestsException" => AwsErrorKind::Throttled,
-                    c if c.contains("AccessDenied") || c.contains("Unauthorized") => AwsErrorKind::AccessDenied,
-                    c if c.contains("NotFound") => AwsErrorKind::NotFound,
-                    "ExpiredTokenException" | "UnrecognizedClientException" | "InvalidClientTokenId" => {
-                        AwsErrorKind::Credentials
+                    c if c.contains("Throttl") || c == "TooManyRequestsException" => {
+                        AwsErrorKind::Throttled
                     }
+                    c if c.contains("AccessDenied") || c.contains("Unauthorized") => {
+                        AwsErrorKind::AccessDenied
+                    }
+                    c if c.contains("NotFound") => AwsErrorKind::NotFound,
+                    "ExpiredTokenException"
+                    | "UnrecognizedClientException"
+                    | "InvalidClientTokenId" => AwsErrorKind::Credentials,
                     _ => AwsErrorKind::Service,
                 };
                 let hint = match kind {
                     AwsErrorKind::AccessDenied => Some("the role lacks this permission"),
-                    AwsErrorKind::Credentials => Some("refresh the credentials, e.g. `aws sso login`"),
+                    AwsErrorKind::Credentials => {
+                        Some("refresh the credentials, e.g. `aws sso login`")
+                    }
                     AwsErrorKind::Throttled => Some("AWS is throttling; toadtop backs off"),
                     _ => None,
                 };
-                (kind, format!("{code}: {msg}").trim_end_matches(": ").to_string(), hint)
+                (
+                    kind,
+                    format!("{code}: {msg}").trim_end_matches(": ").to_string(),
+                    hint,
+                )
             }
-            SdkError::TimeoutError(_) => (AwsErrorKind::Timeout, "timed out".to_string(), Some("check the network or --endpoint-url")),
+            SdkError::TimeoutError(_) => (
+                AwsErrorKind::Timeout,
+                "timed out".to_string(),
+                Some("check the network or --endpoint-url"),
+            ),
             _ if full.contains("credentials") || full.contains("Credentials") => (
                 AwsErrorKind::Credentials,
                 "no usable AWS credentials".to_string(),
@@ -82,8 +96,33 @@ impl AwsError {
     }
 }
 
-/// The innermost cause in the SDK's `a: b: c` chain is usually the one a person needs.
+/// The innermost cause in the SDK's `a: b: c (DebugDump)` chain is the one a person needs.
 fn last_cause(full: &str) -> String {
-    let inner = full.rsplit(": ").next().unwrap_or(full);
-    inner.trim().trim_end_matches(')').to_string()
+    let chain = [
+        "DispatchFailure(",
+        "ServiceError(",
+        "TimeoutError(",
+        "ResponseError(",
+        "ConstructionFailure(",
+    ]
+    .iter()
+    .filter_map(|marker| full.find(&format!(" ({marker}")))
+    .min()
+    .map_or(full, |i| &full[..i]);
+    chain
+        .rsplit(": ")
+        .next()
+        .unwrap_or(chain)
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn last_cause_drops_debug_dump() {
+        let full = "dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111) (DispatchFailure(DispatchFailure { source: x }))";
+        assert_eq!(super::last_cause(full), "Connection refused (os error 111)");
+        assert_eq!(super::last_cause("plain"), "plain");
+    }
 }

@@ -30,7 +30,9 @@ pub struct AwsContext {
 /// not to trip API throttling on large fleets.
 pub const CONCURRENCY: usize = 4;
 
-pub async fn connect(settings: &AwsSettings) -> AwsContext {
+/// Builds clients; fails only when no region can be found anywhere, since every
+/// call would fail the same way.
+pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         // Standard retry: exponential backoff with jitter on throttling and 5xx.
         .retry_config(RetryConfig::standard().with_max_attempts(3))
@@ -51,13 +53,21 @@ pub async fn connect(settings: &AwsSettings) -> AwsContext {
         loader = loader.endpoint_url(u);
     }
     let sdk = loader.load().await;
-    AwsContext {
+    let Some(region) = sdk.region().map(ToString::to_string) else {
+        return Err(AwsError {
+            operation: "configuration",
+            kind: error::AwsErrorKind::Credentials,
+            reason: "no AWS region".into(),
+            hint: Some(
+                "pass --region, set AWS_REGION, or set region in the profile or config file",
+            ),
+        });
+    };
+    Ok(AwsContext {
         profile: settings.profile.clone().unwrap_or_else(|| "default".into()),
-        region: sdk
-            .region()
-            .map_or_else(|| "(no region)".into(), ToString::to_string),
+        region,
         endpoint_url: sdk.endpoint_url().map(str::to_string),
         ecs: aws_sdk_ecs::Client::new(&sdk),
         stats: Arc::new(ApiStats::default()),
-    }
+    })
 }

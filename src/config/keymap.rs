@@ -270,12 +270,21 @@ mod tests {
             map.action_for(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Action::Bottom)
         );
-        assert_eq!(map.action_for(&ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(map.action_for(&ev(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            map.action_for(&ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            map.action_for(&ev(KeyCode::Char('z'), KeyModifiers::NONE)),
+            None
+        );
         assert!("ctrl-".parse::<KeyBinding>().is_ok());
         assert!("hello".parse::<KeyBinding>().is_err());
         assert!("f13".parse::<KeyBinding>().is_err());
-        assert_eq!("f5".parse::<KeyBinding>().map(|k| k.to_string()), Ok("f5".into()));
+        assert_eq!(
+            "f5".parse::<KeyBinding>().map(|k| k.to_string()),
+            Ok("f5".into())
+        );
     }
 
     #[test]

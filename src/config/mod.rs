@@ -80,9 +80,9 @@ pub struct ColorSpec(pub Color);
 impl TryFrom<String> for ColorSpec {
     type Error = String;
     fn try_from(text: String) -> Result<Self, Self::Error> {
-        text.parse::<Color>()
-            .map(ColorSpec)
-            .map_err(|_| format!("unknown colour `{text}` (use a name like cyan, #rrggbb, or 0-255)"))
+        text.parse::<Color>().map(ColorSpec).map_err(|_| {
+            format!("unknown colour `{text}` (use a name like cyan, #rrggbb, or 0-255)")
+        })
     }
 }
 
@@ -148,7 +148,8 @@ pub enum ConfigError {
 impl Config {
     /// The platform's default config path (`~/.config/toadtop/config.toml` on Linux).
     pub fn default_path() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "toadtop").map(|d| d.config_dir().join("config.toml"))
+        directories::ProjectDirs::from("", "", "toadtop")
+            .map(|d| d.config_dir().join("config.toml"))
     }
 
     /// Loads `path`; a missing file at the default location means defaults, while a
@@ -156,7 +157,9 @@ impl Config {
     pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
         match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                Ok(Config::default())
+            }
             Err(e) => Err(ConfigError::Read {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
@@ -282,12 +285,18 @@ mod tests {
 
     #[test]
     fn wrong_type_names_line_and_key() {
-        let err = parse("# c\nrefresh_secs = \"ten\"\n").unwrap_err().to_string();
+        let err = parse("# c\nrefresh_secs = \"ten\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2"), "{err}");
         assert!(err.contains("refresh_secs"), "{err}");
-        let err = parse("[colors]\nok = \"blurple\"\n").unwrap_err().to_string();
+        let err = parse("[colors]\nok = \"blurple\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2") && err.contains("blurple"), "{err}");
-        let err = parse("[keys]\nquit = [\"nope\"]\n").unwrap_err().to_string();
+        let err = parse("[keys]\nquit = [\"nope\"]\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2") && err.contains("nope"), "{err}");
         let err = parse("refresh_secs = 0\n").unwrap_err().to_string();
         assert!(err.contains("line 1") && err.contains("at least"), "{err}");
@@ -326,6 +335,9 @@ mod tests {
     fn missing_default_file_is_defaults_but_explicit_is_error() {
         let p = Path::new("/nonexistent/toadtop.toml");
         assert_eq!(Config::load(p, false).unwrap(), Config::default());
-        assert!(matches!(Config::load(p, true), Err(ConfigError::Read { .. })));
+        assert!(matches!(
+            Config::load(p, true),
+            Err(ConfigError::Read { .. })
+        ));
     }
 }

@@ -39,11 +39,18 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
             return Err(OnceError::UnknownCluster {
                 wanted: wanted.clone(),
                 region: ctx.region.clone(),
-                existing: if names.is_empty() { "(none)".into() } else { names.join(", ") },
+                existing: if names.is_empty() {
+                    "(none)".into()
+                } else {
+                    names.join(", ")
+                },
             });
         }
     }
-    let shown: Vec<_> = all.into_iter().filter(|c| settings.config.shows_cluster(&c.name)).collect();
+    let shown: Vec<_> = all
+        .into_iter()
+        .filter(|c| settings.config.shows_cluster(&c.name))
+        .collect();
     let clusters = stream::iter(shown)
         .map(|c| async move {
             let detail = ecs::load_cluster_detail(ctx, &c).await?;

@@ -72,6 +72,11 @@ fn service_json(s: &Service) -> Value {
             "created_at": rfc(d.created_at),
             "updated_at": rfc(d.updated_at),
         })).collect::<Vec<_>>(),
+        "events": s.events.iter().map(|e| json!({
+            "id": e.id,
+            "created_at": rfc(e.created_at),
+            "message": e.message,
+        })).collect::<Vec<_>>(),
         "tasks": s.tasks.iter().map(task_json).collect::<Vec<_>>(),
     })
 }
@@ -130,23 +135,42 @@ pub fn to_table(s: &Snapshot) -> String {
             ]
         })
         .collect();
-    out.push_str(&textable::render(&["CLUSTER", "STATUS", "SERVICES", "RUNNING", "PENDING"], &rows));
+    out.push_str(&textable::render(
+        &["CLUSTER", "STATUS", "SERVICES", "RUNNING", "PENDING"],
+        &rows,
+    ));
     for (c, d) in &s.clusters {
         out.push_str(&format!("\nServices in {}\n", sanitize(&c.name)));
         let rows: Vec<Vec<String>> = d.services.iter().map(service_row).collect();
         out.push_str(&textable::render(
-            &["SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "TASK DEF", "ROLLOUT", "EXEC", "LAUNCH", "IMAGES"],
+            &[
+                "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "TASK DEF", "ROLLOUT",
+                "EXEC", "LAUNCH", "IMAGES",
+            ],
             &rows,
         ));
         let rows: Vec<Vec<String>> = d
             .services
             .iter()
-            .flat_map(|svc| svc.tasks.iter().map(move |t| task_row(&svc.name, t, s.taken_at)))
+            .flat_map(|svc| {
+                svc.tasks
+                    .iter()
+                    .map(move |t| task_row(&svc.name, t, s.taken_at))
+            })
             .collect();
         if !rows.is_empty() {
             out.push_str(&format!("\nTasks in {}\n", sanitize(&c.name)));
             out.push_str(&textable::render(
-                &["SERVICE", "TASK", "LAST", "DESIRED", "HEALTH", "AGE", "STOP CODE", "CONTAINERS"],
+                &[
+                    "SERVICE",
+                    "TASK",
+                    "LAST",
+                    "DESIRED",
+                    "HEALTH",
+                    "AGE",
+                    "STOP CODE",
+                    "CONTAINERS",
+                ],
                 &rows,
             ));
         }
@@ -169,7 +193,11 @@ fn service_row(s: &Service) -> Vec<String> {
         s.running.to_string(),
         s.pending.to_string(),
         sanitize(&s.family_revision()),
-        sanitize(s.primary_deployment().and_then(|d| d.rollout_state.as_deref()).unwrap_or("-")),
+        sanitize(
+            s.primary_deployment()
+                .and_then(|d| d.rollout_state.as_deref())
+                .unwrap_or("-"),
+        ),
         if s.exec_enabled { "on" } else { "off" }.to_string(),
         sanitize(&s.launch_type),
         sanitize(&images),
@@ -185,7 +213,11 @@ fn task_row(service: &str, t: &Task, now: Timestamp) -> Vec<String> {
                 Some(code) if c.last_status == "STOPPED" => format!("exit {code}"),
                 _ => c.last_status.clone(),
             };
-            let ro = if c.read_only_root == Some(true) { " ro" } else { "" };
+            let ro = if c.read_only_root == Some(true) {
+                " ro"
+            } else {
+                ""
+            };
             format!("{} {state}{ro}", c.name)
         })
         .collect::<Vec<_>>()
@@ -196,7 +228,9 @@ fn task_row(service: &str, t: &Task, now: Timestamp) -> Vec<String> {
         sanitize(&t.last_status),
         sanitize(&t.desired_status),
         sanitize(&t.health),
-        t.started_at.map(|s| s.age(now)).unwrap_or_else(|| "-".into()),
+        t.started_at
+            .map(|s| s.age(now))
+            .unwrap_or_else(|| "-".into()),
         sanitize(t.stop_code.as_deref().unwrap_or("-")),
         sanitize(&containers),
     ]

@@ -36,7 +36,10 @@ mod tests {
     fn aligns_columns() {
         let t = super::render(
             &["NAME", "N"],
-            &[vec!["web".into(), "3".into()], vec!["scheduler".into(), "10".into()]],
+            &[
+                vec!["web".into(), "3".into()],
+                vec!["scheduler".into(), "10".into()],
+            ],
         );
         assert_eq!(t, "NAME       N\nweb        3\nscheduler  10\n");
     }

@@ -54,7 +54,12 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
 }
 
 fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
-    let mut state = State::new(ctx.profile.clone(), ctx.region.clone(), ctx.endpoint_url.clone(), Timestamp::now());
+    let mut state = State::new(
+        ctx.profile.clone(),
+        ctx.region.clone(),
+        ctx.endpoint_url.clone(),
+        Timestamp::now(),
+    );
     state.read_only = settings.read_only;
     state.refresh_secs = settings.refresh_secs;
     state.keymap = settings.config.keymap();
@@ -62,19 +67,28 @@ fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
     state
 }
 
-fn spawn_effect(effect: Effect, ctx: &AwsContext, config: &Arc<Config>, tx: &mpsc::UnboundedSender<Msg>) {
+fn spawn_effect(
+    effect: Effect,
+    ctx: &AwsContext,
+    config: &Arc<Config>,
+    tx: &mpsc::UnboundedSender<Msg>,
+) {
     let (ctx, config, tx) = (ctx.clone(), Arc::clone(config), tx.clone());
     match effect {
         Effect::LoadClusters { req } => {
             tokio::spawn(async move {
                 let keep = |name: &str| config.shows_cluster(name);
-                let result = ecs::load_clusters(&ctx, &keep).await.map_err(|e| e.to_string());
+                let result = ecs::load_clusters(&ctx, &keep)
+                    .await
+                    .map_err(|e| e.to_string());
                 let _ = tx.send(Msg::ClustersLoaded { req, result });
             });
         }
         Effect::LoadDetail { req, cluster } => {
             tokio::spawn(async move {
-                let result = ecs::load_cluster_detail(&ctx, &cluster).await.map_err(|e| e.to_string());
+                let result = ecs::load_cluster_detail(&ctx, &cluster)
+                    .await
+                    .map_err(|e| e.to_string());
                 let _ = tx.send(Msg::DetailLoaded {
                     req,
                     cluster: cluster.name,

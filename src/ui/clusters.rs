@@ -15,7 +15,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         title: "clusters".into(),
         columns: &["NAME", "STATUS", "SERVICES", "RUNNING", "PENDING"],
         widths: &[
-            Constraint::Min(20),
+            Constraint::Fill(1),
             Constraint::Length(10),
             Constraint::Length(9),
             Constraint::Length(8),
@@ -23,7 +23,11 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         ],
         len: rows.len(),
         selected: screen.selected,
-        empty: if state.clusters.data.is_none() { "loading clusters…" } else { "no clusters match" },
+        empty: if state.clusters.data.is_none() {
+            "loading clusters…"
+        } else {
+            "no clusters match"
+        },
         error: state.clusters.error.clone(),
     };
     pane.draw(frame, area, &theme, |i| {

@@ -25,11 +25,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Input::None => {
             let mut spans = Vec::new();
             for (action, label) in hints(&state.screen().view) {
-                spans.push(Span::styled(format!(" {} ", state.keymap.label(action)), theme.accent.reversed()));
+                spans.push(Span::styled(
+                    format!(" {} ", state.keymap.label(action)),
+                    theme.accent.reversed(),
+                ));
                 spans.push(Span::styled(format!(" {label} "), theme.dim));
             }
             if !state.screen().filter.is_empty() {
-                spans.push(Span::styled(format!(" filter: {}", state.screen().filter), theme.warn));
+                spans.push(Span::styled(
+                    format!(" filter: {}", state.screen().filter),
+                    theme.warn,
+                ));
             }
             Line::from(spans)
         }
@@ -55,10 +61,21 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Back, "back"),
         ],
         View::ServiceDetail { .. } | View::TaskDetail { .. } => {
-            vec![(Action::Back, "back"), (Action::TaskDefinition, "task def"), (Action::Down, "scroll")]
+            vec![
+                (Action::Back, "back"),
+                (Action::TaskDefinition, "task def"),
+                (Action::Down, "scroll"),
+            ]
         }
-        View::TaskDefinition { .. } | View::Help => vec![(Action::Back, "back"), (Action::Down, "scroll")],
+        View::TaskDefinition { .. } | View::Help => {
+            vec![(Action::Back, "back"), (Action::Down, "scroll")]
+        }
     };
-    h.extend([(Action::Refresh, "refresh"), (Action::Command, "cmd"), (Action::Help, "help"), (Action::Quit, "quit")]);
+    h.extend([
+        (Action::Refresh, "refresh"),
+        (Action::Command, "cmd"),
+        (Action::Help, "help"),
+        (Action::Quit, "quit"),
+    ]);
     h
 }

@@ -12,39 +12,58 @@ const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '�
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
-    let [top, crumbs] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [top, crumbs] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
 
-    let mut spans = vec![
+    // Right side first: freshness matters more than labels when the terminal is narrow.
+    let mut right = Vec::new();
+    let (fetched, error) = state.current_slot_age();
+    match fetched {
+        Some(t) => right.push(Span::raw(format!(
+            "⟳ {} ({} ago)",
+            t.clock(),
+            t.age(state.now)
+        ))),
+        None => right.push(Span::styled("no data yet", theme.dim)),
+    }
+    if error.is_some() {
+        right.push(Span::styled(" stale", theme.error));
+    }
+    right.push(Span::styled(
+        format!(
+            " {}",
+            if state.loading() {
+                SPINNER[state.spinner % SPINNER.len()]
+            } else {
+                ' '
+            }
+        ),
+        theme.accent,
+    ));
+    if state.read_only {
+        right.push(Span::styled(" READ-ONLY ", theme.warn.reversed()));
+    }
+    let right = Line::from(right);
+    let right_width = right.width() as u16;
+
+    let mut left = vec![
         Span::styled(" toadtop ", theme.header),
         Span::raw(" "),
-        Span::styled("profile ", theme.dim),
         Span::raw(sanitize(&state.profile)),
-        Span::styled("  region ", theme.dim),
+        Span::styled(" @ ", theme.dim),
         Span::raw(sanitize(&state.region)),
     ];
     if let Some(url) = &state.endpoint_url {
-        spans.push(Span::styled("  endpoint ", theme.dim));
-        spans.push(Span::styled(sanitize(url), theme.warn));
+        let short = url
+            .trim_start_matches("https://")
+            .trim_start_matches("http://");
+        left.push(Span::styled(" · ", theme.dim));
+        left.push(Span::styled(sanitize(short), theme.warn));
     }
-    let (fetched, error) = state.current_slot_age();
-    match fetched {
-        Some(t) => {
-            spans.push(Span::styled("  refreshed ", theme.dim));
-            spans.push(Span::raw(format!("{} ({} ago)", t.clock(), t.age(state.now))));
-        }
-        None => spans.push(Span::styled("  no data yet", theme.dim)),
-    }
-    if error.is_some() {
-        spans.push(Span::styled(" stale", theme.error));
-    }
-    if state.loading() {
-        spans.push(Span::styled(format!(" {}", SPINNER[state.spinner % SPINNER.len()]), theme.accent));
-    }
-    if state.read_only {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(" READ-ONLY ", theme.warn.reversed()));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), top);
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(top);
+    frame.render_widget(Paragraph::new(Line::from(left)), l);
+    frame.render_widget(Paragraph::new(right), r);
 
     let mut crumb = vec![Span::styled(" ", theme.dim)];
     for (i, part) in breadcrumbs(state).into_iter().enumerate() {
@@ -82,7 +101,11 @@ fn breadcrumbs(state: &State) -> Vec<String> {
             parts.push(cluster.clone());
             parts.push(service.clone());
         }
-        View::TaskDetail { cluster, service, task } => {
+        View::TaskDetail {
+            cluster,
+            service,
+            task,
+        } => {
             parts.push(cluster.clone());
             parts.push(service.clone());
             parts.push(short_id(task).to_string());

@@ -11,14 +11,22 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
     let mut lines = vec![text::heading("Keys", &theme)];
     for action in Action::ALL {
-        let keys: Vec<String> = state.keymap.keys(action).iter().map(ToString::to_string).collect();
+        let keys: Vec<String> = state
+            .keymap
+            .keys(action)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<18}", keys.join(", ")), theme.accent),
             Span::raw(action.describe()),
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(text::heading("Commands (press : then type, tab completes)", &theme));
+    lines.push(text::heading(
+        "Commands (press : then type, tab completes)",
+        &theme,
+    ));
     for (cmd, what) in [
         (":clusters", "the cluster list"),
         (":services", "services of the current cluster"),
@@ -26,12 +34,19 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         (":help", "this page"),
         (":q", "quit"),
     ] {
-        lines.push(Line::from(vec![Span::styled(format!("  {cmd:<18}"), theme.accent), Span::raw(what)]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {cmd:<18}"), theme.accent),
+            Span::raw(what),
+        ]));
     }
     lines.push(Line::raw(""));
     lines.push(text::heading("Marks", &theme));
     lines.push(Line::raw("  D/R/P    desired / running / pending tasks"));
-    lines.push(Line::raw("  ro       container with a read-only root file system"));
-    lines.push(Line::raw("  stale    the last refresh failed; the data shown is older"));
+    lines.push(Line::raw(
+        "  ro       container with a read-only root file system",
+    ));
+    lines.push(Line::raw(
+        "  stale    the last refresh failed; the data shown is older",
+    ));
     text::draw(frame, area, &theme, "help", lines, screen.scroll);
 }

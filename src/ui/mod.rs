@@ -4,13 +4,13 @@ mod clusters;
 mod footer;
 mod header;
 mod help;
+mod service_detail;
 mod services;
 mod table;
 mod task_definition;
 mod task_detail;
 mod tasks;
 mod text;
-mod service_detail;
 pub mod theme;
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -38,12 +38,20 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) {
     match &screen.view {
         View::Clusters => clusters::draw(state, screen, frame, area),
         View::Services { cluster } => services::draw(state, screen, cluster, frame, area),
-        View::Tasks { cluster, service } => tasks::draw(state, screen, cluster, service, frame, area),
-        View::ServiceDetail { cluster, service } => service_detail::draw(state, screen, cluster, service, frame, area),
-        View::TaskDefinition { cluster, service } => task_definition::draw(state, screen, cluster, service, frame, area),
-        View::TaskDetail { cluster, service, task } => {
-            task_detail::draw(state, screen, cluster, service, task, frame, area)
+        View::Tasks { cluster, service } => {
+            tasks::draw(state, screen, cluster, service, frame, area)
         }
+        View::ServiceDetail { cluster, service } => {
+            service_detail::draw(state, screen, cluster, service, frame, area)
+        }
+        View::TaskDefinition { cluster, service } => {
+            task_definition::draw(state, screen, cluster, service, frame, area)
+        }
+        View::TaskDetail {
+            cluster,
+            service,
+            task,
+        } => task_detail::draw(state, screen, cluster, service, task, frame, area),
         View::Help => help::draw(state, screen, frame, area),
     }
 }

@@ -8,42 +8,92 @@ use super::theme::Theme;
 use crate::app::{Screen, State};
 use crate::safety::sanitize;
 
-pub fn draw(state: &State, screen: &Screen, cluster: &str, service: &str, frame: &mut Frame, area: Rect) {
+pub fn draw(
+    state: &State,
+    screen: &Screen,
+    cluster: &str,
+    service: &str,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let theme = Theme::new(&state.colors);
     let title = format!("service {}/{}", sanitize(cluster), sanitize(service));
     let Some(s) = state.service(cluster, service) else {
         let loading = state.detail(cluster).is_some_and(|d| d.is_loading());
-        return text::draw(frame, area, &theme, &title, text::missing("service", loading, &theme), 0);
+        return text::draw(
+            frame,
+            area,
+            &theme,
+            &title,
+            text::missing("service", loading, &theme),
+            0,
+        );
     };
     let mut lines = vec![
         heading("Service", &theme),
         field("status", sanitize(&s.status), &theme),
-        field("desired/run/pend", format!("{} / {} / {}", s.desired, s.running, s.pending), &theme),
+        field(
+            "desired/run/pend",
+            format!("{} / {} / {}", s.desired, s.running, s.pending),
+            &theme,
+        ),
         field("task definition", sanitize(&s.family_revision()), &theme),
         field(
             "launch",
             format!(
                 "{} {}",
                 sanitize(&s.launch_type),
-                s.platform_version.as_deref().map(sanitize).unwrap_or_default()
+                s.platform_version
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_default()
             ),
             &theme,
         ),
-        field("exec", if s.exec_enabled { "enabled".into() } else { "disabled".into() }, &theme),
+        field(
+            "exec",
+            if s.exec_enabled {
+                "enabled".into()
+            } else {
+                "disabled".into()
+            },
+            &theme,
+        ),
     ];
     if let Some(n) = &s.network {
         lines.push(field("subnets", sanitize(&n.subnets.join(", ")), &theme));
-        lines.push(field("security groups", sanitize(&n.security_groups.join(", ")), &theme));
-        lines.push(field("public ip", if n.assign_public_ip { "yes".into() } else { "no".into() }, &theme));
+        lines.push(field(
+            "security groups",
+            sanitize(&n.security_groups.join(", ")),
+            &theme,
+        ));
+        lines.push(field(
+            "public ip",
+            if n.assign_public_ip {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+            &theme,
+        ));
     }
     lines.push(field("arn", sanitize(&s.arn), &theme));
     lines.push(Line::raw(""));
-    lines.push(heading(&format!("Deployments ({})", s.deployments.len()), &theme));
+    lines.push(heading(
+        &format!("Deployments ({})", s.deployments.len()),
+        &theme,
+    ));
     for d in &s.deployments {
         let rollout = d.rollout_state.clone().unwrap_or_else(|| "-".into());
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<8} ", sanitize(&d.status)), theme.status(&d.status)),
-            Span::styled(format!("{:<12}", sanitize(&rollout)), rollout_style(&rollout, &theme)),
+            Span::styled(
+                format!("  {:<8} ", sanitize(&d.status)),
+                theme.status(&d.status),
+            ),
+            Span::styled(
+                format!("{:<12}", sanitize(&rollout)),
+                rollout_style(&rollout, &theme),
+            ),
             Span::raw(format!(
                 "{}  desired {} running {} pending {} failed {}  {}",
                 sanitize(&crate::domain::family_revision(&d.task_definition_arn)),
@@ -51,22 +101,38 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, service: &str, frame:
                 d.running,
                 d.pending,
                 d.failed_tasks,
-                d.updated_at.or(d.created_at).map(|t| format!("{} ago", t.age(state.now))).unwrap_or_default(),
+                d.updated_at
+                    .or(d.created_at)
+                    .map(|t| format!("{} ago", t.age(state.now)))
+                    .unwrap_or_default(),
             )),
         ]));
-        lines.push(Line::styled(format!("           {}", sanitize(&d.id)), theme.dim));
+        lines.push(Line::styled(
+            format!("           {}", sanitize(&d.id)),
+            theme.dim,
+        ));
         if let Some(reason) = &d.rollout_state_reason {
-            lines.push(Line::styled(format!("           {}", sanitize(reason)), theme.dim));
+            lines.push(Line::styled(
+                format!("           {}", sanitize(reason)),
+                theme.dim,
+            ));
         }
     }
     lines.push(Line::raw(""));
-    lines.push(heading(&format!("Events (last {})", s.events.len()), &theme));
+    lines.push(heading(
+        &format!("Events (last {})", s.events.len()),
+        &theme,
+    ));
     if s.events.is_empty() {
         lines.push(Line::styled("  no events", theme.dim));
     }
     for e in &s.events {
         let age = e.created_at.map(|t| t.age(state.now)).unwrap_or_default();
-        let style = if looks_bad(&e.message) { theme.error } else { ratatui::style::Style::new() };
+        let style = if looks_bad(&e.message) {
+            theme.error
+        } else {
+            ratatui::style::Style::new()
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("  {age:>4} "), theme.dim),
             Span::styled(sanitize(&e.message), style),
@@ -77,7 +143,14 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, service: &str, frame:
 
 /// Service event messages that report a problem rather than progress.
 fn looks_bad(message: &str) -> bool {
-    ["unable", "unhealthy", "failed", "error", "insufficient", "throttl"]
-        .iter()
-        .any(|w| message.to_lowercase().contains(w))
+    [
+        "unable",
+        "unhealthy",
+        "failed",
+        "error",
+        "insufficient",
+        "throttl",
+    ]
+    .iter()
+    .any(|w| message.to_lowercase().contains(w))
 }

@@ -16,7 +16,9 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, ar
     let loaded = slot.is_some_and(|s| s.data.is_some());
     let pane = ListPane {
         title: format!("services · {}", sanitize(cluster)),
-        columns: &["NAME", "STATUS", "D/R/P", "TASK DEF", "IMAGES", "ROLLOUT", "EXEC", "LAUNCH"],
+        columns: &[
+            "NAME", "STATUS", "D/R/P", "TASK DEF", "IMAGES", "ROLLOUT", "EXEC", "LAUNCH",
+        ],
         widths: &[
             Constraint::Fill(2),
             Constraint::Length(8),
@@ -29,14 +31,22 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, ar
         ],
         len: rows.len(),
         selected: screen.selected,
-        empty: if loaded { "no services match" } else { "loading services…" },
+        empty: if loaded {
+            "no services match"
+        } else {
+            "loading services…"
+        },
         error: slot.and_then(|s| s.error.clone()),
     };
     pane.draw(frame, area, &theme, |i| service_row(rows[i], &theme));
 }
 
 fn service_row<'a>(s: &Service, theme: &Theme) -> Row<'a> {
-    let counts_style = if s.running < s.desired { theme.warn } else { theme.ok };
+    let counts_style = if s.running < s.desired {
+        theme.warn
+    } else {
+        theme.ok
+    };
     let images = s
         .task_definition
         .as_ref()
@@ -55,10 +65,16 @@ fn service_row<'a>(s: &Service, theme: &Theme) -> Row<'a> {
     Row::new(vec![
         Cell::from(sanitize(&s.name)),
         Cell::from(Span::styled(sanitize(&s.status), theme.status(&s.status))),
-        Cell::from(Span::styled(format!("{}/{}/{}", s.desired, s.running, s.pending), counts_style)),
+        Cell::from(Span::styled(
+            format!("{}/{}/{}", s.desired, s.running, s.pending),
+            counts_style,
+        )),
         Cell::from(sanitize(&s.family_revision())),
         Cell::from(sanitize(&images)),
-        Cell::from(Line::styled(sanitize(&rollout), rollout_style(&rollout, theme))),
+        Cell::from(Line::styled(
+            sanitize(&rollout),
+            rollout_style(&rollout, theme),
+        )),
         Cell::from(if s.exec_enabled { "on" } else { "off" }),
         Cell::from(sanitize(&s.launch_type)),
     ])

@@ -39,7 +39,10 @@ impl ListPane<'_> {
         let block = Block::new()
             .borders(Borders::ALL)
             .border_style(theme.dim)
-            .title(Span::styled(format!(" {} [{}] ", self.title, self.len), theme.title));
+            .title(Span::styled(
+                format!(" {} [{}] ", self.title, self.len),
+                theme.title,
+            ));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let [err_area, rows_area] = Layout::vertical([
@@ -48,13 +51,23 @@ impl ListPane<'_> {
         ])
         .areas(inner);
         if let Some(err) = &self.error {
-            frame.render_widget(Paragraph::new(Line::styled(format!("⚠ {err}"), theme.error)), err_area);
+            frame.render_widget(
+                Paragraph::new(Line::styled(format!("⚠ {err}"), theme.error)),
+                err_area,
+            );
         }
         if self.len == 0 {
-            let [_, msg] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(rows_area);
-            frame.render_widget(Paragraph::new(Line::styled(format!(" {}", self.empty), theme.dim)), msg);
+            let [_, msg] =
+                Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(rows_area);
+            frame.render_widget(
+                Paragraph::new(Line::styled(format!(" {}", self.empty), theme.dim)),
+                msg,
+            );
             let header = Row::new(self.columns.iter().copied()).style(theme.accent);
-            frame.render_widget(Table::new(Vec::<Row>::new(), self.widths).header(header), rows_area);
+            frame.render_widget(
+                Table::new(Vec::<Row>::new(), self.widths).header(header),
+                rows_area,
+            );
             return;
         }
         let height = usize::from(rows_area.height.saturating_sub(1));

@@ -10,48 +10,75 @@ use crate::domain::{Container, Task};
 use crate::safety::sanitize;
 use crate::timefmt::Timestamp;
 
-pub fn draw(state: &State, screen: &Screen, cluster: &str, service: &str, frame: &mut Frame, area: Rect) {
+pub fn draw(
+    state: &State,
+    screen: &Screen,
+    cluster: &str,
+    service: &str,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let theme = Theme::new(&state.colors);
     let rows = visible_tasks(state, cluster, service, &screen.filter);
     let slot = state.detail(cluster);
     let pane = ListPane {
         title: format!("tasks · {}/{}", sanitize(cluster), sanitize(service)),
-        columns: &["ID", "LAST", "DESIRED", "HEALTH", "AGE", "STOP", "CONTAINERS (ro = read-only root)"],
+        columns: &[
+            "ID",
+            "STATUS",
+            "HEALTH",
+            "AGE",
+            "STOP CODE",
+            "CONTAINERS (ro: read-only root)",
+        ],
         widths: &[
             Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(8),
+            Constraint::Length(9),
             Constraint::Length(9),
             Constraint::Length(4),
-            Constraint::Fill(2),
+            Constraint::Fill(1),
             Constraint::Fill(3),
         ],
         len: rows.len(),
         selected: screen.selected,
-        empty: if slot.is_some_and(|s| s.data.is_some()) { "no tasks match" } else { "loading tasks…" },
+        empty: if slot.is_some_and(|s| s.data.is_some()) {
+            "no tasks match"
+        } else {
+            "loading tasks…"
+        },
         error: slot.and_then(|s| s.error.clone()),
     };
-    pane.draw(frame, area, &theme, |i| task_row(rows[i], state.now, &theme));
+    pane.draw(frame, area, &theme, |i| {
+        task_row(rows[i], state.now, &theme)
+    });
 }
 
 fn task_row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
-    let stop = match (&t.stop_code, &t.stopped_reason) {
-        (Some(code), Some(reason)) => format!("{code}: {reason}"),
-        (Some(code), None) => code.clone(),
-        (None, Some(reason)) => reason.clone(),
-        (None, None) => String::new(),
+    // The full reason is in the task detail; the code is what fits a column.
+    let stop = t
+        .stop_code
+        .clone()
+        .or_else(|| t.stopped_reason.clone())
+        .unwrap_or_default();
+    // A task on its way down (RUNNING, desired STOPPED) shows where it is going.
+    let status = if t.desired_status != t.last_status && t.desired_status == "STOPPED" {
+        format!("{}↓", t.last_status)
+    } else {
+        t.last_status.clone()
     };
     let mut spans = Vec::new();
     for (i, c) in t.containers.iter().enumerate() {
         if i > 0 {
-            spans.push(Span::raw("  "));
+            spans.push(Span::raw(" · "));
         }
         spans.extend(container_spans(c, theme));
     }
     Row::new(vec![
         Cell::from(short_id(&t.id).to_string()),
-        Cell::from(Span::styled(sanitize(&t.last_status), theme.status(&t.last_status))),
-        Cell::from(sanitize(&t.desired_status)),
+        Cell::from(Span::styled(
+            sanitize(&status),
+            theme.status(&t.last_status),
+        )),
         Cell::from(Span::styled(sanitize(&t.health), theme.status(&t.health))),
         Cell::from(t.started_at.map(|s| s.age(now)).unwrap_or_default()),
         Cell::from(Span::styled(sanitize(&stop), theme.warn)),
@@ -68,7 +95,10 @@ pub fn container_spans<'a>(c: &Container, theme: &Theme) -> Vec<Span<'a>> {
         ),
         _ => (sanitize(&c.last_status), theme.status(&c.last_status)),
     };
-    let mut spans = vec![Span::raw(format!("{} ", sanitize(&c.name))), Span::styled(text, style)];
+    let mut spans = vec![
+        Span::raw(format!("{} ", sanitize(&c.name))),
+        Span::styled(text, style),
+    ];
     if c.health == "UNHEALTHY" {
         spans.push(Span::styled(" unhealthy", theme.error));
     }

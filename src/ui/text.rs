@@ -7,7 +7,14 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, title: &str, lines: Vec<Line<'_>>, scroll: u16) {
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    lines: Vec<Line<'_>>,
+    scroll: u16,
+) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.dim)
@@ -37,6 +44,10 @@ pub fn field<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
 
 /// A message in place of a detail view whose data is not there (yet).
 pub fn missing<'a>(what: &str, loading: bool, theme: &Theme) -> Vec<Line<'a>> {
-    let text = if loading { format!("loading {what}…") } else { format!("{what} not found (it may have gone away; press esc)") };
+    let text = if loading {
+        format!("loading {what}…")
+    } else {
+        format!("{what} not found (it may have gone away; press esc)")
+    };
     vec![Line::styled(text, theme.dim)]
 }

@@ -1,0 +1,156 @@
+//! The local AWS for tests: `scripts/testbed/server.py` (moto plus the few ECS behaviours
+//! toadtop needs) on a free loopback port, seeded by `scripts/testbed/seed.py`.
+//! Needs the virtualenv from `scripts/venv.sh` (or TOADTOP_PYTHON pointing at a python
+//! that has moto[server] and boto3).
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub struct TestBed {
+    child: Child,
+    pub endpoint: String,
+    /// What seed.py says it created.
+    pub summary: serde_json::Value,
+    /// An empty config/home dir so a developer's own config cannot leak into tests.
+    pub home: tempdir::TempDir,
+}
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("TOADTOP_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let p = repo().join(".venv/bin/python");
+    assert!(p.exists(), "no test virtualenv at {}: run scripts/venv.sh first", p.display());
+    p
+}
+
+impl TestBed {
+    /// A server with nothing in it.
+    pub fn empty() -> TestBed {
+        let mut child = Command::new(python())
+            .arg(repo().join("scripts/testbed/server.py"))
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start testbed server");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read listening line");
+        let endpoint = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("testbed did not report its address: {line:?}"))
+            .to_string();
+        TestBed {
+            child,
+            endpoint,
+            summary: serde_json::Value::Null,
+            home: tempdir::TempDir::new(),
+        }
+    }
+
+    /// A server seeded with the Laravel fleet.
+    pub fn seeded() -> TestBed {
+        let mut bed = TestBed::empty();
+        let out = Command::new(python())
+            .arg(repo().join("scripts/testbed/seed.py"))
+            .args(["--endpoint", &bed.endpoint, "--quiet"])
+            .output()
+            .expect("run seed.py");
+        assert!(out.status.success(), "seed failed: {}", String::from_utf8_lossy(&out.stderr));
+        bed.summary = serde_json::from_slice(&out.stdout).expect("seed summary is JSON");
+        bed
+    }
+
+    /// The toadtop binary with dummy credentials, this server as the endpoint, and no
+    /// user config.
+    pub fn toadtop(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_toadtop"));
+        self.env(&mut cmd);
+        cmd.args(["--endpoint-url", &self.endpoint]);
+        cmd
+    }
+
+    pub fn env(&self, cmd: &mut Command) {
+        for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION"] {
+            cmd.env_remove(var);
+        }
+        cmd.env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"));
+    }
+
+    /// POST JSON to the server (test-only endpoints), returning status and body.
+    pub fn post(&self, path: &str, body: &serde_json::Value) -> (u16, String) {
+        let addr = self.endpoint.trim_start_matches("http://");
+        let body = body.to_string();
+        let mut s = TcpStream::connect(addr).expect("connect testbed");
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).expect("read");
+        let status = resp.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        (status, body)
+    }
+
+    /// The seeded services of a cluster, from the summary.
+    pub fn services(&self, cluster: &str) -> &serde_json::Map<String, serde_json::Value> {
+        self.summary["clusters"][cluster]["services"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no cluster {cluster} in summary"))
+    }
+}
+
+impl Drop for TestBed {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal temp dir (no extra crate): removed on drop.
+pub mod tempdir {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    pub struct TempDir(PathBuf);
+
+    impl TempDir {
+        pub fn new() -> TempDir {
+            static N: AtomicU32 = AtomicU32::new(0);
+            let p = std::env::temp_dir().join(format!(
+                "toadtop-test-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            ));
+            std::fs::create_dir_all(&p).expect("create temp dir");
+            TempDir(p)
+        }
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
