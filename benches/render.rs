@@ -1,1 +1,58 @@
-fn main() {}
+//! Frame render time at fleet scale: the services pane over 2,000 services and the tasks
+//! pane over 10,000 tasks (target: under 2 ms a frame). Only visible rows are formatted.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use toadtop::app::{Screen, State, View};
+use toadtop::fixtures;
+
+fn bench_state(services: usize, tasks: usize, view: View) -> State {
+    let mut state = fixtures::state_with(fixtures::large(services, tasks));
+    let mut screen = Screen::new(view);
+    // Somewhere in the middle, so the window is not the trivial first page.
+    screen.selected = services.max(tasks) / 2;
+    state.stack.push(screen);
+    state
+}
+
+fn render(c: &mut Criterion) {
+    let mut group = c.benchmark_group("frame");
+    let cases = [
+        ("services_2000", bench_state(2000, 1, View::Services { cluster: "production".into() })),
+        (
+            "tasks_10000",
+            bench_state(
+                1,
+                10_000,
+                View::Tasks {
+                    cluster: "production".into(),
+                    service: "service-00000".into(),
+                },
+            ),
+        ),
+        ("services_2000_filtered", {
+            let mut s = bench_state(2000, 1, View::Services { cluster: "production".into() });
+            s.screen_mut().filter = "service-01".into();
+            s.screen_mut().selected = 3;
+            s
+        }),
+    ];
+    for (name, state) in &cases {
+        for (w, h) in [(120u16, 40u16), (250, 70)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+            group.bench_with_input(BenchmarkId::new(*name, format!("{w}x{h}")), state, |b, state| {
+                b.iter(|| {
+                    terminal
+                        .draw(|f| toadtop::ui::draw(state, f))
+                        .expect("draw");
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);

@@ -140,6 +140,10 @@ fn refresh(state: &mut State) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    // Raw mode turns off SIGINT: ctrl-c must quit from anywhere, also while typing.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return quit(state);
+    }
     match state.input.clone() {
         Input::Filter => {
             edit_filter(state, key);
@@ -458,3 +462,7 @@ fn move_by(state: &mut State, delta: i64) -> Vec<Effect> {
     }
     Vec::new()
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

@@ -241,7 +241,8 @@ async fn list_task_arns(
     }
 }
 
-/// Each distinct revision once, concurrently.
+/// Each distinct revision described once per process: a revision's content never
+/// changes, so the cache (with concurrent callers sharing one call) is always right.
 async fn describe_task_definitions(
     ctx: &AwsContext,
     arns: BTreeSet<String>,
@@ -250,18 +251,21 @@ async fn describe_task_definitions(
         .map(|arn| {
             let ctx = ctx.clone();
             async move {
-                ctx.stats.record("DescribeTaskDefinition");
-                let out = ctx
-                    .ecs
-                    .describe_task_definition()
-                    .task_definition(&arn)
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk("DescribeTaskDefinition", e))?;
-                Ok::<_, AwsError>(
-                    out.task_definition()
-                        .map(|td| (arn, convert::task_definition(td))),
-                )
+                let cell = ctx.task_definitions.cell(&arn);
+                let td = cell
+                    .get_or_try_init(|| async {
+                        ctx.stats.record("DescribeTaskDefinition");
+                        let out = ctx
+                            .ecs
+                            .describe_task_definition()
+                            .task_definition(&arn)
+                            .send()
+                            .await
+                            .map_err(|e| AwsError::from_sdk("DescribeTaskDefinition", e))?;
+                        Ok::<_, AwsError>(out.task_definition().map(convert::task_definition))
+                    })
+                    .await?;
+                Ok::<_, AwsError>(td.clone().map(|td| (arn, td)))
             }
         })
         .buffer_unordered(CONCURRENCY)

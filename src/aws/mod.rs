@@ -5,14 +5,18 @@ pub mod ecs;
 pub mod error;
 pub mod stats;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 
+use tokio::sync::OnceCell;
+
 use crate::cli::AwsSettings;
+use crate::domain::TaskDefinition;
 pub use error::AwsError;
 pub use stats::ApiStats;
 
@@ -24,6 +28,22 @@ pub struct AwsContext {
     pub endpoint_url: Option<String>,
     pub ecs: aws_sdk_ecs::Client,
     pub stats: Arc<ApiStats>,
+    pub task_definitions: Arc<TaskDefinitionCache>,
+}
+
+/// Task-definition revisions by ARN; one `OnceCell` per ARN lets concurrent loads share
+/// a single DescribeTaskDefinition.
+#[derive(Debug, Default)]
+pub struct TaskDefinitionCache {
+    cells: Mutex<HashMap<String, Arc<OnceCell<Option<TaskDefinition>>>>>,
+}
+
+impl TaskDefinitionCache {
+    pub fn cell(&self, arn: &str) -> Arc<OnceCell<Option<TaskDefinition>>> {
+        // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
+        let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(cells.entry(arn.to_string()).or_default())
+    }
 }
 
 /// Independent describe calls in flight at once: enough to hide latency, few enough
@@ -69,5 +89,6 @@ pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
         endpoint_url: sdk.endpoint_url().map(str::to_string),
         ecs: aws_sdk_ecs::Client::new(&sdk),
         stats: Arc::new(ApiStats::default()),
+        task_definitions: Arc::new(TaskDefinitionCache::default()),
     })
 }

@@ -278,7 +278,8 @@ mod tests {
             map.action_for(&ev(KeyCode::Char('z'), KeyModifiers::NONE)),
             None
         );
-        assert!("ctrl-".parse::<KeyBinding>().is_ok());
+        assert!("ctrl-".parse::<KeyBinding>().is_err());
+        assert_eq!("-".parse::<KeyBinding>().map(|k| k.code), Ok(KeyCode::Char('-')));
         assert!("hello".parse::<KeyBinding>().is_err());
         assert!("f13".parse::<KeyBinding>().is_err());
         assert_eq!(

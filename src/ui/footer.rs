@@ -23,24 +23,52 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Span::styled("  tab complete · enter run · esc cancel", theme.dim),
         ]),
         Input::None => {
+            let filter_note = if state.screen().filter.is_empty() {
+                String::new()
+            } else {
+                format!(" filter: {}", state.screen().filter)
+            };
+            let hints = fit(
+                hints(&state.screen().view),
+                |a| state.keymap.label(a),
+                usize::from(area.width).saturating_sub(filter_note.chars().count()),
+            );
             let mut spans = Vec::new();
-            for (action, label) in hints(&state.screen().view) {
+            for (action, label) in hints {
                 spans.push(Span::styled(
                     format!(" {} ", state.keymap.label(action)),
                     theme.accent.reversed(),
                 ));
                 spans.push(Span::styled(format!(" {label} "), theme.dim));
             }
-            if !state.screen().filter.is_empty() {
-                spans.push(Span::styled(
-                    format!(" filter: {}", state.screen().filter),
-                    theme.warn,
-                ));
+            if !filter_note.is_empty() {
+                spans.push(Span::styled(filter_note, theme.warn));
             }
             Line::from(spans)
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Drops hints from the right until the line fits in `width` columns, but never help or
+/// quit: at 80 columns the full list of a services view would cut off the way out.
+fn fit(
+    mut hints: Vec<(Action, &'static str)>,
+    label: impl Fn(Action) -> String,
+    width: usize,
+) -> Vec<(Action, &'static str)> {
+    // Each hint renders as ` key ` then ` label `.
+    let cost = |(a, l): &(Action, &str)| label(*a).chars().count() + l.chars().count() + 4;
+    let keep = |a: Action| matches!(a, Action::Help | Action::Quit);
+    while hints.iter().map(cost).sum::<usize>() > width {
+        match hints.iter().rposition(|(a, _)| !keep(*a)) {
+            Some(i) => {
+                hints.remove(i);
+            }
+            None => break,
+        }
+    }
+    hints
 }
 
 /// The keys that do something in a view, most useful first (the line cuts off on the right).
@@ -78,4 +106,29 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
         (Action::Quit, "quit"),
     ]);
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::keymap::Keymap;
+
+    #[test]
+    fn help_and_quit_survive_a_narrow_footer() {
+        let keymap = Keymap::default();
+        let view = View::Services {
+            cluster: "production".into(),
+        };
+        let all = hints(&view);
+        assert_eq!(fit(all.clone(), |a| keymap.label(a), 500), all);
+        let narrow = fit(all, |a| keymap.label(a), 80);
+        let actions: Vec<Action> = narrow.iter().map(|(a, _)| *a).collect();
+        assert_eq!(actions.first(), Some(&Action::Enter));
+        assert!(actions.ends_with(&[Action::Help, Action::Quit]), "{actions:?}");
+        let width: usize = narrow
+            .iter()
+            .map(|(a, l)| keymap.label(*a).chars().count() + l.chars().count() + 4)
+            .sum();
+        assert!(width <= 80, "{width}");
+    }
 }

@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::theme::Theme;
+use crate::safety::sanitize;
 
 pub struct ListPane<'a> {
     pub title: String,
@@ -52,7 +53,7 @@ impl ListPane<'_> {
         .areas(inner);
         if let Some(err) = &self.error {
             frame.render_widget(
-                Paragraph::new(Line::styled(format!("⚠ {err}"), theme.error)),
+                Paragraph::new(Line::styled(format!("⚠ {}", sanitize(err)), theme.error)),
                 err_area,
             );
         }

@@ -4,10 +4,19 @@
 //! that has moto[server] and boto3).
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+/// A developer's AWS settings that would otherwise leak into the binary under test.
+pub const UNSET_ENV: [&str; 4] = [
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_DEFAULT_REGION",
+];
 
 pub struct TestBed {
     child: Child,
@@ -80,16 +89,25 @@ impl TestBed {
     }
 
     pub fn env(&self, cmd: &mut Command) {
-        for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION"] {
+        for var in UNSET_ENV {
             cmd.env_remove(var);
         }
-        cmd.env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"));
+        cmd.envs(self.env_pairs());
+    }
+
+    /// The variables `env` sets (after removing `UNSET_ENV`), for launchers other than
+    /// `std::process::Command` (e.g. a pseudo-terminal's command builder).
+    pub fn env_pairs(&self) -> Vec<(&'static str, OsString)> {
+        let home = self.home.path();
+        vec![
+            ("AWS_ACCESS_KEY_ID", "test".into()),
+            ("AWS_SECRET_ACCESS_KEY", "test".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            ("HOME", home.into()),
+            ("XDG_CONFIG_HOME", home.join("config").into()),
+            ("XDG_DATA_HOME", home.join("data").into()),
+        ]
     }
 
     /// POST JSON to the server (test-only endpoints), returning status and body.
