@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::lists::{visible_clusters, visible_services, visible_tasks};
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
 
-const COMMANDS: &str = ":clusters :services :tasks :help :q";
+const COMMANDS: &str = ":help lists commands";
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -244,7 +244,7 @@ fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
             }
             None => error(state, "select a service first"),
         },
-        other => error(state, &format!("unknown command :{other} (try {COMMANDS})")),
+        other => error(state, &format!("unknown command :{other} ({COMMANDS})")),
     }
 }
 

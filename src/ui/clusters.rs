@@ -12,6 +12,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
     let rows = visible_clusters(state, &screen.filter);
     let pane = ListPane {
+        loading: state.clusters.data.is_none(),
         title: "clusters".into(),
         columns: &["NAME", "STATUS", "SERVICES", "RUNNING", "PENDING"],
         widths: &[

@@ -124,7 +124,10 @@ mod tests {
         let narrow = fit(all, |a| keymap.label(a), 80);
         let actions: Vec<Action> = narrow.iter().map(|(a, _)| *a).collect();
         assert_eq!(actions.first(), Some(&Action::Enter));
-        assert!(actions.ends_with(&[Action::Help, Action::Quit]), "{actions:?}");
+        assert!(
+            actions.ends_with(&[Action::Help, Action::Quit]),
+            "{actions:?}"
+        );
         let width: usize = narrow
             .iter()
             .map(|(a, l)| keymap.label(*a).chars().count() + l.chars().count() + 4)

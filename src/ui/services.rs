@@ -14,34 +14,41 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, ar
     let rows = visible_services(state, cluster, &screen.filter);
     let slot = state.detail(cluster);
     let loaded = slot.is_some_and(|s| s.data.is_some());
+    // Name and family:revision sized to what is on screen, so the revision is never cut;
+    // narrow terminals drop the two least-read columns.
+    let fit = |f: &dyn Fn(&Service) -> usize, min: usize, max: usize| {
+        rows.iter().map(|s| f(s)).max().unwrap_or(0).clamp(min, max) as u16
+    };
+    let name_w = fit(&|s| s.name.chars().count(), 4, 30);
+    let td_w = fit(&|s| s.family_revision().chars().count(), 8, 32);
+    let wide = area.width >= 100;
+    let mut columns = vec!["NAME", "STATUS", "D/R/P", "TASK DEF", "IMAGES", "ROLLOUT"];
+    let mut widths = vec![
+        Constraint::Length(name_w),
+        Constraint::Length(8),
+        Constraint::Length(7),
+        Constraint::Length(td_w),
+        Constraint::Fill(1),
+        Constraint::Length(11),
+    ];
+    if wide {
+        columns.extend(["EXEC", "LAUNCH"]);
+        widths.extend([Constraint::Length(4), Constraint::Length(7)]);
+    }
     let pane = ListPane {
         title: format!("services · {}", sanitize(cluster)),
-        columns: &[
-            "NAME", "STATUS", "D/R/P", "TASK DEF", "IMAGES", "ROLLOUT", "EXEC", "LAUNCH",
-        ],
-        widths: &[
-            Constraint::Fill(2),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Fill(2),
-            Constraint::Fill(3),
-            Constraint::Length(11),
-            Constraint::Length(4),
-            Constraint::Length(7),
-        ],
+        columns: &columns,
+        widths: &widths,
+        loading: !loaded,
         len: rows.len(),
         selected: screen.selected,
-        empty: if loaded {
-            "no services match"
-        } else {
-            "loading services…"
-        },
+        empty: if loaded { "no services match" } else { "loading services…" },
         error: slot.and_then(|s| s.error.clone()),
     };
-    pane.draw(frame, area, &theme, |i| service_row(rows[i], &theme));
+    pane.draw(frame, area, &theme, |i| service_row(rows[i], &theme, wide));
 }
 
-fn service_row<'a>(s: &Service, theme: &Theme) -> Row<'a> {
+fn service_row<'a>(s: &Service, theme: &Theme, wide: bool) -> Row<'a> {
     let counts_style = if s.running < s.desired {
         theme.warn
     } else {
@@ -62,7 +69,7 @@ fn service_row<'a>(s: &Service, theme: &Theme) -> Row<'a> {
         .primary_deployment()
         .and_then(|d| d.rollout_state.clone())
         .unwrap_or_else(|| "-".into());
-    Row::new(vec![
+    let mut cells = vec![
         Cell::from(sanitize(&s.name)),
         Cell::from(Span::styled(sanitize(&s.status), theme.status(&s.status))),
         Cell::from(Span::styled(
@@ -75,9 +82,12 @@ fn service_row<'a>(s: &Service, theme: &Theme) -> Row<'a> {
             sanitize(&rollout),
             rollout_style(&rollout, theme),
         )),
-        Cell::from(if s.exec_enabled { "on" } else { "off" }),
-        Cell::from(sanitize(&s.launch_type)),
-    ])
+    ];
+    if wide {
+        cells.push(Cell::from(if s.exec_enabled { "on" } else { "off" }));
+        cells.push(Cell::from(sanitize(&s.launch_type)));
+    }
+    Row::new(cells)
 }
 
 pub fn rollout_style(rollout: &str, theme: &Theme) -> ratatui::style::Style {

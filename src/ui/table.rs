@@ -13,6 +13,8 @@ pub struct ListPane<'a> {
     pub columns: &'a [&'a str],
     pub widths: &'a [Constraint],
     pub len: usize,
+    /// No data yet: the count in the title shows as `…`, not a misleading 0.
+    pub loading: bool,
     pub selected: usize,
     /// Shown in place of rows when `len` is 0.
     pub empty: &'a str,
@@ -41,7 +43,11 @@ impl ListPane<'_> {
             .borders(Borders::ALL)
             .border_style(theme.dim)
             .title(Span::styled(
-                format!(" {} [{}] ", self.title, self.len),
+                if self.loading {
+                    format!(" {} […] ", self.title)
+                } else {
+                    format!(" {} [{}] ", self.title, self.len)
+                },
                 theme.title,
             ));
         let inner = block.inner(area);

@@ -97,7 +97,7 @@ pub fn draw(
         ]));
         lines.push(field("image", sanitize(&c.image), &theme));
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<16}", "status"), theme.dim),
+            Span::styled(format!("  {:<18}", "status"), theme.dim),
             Span::styled(sanitize(&c.last_status), theme.status(&c.last_status)),
         ]));
         lines.push(field(

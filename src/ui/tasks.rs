@@ -21,7 +21,15 @@ pub fn draw(
     let theme = Theme::new(&state.colors);
     let rows = visible_tasks(state, cluster, service, &screen.filter);
     let slot = state.detail(cluster);
+    let stop_w = rows
+        .iter()
+        .filter_map(|t| t.stop_code.as_ref().or(t.stopped_reason.as_ref()))
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(9, 25) as u16;
     let pane = ListPane {
+        loading: slot.is_none_or(|s| s.data.is_none()),
         title: format!("tasks · {}/{}", sanitize(cluster), sanitize(service)),
         columns: &[
             "ID",
@@ -36,8 +44,8 @@ pub fn draw(
             Constraint::Length(9),
             Constraint::Length(9),
             Constraint::Length(4),
+            Constraint::Length(stop_w),
             Constraint::Fill(1),
-            Constraint::Fill(3),
         ],
         len: rows.len(),
         selected: screen.selected,

@@ -37,7 +37,7 @@ pub fn heading<'a>(text: &str, theme: &Theme) -> Line<'a> {
 /// `  label  value` with the label dimmed and padded.
 pub fn field<'a>(label: &str, value: String, theme: &Theme) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("  {label:<16}"), theme.dim),
+        Span::styled(format!("  {label:<18}"), theme.dim),
         Span::raw(value),
     ])
 }
