@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run toadtop against a local, seeded moto server.
 #   scripts/demo.sh [toadtop args...]
-# TOADTOP_BIN=/path/to/toadtop uses a prebuilt binary instead of `cargo run --release`.
+# TOADTOP_BIN=/path/to/toadtop uses a prebuilt binary instead of `cargo run` (a debug build shares the test build cache; cold it takes ~7 min).
 # TOADTOP_VENV as in scripts/venv.sh. Server log and seed summary go to a temp dir
 # (printed on stderr); the server is killed on exit.
 set -euo pipefail
@@ -38,5 +38,5 @@ echo "demo.sh: moto at $endpoint; server log and seed summary in $tmp" >&2
 if [[ -n "${TOADTOP_BIN:-}" ]]; then
   "$TOADTOP_BIN" --endpoint-url "$endpoint" "$@"
 else
-  (cd "$repo" && cargo run --release --quiet -- --endpoint-url "$endpoint" "$@")
+  (cd "$repo" && cargo run --quiet -- --endpoint-url "$endpoint" "$@")
 fi
