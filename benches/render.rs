@@ -20,7 +20,16 @@ fn bench_state(services: usize, tasks: usize, view: View) -> State {
 fn render(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame");
     let cases = [
-        ("services_2000", bench_state(2000, 1, View::Services { cluster: "production".into() })),
+        (
+            "services_2000",
+            bench_state(
+                2000,
+                1,
+                View::Services {
+                    cluster: "production".into(),
+                },
+            ),
+        ),
         (
             "tasks_10000",
             bench_state(
@@ -33,7 +42,13 @@ fn render(c: &mut Criterion) {
             ),
         ),
         ("services_2000_filtered", {
-            let mut s = bench_state(2000, 1, View::Services { cluster: "production".into() });
+            let mut s = bench_state(
+                2000,
+                1,
+                View::Services {
+                    cluster: "production".into(),
+                },
+            );
             s.screen_mut().filter = "service-01".into();
             s.screen_mut().selected = 3;
             s
@@ -42,13 +57,17 @@ fn render(c: &mut Criterion) {
     for (name, state) in &cases {
         for (w, h) in [(120u16, 40u16), (250, 70)] {
             let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-            group.bench_with_input(BenchmarkId::new(*name, format!("{w}x{h}")), state, |b, state| {
-                b.iter(|| {
-                    terminal
-                        .draw(|f| toadtop::ui::draw(state, f))
-                        .expect("draw");
-                })
-            });
+            group.bench_with_input(
+                BenchmarkId::new(*name, format!("{w}x{h}")),
+                state,
+                |b, state| {
+                    b.iter(|| {
+                        terminal
+                            .draw(|f| toadtop::ui::draw(state, f))
+                            .expect("draw");
+                    })
+                },
+            );
         }
     }
     group.finish();

@@ -16,7 +16,11 @@ fn run_json(bed: &TestBed, extra: &[&str]) -> Value {
         .args(extra)
         .output()
         .expect("run toadtop");
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is one JSON document")
 }
 
@@ -33,10 +37,22 @@ fn json_snapshot_matches_the_server() {
     let doc = run_json(&bed, &[]);
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["region"], "us-east-1");
-    assert!(doc["taken_at"].as_str().is_some_and(|t| t.ends_with('Z') && t.len() == 20));
+    assert!(doc["taken_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z') && t.len() == 20));
 
-    let names: BTreeSet<&str> = doc["clusters"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    let seeded: BTreeSet<&str> = bed.summary["clusters"].as_object().unwrap().keys().map(String::as_str).collect();
+    let names: BTreeSet<&str> = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    let seeded: BTreeSet<&str> = bed.summary["clusters"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(names, seeded);
 
     for (cluster_name, seeded_cluster) in bed.summary["clusters"].as_object().unwrap() {
@@ -44,12 +60,18 @@ fn json_snapshot_matches_the_server() {
         assert_eq!(cluster["arn"], seeded_cluster["arn"]);
         assert_eq!(cluster["status"], "ACTIVE");
         let services = seeded_cluster["services"].as_object().unwrap();
-        assert_eq!(cluster["services"].as_array().unwrap().len(), services.len());
+        assert_eq!(
+            cluster["services"].as_array().unwrap().len(),
+            services.len()
+        );
         assert_eq!(cluster["active_services"], services.len());
         for (svc_name, seeded_svc) in services {
             let svc = find(&cluster["services"], svc_name);
             assert_eq!(svc["arn"], seeded_svc["arn"]);
-            assert_eq!(svc["desired"], seeded_svc["desiredCount"], "{cluster_name}/{svc_name}");
+            assert_eq!(
+                svc["desired"], seeded_svc["desiredCount"],
+                "{cluster_name}/{svc_name}"
+            );
             assert_eq!(svc["exec_enabled"], seeded_svc["enableExecuteCommand"]);
             let td = seeded_svc["taskDefinition"].as_str().unwrap();
             assert_eq!(svc["task_definition"], td.rsplit('/').next().unwrap());
@@ -57,14 +79,34 @@ fn json_snapshot_matches_the_server() {
 
             // Every seeded task shows up under its own service, stopped ones included
             // (they need ListTasks desiredStatus=STOPPED), and nothing else does.
-            let want: BTreeSet<&str> = seeded_svc["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
-            let got: BTreeSet<&str> = svc["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+            let want: BTreeSet<&str> = seeded_svc["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_str().unwrap())
+                .collect();
+            let got: BTreeSet<&str> = svc["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_str().unwrap())
+                .collect();
             assert_eq!(got, want, "{cluster_name}/{svc_name} tasks");
-            let running = svc["tasks"].as_array().unwrap().iter().filter(|t| t["last_status"] == "RUNNING").count();
+            let running = svc["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["last_status"] == "RUNNING")
+                .count();
             assert_eq!(svc["running"], running);
 
             for seeded_task in seeded_svc["tasks"].as_array().unwrap() {
-                let task = svc["tasks"].as_array().unwrap().iter().find(|t| t["id"] == seeded_task["id"]).unwrap();
+                let task = svc["tasks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|t| t["id"] == seeded_task["id"])
+                    .unwrap();
                 assert_eq!(task["arn"], seeded_task["arn"]);
                 assert_eq!(task["last_status"], seeded_task["lastStatus"]);
                 assert_eq!(task["desired_status"], seeded_task["desiredStatus"]);
@@ -73,7 +115,10 @@ fn json_snapshot_matches_the_server() {
                 for sc in seeded_task["containers"].as_array().unwrap() {
                     let c = find(&task["containers"], sc["name"].as_str().unwrap());
                     assert_eq!(c["last_status"], sc["lastStatus"]);
-                    assert_eq!(c["exit_code"], sc.get("exitCode").cloned().unwrap_or(Value::Null));
+                    assert_eq!(
+                        c["exit_code"],
+                        sc.get("exitCode").cloned().unwrap_or(Value::Null)
+                    );
                 }
             }
         }
@@ -86,21 +131,36 @@ fn json_snapshot_matches_the_server() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["name"].as_str().unwrap(), c["read_only_root"].as_bool().unwrap()))
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["read_only_root"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(containers, vec![("php", true), ("nginx", true)]);
     assert_eq!(web["deployments"][0]["status"], "PRIMARY");
     assert_eq!(web["deployments"][0]["task_definition"], "laravel-web:2");
     let worker = find(&prod["services"], "worker");
-    let failed = worker["tasks"].as_array().unwrap().iter().find(|t| t["last_status"] == "STOPPED").unwrap();
+    let failed = worker["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["last_status"] == "STOPPED")
+        .unwrap();
     assert_eq!(failed["stop_code"], "EssentialContainerExited");
     assert_eq!(failed["containers"][0]["exit_code"], 1);
     // Event text from AWS is stripped of escape sequences before it reaches stdout.
     let events = web["events"].as_array().unwrap();
     assert!(!events.is_empty());
     let text = serde_json::to_string(&doc).unwrap();
-    assert!(!text.contains("\\u001b"), "escape sequence leaked into JSON");
-    assert!(events.iter().any(|e| e["message"].as_str().unwrap().contains("red")));
+    assert!(
+        !text.contains("\\u001b"),
+        "escape sequence leaked into JSON"
+    );
+    assert!(events
+        .iter()
+        .any(|e| e["message"].as_str().unwrap().contains("red")));
 }
 
 #[test]
@@ -113,7 +173,10 @@ fn api_calls_follow_the_batching() {
         .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let stats = stderr.lines().find(|l| l.starts_with("api calls:")).expect("stats line");
+    let stats = stderr
+        .lines()
+        .find(|l| l.starts_with("api calls:"))
+        .expect("stats line");
     let count = |op: &str| -> usize {
         stats
             .split_whitespace()
@@ -129,7 +192,10 @@ fn api_calls_follow_the_batching() {
         let svcs = c["services"].as_object().unwrap();
         services += svcs.len();
         describe_services += svcs.len().div_ceil(10);
-        let tasks: usize = svcs.values().map(|s| s["tasks"].as_array().unwrap().len()).sum();
+        let tasks: usize = svcs
+            .values()
+            .map(|s| s["tasks"].as_array().unwrap().len())
+            .sum();
         describe_tasks += tasks.div_ceil(100);
         for s in svcs.values() {
             revisions.insert(s["taskDefinition"].as_str().unwrap().to_string());
@@ -151,10 +217,17 @@ fn api_calls_follow_the_batching() {
 fn cluster_flag_limits_and_globs() {
     let bed = TestBed::seeded();
     let doc = run_json(&bed, &["--cluster", "production"]);
-    let names: Vec<&str> = doc["clusters"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["production"]);
     // production-eu's task must not leak into production (moto's filter is a substring match).
-    let eu_task = bed.summary["clusters"]["production-eu"]["services"]["web"]["tasks"][0]["id"].as_str().unwrap();
+    let eu_task = bed.summary["clusters"]["production-eu"]["services"]["web"]["tasks"][0]["id"]
+        .as_str()
+        .unwrap();
     assert!(!doc.to_string().contains(eu_task));
 
     let doc = run_json(&bed, &["--cluster", "production*"]);
@@ -176,14 +249,21 @@ fn table_output_lists_clusters_services_and_tasks() {
         .find(|l| l.starts_with("web ") && l.contains("laravel-web:2"))
         .expect("web service row");
     assert!(web_row.contains("nginx:stable-alpine"));
-    assert!(text.contains("php exit 1 ro"), "failed worker container: {text}");
+    assert!(
+        text.contains("php exit 1 ro"),
+        "failed worker container: {text}"
+    );
     assert!(!text.contains('\u{1b}'));
 }
 
 #[test]
 fn unknown_cluster_names_the_existing_ones() {
     let bed = TestBed::seeded();
-    let out = bed.toadtop().args(["--once", "--cluster", "prodution"]).output().unwrap();
+    let out = bed
+        .toadtop()
+        .args(["--once", "--cluster", "prodution"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`prodution`"), "{err}");
@@ -206,7 +286,10 @@ fn unreachable_endpoint_is_one_clear_line() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("ListClusters failed"), "{err}");
     assert!(err.contains("cannot reach the endpoint"), "{err}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -222,13 +305,21 @@ fn missing_credentials_is_one_clear_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("ListClusters failed: no usable AWS credentials"), "{err}");
+    assert!(
+        err.contains("ListClusters failed: no usable AWS credentials"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_region_is_one_clear_line() {
     let bed = TestBed::empty();
-    let out = bed.toadtop().env_remove("AWS_REGION").args(["--once"]).output().unwrap();
+    let out = bed
+        .toadtop()
+        .env_remove("AWS_REGION")
+        .args(["--once"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no AWS region"), "{err}");
@@ -239,7 +330,11 @@ fn missing_region_is_one_clear_line() {
         .args(["--once", "--output", "json", "--region", "us-east-1"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["clusters"], Value::Array(vec![]));
 }
@@ -248,8 +343,17 @@ fn missing_region_is_one_clear_line() {
 fn bad_config_names_file_line_and_key() {
     let bed = TestBed::empty();
     let path = bed.home.path().join("bad.toml");
-    std::fs::write(&path, "refresh_secs = 5\nclusters = [\"production\"]\nrefresh_sec = 3\n").unwrap();
-    let out = bed.toadtop().args(["--once", "--config"]).arg(&path).output().unwrap();
+    std::fs::write(
+        &path,
+        "refresh_secs = 5\nclusters = [\"production\"]\nrefresh_sec = 3\n",
+    )
+    .unwrap();
+    let out = bed
+        .toadtop()
+        .args(["--once", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&path.display().to_string()), "{err}");
@@ -272,7 +376,12 @@ fn config_clusters_apply_and_flag_overrides_them() {
     std::fs::write(&path, "clusters = [\"staging\"]\n").unwrap();
     let cfg = path.to_str().unwrap();
     let doc = run_json(&bed, &["--config", cfg]);
-    let names: Vec<&str> = doc["clusters"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = doc["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["staging"]);
     let doc = run_json(&bed, &["--config", cfg, "--cluster", "production-eu"]);
     assert_eq!(doc["clusters"][0]["name"], "production-eu");

@@ -279,7 +279,10 @@ mod tests {
             None
         );
         assert!("ctrl-".parse::<KeyBinding>().is_err());
-        assert_eq!("-".parse::<KeyBinding>().map(|k| k.code), Ok(KeyCode::Char('-')));
+        assert_eq!(
+            "-".parse::<KeyBinding>().map(|k| k.code),
+            Ok(KeyCode::Char('-'))
+        );
         assert!("hello".parse::<KeyBinding>().is_err());
         assert!("f13".parse::<KeyBinding>().is_err());
         assert_eq!(

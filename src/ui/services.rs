@@ -42,7 +42,11 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, ar
         loading: !loaded,
         len: rows.len(),
         selected: screen.selected,
-        empty: if loaded { "no services match" } else { "loading services…" },
+        empty: if loaded {
+            "no services match"
+        } else {
+            "loading services…"
+        },
         error: slot.and_then(|s| s.error.clone()),
     };
     pane.draw(frame, area, &theme, |i| service_row(rows[i], &theme, wide));

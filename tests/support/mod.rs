@@ -36,7 +36,11 @@ pub fn python() -> PathBuf {
         return PathBuf::from(p);
     }
     let p = repo().join(".venv/bin/python");
-    assert!(p.exists(), "no test virtualenv at {}: run scripts/venv.sh first", p.display());
+    assert!(
+        p.exists(),
+        "no test virtualenv at {}: run scripts/venv.sh first",
+        p.display()
+    );
     p
 }
 
@@ -52,7 +56,9 @@ impl TestBed {
             .expect("start testbed server");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read listening line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read listening line");
         let endpoint = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
@@ -74,7 +80,11 @@ impl TestBed {
             .args(["--endpoint", &bed.endpoint, "--quiet"])
             .output()
             .expect("run seed.py");
-        assert!(out.status.success(), "seed failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "seed failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         bed.summary = serde_json::from_slice(&out.stdout).expect("seed summary is JSON");
         bed
     }
@@ -123,8 +133,15 @@ impl TestBed {
         .expect("send");
         let mut resp = String::new();
         s.read_to_string(&mut resp).expect("read");
-        let status = resp.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+        let status = resp
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = resp
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
         (status, body)
     }
 

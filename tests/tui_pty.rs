@@ -1,0 +1,394 @@
+//! End to end: the real `toadtop` binary in a pseudo-terminal, against the seeded test
+//! bed, with its screen read back through a VT100 emulator. Keys go in as the bytes a
+//! terminal would send.
+//!
+//! Timeouts here only stop a broken run from hanging; nothing asserts on timing.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, ExitStatus, MasterPty, PtySize};
+use support::TestBed;
+
+/// Generous: a guard against hangs, not a performance bound.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+
+/// Leaving the alternate screen and showing the cursor, as crossterm writes them.
+const LEAVE_ALT_SCREEN: &str = "\x1b[?1049l";
+const ENTER_ALT_SCREEN: &str = "\x1b[?1049h";
+const SHOW_CURSOR: &str = "\x1b[?25h";
+const HIDE_CURSOR: &str = "\x1b[?25l";
+
+/// `toadtop` running in a pseudo-terminal of a fixed size.
+struct Tui {
+    parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, for checks on the escape sequences themselves.
+    raw: Arc<Mutex<Vec<u8>>>,
+    reader: Option<JoinHandle<()>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    // Kept open for the life of the child: dropping the master hangs up the terminal.
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Tui {
+    /// The binary against `bed`, as `bed.toadtop()` would run it, plus `args`.
+    fn start(bed: &TestBed, cols: u16, rows: u16, args: &[&str]) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_toadtop"));
+        for var in support::UNSET_ENV {
+            cmd.env_remove(var);
+        }
+        for (key, value) in bed.env_pairs() {
+            cmd.env(key, value);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.cwd(bed.home.path());
+        cmd.args(["--endpoint-url", &bed.endpoint]);
+        cmd.args(args);
+        Tui::spawn(cmd, cols, rows)
+    }
+
+    fn spawn(cmd: CommandBuilder, cols: u16, rows: u16) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let child = pair
+            .slave
+            .spawn_command(cmd)
+            .expect("spawn toadtop in the pty");
+        // Only the child may hold the slave side, so the reader sees EOF when it exits.
+        drop(pair.slave);
+
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut source = pair.master.try_clone_reader().expect("pty reader");
+        let reader = {
+            let (parser, raw) = (Arc::clone(&parser), Arc::clone(&raw));
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                loop {
+                    match source.read(&mut buf) {
+                        // EOF, or EIO on Linux once the last slave descriptor closes.
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                            parser.lock().unwrap().process(&buf[..n]);
+                        }
+                    }
+                }
+            })
+        };
+        let writer = pair.master.take_writer().expect("pty writer");
+        Tui {
+            parser,
+            raw,
+            reader: Some(reader),
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Polls the screen until `pred` holds; panics with the screen after `TIMEOUT`.
+    ///
+    /// Everything a test checks goes in `pred`, not in asserts on the returned screen:
+    /// the reader can hand the emulator half a frame, so a screen that matches part of
+    /// what is expected may not show the rest yet.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until every one of `texts` is on screen.
+    fn wait_all(&self, texts: &[&str]) -> String {
+        self.wait_for(&format!("all of {texts:?}"), |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Esc on its own: a byte following it too soon would make it Alt+that key, so wait
+    /// until the screen shows Esc took effect before anything else is sent.
+    fn esc_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.send(ESC);
+        self.wait_for(what, pred)
+    }
+
+    /// Waits for the process to end, then for the reader to drain the pty, and returns
+    /// the exit status and every byte the program wrote.
+    fn finish(mut self) -> (ExitStatus, String) {
+        let deadline = Instant::now() + TIMEOUT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                panic!("toadtop did not exit; the screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The wait the brief asks for; the process is already reaped, so this is quick.
+        let status = self.child.wait().map(|_| status).expect("wait");
+        if let Some(reader) = self.reader.take() {
+            let deadline = Instant::now() + TIMEOUT;
+            while !reader.is_finished() {
+                assert!(
+                    Instant::now() < deadline,
+                    "pty output did not end after exit"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            reader.join().expect("reader thread");
+        }
+        let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned();
+        (status, raw)
+    }
+}
+
+impl Drop for Tui {
+    /// A failed test must not leave the binary running.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The first 8 characters of a task id, as the tasks list shows it.
+fn short(id: &str) -> &str {
+    &id[..8]
+}
+
+/// Asserts the run ended with the terminal given back: the alternate screen left and the
+/// cursor shown, after the last time either was taken.
+fn assert_terminal_restored(raw: &str) {
+    let last = |seq: &str| raw.rfind(seq);
+    let left = last(LEAVE_ALT_SCREEN).expect("never left the alternate screen");
+    assert!(
+        last(ENTER_ALT_SCREEN).is_some_and(|entered| entered < left),
+        "alternate screen entered after it was left"
+    );
+    let shown = last(SHOW_CURSOR).expect("cursor never shown again");
+    assert!(
+        last(HIDE_CURSOR).is_none_or(|hidden| hidden < shown),
+        "cursor hidden after it was last shown"
+    );
+    assert!(
+        shown > left,
+        "cursor shown before leaving the alternate screen"
+    );
+    // Nothing but cursor-shows after that (ratatui's own drop shows it a second time).
+    let tail = raw[left + LEAVE_ALT_SCREEN.len()..].replace(SHOW_CURSOR, "");
+    assert_eq!(tail, "", "output after leaving the alternate screen");
+}
+
+/// The production services pane, loaded.
+fn services_pane(screen: &str) -> bool {
+    screen.contains("services · production")
+        && ["scheduler", "web", "worker", "laravel-web:2"]
+            .iter()
+            .all(|t| screen.contains(t))
+}
+
+/// The line of the screen that contains `text`.
+fn line_with<'a>(screen: &'a str, text: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(text))
+}
+
+/// Row `n` (from 0) of the screen; empty if it is blank.
+fn line(screen: &str, n: usize) -> &str {
+    screen.lines().nth(n).unwrap_or_default()
+}
+
+#[test]
+fn browse_clusters_services_tasks_filter_and_quit() {
+    let bed = TestBed::seeded();
+    let web = &bed.services("production")["web"];
+    let ids: Vec<String> = web["tasks"]
+        .as_array()
+        .expect("web tasks")
+        .iter()
+        .map(|t| short(t["id"].as_str().expect("task id")).to_string())
+        .collect();
+    let stopped = web["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["lastStatus"] == "STOPPED")
+        .expect("a stopped web task in the seed");
+    let stopped_id = short(stopped["id"].as_str().unwrap()).to_string();
+    let stop_code = stopped["stopCode"].as_str().expect("stop code");
+
+    let mut tui = Tui::start(&bed, 100, 30, &[]);
+    tui.wait_for("the three clusters, header and footer", |s| {
+        line(s, 0).contains(" toadtop ")
+            && line(s, 29).contains("quit")
+            && ["production", "production-eu", "staging"]
+                .iter()
+                .all(|c| s.contains(&format!("│{c} ")))
+    });
+
+    // Clusters are sorted by name, so production is the first row and selected.
+    tui.send(ENTER);
+    tui.wait_for("the production services", |s| {
+        services_pane(s) && s.contains("clusters › production")
+    });
+
+    // scheduler, web, worker: one down is web.
+    tui.send("j");
+    tui.send(ENTER);
+    tui.wait_for("the web tasks, the stopped one with its stop code", |s| {
+        s.contains("tasks · production/web")
+            && s.contains("clusters › production › web")
+            && ids.iter().all(|id| s.contains(id.as_str()))
+            && line_with(s, &stopped_id).is_some_and(|row| {
+                row.contains("STOPPED") && row.contains(stop_code) && row.contains("php exit 0")
+            })
+    });
+
+    tui.esc_until("the services again", |s| {
+        services_pane(s) && !s.contains("tasks · ")
+    });
+
+    tui.send("/web");
+    tui.wait_for("the filter to leave only web", |s| {
+        s.contains("/web")
+            && s.contains("laravel-web:2")
+            && !s.contains("worker")
+            && !s.contains("scheduler")
+    });
+
+    tui.esc_until("the filter to clear", |s| {
+        services_pane(s) && !s.contains("/web")
+    });
+
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+#[test]
+fn small_terminal_fits_and_ctrl_c_quits() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(&bed, 80, 24, &[]);
+    tui.wait_all(&["production-eu", "staging"]);
+    tui.send(ENTER);
+    // The header, the whole services pane (its bottom border on row 23), and a footer
+    // that, cut to 80 columns, still shows the way out.
+    tui.wait_for("the production services at 80x24", |s| {
+        line(s, 0).contains(" toadtop ")
+            && line(s, 0).contains("ago)")
+            && line(s, 1).contains("clusters › production")
+            && services_pane(s)
+            && s.contains("NAME")
+            && line(s, 22).starts_with('└')
+            && line(s, 23).contains(" q ")
+            && line(s, 23).contains("quit")
+    });
+
+    tui.send(CTRL_C);
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+#[test]
+fn read_only_shows_in_the_header() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(&bed, 100, 30, &["--read-only"]);
+    tui.wait_for("READ-ONLY in the header", |s| {
+        line(s, 0).contains("READ-ONLY") && s.contains("production-eu")
+    });
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+#[test]
+fn bad_config_fails_before_touching_the_terminal() {
+    // Nothing is fetched, so an empty server will do.
+    let bed = TestBed::empty();
+    let path = bed.home.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        "refresh_secs = 10\nread_only = false\nno_such_key = true\nclusters = []\n",
+    )
+    .expect("write config");
+    let tui = Tui::start(
+        &bed,
+        100,
+        30,
+        &["--config", path.to_str().expect("utf-8 path")],
+    );
+    let (status, raw) = tui.finish();
+    assert!(!status.success(), "a bad config was accepted: {raw}");
+    assert!(
+        raw.contains("line 3"),
+        "the message does not name line 3: {raw:?}"
+    );
+    assert!(
+        raw.contains("no_such_key"),
+        "the message does not name the key: {raw:?}"
+    );
+    assert!(
+        !raw.contains(ENTER_ALT_SCREEN) && !raw.contains(HIDE_CURSOR),
+        "touched the terminal: {raw:?}"
+    );
+}
+
+#[test]
+fn help_lists_the_keymap_and_esc_closes_it() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(&bed, 100, 30, &[]);
+    tui.wait_all(&["production-eu", "staging"]);
+    tui.send("?");
+    // Built from the keymap: action descriptions next to their keys.
+    tui.wait_for("the help page", |s| {
+        s.contains("clusters › help")
+            && line_with(s, "quit").is_some_and(|l| l.contains("q, ctrl-c"))
+            && line_with(s, "filter").is_some_and(|l| l.contains('/'))
+            && s.contains("drill in")
+    });
+    tui.esc_until("the help to close", |s| {
+        !s.contains("drill in") && !s.contains("› help") && s.contains("production-eu")
+    });
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
