@@ -131,6 +131,8 @@ pub struct Container {
     pub runtime_id: Option<String>,
     /// Filled from the task definition; `None` when it is unknown.
     pub read_only_root: Option<bool>,
+    /// The container's awslogs settings, from the task's own task-definition revision.
+    pub awslogs: Option<AwsLogs>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

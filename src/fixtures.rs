@@ -98,6 +98,11 @@ pub fn task(id: &str, service: &str, running: bool) -> Task {
         reason: None,
         runtime_id: Some(format!("{id}-{name}")),
         read_only_root: Some(true),
+        awslogs: Some(AwsLogs {
+            group: "/ecs/laravel-production".into(),
+            stream_prefix: Some(service.into()),
+            region: Some("us-east-1".into()),
+        }),
     };
     Task {
         id: id.into(),

@@ -141,6 +141,7 @@ pub fn task(t: &ecs::Task) -> Task {
                 reason: c.reason().map(str::to_string),
                 runtime_id: c.runtime_id().map(str::to_string),
                 read_only_root: None,
+                awslogs: None,
             })
             .collect(),
         arn,

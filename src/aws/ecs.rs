@@ -97,7 +97,9 @@ pub async fn load_cluster_detail(
     for mut task in tasks {
         if let Some(td) = task_defs.get(&task.task_definition_arn) {
             for c in &mut task.containers {
-                c.read_only_root = td.container(&c.name).map(|d| d.read_only_root);
+                let def = td.container(&c.name);
+                c.read_only_root = def.map(|d| d.read_only_root);
+                c.awslogs = def.and_then(|d| d.awslogs.clone());
             }
         }
         if let Some(name) = task.service_name() {

@@ -3,6 +3,7 @@
 mod convert;
 pub mod ecs;
 pub mod error;
+pub mod logs;
 pub mod stats;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ pub struct AwsContext {
     pub region: String,
     pub endpoint_url: Option<String>,
     pub ecs: aws_sdk_ecs::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     pub stats: Arc<ApiStats>,
     pub task_definitions: Arc<TaskDefinitionCache>,
 }
@@ -88,6 +90,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
         region,
         endpoint_url: sdk.endpoint_url().map(str::to_string),
         ecs: aws_sdk_ecs::Client::new(&sdk),
+        logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
         stats: Arc::new(ApiStats::default()),
         task_definitions: Arc::new(TaskDefinitionCache::default()),
     })

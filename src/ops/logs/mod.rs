@@ -1,0 +1,7 @@
+//! Following CloudWatch logs of a service, a task or a container.
+
+pub mod follow;
+pub mod plan;
+
+pub use follow::{follow, FollowEvent, FollowMode, LogLine};
+pub use plan::{plan, LogPlan, LogScope, LogSource};

@@ -1,0 +1,152 @@
+//! Which log streams hold a selection's logs: from each task's own task-definition
+//! revision, awslogs group and stream `<prefix>/<container>/<task-id>`.
+
+use std::sync::Arc;
+
+use crate::domain::Service;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogScope {
+    /// Every task of the service, running and recently stopped.
+    Service,
+    Task(String),
+    Container { task: String, container: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LogSource {
+    pub group: String,
+    pub stream: String,
+    pub task: Arc<str>,
+    pub container: Arc<str>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogPlan {
+    /// Sorted, so two plans compare equal when they read the same streams.
+    pub sources: Vec<LogSource>,
+    /// Plain sentences for containers whose logs are not in CloudWatch.
+    pub unavailable: Vec<String>,
+    /// The account the cluster lives in (from its ARNs), for live tail's log-group ARNs.
+    pub account: Option<String>,
+}
+
+impl LogPlan {
+    pub fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = self.sources.iter().map(|s| s.group.as_str()).collect();
+        groups.dedup();
+        groups
+    }
+
+    pub fn streams_of(&self, group: &str) -> Vec<String> {
+        self.sources
+            .iter()
+            .filter(|s| s.group == group)
+            .map(|s| s.stream.clone())
+            .collect()
+    }
+
+    pub fn source(&self, stream: &str) -> Option<&LogSource> {
+        self.sources.iter().find(|s| s.stream == stream)
+    }
+}
+
+/// `task` may be a full id or a unique prefix of one (as typed on a command line).
+pub fn plan(service: &Service, scope: &LogScope) -> LogPlan {
+    let mut out = LogPlan {
+        account: service.arn.split(':').nth(4).map(str::to_string).filter(|a| !a.is_empty()),
+        ..LogPlan::default()
+    };
+    let (task_filter, container_filter) = match scope {
+        LogScope::Service => (None, None),
+        LogScope::Task(t) => (Some(t.as_str()), None),
+        LogScope::Container { task, container } => (Some(task.as_str()), Some(container.as_str())),
+    };
+    for task in &service.tasks {
+        if task_filter.is_some_and(|t| !task.id.starts_with(t)) {
+            continue;
+        }
+        let task_id: Arc<str> = Arc::from(task.id.as_str());
+        for c in &task.containers {
+            if container_filter.is_some_and(|n| n != c.name) {
+                continue;
+            }
+            match &c.awslogs {
+                Some(logs) => {
+                    // The awslogs driver names streams prefix/container/task-id; without a
+                    // prefix ECS uses the container id, which toadtop cannot know.
+                    let Some(prefix) = &logs.stream_prefix else {
+                        out.unavailable
+                            .push(format!("{}: awslogs without a stream prefix, streams cannot be found", c.name));
+                        continue;
+                    };
+                    out.sources.push(LogSource {
+                        group: logs.group.clone(),
+                        stream: format!("{prefix}/{}/{}", c.name, task.id),
+                        task: Arc::clone(&task_id),
+                        container: Arc::from(c.name.as_str()),
+                    });
+                }
+                None => {
+                    let line = format!("{}: no awslogs log driver, logs are not in CloudWatch", c.name);
+                    if !out.unavailable.contains(&line) {
+                        out.unavailable.push(line);
+                    }
+                }
+            }
+        }
+    }
+    out.sources.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    #[test]
+    fn service_scope_reads_every_task_and_container() {
+        let detail = fixtures::production();
+        let web = &detail.services[1];
+        let p = plan(web, &LogScope::Service);
+        assert_eq!(p.sources.len(), web.tasks.len() * 2);
+        assert!(p
+            .sources
+            .iter()
+            .any(|s| s.stream == "web/php/0a1b2c3d4e5f" && s.group == "/ecs/laravel-production"));
+        assert_eq!(p.groups(), vec!["/ecs/laravel-production"]);
+        assert_eq!(p.account.as_deref(), Some("123456789012"));
+        assert!(p.unavailable.is_empty());
+    }
+
+    #[test]
+    fn task_and_container_scopes_narrow_it() {
+        let detail = fixtures::production();
+        let web = &detail.services[1];
+        let p = plan(web, &LogScope::Task("1b2c".into()));
+        let streams: Vec<&str> = p.sources.iter().map(|s| s.stream.as_str()).collect();
+        assert_eq!(streams, vec!["web/nginx/1b2c3d4e5f60", "web/php/1b2c3d4e5f60"]);
+        let p = plan(
+            web,
+            &LogScope::Container {
+                task: "1b2c3d4e5f60".into(),
+                container: "php".into(),
+            },
+        );
+        assert_eq!(p.sources.len(), 1);
+        assert_eq!(&*p.sources[0].container, "php");
+    }
+
+    #[test]
+    fn containers_without_awslogs_say_so() {
+        let mut detail = fixtures::production();
+        let web = &mut detail.services[1];
+        for t in &mut web.tasks {
+            t.containers[1].awslogs = None;
+        }
+        let p = plan(web, &LogScope::Service);
+        assert_eq!(p.sources.len(), web.tasks.len());
+        assert_eq!(p.unavailable, vec!["nginx: no awslogs log driver, logs are not in CloudWatch".to_string()]);
+    }
+}
