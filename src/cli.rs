@@ -2,8 +2,9 @@
 //! environment variables, then the config file, then the AWS profile's own config).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Config;
 
@@ -15,23 +16,25 @@ use crate::config::Config;
     after_help = "Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL behave as in the AWS CLI.\nKeys: press ? in the TUI."
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// AWS profile (else AWS_PROFILE, else `profile` in the config, else default).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub profile: Option<String>,
     /// AWS region (else AWS_REGION / AWS_DEFAULT_REGION, config, the profile's region).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub region: Option<String>,
     /// Endpoint for every AWS call, e.g. a local test server (else AWS_ENDPOINT_URL).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
     /// Cluster to show; repeat for several. Names or globs. Replaces `clusters` in config.
     #[arg(long = "cluster", value_name = "NAME")]
     pub clusters: Vec<String>,
     /// Config file (default: the platform config dir, e.g. ~/.config/toadtop/config.toml).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
     /// Refuse every action that changes AWS resources.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub read_only: bool,
     /// Seconds between automatic refreshes.
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
@@ -43,8 +46,73 @@ pub struct Cli {
     #[arg(long, value_enum, requires = "once")]
     pub output: Option<Output>,
     /// Print the number of AWS API calls per operation to stderr on exit.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub stats: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Print a service's CloudWatch logs, Laravel-aware, like `aws logs tail`.
+    Logs(LogsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogsArgs {
+    #[arg(long)]
+    pub cluster: String,
+    #[arg(long)]
+    pub service: String,
+    /// One task: its id or a unique prefix of it.
+    #[arg(long)]
+    pub task: Option<String>,
+    /// One container (of every task, unless --task).
+    #[arg(long)]
+    pub container: Option<String>,
+    /// How far back to start: 30s, 10m, 2h, 1d.
+    #[arg(long, default_value = "10m", value_parser = parse_duration)]
+    pub since: Duration,
+    /// Keep printing new lines (live tail, else polling); new tasks join.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
+    /// Only records at or above this level (debug, info, notice, warning, error, critical).
+    #[arg(long, value_parser = parse_level)]
+    pub level: Option<crate::logs::Level>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: LogOutput,
+    /// Poll FilterLogEvents instead of trying StartLiveTail first.
+    #[arg(long)]
+    pub no_live_tail: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogOutput {
+    Text,
+    Json,
+}
+
+/// `90s`, `10m`, `2h`, `1d` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (num, unit) = text.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (use e.g. 30s, 10m, 2h, 1d)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("unknown unit in `{text}` (use s, m, h or d)")),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+fn parse_level(text: &str) -> Result<crate::logs::Level, String> {
+    crate::logs::Level::parse(text)
+        .ok_or_else(|| format!("unknown level `{text}` (debug, info, notice, warning, error, critical, alert, emergency)"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,6 +224,35 @@ mod tests {
         assert_eq!(s.config.clusters, vec!["production".to_string()]);
         assert_eq!(s.refresh_secs, 5);
         assert!(s.read_only);
+    }
+
+    #[test]
+    fn durations_and_logs_args() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5y").is_err());
+        let c = cli(&[
+            "logs",
+            "--cluster",
+            "production",
+            "--service",
+            "web",
+            "-f",
+            "--level",
+            "error",
+            "--region",
+            "eu-west-1",
+        ]);
+        let Some(Command::Logs(a)) = c.command else {
+            panic!("logs subcommand")
+        };
+        assert!(a.follow);
+        assert_eq!(a.level, Some(crate::logs::Level::Error));
+        assert_eq!(a.since, Duration::from_secs(600));
+        assert_eq!(c.region.as_deref(), Some("eu-west-1"));
     }
 
     #[test]

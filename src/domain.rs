@@ -213,6 +213,11 @@ pub fn arn_tail(arn: &str) -> &str {
     arn.rsplit_once('/').map_or(arn, |(_, t)| t)
 }
 
+/// The first 8 characters of a task id, as ECS's console shows them.
+pub fn short_task_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
 /// `123.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0` -> `v1.5.0`;
 /// digests are shortened, a missing tag is `latest` as Docker reads it.
 pub fn image_tag(image: &str) -> String {

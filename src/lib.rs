@@ -11,6 +11,7 @@ pub mod config;
 pub mod domain;
 pub mod fixtures;
 pub mod headless;
+pub mod logs;
 pub mod ops;
 pub mod safety;
 pub mod timefmt;

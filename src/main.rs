@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use toadtop::cli::{Cli, Output, Settings};
+use toadtop::cli::{Cli, Command, Output, Settings};
 use toadtop::config::Config;
 use toadtop::{aws, headless, tui};
 
@@ -46,7 +46,15 @@ async fn async_main(cli: Cli, settings: Settings) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let code = if cli.once {
+    let code = if let Some(Command::Logs(args)) = &cli.command {
+        match headless::logs::run(&ctx, args).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("toadtop: {e}");
+                ExitCode::from(e.exit_code())
+            }
+        }
+    } else if cli.once {
         match headless::once::take(&ctx, &settings).await {
             Ok(snapshot) => {
                 let text = headless::once::render(&snapshot, cli.output.unwrap_or(Output::Table));

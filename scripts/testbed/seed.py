@@ -420,7 +420,9 @@ class Seeder:
                 f"  {ts(44)} App\\Jobs\\SendInvoiceMail .................. 312.45ms DONE",
                 f"  {ts(43)} App\\Jobs\\SyncInventory ........................... RUNNING",
                 f"  {ts(42)} App\\Jobs\\SyncInventory .................... 1.2s \u001b[31mFAIL\u001b[39m",
-                error, jsonl,
+                # Without awslogs-multiline-pattern every line is its own event: the
+                # stack trace arrives as separate events and must be joined again.
+                *error.split("\n"), jsonl,
             ]
         if kind == "scheduler":
             return [f"  {ts(60)} Running ['artisan' horizon:snapshot] ........ 210ms DONE",
@@ -430,6 +432,9 @@ class Seeder:
             f"[{ts(60)}] {env}.INFO: User logged in {{\"user_id\":42}}",
             error, jsonl,
             f"[{ts(35)}] {env}.WARNING: Cache miss rate high {{\"rate\":0.42}}",
+            f"[{ts(34)}] {env}.INFO: Bestellung für Jürgen bestätigt ✓ 注文 {{\"locale\":\"de\"}}",
+            f"[{ts(33)}] {env}.WARNING: \u001b]0;pwned\u0007Title change \u001b[2Jattempt in user agent {{}}",
+            f"[{ts(32)}] {env}.DEBUG: Webhook payload " + "x" * 20000 + " {}",
         ]
 
     def logs_fleet(self) -> None:

@@ -2,9 +2,11 @@
 //! Nothing here performs I/O; `tui::runtime` carries out the effects.
 
 mod lists;
+pub mod logs;
 mod msg;
 mod state;
 mod update;
+mod update_logs;
 
 pub use crate::config::Action;
 pub use lists::{visible_clusters, visible_services, visible_tasks};

@@ -1,6 +1,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::domain::{Cluster, ClusterDetail};
+use crate::ops::logs::{FollowEvent, LogPlan};
 use crate::timefmt::Timestamp;
 
 /// Tags each load so a late answer to an old request is dropped.
@@ -20,12 +21,44 @@ pub enum Msg {
         cluster: String,
         result: Result<ClusterDetail, String>,
     },
+    /// From the log follower of pane `session`.
+    Log {
+        session: u64,
+        event: FollowEvent,
+    },
+    /// A file was written (its path) or could not be.
+    Saved(Result<String, String>),
 }
 
 /// What `update` asks the runtime to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    LoadClusters { req: RequestId },
-    LoadDetail { req: RequestId, cluster: Cluster },
+    LoadClusters {
+        req: RequestId,
+    },
+    LoadDetail {
+        req: RequestId,
+        cluster: Cluster,
+    },
+    /// Follow logs for a pane; `since_ms` is epoch milliseconds.
+    StartLogs {
+        session: u64,
+        plan: LogPlan,
+        since_ms: i64,
+        live_tail: bool,
+    },
+    /// The pane's tasks changed: read these streams from now on.
+    UpdateLogPlan {
+        session: u64,
+        plan: LogPlan,
+    },
+    StopLogs {
+        session: u64,
+    },
+    /// Write `contents` to a new file named `name` in the data dir.
+    SaveFile {
+        name: String,
+        contents: String,
+    },
     Quit,
 }

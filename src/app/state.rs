@@ -60,6 +60,11 @@ pub enum View {
         service: String,
         task: String,
     },
+    /// The log pane; its data lives in `State::logs`.
+    Logs {
+        cluster: String,
+        service: String,
+    },
     Help,
 }
 
@@ -71,7 +76,8 @@ impl View {
             | View::Tasks { cluster, .. }
             | View::ServiceDetail { cluster, .. }
             | View::TaskDefinition { cluster, .. }
-            | View::TaskDetail { cluster, .. } => Some(cluster),
+            | View::TaskDetail { cluster, .. }
+            | View::Logs { cluster, .. } => Some(cluster),
         }
     }
 
@@ -83,6 +89,7 @@ impl View {
             View::ServiceDetail { service, .. } => format!("service {service}"),
             View::TaskDefinition { service, .. } => format!("task definition of {service}"),
             View::TaskDetail { task, .. } => format!("task {}", short_id(task)),
+            View::Logs { service, .. } => format!("logs of {service}"),
             View::Help => "help".into(),
         }
     }
@@ -119,6 +126,8 @@ pub enum Input {
     None,
     Filter,
     Command(String),
+    /// Typing a search in the log pane.
+    Search(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,6 +157,9 @@ pub struct State {
     pub spinner: usize,
     /// Rows a page holds, learned from the last draw (for page up/down).
     pub page_rows: usize,
+    /// The open log pane, if any (one at a time).
+    pub logs: Option<super::logs::LogPane>,
+    pub log_settings: crate::config::LogsSettings,
     pub quit: bool,
 }
 
@@ -176,6 +188,8 @@ impl State {
             last_refresh: None,
             spinner: 0,
             page_rows: 20,
+            logs: None,
+            log_settings: crate::config::LogsSettings::default(),
             quit: false,
         }
     }

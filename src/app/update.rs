@@ -3,7 +3,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::lists::{visible_clusters, visible_services, visible_tasks};
+use super::update_logs;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
+use crate::ops::logs::LogScope;
 
 const COMMANDS: &str = ":help lists commands";
 
@@ -71,11 +73,30 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             let again = finish(slot, now, result);
             clamp_all(state);
+            let mut effects = update_logs::replan(state, &cluster);
             if again {
-                load_detail(state, &cluster).into_iter().collect()
-            } else {
-                Vec::new()
+                effects.extend(load_detail(state, &cluster));
             }
+            effects
+        }
+        Msg::Log { session, event } => {
+            if let Some(pane) = state.logs.as_mut().filter(|p| p.session == session) {
+                pane.on_event(event);
+            }
+            Vec::new()
+        }
+        Msg::Saved(result) => {
+            state.status = Some(match result {
+                Ok(path) => StatusLine {
+                    text: format!("saved to {path}"),
+                    error: false,
+                },
+                Err(e) => StatusLine {
+                    text: format!("could not save: {e}"),
+                    error: true,
+                },
+            });
+            Vec::new()
         }
     }
 }
@@ -144,20 +165,30 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return quit(state);
     }
-    match state.input.clone() {
+    let mut effects = match state.input.clone() {
         Input::Filter => {
             edit_filter(state, key);
             Vec::new()
         }
         Input::Command(text) => edit_command(state, key, text),
+        Input::Search(text) => update_logs::edit_search(state, key, text),
         Input::None => match state.keymap.action_for(&key) {
             Some(action) => {
                 state.status = None;
-                on_action(state, action)
+                let in_logs = matches!(state.screen().view, View::Logs { .. });
+                match in_logs
+                    .then(|| update_logs::on_action(state, action))
+                    .flatten()
+                {
+                    Some(effects) => effects,
+                    None => on_action(state, action),
+                }
             }
             None => Vec::new(),
         },
-    }
+    };
+    effects.extend(update_logs::close_if_gone(state));
+    effects
 }
 
 fn edit_filter(state: &mut State, key: KeyEvent) {
@@ -277,7 +308,8 @@ fn context_service(state: &State) -> Option<(String, String)> {
         | View::TaskDefinition { cluster, service }
         | View::TaskDetail {
             cluster, service, ..
-        } => Some((cluster.clone(), service.clone())),
+        }
+        | View::Logs { cluster, service } => Some((cluster.clone(), service.clone())),
         View::Clusters | View::Help => None,
     }
 }
@@ -386,6 +418,34 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Enter => drill_in(state),
+        Action::Logs => match state.screen().view.clone() {
+            View::Services { cluster } => match selected_service(state) {
+                Some(service) => update_logs::open(state, cluster, service, LogScope::service()),
+                None => Vec::new(),
+            },
+            View::ServiceDetail { cluster, service } => {
+                update_logs::open(state, cluster, service, LogScope::service())
+            }
+            View::Tasks { cluster, service } => match selected_task(state) {
+                Some(task) => update_logs::open(state, cluster, service, LogScope::task(&task)),
+                None => Vec::new(),
+            },
+            View::TaskDetail {
+                cluster,
+                service,
+                task,
+            } => update_logs::open(state, cluster, service, LogScope::task(&task)),
+            _ => Vec::new(),
+        },
+        // Log-pane keys elsewhere do nothing.
+        Action::Follow
+        | Action::NextMatch
+        | Action::PrevMatch
+        | Action::LevelFilter
+        | Action::ContainerFilter
+        | Action::Wrap
+        | Action::TimeRange
+        | Action::Save => Vec::new(),
         Action::NextPane => match state.screen().view {
             View::Clusters | View::Services { .. } => drill_in(state),
             _ => {

@@ -62,7 +62,11 @@ pub fn log_group_arn(region: &str, account: &str, group: &str) -> String {
     format!("arn:aws:logs:{region}:{account}:log-group:{group}")
 }
 
-pub async fn start_live_tail(ctx: &AwsContext, group_arn: &str, streams: &[String]) -> Result<LiveTail, AwsError> {
+pub async fn start_live_tail(
+    ctx: &AwsContext,
+    group_arn: &str,
+    streams: &[String],
+) -> Result<LiveTail, AwsError> {
     ctx.stats.record("StartLiveTail");
     let out = ctx
         .logs

@@ -26,10 +26,19 @@ pub enum Action {
     Refresh,
     Help,
     Quit,
+    Logs,
+    Follow,
+    NextMatch,
+    PrevMatch,
+    LevelFilter,
+    ContainerFilter,
+    Wrap,
+    TimeRange,
+    Save,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 25] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -46,6 +55,15 @@ impl Action {
         Action::Refresh,
         Action::Help,
         Action::Quit,
+        Action::Logs,
+        Action::Follow,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::LevelFilter,
+        Action::ContainerFilter,
+        Action::Wrap,
+        Action::TimeRange,
+        Action::Save,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -66,6 +84,15 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::Logs => "logs of the selection",
+            Action::Follow => "logs: follow / pause",
+            Action::NextMatch => "logs: next match",
+            Action::PrevMatch => "logs: previous match",
+            Action::LevelFilter => "logs: minimum level",
+            Action::ContainerFilter => "logs: one container / all",
+            Action::Wrap => "logs: wrap long lines",
+            Action::TimeRange => "logs: how far back",
+            Action::Save => "logs: save to a file",
         }
     }
 
@@ -87,6 +114,15 @@ impl Action {
             Action::Refresh => &["r"],
             Action::Help => &["?"],
             Action::Quit => &["q", "ctrl-c"],
+            Action::Logs => &["l"],
+            Action::Follow => &["space"],
+            Action::NextMatch => &["n"],
+            Action::PrevMatch => &["N"],
+            Action::LevelFilter => &["L"],
+            Action::ContainerFilter => &["c"],
+            Action::Wrap => &["w"],
+            Action::TimeRange => &["T"],
+            Action::Save => &["ctrl-s"],
         }
     }
 }

@@ -27,6 +27,7 @@ pub struct Config {
     /// Per-action key lists replacing the defaults.
     pub keys: BTreeMap<Action, Vec<KeyBinding>>,
     pub colors: Colors,
+    pub logs: LogsSettings,
     /// Keyed by service name (`web`, any cluster) or `cluster/service`.
     pub services: BTreeMap<String, ServiceSettings>,
 }
@@ -41,9 +42,34 @@ impl Default for Config {
             read_only: false,
             keys: BTreeMap::new(),
             colors: Colors::default(),
+            logs: LogsSettings::default(),
             services: BTreeMap::new(),
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogsSettings {
+    pub buffer_records: usize,
+    #[serde(deserialize_with = "duration_text")]
+    pub since: std::time::Duration,
+    pub live_tail: bool,
+}
+
+impl Default for LogsSettings {
+    fn default() -> Self {
+        LogsSettings {
+            buffer_records: 50_000,
+            since: std::time::Duration::from_secs(600),
+            live_tail: true,
+        }
+    }
+}
+
+fn duration_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::cli::parse_duration(&text).map_err(serde::de::Error::custom)
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -181,6 +207,14 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
+        if config.logs.buffer_records == 0 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of_key(text, "buffer_records").unwrap_or(1),
+                key: " (key `buffer_records`)".into(),
+                message: "must be at least 1".into(),
+            });
+        }
         if config.refresh_secs == 0 {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),

@@ -1,18 +1,22 @@
 //! The event loop: terminal events, a clock tick and AWS answers become `Msg`s; the
 //! `Effect`s `update` returns become tokio tasks whose results come back as `Msg`s.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
 
 use super::terminal::Session;
 use crate::app::{update, Effect, Msg, State};
 use crate::aws::{ecs, AwsContext};
 use crate::cli::Settings;
 use crate::config::Config;
+use crate::ops::logs::follow::FollowOptions;
+use crate::ops::logs::{follow, LogPlan};
 use crate::timefmt::Timestamp;
 use crate::ui;
 
@@ -21,8 +25,13 @@ const TICK: Duration = Duration::from_millis(250);
 pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
     let mut session = Session::enter()?;
     let mut state = initial_state(&settings, &ctx);
-    let config = Arc::new(settings.config);
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut effects = Effects {
+        ctx,
+        config: Arc::new(settings.config),
+        tx,
+        logs: HashMap::new(),
+    };
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -44,12 +53,20 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
         let size = session.terminal.size()?;
         state.page_rows = ui::page_rows(size.height.saturating_sub(ui::CHROME_ROWS));
         for effect in update(&mut state, msg) {
-            spawn_effect(effect, &ctx, &config, &tx);
+            effects.run(effect);
+        }
+        // Everything else already waiting goes in before the next frame, so a burst of
+        // log batches costs one draw.
+        while let Ok(msg) = rx.try_recv() {
+            for effect in update(&mut state, msg) {
+                effects.run(effect);
+            }
         }
         if state.quit {
             break;
         }
     }
+    effects.stop_all();
     Ok(())
 }
 
@@ -64,40 +81,113 @@ fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
     state.refresh_secs = settings.refresh_secs;
     state.keymap = settings.config.keymap();
     state.colors = settings.config.colors.clone();
+    state.log_settings = settings.config.logs.clone();
     state
 }
 
-fn spawn_effect(
-    effect: Effect,
-    ctx: &AwsContext,
-    config: &Arc<Config>,
-    tx: &mpsc::UnboundedSender<Msg>,
-) {
-    let (ctx, config, tx) = (ctx.clone(), Arc::clone(config), tx.clone());
-    match effect {
-        Effect::LoadClusters { req } => {
-            tokio::spawn(async move {
-                let keep = |name: &str| config.shows_cluster(name);
-                let result = ecs::load_clusters(&ctx, &keep)
-                    .await
-                    .map_err(|e| e.to_string());
-                let _ = tx.send(Msg::ClustersLoaded { req, result });
-            });
-        }
-        Effect::LoadDetail { req, cluster } => {
-            tokio::spawn(async move {
-                let result = ecs::load_cluster_detail(&ctx, &cluster)
-                    .await
-                    .map_err(|e| e.to_string());
-                let _ = tx.send(Msg::DetailLoaded {
-                    req,
-                    cluster: cluster.name,
-                    result,
+/// Carries out effects: AWS loads and log followers as tokio tasks reporting back as `Msg`s.
+struct Effects {
+    ctx: AwsContext,
+    config: Arc<Config>,
+    tx: mpsc::UnboundedSender<Msg>,
+    /// Running log followers: the plan channel (new tasks join) and the tasks to abort.
+    logs: HashMap<u64, (watch::Sender<LogPlan>, [JoinHandle<()>; 2])>,
+}
+
+impl Effects {
+    fn run(&mut self, effect: Effect) {
+        let (ctx, config, tx) = (self.ctx.clone(), Arc::clone(&self.config), self.tx.clone());
+        match effect {
+            Effect::LoadClusters { req } => {
+                tokio::spawn(async move {
+                    let keep = |name: &str| config.shows_cluster(name);
+                    let result = ecs::load_clusters(&ctx, &keep)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::ClustersLoaded { req, result });
                 });
-            });
+            }
+            Effect::LoadDetail { req, cluster } => {
+                tokio::spawn(async move {
+                    let result = ecs::load_cluster_detail(&ctx, &cluster)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::DetailLoaded {
+                        req,
+                        cluster: cluster.name,
+                        result,
+                    });
+                });
+            }
+            Effect::StartLogs {
+                session,
+                plan,
+                since_ms,
+                live_tail,
+            } => {
+                let (plan_tx, plan_rx) = watch::channel(plan);
+                let (ftx, mut frx) = mpsc::unbounded_channel();
+                let opts = FollowOptions {
+                    since_ms,
+                    follow: true,
+                    live_tail,
+                };
+                let follower = tokio::spawn(follow(ctx, plan_rx, opts, ftx));
+                let forwarder = tokio::spawn(async move {
+                    while let Some(event) = frx.recv().await {
+                        if tx.send(Msg::Log { session, event }).is_err() {
+                            break;
+                        }
+                    }
+                });
+                self.logs.insert(session, (plan_tx, [follower, forwarder]));
+            }
+            Effect::UpdateLogPlan { session, plan } => {
+                if let Some((plan_tx, _)) = self.logs.get(&session) {
+                    let _ = plan_tx.send(plan);
+                }
+            }
+            Effect::StopLogs { session } => {
+                if let Some((_, tasks)) = self.logs.remove(&session) {
+                    tasks.iter().for_each(JoinHandle::abort);
+                }
+            }
+            Effect::SaveFile { name, contents } => {
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::Saved(save_file(&name, &contents)));
+                });
+            }
+            Effect::Quit => {}
         }
-        Effect::Quit => {}
     }
+
+    fn stop_all(&mut self) {
+        for (_, (_, tasks)) in self.logs.drain() {
+            tasks.iter().for_each(JoinHandle::abort);
+        }
+    }
+}
+
+/// Saved logs go to the data dir (`~/.local/share/toadtop/saved-logs` on Linux).
+fn save_file(name: &str, contents: &str) -> Result<String, String> {
+    let dir = directories::ProjectDirs::from("", "", "toadtop")
+        .map(|d| d.data_dir().join("saved-logs"))
+        .ok_or("no home directory to save into")?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // The name is built from cluster and service names: keep it to one path component.
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(safe);
+    std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
 }
 
 /// SIGTERM/SIGHUP end the loop like `q`, so the terminal is restored.

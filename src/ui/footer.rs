@@ -22,6 +22,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Span::styled("▏", theme.accent),
             Span::styled("  tab complete · enter run · esc cancel", theme.dim),
         ]),
+        Input::Search(text) => Line::from(vec![
+            Span::styled("search /", theme.accent),
+            Span::raw(text.clone()),
+            Span::styled("▏", theme.accent),
+            Span::styled("  enter find · esc cancel", theme.dim),
+        ]),
         Input::None => {
             let filter_note = if state.screen().filter.is_empty() {
                 String::new()
@@ -77,6 +83,7 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
         View::Clusters => vec![(Action::Enter, "services"), (Action::Filter, "filter")],
         View::Services { .. } => vec![
             (Action::Enter, "tasks"),
+            (Action::Logs, "logs"),
             (Action::Details, "details"),
             (Action::TaskDefinition, "task def"),
             (Action::Filter, "filter"),
@@ -84,13 +91,27 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
         ],
         View::Tasks { .. } => vec![
             (Action::Enter, "task"),
+            (Action::Logs, "logs"),
             (Action::TaskDefinition, "task def"),
             (Action::Filter, "filter"),
             (Action::Back, "back"),
         ],
+        View::Logs { .. } => vec![
+            (Action::Back, "close"),
+            (Action::Follow, "follow/pause"),
+            (Action::Filter, "search"),
+            (Action::NextMatch, "next"),
+            (Action::Enter, "unfold"),
+            (Action::LevelFilter, "level"),
+            (Action::ContainerFilter, "container"),
+            (Action::Wrap, "wrap"),
+            (Action::TimeRange, "since"),
+            (Action::Save, "save"),
+        ],
         View::ServiceDetail { .. } | View::TaskDetail { .. } => {
             vec![
                 (Action::Back, "back"),
+                (Action::Logs, "logs"),
                 (Action::TaskDefinition, "task def"),
                 (Action::Down, "scroll"),
             ]

@@ -101,6 +101,11 @@ fn breadcrumbs(state: &State) -> Vec<String> {
             parts.push(cluster.clone());
             parts.push(service.clone());
         }
+        View::Logs { cluster, service } => {
+            parts.push(cluster.clone());
+            parts.push(service.clone());
+            parts.push("logs".into());
+        }
         View::TaskDetail {
             cluster,
             service,

@@ -4,6 +4,7 @@ mod clusters;
 mod footer;
 mod header;
 mod help;
+mod logs;
 mod service_detail;
 mod services;
 mod table;
@@ -52,6 +53,7 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) {
             service,
             task,
         } => task_detail::draw(state, screen, cluster, service, task, frame, area),
+        View::Logs { .. } => logs::draw(state, frame, area),
         View::Help => help::draw(state, screen, frame, area),
     }
 }

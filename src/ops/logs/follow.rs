@@ -28,7 +28,10 @@ pub enum FollowMode {
     Backfill,
     LiveTail,
     /// Polling, with why live tail is not used.
-    Polling { every: Duration, why: String },
+    Polling {
+        every: Duration,
+        why: String,
+    },
     /// Not following (backfill only), or the follower stopped.
     Done,
 }
@@ -137,7 +140,10 @@ pub async fn follow(
         }
 
         let why = no_live.clone().unwrap_or_default();
-        if !send(FollowEvent::Mode(FollowMode::Polling { every, why: why.clone() })) {
+        if !send(FollowEvent::Mode(FollowMode::Polling {
+            every,
+            why: why.clone(),
+        })) {
             return;
         }
         tokio::select! {
@@ -150,7 +156,11 @@ pub async fn follow(
         match poll_once(&ctx, &plan, cursor - OVERLAP_MS, &mut seen, &mut cursor).await {
             Ok(lines) => {
                 // Busy streams are polled often, quiet ones back off.
-                every = if lines.is_empty() { (every * 2).min(MAX_POLL) } else { MIN_POLL };
+                every = if lines.is_empty() {
+                    (every * 2).min(MAX_POLL)
+                } else {
+                    MIN_POLL
+                };
                 if !lines.is_empty() && !send(FollowEvent::Lines(lines)) {
                     return;
                 }
@@ -169,14 +179,20 @@ pub async fn follow(
 fn live_target(ctx: &AwsContext, plan: &LogPlan) -> Result<(String, Vec<String>), String> {
     let groups = plan.groups();
     let [group] = groups.as_slice() else {
-        return Err(format!("live tail needs one log group, these logs span {}", groups.len()));
+        return Err(format!(
+            "live tail needs one log group, these logs span {}",
+            groups.len()
+        ));
     };
     let Some(account) = &plan.account else {
         return Err("account id unknown, live tail needs log-group ARNs".into());
     };
     let streams = plan.streams_of(group);
     if streams.len() > MAX_STREAMS_PER_FILTER {
-        return Err(format!("live tail takes at most 100 streams, these are {}", streams.len()));
+        return Err(format!(
+            "live tail takes at most 100 streams, these are {}",
+            streams.len()
+        ));
     }
     Ok((logs::log_group_arn(&ctx.region, account, group), streams))
 }
@@ -218,7 +234,11 @@ fn fresh(mut events: Vec<CwEvent>, seen: &mut Seen, cursor: &mut i64) -> Vec<CwE
 }
 
 fn attribute(plan: &LogPlan, events: Vec<CwEvent>) -> Vec<LogLine> {
-    let by_stream: HashMap<&str, _> = plan.sources.iter().map(|s| (s.stream.as_str(), s)).collect();
+    let by_stream: HashMap<&str, _> = plan
+        .sources
+        .iter()
+        .map(|s| (s.stream.as_str(), s))
+        .collect();
     events
         .into_iter()
         .filter_map(|e| {
@@ -284,11 +304,22 @@ mod tests {
     fn fresh_dedupes_sorts_and_advances_cursor() {
         let mut seen = Seen::default();
         let mut cursor = 0;
-        let first = fresh(vec![ev("a", 20, "two"), ev("a", 10, "one")], &mut seen, &mut cursor);
-        assert_eq!(first.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(), ["one", "two"]);
+        let first = fresh(
+            vec![ev("a", 20, "two"), ev("a", 10, "one")],
+            &mut seen,
+            &mut cursor,
+        );
+        assert_eq!(
+            first.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(),
+            ["one", "two"]
+        );
         assert_eq!(cursor, 20);
         // The overlap window returns "two" again, plus a new line.
-        let second = fresh(vec![ev("a", 20, "two"), ev("a", 25, "three")], &mut seen, &mut cursor);
+        let second = fresh(
+            vec![ev("a", 20, "two"), ev("a", 25, "three")],
+            &mut seen,
+            &mut cursor,
+        );
         assert_eq!(second.len(), 1);
         assert_eq!(second[0].message, "three");
         assert_eq!(cursor, 25);
@@ -307,8 +338,14 @@ mod tests {
     #[test]
     fn attribute_maps_streams_and_drops_unknown() {
         let detail = crate::fixtures::production();
-        let p = super::super::plan(&detail.services[1], &super::super::LogScope::Service);
-        let lines = attribute(&p, vec![ev("web/php/0a1b2c3d4e5f", 5, "hi"), ev("other/x/y", 6, "no")]);
+        let p = super::super::plan(&detail.services[1], &super::super::LogScope::service());
+        let lines = attribute(
+            &p,
+            vec![
+                ev("web/php/0a1b2c3d4e5f", 5, "hi"),
+                ev("other/x/y", 6, "no"),
+            ],
+        );
         assert_eq!(lines.len(), 1);
         assert_eq!(&*lines[0].task, "0a1b2c3d4e5f");
         assert_eq!(&*lines[0].container, "php");

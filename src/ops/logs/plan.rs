@@ -5,12 +5,34 @@ use std::sync::Arc;
 
 use crate::domain::Service;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogScope {
-    /// Every task of the service, running and recently stopped.
-    Service,
-    Task(String),
-    Container { task: String, container: String },
+/// Which of a service's logs: every task (running and recently stopped) unless `task`
+/// names one (a full id or a unique prefix), every container unless `container` names one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogScope {
+    pub task: Option<String>,
+    pub container: Option<String>,
+}
+
+impl LogScope {
+    pub fn service() -> Self {
+        LogScope::default()
+    }
+
+    pub fn task(id: &str) -> Self {
+        LogScope {
+            task: Some(id.to_string()),
+            container: None,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match (&self.task, &self.container) {
+            (None, None) => "all tasks".into(),
+            (Some(t), None) => format!("task {}", crate::domain::short_task_id(t)),
+            (None, Some(c)) => format!("container {c}, all tasks"),
+            (Some(t), Some(c)) => format!("task {} container {c}", crate::domain::short_task_id(t)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,17 +73,17 @@ impl LogPlan {
     }
 }
 
-/// `task` may be a full id or a unique prefix of one (as typed on a command line).
 pub fn plan(service: &Service, scope: &LogScope) -> LogPlan {
     let mut out = LogPlan {
-        account: service.arn.split(':').nth(4).map(str::to_string).filter(|a| !a.is_empty()),
+        account: service
+            .arn
+            .split(':')
+            .nth(4)
+            .map(str::to_string)
+            .filter(|a| !a.is_empty()),
         ..LogPlan::default()
     };
-    let (task_filter, container_filter) = match scope {
-        LogScope::Service => (None, None),
-        LogScope::Task(t) => (Some(t.as_str()), None),
-        LogScope::Container { task, container } => (Some(task.as_str()), Some(container.as_str())),
-    };
+    let (task_filter, container_filter) = (scope.task.as_deref(), scope.container.as_deref());
     for task in &service.tasks {
         if task_filter.is_some_and(|t| !task.id.starts_with(t)) {
             continue;
@@ -76,8 +98,10 @@ pub fn plan(service: &Service, scope: &LogScope) -> LogPlan {
                     // The awslogs driver names streams prefix/container/task-id; without a
                     // prefix ECS uses the container id, which toadtop cannot know.
                     let Some(prefix) = &logs.stream_prefix else {
-                        out.unavailable
-                            .push(format!("{}: awslogs without a stream prefix, streams cannot be found", c.name));
+                        out.unavailable.push(format!(
+                            "{}: awslogs without a stream prefix, streams cannot be found",
+                            c.name
+                        ));
                         continue;
                     };
                     out.sources.push(LogSource {
@@ -88,7 +112,10 @@ pub fn plan(service: &Service, scope: &LogScope) -> LogPlan {
                     });
                 }
                 None => {
-                    let line = format!("{}: no awslogs log driver, logs are not in CloudWatch", c.name);
+                    let line = format!(
+                        "{}: no awslogs log driver, logs are not in CloudWatch",
+                        c.name
+                    );
                     if !out.unavailable.contains(&line) {
                         out.unavailable.push(line);
                     }
@@ -109,7 +136,7 @@ mod tests {
     fn service_scope_reads_every_task_and_container() {
         let detail = fixtures::production();
         let web = &detail.services[1];
-        let p = plan(web, &LogScope::Service);
+        let p = plan(web, &LogScope::service());
         assert_eq!(p.sources.len(), web.tasks.len() * 2);
         assert!(p
             .sources
@@ -124,14 +151,17 @@ mod tests {
     fn task_and_container_scopes_narrow_it() {
         let detail = fixtures::production();
         let web = &detail.services[1];
-        let p = plan(web, &LogScope::Task("1b2c".into()));
+        let p = plan(web, &LogScope::task("1b2c"));
         let streams: Vec<&str> = p.sources.iter().map(|s| s.stream.as_str()).collect();
-        assert_eq!(streams, vec!["web/nginx/1b2c3d4e5f60", "web/php/1b2c3d4e5f60"]);
+        assert_eq!(
+            streams,
+            vec!["web/nginx/1b2c3d4e5f60", "web/php/1b2c3d4e5f60"]
+        );
         let p = plan(
             web,
-            &LogScope::Container {
-                task: "1b2c3d4e5f60".into(),
-                container: "php".into(),
+            &LogScope {
+                task: Some("1b2c3d4e5f60".into()),
+                container: Some("php".into()),
             },
         );
         assert_eq!(p.sources.len(), 1);
@@ -145,8 +175,11 @@ mod tests {
         for t in &mut web.tasks {
             t.containers[1].awslogs = None;
         }
-        let p = plan(web, &LogScope::Service);
+        let p = plan(web, &LogScope::service());
         assert_eq!(p.sources.len(), web.tasks.len());
-        assert_eq!(p.unavailable, vec!["nginx: no awslogs log driver, logs are not in CloudWatch".to_string()]);
+        assert_eq!(
+            p.unavailable,
+            vec!["nginx: no awslogs log driver, logs are not in CloudWatch".to_string()]
+        );
     }
 }

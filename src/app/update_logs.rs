@@ -1,0 +1,189 @@
+//! The log pane's part of `update`: opening, keys, follower events, re-planning.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::logs::LogPane;
+use super::{Action, Effect, Input, Screen, State, StatusLine, View};
+use crate::ops::logs::{plan, LogScope};
+
+fn status(state: &mut State, text: String, error: bool) {
+    state.status = Some(StatusLine { text, error });
+}
+
+/// `l`: logs of the selected service or task.
+pub fn open(state: &mut State, cluster: String, service: String, scope: LogScope) -> Vec<Effect> {
+    let Some(svc) = state.service(&cluster, &service) else {
+        status(state, "the service is still loading".into(), true);
+        return Vec::new();
+    };
+    let p = plan(svc, &scope);
+    if p.sources.is_empty() {
+        let why = if p.unavailable.is_empty() {
+            "it has no tasks".to_string()
+        } else {
+            p.unavailable.join("; ")
+        };
+        status(
+            state,
+            format!("no CloudWatch logs for {service}: {why}"),
+            true,
+        );
+        return Vec::new();
+    }
+    let mut effects = close(state);
+    let session = state.next_request;
+    state.next_request += 1;
+    let settings = state.log_settings.clone();
+    let since_ms = state.now.millis() - settings.since.as_millis() as i64;
+    effects.push(Effect::StartLogs {
+        session,
+        plan: p.clone(),
+        since_ms,
+        live_tail: settings.live_tail,
+    });
+    state.logs = Some(LogPane::new(
+        session,
+        cluster.clone(),
+        service.clone(),
+        scope,
+        p,
+        settings.buffer_records,
+        settings.since,
+    ));
+    state
+        .stack
+        .push(Screen::new(View::Logs { cluster, service }));
+    effects
+}
+
+/// Stops the follower and forgets the pane.
+pub fn close(state: &mut State) -> Vec<Effect> {
+    match state.logs.take() {
+        Some(pane) => vec![Effect::StopLogs {
+            session: pane.session,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// The pane left the navigation stack (esc, `:clusters`, tab): stop following.
+pub fn close_if_gone(state: &mut State) -> Vec<Effect> {
+    let open = state
+        .stack
+        .iter()
+        .any(|s| matches!(s.view, View::Logs { .. }));
+    if state.logs.is_some() && !open {
+        close(state)
+    } else {
+        Vec::new()
+    }
+}
+
+/// New task list for the pane's cluster: new tasks (after a deploy) join the stream.
+pub fn replan(state: &mut State, cluster: &str) -> Vec<Effect> {
+    let Some(pane) = &state.logs else {
+        return Vec::new();
+    };
+    if pane.cluster != cluster {
+        return Vec::new();
+    }
+    let Some(svc) = state.service(cluster, &pane.service) else {
+        return Vec::new();
+    };
+    let next = plan(svc, &pane.scope);
+    if next.sources.is_empty() || next == pane.plan {
+        return Vec::new();
+    }
+    let session = pane.session;
+    if let Some(pane) = &mut state.logs {
+        pane.plan = next.clone();
+    }
+    vec![Effect::UpdateLogPlan {
+        session,
+        plan: next,
+    }]
+}
+
+/// Keys while the log pane is on top. `None`: not a log-pane key.
+pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let page = state.page_rows.max(1) as i64;
+    let pane = state.logs.as_mut()?;
+    match action {
+        Action::Up => pane.move_by(-1),
+        Action::Down => pane.move_by(1),
+        Action::PageUp => pane.move_by(-page),
+        Action::PageDown => pane.move_by(page),
+        Action::Top => pane.top(),
+        Action::Bottom => pane.bottom(),
+        Action::Enter => pane.toggle_expand(),
+        Action::Follow => pane.toggle_follow(),
+        Action::LevelFilter => pane.cycle_level(),
+        Action::ContainerFilter => pane.cycle_container(),
+        Action::Wrap => pane.wrap = !pane.wrap,
+        Action::Filter => state.input = Input::Search(pane.search.clone()),
+        Action::NextMatch | Action::PrevMatch => {
+            if pane.search.is_empty() {
+                status(state, "no search yet: press / first".into(), true);
+            } else if !pane.find(action == Action::NextMatch) {
+                let text = format!("no more matches for “{}”", pane.search);
+                status(state, text, true);
+            }
+        }
+        Action::TimeRange => {
+            let since = pane.next_since();
+            let (cluster, service, scope) = (
+                pane.cluster.clone(),
+                pane.service.clone(),
+                pane.scope.clone(),
+            );
+            state.stack.pop();
+            let saved = state.log_settings.since;
+            state.log_settings.since = since;
+            let effects = open(state, cluster, service, scope);
+            state.log_settings.since = saved;
+            return Some(effects);
+        }
+        Action::Save => {
+            let name = format!(
+                "{}-{}-{}.log",
+                pane.cluster,
+                pane.service,
+                state.now.rfc3339().replace([':', '-'], "")
+            );
+            let contents = pane.export();
+            return Some(vec![Effect::SaveFile { name, contents }]);
+        }
+        Action::Back => {
+            state.stack.pop();
+            return Some(close(state));
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// Typing a search: Enter jumps to the newest match, Esc cancels.
+pub fn edit_search(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => state.input = Input::None,
+        KeyCode::Enter => {
+            state.input = Input::None;
+            if let Some(pane) = &mut state.logs {
+                pane.search = text.clone();
+                if !text.is_empty() && !pane.find_newest() {
+                    status(state, format!("no match for “{text}”"), true);
+                }
+            }
+        }
+        KeyCode::Backspace => {
+            text.pop();
+            state.input = Input::Search(text);
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(c);
+            state.input = Input::Search(text);
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,259 @@
+//! `toadtop logs`: a service's CloudWatch logs on stdout, Laravel-aware, like
+//! `aws logs tail`. Uses the same plan and follower as the TUI's log pane.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+
+use crate::aws::{ecs, AwsContext, AwsError};
+use crate::cli::{LogOutput, LogsArgs};
+use crate::domain::{short_task_id, Cluster, Service};
+use crate::logs::{text, Level, LogBuffer};
+use crate::ops::logs::follow::FollowOptions;
+use crate::ops::logs::{follow, plan, FollowEvent, FollowMode, LogScope};
+use crate::timefmt::Timestamp;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogsError {
+    #[error("{0}")]
+    Aws(#[from] AwsError),
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl LogsError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            LogsError::Aws(_) => 1,
+            LogsError::NotFound(_) => 2,
+        }
+    }
+}
+
+/// New tasks (after a deploy) join the output: the plan is rebuilt this often.
+const REPLAN_EVERY: Duration = Duration::from_secs(20);
+
+pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
+    let cluster = find_cluster(ctx, &args.cluster).await?;
+    let service = find_service(ctx, &cluster, &args.service).await?;
+    let scope = LogScope {
+        task: args.task.clone(),
+        container: args.container.clone(),
+    };
+    check_scope(&service, &scope)?;
+    let first = plan(&service, &scope);
+    for note in &first.unavailable {
+        eprintln!("toadtop: {note}");
+    }
+    if first.sources.is_empty() {
+        return Err(LogsError::NotFound(format!(
+            "no CloudWatch log streams for {}/{} ({})",
+            cluster.name,
+            service.name,
+            scope.describe()
+        )));
+    }
+
+    let (plan_tx, plan_rx) = watch::channel(first);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let since_ms = Timestamp::now().millis() - args.since.as_millis() as i64;
+    let opts = FollowOptions {
+        since_ms,
+        follow: args.follow,
+        live_tail: !args.no_live_tail,
+    };
+    let follower = tokio::spawn(follow(ctx.clone(), plan_rx, opts, tx));
+
+    let mut printer = Printer::new(args.output, args.level);
+    let mut replan = tokio::time::interval(REPLAN_EVERY);
+    replan.tick().await;
+    let mut last_mode = None;
+    loop {
+        tokio::select! {
+            event = rx.recv() => match event {
+                None | Some(FollowEvent::Mode(FollowMode::Done)) => break,
+                Some(FollowEvent::Lines(lines)) => {
+                    for l in &lines {
+                        printer.buffer.push(&l.task, &l.container, l.timestamp_ms, &l.message);
+                    }
+                    printer.flush(false);
+                }
+                Some(FollowEvent::Mode(mode)) => {
+                    let label = mode.label();
+                    if args.follow && last_mode.as_ref() != Some(&label) {
+                        match &mode {
+                            FollowMode::Polling { why, .. } if !why.is_empty() => eprintln!("toadtop: {label} ({why})"),
+                            _ => eprintln!("toadtop: {label}"),
+                        }
+                    }
+                    last_mode = Some(label);
+                }
+                Some(FollowEvent::Error(e)) => eprintln!("toadtop: {e}"),
+            },
+            _ = replan.tick(), if args.follow => {
+                // A failed reload keeps the old plan; the next tick tries again.
+                if let Ok(s) = find_service(ctx, &cluster, &args.service).await {
+                    let next = plan(&s, &scope);
+                    if next != *plan_tx.borrow() && !next.sources.is_empty() {
+                        let _ = plan_tx.send(next);
+                    }
+                }
+            }
+        }
+    }
+    printer.flush(true);
+    drop(plan_tx);
+    let _ = follower.await;
+    Ok(())
+}
+
+async fn find_cluster(ctx: &AwsContext, name: &str) -> Result<Cluster, LogsError> {
+    let all = ecs::load_clusters(ctx, &|_: &str| true).await?;
+    let names: Vec<String> = all.iter().map(|c| c.name.clone()).collect();
+    all.into_iter()
+        .find(|c| c.name == name || c.arn == name)
+        .ok_or_else(|| {
+            LogsError::NotFound(format!("no cluster `{name}`; clusters: {}", list(&names)))
+        })
+}
+
+async fn find_service(
+    ctx: &AwsContext,
+    cluster: &Cluster,
+    name: &str,
+) -> Result<Service, LogsError> {
+    let detail = ecs::load_cluster_detail(ctx, cluster).await?;
+    let names: Vec<String> = detail.services.iter().map(|s| s.name.clone()).collect();
+    detail
+        .services
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| {
+            LogsError::NotFound(format!(
+                "no service `{name}` in {}; services: {}",
+                cluster.name,
+                list(&names)
+            ))
+        })
+}
+
+fn check_scope(service: &Service, scope: &LogScope) -> Result<(), LogsError> {
+    let tasks: Vec<_> = service
+        .tasks
+        .iter()
+        .filter(|t| scope.task.as_deref().is_none_or(|p| t.id.starts_with(p)))
+        .collect();
+    if let Some(prefix) = &scope.task {
+        let ids: Vec<String> = service
+            .tasks
+            .iter()
+            .map(|t| short_task_id(&t.id).to_string())
+            .collect();
+        match tasks.len() {
+            0 => {
+                return Err(LogsError::NotFound(format!(
+                    "no task `{prefix}` in {}; tasks: {}",
+                    service.name,
+                    list(&ids)
+                )))
+            }
+            1 => {}
+            n => {
+                return Err(LogsError::NotFound(format!(
+                    "`{prefix}` matches {n} tasks; give more of the id"
+                )))
+            }
+        }
+    }
+    if let Some(name) = &scope.container {
+        let names: BTreeSet<&str> = tasks
+            .iter()
+            .flat_map(|t| t.containers.iter().map(|c| c.name.as_str()))
+            .collect();
+        if !names.contains(name.as_str()) {
+            let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+            return Err(LogsError::NotFound(format!(
+                "no container `{name}`; containers: {}",
+                list(&names)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "(none)".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Prints records once they are complete: the newest record of each stream may still
+/// get stack-trace lines in the next batch, so it waits for that batch (or the end).
+struct Printer {
+    buffer: LogBuffer,
+    output: LogOutput,
+    level: Option<Level>,
+    color: bool,
+    printed: u64,
+}
+
+impl Printer {
+    fn new(output: LogOutput, level: Option<Level>) -> Self {
+        Printer {
+            // Generous: a backfill lands in one batch before anything is printed.
+            buffer: LogBuffer::new(1_000_000),
+            output,
+            level,
+            color: output == LogOutput::Text
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            printed: 0,
+        }
+    }
+
+    fn flush(&mut self, all: bool) {
+        let open: BTreeSet<u64> = if all {
+            BTreeSet::new()
+        } else {
+            self.open_records()
+        };
+        let mut out = std::io::stdout().lock();
+        let mut upto = self.printed;
+        for r in self.buffer.iter().filter(|r| r.seq >= self.printed) {
+            if open.contains(&r.seq) {
+                break;
+            }
+            upto = r.seq + 1;
+            if self.level.is_some_and(|min| r.level < min) {
+                continue;
+            }
+            let text = match self.output {
+                LogOutput::Json => text::json_line(r),
+                LogOutput::Text => text::record_text(r, self.color),
+            };
+            // A closed pipe (`| head`) ends the output quietly.
+            if out.write_all(text.as_bytes()).is_err() {
+                std::process::exit(0);
+            }
+        }
+        let _ = out.flush();
+        self.printed = upto;
+        if all {
+            self.buffer.clear();
+        }
+    }
+
+    /// The newest record of each (task, container): it may still grow.
+    fn open_records(&self) -> BTreeSet<u64> {
+        let mut last = std::collections::HashMap::<(Arc<str>, Arc<str>), u64>::new();
+        for r in self.buffer.iter().filter(|r| r.seq >= self.printed) {
+            last.insert((Arc::clone(&r.task), Arc::clone(&r.container)), r.seq);
+        }
+        last.into_values().collect()
+    }
+}

@@ -1,0 +1,226 @@
+//! The log pane: newest at the bottom, one line per record (stack traces folded, Enter
+//! unfolds), levels coloured, search matches highlighted. Only records on screen are
+//! formatted, so 50,000 records cost what 40 do.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::theme::Theme;
+use crate::app::logs::LogPane;
+use crate::app::State;
+use crate::domain::short_task_id;
+use crate::logs::{Level, LogRecord};
+use crate::safety::sanitize;
+use crate::timefmt::{short_duration, Timestamp};
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let theme = Theme::new(&state.colors);
+    let Some(pane) = &state.logs else {
+        frame.render_widget(Paragraph::new("no log pane open"), area);
+        return;
+    };
+    let visible = pane.visible();
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.dim)
+        .title(Span::styled(title(pane, visible.len()), theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let mut notes: Vec<Line> = Vec::new();
+    if let Some(e) = &pane.error {
+        notes.push(Line::styled(format!("⚠ {}", sanitize(e)), theme.error));
+    }
+    for n in &pane.plan.unavailable {
+        notes.push(Line::styled(format!("ℹ {}", sanitize(n)), theme.dim));
+    }
+    let [notes_area, body] =
+        Layout::vertical([Constraint::Length(notes.len() as u16), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(notes), notes_area);
+
+    let Some(anchor) = pane.anchor(&visible) else {
+        let msg = if matches!(pane.mode, crate::ops::logs::FollowMode::Backfill) {
+            "loading logs…"
+        } else {
+            "no log records in this time range (T goes further back)"
+        };
+        frame.render_widget(Paragraph::new(Line::styled(msg, theme.dim)), body);
+        return;
+    };
+    let height = usize::from(body.height);
+    let width = usize::from(body.width.max(1));
+    let needle = pane.search.to_lowercase();
+    // Walk back from the anchor until the screen is full; then draw oldest first.
+    let mut blocks: Vec<Vec<Line>> = Vec::new();
+    let mut used = 0;
+    for i in (0..=anchor).rev() {
+        let Some(r) = pane.buffer.get(visible[i]) else {
+            continue;
+        };
+        let selected = !pane.follow && i == anchor;
+        let lines = record_lines(r, pane, &theme, &needle, selected);
+        used += lines
+            .iter()
+            .map(|l| {
+                if pane.wrap {
+                    l.width().div_ceil(width).max(1)
+                } else {
+                    1
+                }
+            })
+            .sum::<usize>();
+        blocks.push(lines);
+        if used >= height {
+            break;
+        }
+    }
+    let mut lines: Vec<Line> = blocks.into_iter().rev().flatten().collect();
+    // Too many lines: drop from the top so the anchor stays visible.
+    let overflow = used.saturating_sub(height);
+    let mut para = Paragraph::new(std::mem::take(&mut lines));
+    if pane.wrap {
+        para = para.wrap(Wrap { trim: false });
+    }
+    frame.render_widget(para.scroll((overflow as u16, 0)), body);
+}
+
+fn title(pane: &LogPane, shown: usize) -> String {
+    let mut t = format!(
+        " logs · {}/{} · {} · {} · {} records · since {}",
+        sanitize(&pane.cluster),
+        sanitize(&pane.service),
+        pane.scope.describe(),
+        if pane.follow {
+            pane.mode.label()
+        } else {
+            "paused".to_string()
+        },
+        shown,
+        short_duration(pane.since.as_secs() as i64),
+    );
+    if pane.min_level != Level::Unknown {
+        t.push_str(&format!(" · ≥{}", pane.min_level.as_str()));
+    }
+    if let Some(c) = &pane.container {
+        t.push_str(&format!(" · {}", sanitize(c)));
+    }
+    if !pane.search.is_empty() {
+        t.push_str(&format!(" · /{}", sanitize(&pane.search)));
+    }
+    t.push(' ');
+    t
+}
+
+fn level_style(level: Level, theme: &Theme) -> Style {
+    match level {
+        Level::Emergency | Level::Alert | Level::Critical => {
+            theme.error.add_modifier(Modifier::BOLD)
+        }
+        Level::Error => theme.error,
+        Level::Warning => theme.warn,
+        Level::Notice | Level::Info => theme.ok,
+        Level::Debug | Level::Unknown => theme.dim,
+    }
+}
+
+fn record_lines<'a>(
+    r: &LogRecord,
+    pane: &LogPane,
+    theme: &Theme,
+    needle: &str,
+    selected: bool,
+) -> Vec<Line<'a>> {
+    let expanded = pane.expanded.contains(&r.seq);
+    let mut spans = vec![
+        Span::styled(Timestamp(r.timestamp_ms).clock(), theme.dim),
+        Span::raw(" "),
+    ];
+    // With one task in scope the task id adds nothing.
+    if pane.scope.task.is_none() {
+        spans.push(Span::styled(
+            format!("{} ", short_task_id(&r.task)),
+            theme.dim,
+        ));
+    }
+    spans.push(Span::styled(
+        format!("{:<6}", sanitize(&r.container)),
+        theme.accent,
+    ));
+    spans.push(Span::styled(
+        format!("{:<9}", r.level.as_str()),
+        level_style(r.level, theme),
+    ));
+    let mut text = String::new();
+    if let Some(ch) = &r.channel {
+        text.push_str(ch);
+        text.push_str(": ");
+    }
+    text.push_str(&r.message);
+    if let Some(c) = &r.context {
+        text.push(' ');
+        text.push_str(c);
+    }
+    let body_style = if r.level >= Level::Error {
+        theme.error
+    } else {
+        Style::new()
+    };
+    spans.extend(highlight(text, needle, body_style, theme));
+    if r.cut_bytes > 0 {
+        spans.push(Span::styled(
+            format!(" … [{} bytes cut]", r.cut_bytes),
+            theme.warn,
+        ));
+    }
+    if r.has_more() {
+        let mark = if expanded {
+            " ▾".to_string()
+        } else {
+            format!(" ▸ +{} lines (enter)", r.stacktrace.len())
+        };
+        spans.push(Span::styled(mark, theme.dim));
+    }
+    let mut line = Line::from(spans);
+    if selected {
+        line = line.style(theme.selected);
+    }
+    let mut out = vec![line];
+    if expanded {
+        for l in &r.stacktrace {
+            let mut spans = vec![Span::raw("      ")];
+            spans.extend(highlight(l.clone(), needle, theme.dim, theme));
+            out.push(Line::from(spans));
+        }
+    }
+    out
+}
+
+/// Splits `text` around case-insensitive matches of `needle` (ASCII-folded, so byte
+/// offsets stay valid).
+fn highlight<'a>(text: String, needle: &str, style: Style, theme: &Theme) -> Vec<Span<'a>> {
+    if needle.is_empty() || !needle.is_ascii() {
+        return vec![Span::styled(text, style)];
+    }
+    let hay = text.to_ascii_lowercase();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(off) = hay[at..].find(needle) {
+        let start = at + off;
+        let end = start + needle.len();
+        if start > at {
+            spans.push(Span::styled(text[at..start].to_string(), style));
+        }
+        spans.push(Span::styled(
+            text[start..end].to_string(),
+            theme.warn.add_modifier(Modifier::REVERSED),
+        ));
+        at = end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), style));
+    }
+    spans
+}
