@@ -82,6 +82,9 @@ pub struct LogsArgs {
     /// Poll FilterLogEvents instead of trying StartLiveTail first.
     #[arg(long)]
     pub no_live_tail: bool,
+    /// How often --follow looks for new tasks of the service (tests shorten it).
+    #[arg(long, default_value = "20s", value_parser = parse_duration, hide = true)]
+    pub replan_every: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

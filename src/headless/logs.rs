@@ -33,9 +33,6 @@ impl LogsError {
     }
 }
 
-/// New tasks (after a deploy) join the output: the plan is rebuilt this often.
-const REPLAN_EVERY: Duration = Duration::from_secs(20);
-
 pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
     let cluster = find_cluster(ctx, &args.cluster).await?;
     let service = find_service(ctx, &cluster, &args.service).await?;
@@ -68,7 +65,7 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
     let follower = tokio::spawn(follow(ctx.clone(), plan_rx, opts, tx));
 
     let mut printer = Printer::new(args.output, args.level);
-    let mut replan = tokio::time::interval(REPLAN_EVERY);
+    let mut replan = tokio::time::interval(args.replan_every.max(Duration::from_secs(1)));
     replan.tick().await;
     let mut last_mode = None;
     loop {

@@ -34,6 +34,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(e) = &pane.error {
         notes.push(Line::styled(format!("⚠ {}", sanitize(e)), theme.error));
     }
+    if let crate::ops::logs::FollowMode::Polling { why, .. } = &pane.mode {
+        if !why.is_empty() && pane.follow {
+            notes.push(Line::styled(format!("ℹ polling: {}", sanitize(why)), theme.dim));
+        }
+    }
     for n in &pane.plan.unavailable {
         notes.push(Line::styled(format!("ℹ {}", sanitize(n)), theme.dim));
     }
@@ -149,9 +154,15 @@ fn record_lines<'a>(
         format!("{:<6}", sanitize(&r.container)),
         theme.accent,
     ));
+    spans.push(Span::styled(format!("{:<9}", r.level.as_str()), level_style(r.level, theme)));
+    // The fold mark sits before the text, so long lines cannot push it off screen.
     spans.push(Span::styled(
-        format!("{:<9}", r.level.as_str()),
-        level_style(r.level, theme),
+        match (r.has_more(), expanded) {
+            (false, _) => "  ",
+            (true, false) => "▸ ",
+            (true, true) => "▾ ",
+        },
+        theme.accent,
     ));
     let mut text = String::new();
     if let Some(ch) = &r.channel {
@@ -159,29 +170,17 @@ fn record_lines<'a>(
         text.push_str(": ");
     }
     text.push_str(&r.message);
+    if r.has_more() && !expanded {
+        text.push_str(&format!(" (+{} lines)", r.stacktrace.len()));
+    }
     if let Some(c) = &r.context {
         text.push(' ');
         text.push_str(c);
     }
-    let body_style = if r.level >= Level::Error {
-        theme.error
-    } else {
-        Style::new()
-    };
+    let body_style = if r.level >= Level::Error { theme.error } else { Style::new() };
     spans.extend(highlight(text, needle, body_style, theme));
     if r.cut_bytes > 0 {
-        spans.push(Span::styled(
-            format!(" … [{} bytes cut]", r.cut_bytes),
-            theme.warn,
-        ));
-    }
-    if r.has_more() {
-        let mark = if expanded {
-            " ▾".to_string()
-        } else {
-            format!(" ▸ +{} lines (enter)", r.stacktrace.len())
-        };
-        spans.push(Span::styled(mark, theme.dim));
+        spans.push(Span::styled(format!(" … [{} bytes cut]", r.cut_bytes), theme.warn));
     }
     let mut line = Line::from(spans);
     if selected {
