@@ -70,6 +70,35 @@ fn render(c: &mut Criterion) {
             );
         }
     }
+    // The log pane over a full 50,000-record buffer: following, and paused mid-buffer
+    // with a level filter and a search (the filter pass touches every record).
+    let following = fixtures::log_state(70_000);
+    let mut filtered = fixtures::log_state(70_000);
+    if let Some(p) = filtered.logs.as_mut() {
+        p.min_level = toadtop::logs::Level::Warning;
+        p.search = "connection".into();
+        p.find_newest();
+        p.move_by(-200);
+    }
+    for (name, state) in [
+        ("logs_50000_follow", &following),
+        ("logs_50000_filtered_paused", &filtered),
+    ] {
+        for (w, h) in [(120u16, 40u16), (250, 70)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+            group.bench_with_input(
+                BenchmarkId::new(name, format!("{w}x{h}")),
+                state,
+                |b, state| {
+                    b.iter(|| {
+                        terminal
+                            .draw(|f| toadtop::ui::draw(state, f))
+                            .expect("draw");
+                    })
+                },
+            );
+        }
+    }
     group.finish();
 }
 

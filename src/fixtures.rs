@@ -249,3 +249,48 @@ pub fn state_with(detail: ClusterDetail) -> State {
     slot.fetched_at = Some(Timestamp(NOW.0 - 3_000));
     state
 }
+
+/// A state with the log pane open on production/web holding `records` events from the
+/// synthetic corpus (Laravel, JSON, nginx, php-fpm, supervisor lines and stack traces).
+pub fn log_state(events: u64) -> State {
+    use crate::app::logs::LogPane;
+    use crate::app::{Screen, View};
+    use crate::ops::logs::{plan, FollowMode, LogScope};
+    use std::sync::Arc;
+
+    let detail = production();
+    let web = &detail.services[1];
+    let p = plan(web, &LogScope::service());
+    let mut pane = LogPane::new(
+        7,
+        "production".into(),
+        "web".into(),
+        LogScope::service(),
+        p,
+        50_000,
+        std::time::Duration::from_secs(600),
+    );
+    let tasks: Vec<Arc<str>> = web.tasks.iter().map(|t| Arc::from(t.id.as_str())).collect();
+    let containers: [Arc<str>; 2] = [Arc::from("php"), Arc::from("nginx")];
+    let mut line = String::new();
+    for i in 0..events {
+        let (t, c) = crate::logs::synthetic_event(i, &mut line);
+        pane.buffer.push(
+            &tasks[t % tasks.len()],
+            &containers[c],
+            NOW.0 - 600_000 + i as i64 * 10,
+            &line,
+        );
+    }
+    pane.mode = FollowMode::LiveTail;
+    let mut state = state_with(detail);
+    state.stack.push(Screen::new(View::Services {
+        cluster: "production".into(),
+    }));
+    state.stack.push(Screen::new(View::Logs {
+        cluster: "production".into(),
+        service: "web".into(),
+    }));
+    state.logs = Some(pane);
+    state
+}

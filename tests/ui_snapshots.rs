@@ -292,3 +292,55 @@ fn endpoint_and_status_line() {
     assert!(text.contains("unknown command :nope"), "{text}");
     insta::assert_snapshot!("endpoint_status_80x24", text);
 }
+
+#[test]
+fn log_pane_following() {
+    let state = fixtures::log_state(200);
+    let text = render(&state, W, H);
+    assert!(text.contains("live tail"), "{text}");
+    assert!(text.contains("▸"), "a folded trace is marked: {text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn log_pane_search_unfolded_at_80x24() {
+    let mut state = fixtures::log_state(200);
+    if let Some(p) = state.logs.as_mut() {
+        p.search = "sqlstate".into();
+        p.find_newest();
+        p.toggle_expand();
+        p.min_level = toadtop::logs::Level::Warning;
+    }
+    let text = render(&state, 80, 24);
+    assert!(
+        text.contains("paused") && text.contains("/sqlstate") && text.contains("≥WARNING"),
+        "{text}"
+    );
+    assert!(
+        text.contains("▾") && text.contains("[stacktrace]"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn log_pane_hostile_text_is_drawn_harmless() {
+    let mut state = fixtures::log_state(0);
+    if let Some(p) = state.logs.as_mut() {
+        let (t, c) = ("0a1b2c3d4e5f".into(), "php".into());
+        p.buffer.push(&t, &c, NOW.0, "[2026-11-26 07:00:00] production.WARNING: \u{1b}]0;pwned\u{7}title \u{1b}[2Jclear \u{202e}evil {}");
+        p.buffer.push(
+            &t,
+            &c,
+            NOW.0,
+            &format!(
+                "[2026-11-26 07:00:01] production.DEBUG: {} {{}}",
+                "x".repeat(300 * 1024)
+            ),
+        );
+    }
+    let text = render(&state, W, 12);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'));
+    assert!(text.contains("title clear evil"), "{text}");
+    insta::assert_snapshot!(text);
+}

@@ -187,3 +187,7 @@ pub fn edit_search(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Ef
     }
     Vec::new()
 }
+
+#[cfg(test)]
+#[path = "update_logs_tests.rs"]
+mod tests;

@@ -68,6 +68,8 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
     let mut replan = tokio::time::interval(args.replan_every.max(Duration::from_secs(1)));
     replan.tick().await;
     let mut last_mode = None;
+    // When records held back by `flush(false)` must go out even if no more lines come.
+    let mut release_at: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
             event = rx.recv() => match event {
@@ -77,6 +79,12 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
                         printer.buffer.push(&l.task, &l.container, l.timestamp_ms, &l.message);
                     }
                     printer.flush(false);
+                    // From the first held record on: busy streams must not postpone it.
+                    release_at = if printer.holding() {
+                        release_at.or_else(|| Some(tokio::time::Instant::now() + HOLD_OPEN_RECORDS))
+                    } else {
+                        None
+                    };
                 }
                 Some(FollowEvent::Mode(mode)) => {
                     let label = mode.label();
@@ -90,6 +98,12 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
                 }
                 Some(FollowEvent::Error(e)) => eprintln!("toadtop: {e}"),
             },
+            // A quiet stream sends no more batches: print its last record after a while
+            // (stack-trace lines arriving later then print as records of their own).
+            _ = tokio::time::sleep_until(release_at.unwrap_or_else(tokio::time::Instant::now)), if release_at.is_some() => {
+                printer.flush(true);
+                release_at = None;
+            }
             _ = replan.tick(), if args.follow => {
                 // A failed reload keeps the old plan; the next tick tries again.
                 if let Ok(s) = find_service(ctx, &cluster, &args.service).await {
@@ -189,6 +203,10 @@ fn list(names: &[String]) -> String {
     }
 }
 
+/// How long `--follow` holds back the newest record of a stream waiting for more of its
+/// stack trace: longer than a poll after new lines (1s) plus the call itself.
+const HOLD_OPEN_RECORDS: Duration = Duration::from_secs(3);
+
 /// Prints records once they are complete: the newest record of each stream may still
 /// get stack-trace lines in the next batch, so it waits for that batch (or the end).
 struct Printer {
@@ -243,6 +261,14 @@ impl Printer {
         if all {
             self.buffer.clear();
         }
+    }
+
+    /// Records in the buffer not printed yet (held back by `flush(false)`).
+    fn holding(&self) -> bool {
+        self.buffer
+            .iter()
+            .next_back()
+            .is_some_and(|r| r.seq >= self.printed)
     }
 
     /// The newest record of each (task, container): it may still grow.

@@ -36,7 +36,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     if let crate::ops::logs::FollowMode::Polling { why, .. } = &pane.mode {
         if !why.is_empty() && pane.follow {
-            notes.push(Line::styled(format!("ℹ polling: {}", sanitize(why)), theme.dim));
+            notes.push(Line::styled(
+                format!("ℹ polling: {}", sanitize(why)),
+                theme.dim,
+            ));
         }
     }
     for n in &pane.plan.unavailable {
@@ -82,9 +85,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             break;
         }
     }
+    // Too many lines: drop from the top so the anchor stays visible; an anchor taller
+    // than the screen (a long unfolded trace) shows from its first line instead.
+    let anchor_only = blocks.len() == 1;
     let mut lines: Vec<Line> = blocks.into_iter().rev().flatten().collect();
-    // Too many lines: drop from the top so the anchor stays visible.
-    let overflow = used.saturating_sub(height);
+    let overflow = if anchor_only {
+        0
+    } else {
+        used.saturating_sub(height)
+    };
     let mut para = Paragraph::new(std::mem::take(&mut lines));
     if pane.wrap {
         para = para.wrap(Wrap { trim: false });
@@ -93,10 +102,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 fn title(pane: &LogPane, shown: usize) -> String {
+    // Cluster and service are in the breadcrumbs; the title keeps what changes.
     let mut t = format!(
-        " logs · {}/{} · {} · {} · {} records · since {}",
-        sanitize(&pane.cluster),
-        sanitize(&pane.service),
+        " logs · {} · {} · {} records · since {}",
         pane.scope.describe(),
         if pane.follow {
             pane.mode.label()
@@ -154,7 +162,10 @@ fn record_lines<'a>(
         format!("{:<6}", sanitize(&r.container)),
         theme.accent,
     ));
-    spans.push(Span::styled(format!("{:<9}", r.level.as_str()), level_style(r.level, theme)));
+    spans.push(Span::styled(
+        format!("{:<9}", r.level.as_str()),
+        level_style(r.level, theme),
+    ));
     // The fold mark sits before the text, so long lines cannot push it off screen.
     spans.push(Span::styled(
         match (r.has_more(), expanded) {
@@ -177,10 +188,17 @@ fn record_lines<'a>(
         text.push(' ');
         text.push_str(c);
     }
-    let body_style = if r.level >= Level::Error { theme.error } else { Style::new() };
+    let body_style = if r.level >= Level::Error {
+        theme.error
+    } else {
+        Style::new()
+    };
     spans.extend(highlight(text, needle, body_style, theme));
     if r.cut_bytes > 0 {
-        spans.push(Span::styled(format!(" … [{} bytes cut]", r.cut_bytes), theme.warn));
+        spans.push(Span::styled(
+            format!(" … [{} bytes cut]", r.cut_bytes),
+            theme.warn,
+        ));
     }
     let mut line = Line::from(spans);
     if selected {
