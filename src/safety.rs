@@ -5,6 +5,10 @@
 /// control characters and bidi overrides; newlines and tabs become spaces, so the result
 /// is one safe line.
 pub fn sanitize(input: &str) -> String {
+    // Most text is plain printable ASCII: copy it without the per-char walk.
+    if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return input.to_string();
+    }
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {

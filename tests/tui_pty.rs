@@ -392,3 +392,66 @@ fn help_lists_the_keymap_and_esc_closes_it() {
     assert!(status.success(), "exit status {status:?}");
     assert_terminal_restored(&raw);
 }
+
+#[test]
+fn log_pane_search_unfold_level_filter_and_close() {
+    let bed = TestBed::seeded();
+    // Tall and wide: all 48 web records fit, and the folded error's `(+6 lines)` too.
+    let mut tui = Tui::start(&bed, 200, 60, &["--cluster", "production"]);
+    tui.wait_for("the production services", services_pane);
+
+    // scheduler, web, worker: one down is web.
+    tui.send("j");
+    tui.send("l");
+    let is_error = |l: &str| l.contains(" ERROR ") && l.contains("SQLSTATE[HY000]");
+    tui.wait_for("the folded Laravel error in the log pane", |s| {
+        s.contains("clusters › production › web › logs")
+            && line_with(s, " logs · ").is_some_and(|t| t.contains("all tasks"))
+            && s.lines()
+                .filter(|l| is_error(l))
+                .any(|l| l.contains("▸ production: SQLSTATE") && l.contains("(+6 lines)"))
+            && !s.contains("[stacktrace]")
+            && s.contains("User logged in")
+            && s.contains("Bestellung für Jürgen bestätigt ✓ 注文")
+    });
+
+    tui.send("/");
+    tui.send("SQLSTATE");
+    tui.send(ENTER);
+    // Searching stops following; Enter selected the newest match.
+    tui.wait_for("the search in the title, paused", |s| {
+        line_with(s, " logs · ").is_some_and(|t| t.contains("paused") && t.contains("/SQLSTATE"))
+    });
+
+    tui.send(ENTER);
+    tui.wait_for("the selected error unfolded", |s| {
+        s.lines()
+            .any(|l| is_error(l) && l.contains("▾ production: SQLSTATE"))
+            && line_with(s, "[stacktrace]").is_some_and(|l| l.starts_with("│      [stacktrace]"))
+            && line_with(s, "#0 /var/www/html/vendor/laravel").is_some()
+            && s.contains("[previous exception]")
+    });
+
+    // Unknown (everything) → WARNING → ERROR.
+    tui.send("L");
+    tui.wait_for("≥WARNING", |s| {
+        line_with(s, " logs · ").is_some_and(|t| t.contains("≥WARNING"))
+    });
+    tui.send("L");
+    tui.wait_for("only errors", |s| {
+        line_with(s, " logs · ").is_some_and(|t| t.contains("≥ERROR") && t.contains("8 records"))
+            && !s.contains(" INFO ")
+            && !s.contains(" WARNING ")
+            && !s.contains("User logged in")
+            && s.lines().any(is_error)
+            && s.contains("\"POST /api/orders HTTP/2.0\" 500")
+    });
+
+    tui.esc_until("the services again", |s| {
+        services_pane(s) && !s.contains(" logs · ")
+    });
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}

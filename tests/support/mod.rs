@@ -145,6 +145,89 @@ impl TestBed {
         (status, body)
     }
 
+    /// Runs a python snippet against this server with boto3 clients already made:
+    /// `ecs`, `logs` (dummy credentials, us-east-1), `now_ms` (the wall clock in ms) and
+    /// `args` (the JSON `args` given here). Returns the snippet's stdout; panics with its
+    /// stderr if it fails.
+    pub fn boto(&self, code: &str, args: &serde_json::Value) -> String {
+        const PRELUDE: &str = "\
+import json, os, sys, time
+import boto3
+from botocore.config import Config
+_s = boto3.session.Session(aws_access_key_id='test', aws_secret_access_key='test', region_name='us-east-1')
+_cfg = Config(retries={'max_attempts': 1, 'mode': 'standard'})
+ecs = _s.client('ecs', endpoint_url=os.environ['TOADTOP_TEST_ENDPOINT'], config=_cfg)
+logs = _s.client('logs', endpoint_url=os.environ['TOADTOP_TEST_ENDPOINT'], config=_cfg)
+now_ms = int(time.time() * 1000)
+args = json.loads(sys.argv[1])
+";
+        let mut cmd = Command::new(python());
+        for var in UNSET_ENV {
+            cmd.env_remove(var);
+        }
+        let out = cmd
+            .env("TOADTOP_TEST_ENDPOINT", &self.endpoint)
+            .arg("-c")
+            .arg(format!("{PRELUDE}{code}"))
+            .arg(args.to_string())
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "python snippet failed: {}\n{code}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 from python")
+    }
+
+    /// Puts one event stamped with the current time into an existing log stream.
+    pub fn put_log_event(&self, group: &str, stream: &str, message: &str) {
+        self.boto(
+            r#"
+logs.put_log_events(logGroupName=args['group'], logStreamName=args['stream'],
+                    logEvents=[{'timestamp': now_ms, 'message': args['message']}])
+"#,
+            &serde_json::json!({"group": group, "stream": stream, "message": message}),
+        );
+    }
+
+    /// Creates a log stream.
+    pub fn create_log_stream(&self, group: &str, stream: &str) {
+        self.boto(
+            "logs.create_log_stream(logGroupName=args['group'], logStreamName=args['stream'])\n",
+            &serde_json::json!({"group": group, "stream": stream}),
+        );
+    }
+
+    /// Starts one more task of a seeded service, the way the service scheduler would
+    /// (`group` = `service:NAME`, Fargate, the seed's network, exec enabled), and
+    /// returns its id.
+    pub fn run_service_task(&self, cluster: &str, service: &str) -> String {
+        let svc = &self.services(cluster)[service];
+        let net = &self.summary["network"];
+        let out = self.boto(
+            r#"
+net = {'awsvpcConfiguration': {'subnets': args['subnets'], 'securityGroups': [args['sg']],
+                               'assignPublicIp': 'DISABLED'}}
+t = ecs.run_task(cluster=args['cluster'], taskDefinition=args['td'], count=1,
+                 launchType='FARGATE', networkConfiguration=net,
+                 group='service:' + args['service'], startedBy='toadtop-test',
+                 enableExecuteCommand=True)['tasks'][0]
+print(t['taskArn'].split('/')[-1])
+"#,
+            &serde_json::json!({
+                "cluster": cluster,
+                "service": service,
+                "td": svc["taskDefinition"],
+                "subnets": net["subnets"],
+                "sg": net["securityGroup"],
+            }),
+        );
+        let id = out.trim().to_string();
+        assert!(!id.is_empty(), "run_task printed no task id");
+        id
+    }
+
     /// The seeded services of a cluster, from the summary.
     pub fn services(&self, cluster: &str) -> &serde_json::Map<String, serde_json::Value> {
         self.summary["clusters"][cluster]["services"]
