@@ -344,3 +344,33 @@ fn log_pane_hostile_text_is_drawn_harmless() {
     assert!(text.contains("title clear evil"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn log_pane_paused_shows_what_came_after_the_match() {
+    let mut state = fixtures::log_state(300);
+    let newest_seq = state
+        .logs
+        .as_ref()
+        .and_then(|p| p.buffer.iter().last().map(|r| r.seq));
+    if let Some(p) = state.logs.as_mut() {
+        p.search = "sqlstate".into();
+        p.find_newest();
+        p.find(false); // one match older, so newer records exist below it
+    }
+    let text = render(&state, W, H);
+    let body: Vec<&str> = text.lines().skip(3).take(usize::from(H) - 5).collect();
+    let match_row = body
+        .iter()
+        .position(|l| l.contains("SQLSTATE"))
+        .expect("match on screen");
+    assert!(
+        match_row + 3 < body.len(),
+        "records after the match are drawn: {text}"
+    );
+    assert!(
+        body.iter().all(|l| !l.trim_matches('│').trim().is_empty()),
+        "no blank rows: {text}"
+    );
+    assert!(newest_seq.is_some());
+    insta::assert_snapshot!(text);
+}

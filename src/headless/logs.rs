@@ -87,11 +87,17 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
                     };
                 }
                 Some(FollowEvent::Mode(mode)) => {
-                    let label = mode.label();
+                    // One line per change of kind or reason, not per poll-interval change.
+                    let label = match &mode {
+                        FollowMode::Polling { why, .. } => format!("polling ({why})"),
+                        other => other.label(),
+                    };
                     if args.follow && last_mode.as_ref() != Some(&label) {
                         match &mode {
-                            FollowMode::Polling { why, .. } if !why.is_empty() => eprintln!("toadtop: {label} ({why})"),
-                            _ => eprintln!("toadtop: {label}"),
+                            FollowMode::Polling { why, .. } if !why.is_empty() => {
+                                eprintln!("toadtop: {} ({why})", mode.label())
+                            }
+                            _ => eprintln!("toadtop: {}", mode.label()),
                         }
                     }
                     last_mode = Some(label);

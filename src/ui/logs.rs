@@ -61,16 +61,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let height = usize::from(body.height);
     let width = usize::from(body.width.max(1));
     let needle = pane.search.to_lowercase();
-    // Walk back from the anchor until the screen is full; then draw oldest first.
-    let mut blocks: Vec<Vec<Line>> = Vec::new();
-    let mut used = 0;
-    for i in (0..=anchor).rev() {
-        let Some(r) = pane.buffer.get(visible[i]) else {
-            continue;
-        };
-        let selected = !pane.follow && i == anchor;
-        let lines = record_lines(r, pane, &theme, &needle, selected);
-        used += lines
+    let height_of = |lines: &[Line]| -> usize {
+        lines
             .iter()
             .map(|l| {
                 if pane.wrap {
@@ -79,22 +71,75 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     1
                 }
             })
-            .sum::<usize>();
+            .sum()
+    };
+    // Paused: show some newer records below the anchor (up to a third of the screen), so
+    // what followed a match is visible; then walk back from the anchor to fill the rest.
+    let mut after: Vec<Vec<Line>> = Vec::new();
+    let mut after_used = 0;
+    if !pane.follow {
+        for &pos in &visible[anchor + 1..] {
+            let Some(r) = pane.buffer.get(pos) else {
+                continue;
+            };
+            let lines = record_lines(r, pane, &theme, &needle, false);
+            let h = height_of(&lines);
+            if after_used + h > height / 3 {
+                break;
+            }
+            after_used += h;
+            after.push(lines);
+        }
+    }
+    let mut blocks: Vec<Vec<Line>> = Vec::new();
+    let mut used = after_used;
+    for i in (0..=anchor).rev() {
+        let Some(r) = pane.buffer.get(visible[i]) else {
+            continue;
+        };
+        let selected = !pane.follow && i == anchor;
+        let lines = record_lines(r, pane, &theme, &needle, selected);
+        let h = height_of(&lines);
+        if i == anchor && h + after_used > height {
+            // A long unfolded trace: the anchor alone, from its first line.
+            after.clear();
+            used = h;
+            blocks.push(lines);
+            break;
+        }
+        used += h;
         blocks.push(lines);
         if used >= height {
             break;
         }
     }
-    // Too many lines: drop from the top so the anchor stays visible; an anchor taller
-    // than the screen (a long unfolded trace) shows from its first line instead.
-    let anchor_only = blocks.len() == 1;
-    let mut lines: Vec<Line> = blocks.into_iter().rev().flatten().collect();
-    let overflow = if anchor_only {
+    let anchor_only = blocks.len() == 1 && after.is_empty() && used > height;
+    // Reached the oldest record with room left: fill the bottom with newer ones (the last
+    // one may be cut at the bottom, which is where cutting belongs).
+    let mut filled_forward = false;
+    if used < height && !pane.follow && !anchor_only {
+        filled_forward = true;
+        for &pos in visible[anchor + 1..].iter().skip(after.len()) {
+            let Some(r) = pane.buffer.get(pos) else {
+                continue;
+            };
+            let lines = record_lines(r, pane, &theme, &needle, false);
+            used += height_of(&lines);
+            after.push(lines);
+            if used >= height {
+                break;
+            }
+        }
+    }
+    blocks.reverse();
+    let lines: Vec<Line> = blocks.into_iter().chain(after).flatten().collect();
+    // Otherwise too many lines: drop from the top so the anchor stays visible.
+    let overflow = if anchor_only || filled_forward {
         0
     } else {
         used.saturating_sub(height)
     };
-    let mut para = Paragraph::new(std::mem::take(&mut lines));
+    let mut para = Paragraph::new(lines);
     if pane.wrap {
         para = para.wrap(Wrap { trim: false });
     }
