@@ -54,6 +54,83 @@ pub struct Cli {
 pub enum Command {
     /// Print a service's CloudWatch logs, Laravel-aware, like `aws logs tail`.
     Logs(LogsArgs),
+    /// Swap images into a new task-definition revision, update the service, watch the rollout.
+    Deploy(DeployArgs),
+    /// Run the migration task (the service's task definition once, with RUN_MIGRATIONS=1).
+    Migrate(MigrateArgs),
+    /// Point the service back at an earlier revision and watch the rollout.
+    Rollback(RollbackArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeployArgs {
+    #[arg(long)]
+    pub cluster: String,
+    #[arg(long)]
+    pub service: String,
+    /// CONTAINER=IMAGE (repeatable); CONTAINER=:TAG keeps the repository.
+    #[arg(long = "image", value_name = "CONTAINER=IMAGE", required = true)]
+    pub images: Vec<String>,
+    /// Run the migration task on the new revision first; a failure stops the deploy.
+    #[arg(long)]
+    pub migrate: bool,
+    /// Give up watching after this long (the rollout itself goes on in ECS).
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// More failed tasks than this fails the deploy.
+    #[arg(long, default_value_t = 3)]
+    pub max_failed_tasks: i32,
+    /// Return after UpdateService, without watching.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Print what would be registered and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: LogOutput,
+    /// How often to poll while watching (tests shorten it).
+    #[arg(long, default_value = "5s", value_parser = parse_duration, hide = true)]
+    pub poll_every: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[arg(long)]
+    pub cluster: String,
+    #[arg(long)]
+    pub service: String,
+    /// Container to override (default from config, else php).
+    #[arg(long)]
+    pub container: Option<String>,
+    /// KEY=VALUE for the container (repeatable; replaces the configured env).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Command override, e.g. "php artisan migrate --force --isolated".
+    #[arg(long)]
+    pub command: Option<String>,
+    #[arg(long, value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: LogOutput,
+    #[arg(long, default_value = "3s", value_parser = parse_duration, hide = true)]
+    pub poll_every: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RollbackArgs {
+    #[arg(long)]
+    pub cluster: String,
+    #[arg(long)]
+    pub service: String,
+    /// family:revision or ARN (default: the newest active revision before the current one).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long, default_value = "15m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: LogOutput,
+    #[arg(long, default_value = "5s", value_parser = parse_duration, hide = true)]
+    pub poll_every: Duration,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -40,6 +40,8 @@ pub struct Service {
     /// Newest first, at most [`Service::MAX_EVENTS`].
     pub events: Vec<ServiceEvent>,
     pub network: Option<NetworkConfig>,
+    /// Empty when the service uses a launch type.
+    pub capacity_provider_strategy: Vec<CapacityProviderItem>,
     /// The task definition the service runs, if it could be described.
     pub task_definition: Option<TaskDefinition>,
     /// Tasks of this service (group `service:NAME`), running and recently stopped.
@@ -57,6 +59,13 @@ impl Service {
     pub fn primary_deployment(&self) -> Option<&Deployment> {
         self.deployments.iter().find(|d| d.status == "PRIMARY")
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapacityProviderItem {
+    pub provider: String,
+    pub weight: i32,
+    pub base: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -213,6 +222,40 @@ pub fn arn_tail(arn: &str) -> &str {
     arn.rsplit_once('/').map_or(arn, |(_, t)| t)
 }
 
+/// An image in ECR: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcrRef {
+    pub account: String,
+    pub region: String,
+    pub repository: String,
+    /// `host/repo`, to which `:tag` is appended for a new image.
+    pub base: String,
+}
+
+pub fn ecr_ref(image: &str) -> Option<EcrRef> {
+    let (host, rest) = image.split_once('/')?;
+    let mut parts = host.split('.');
+    let account = parts.next()?;
+    if parts.next()? != "dkr" || parts.next()? != "ecr" {
+        return None;
+    }
+    let region = parts.next()?;
+    let repo_end = rest
+        .find(['@'])
+        .or_else(|| rest.rfind(':'))
+        .unwrap_or(rest.len());
+    let repository = &rest[..repo_end];
+    if account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) || repository.is_empty() {
+        return None;
+    }
+    Some(EcrRef {
+        account: account.to_string(),
+        region: region.to_string(),
+        repository: repository.to_string(),
+        base: format!("{host}/{repository}"),
+    })
+}
+
 /// The first 8 characters of a task id, as ECS's console shows them.
 pub fn short_task_id(id: &str) -> &str {
     id.get(..8).unwrap_or(id)
@@ -247,6 +290,30 @@ mod tests {
             "abc123"
         );
         assert_eq!(arn_tail("plain"), "plain");
+    }
+
+    #[test]
+    fn ecr_refs() {
+        let r = ecr_ref("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/laravel-app:v1.5.0")
+            .unwrap();
+        assert_eq!(r.account, "123456789012");
+        assert_eq!(r.region, "eu-west-1");
+        assert_eq!(r.repository, "team/laravel-app");
+        assert_eq!(
+            r.base,
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/laravel-app"
+        );
+        let d = ecr_ref("123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:abc").unwrap();
+        assert_eq!(d.repository, "app");
+        assert_eq!(
+            ecr_ref("123456789012.dkr.ecr.us-east-1.amazonaws.com/app")
+                .unwrap()
+                .repository,
+            "app"
+        );
+        assert_eq!(ecr_ref("nginx:stable-alpine"), None);
+        assert_eq!(ecr_ref("public.ecr.aws/nginx/nginx:1"), None);
+        assert_eq!(ecr_ref("ghcr.io/acme/app:1"), None);
     }
 
     #[test]

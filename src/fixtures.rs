@@ -191,6 +191,7 @@ pub fn service(name: &str, tasks: Vec<Task>) -> Service {
             security_groups: vec!["sg-0123".into()],
             assign_public_ip: false,
         }),
+        capacity_provider_strategy: Vec::new(),
         task_definition: Some(td),
         tasks,
     }

@@ -46,7 +46,13 @@ async fn async_main(cli: Cli, settings: Settings) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let code = if let Some(Command::Logs(args)) = &cli.command {
+    let code = if let Some(Command::Deploy(args)) = &cli.command {
+        ExitCode::from(headless::actions::deploy(&ctx, &settings, args).await)
+    } else if let Some(Command::Migrate(args)) = &cli.command {
+        ExitCode::from(headless::actions::migrate(&ctx, &settings, args).await)
+    } else if let Some(Command::Rollback(args)) = &cli.command {
+        ExitCode::from(headless::actions::rollback(&ctx, &settings, args).await)
+    } else if let Some(Command::Logs(args)) = &cli.command {
         match headless::logs::run(&ctx, args).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

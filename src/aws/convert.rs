@@ -70,6 +70,15 @@ pub fn service(cluster_name: &str, svc: &ecs::Service) -> Service {
             })
             .collect(),
         network,
+        capacity_provider_strategy: svc
+            .capacity_provider_strategy()
+            .iter()
+            .map(|c| CapacityProviderItem {
+                provider: c.capacity_provider().to_string(),
+                weight: c.weight(),
+                base: c.base(),
+            })
+            .collect(),
         task_definition: None,
         tasks: Vec::new(),
     }

@@ -1,7 +1,9 @@
 //! The only code that talks to AWS. Everything here returns domain types or [`AwsError`].
 
 mod convert;
+pub mod ecr;
 pub mod ecs;
+pub mod ecs_write;
 pub mod error;
 pub mod logs;
 pub mod stats;
@@ -29,6 +31,7 @@ pub struct AwsContext {
     pub endpoint_url: Option<String>,
     pub ecs: aws_sdk_ecs::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub ecr: aws_sdk_ecr::Client,
     pub stats: Arc<ApiStats>,
     pub task_definitions: Arc<TaskDefinitionCache>,
 }
@@ -91,6 +94,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
         endpoint_url: sdk.endpoint_url().map(str::to_string),
         ecs: aws_sdk_ecs::Client::new(&sdk),
         logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+        ecr: aws_sdk_ecr::Client::new(&sdk),
         stats: Arc::new(ApiStats::default()),
         task_definitions: Arc::new(TaskDefinitionCache::default()),
     })

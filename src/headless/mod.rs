@@ -1,5 +1,6 @@
 //! Front ends without a terminal UI, for scripts and CI. They never enter raw mode.
 
+pub mod actions;
 pub mod logs;
 pub mod once;
 pub mod snapshot;

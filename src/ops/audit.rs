@@ -1,0 +1,53 @@
+//! The local audit log: one JSON line per mutating action, when it starts and how it
+//! ended (`~/.local/share/toadtop/audit.log` on Linux). Never holds secrets: targets,
+//! revisions and results only.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::progress::Outcome;
+use crate::timefmt::Timestamp;
+
+pub fn path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "toadtop").map(|d| d.data_dir().join("audit.log"))
+}
+
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub profile: String,
+    pub region: String,
+    pub account: Option<String>,
+}
+
+/// Appends one line; returns an error text the caller shows (an action is not undone
+/// because its audit line could not be written, but the operator must know).
+pub fn record(who: &Who, phase: &str, outcome: &Outcome) -> Result<(), String> {
+    let line = json!({
+        "time": Timestamp::now().rfc3339(),
+        "profile": who.profile,
+        "account": who.account,
+        "region": who.region,
+        "phase": phase,
+        "action": outcome.action,
+        "target": format!("{}/{}", outcome.cluster, outcome.service),
+        "task": outcome.task,
+        "before": outcome.old_revision,
+        "after": outcome.new_revision,
+        "deployment_id": outcome.deployment_id,
+        "result": if phase == "start" { json!("started") } else { json!(outcome.result) },
+        "failed_step": outcome.failed_step,
+        "reason": outcome.reason,
+    });
+    let path = path().ok_or("no data directory for the audit log")?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("audit log {}: {e}", dir.display()))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("audit log {}: {e}", path.display()))?;
+    writeln!(f, "{line}").map_err(|e| format!("audit log {}: {e}", path.display()))
+}

@@ -1,0 +1,503 @@
+//! Carrying out deploys and the other service actions against AWS, step by step, with
+//! progress reported as it happens. Each failure names its step and what state the
+//! service was left in.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+
+use super::plan::{plan_swap, preview};
+use super::watch::{judge, Verdict, Watch};
+use crate::aws::ecs_write::{self, ServiceUpdate};
+use crate::aws::AwsContext;
+use crate::config::MigrationSettings;
+use crate::domain::{family_revision, Service};
+use crate::ops::migrate::{migrate, MigrateRequest};
+use crate::ops::progress::{say, Outcome, Reporter, Result_, Step, Tone};
+use crate::timefmt::Timestamp;
+
+#[derive(Debug, Clone)]
+pub struct WatchSettings {
+    pub timeout: Duration,
+    pub max_failed_tasks: i32,
+    pub poll_every: Duration,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            timeout: Duration::from_secs(15 * 60),
+            max_failed_tasks: 3,
+            poll_every: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DeployRequest {
+    pub cluster: String,
+    pub service: String,
+    /// (container, new image)
+    pub images: Vec<(String, String)>,
+    /// Run the migration task on the new revision before updating the service.
+    pub migrate_first: Option<MigrationSettings>,
+    pub watch: WatchSettings,
+    /// Stop after UpdateService (headless `--no-wait`).
+    pub no_wait: bool,
+}
+
+/// Everything before the first change: the service, the revision it runs, the swap and
+/// its preview. `--dry-run` and the TUI's preview stop here.
+pub struct Prepared {
+    pub service: Service,
+    pub source: ecs_write::TaskDefinitionSource,
+    pub images: BTreeMap<String, String>,
+    pub preview: Vec<String>,
+}
+
+pub async fn prepare(ctx: &AwsContext, req: &DeployRequest) -> Result<Prepared, String> {
+    let service = ecs_write::describe_service(ctx, &req.cluster, &req.service)
+        .await
+        .map_err(|e| e.to_string())?;
+    let source = ecs_write::describe_task_definition_source(ctx, &service.task_definition_arn)
+        .await
+        .map_err(|e| e.to_string())?;
+    let changes = plan_swap(&source.domain, &req.images)?;
+    let preview = preview(&source.domain, &changes);
+    let images = changes.into_iter().map(|c| (c.container, c.to)).collect();
+    Ok(Prepared {
+        service,
+        source,
+        images,
+        preview,
+    })
+}
+
+pub async fn deploy(ctx: &AwsContext, req: &DeployRequest, report: &Reporter) -> Outcome {
+    let started = Instant::now();
+    let mut out = Outcome::new("deploy", &req.cluster, &req.service);
+    let finish = |mut o: Outcome| {
+        o.duration_secs = started.elapsed().as_secs_f64();
+        o
+    };
+
+    say(
+        report,
+        Tone::Step,
+        format!("describe: {}/{}", req.cluster, req.service),
+    );
+    let p = match prepare(ctx, req).await {
+        Ok(p) => p,
+        Err(e) => return finish(out.fail(Step::Describe, e, "nothing was changed")),
+    };
+    let old = p.service.task_definition_arn.clone();
+    out.old_revision = Some(family_revision(&old));
+    for line in &p.preview {
+        say(report, Tone::Info, line.clone());
+    }
+
+    say(
+        report,
+        Tone::Step,
+        "register: a copy of the running revision with the new images",
+    );
+    let new_td = match ecs_write::register_with_images(ctx, &p.source, &p.images).await {
+        Ok(td) => td,
+        Err(e) => return finish(out.fail(Step::Register, e.to_string(), "nothing was changed")),
+    };
+    let new = new_td.arn.clone();
+    out.new_revision = Some(family_revision(&new));
+    say(
+        report,
+        Tone::Good,
+        format!("register: {} registered", family_revision(&new)),
+    );
+
+    if let Some(settings) = &req.migrate_first {
+        let mreq = MigrateRequest {
+            service: p.service.clone(),
+            task_definition: new_td.clone(),
+            settings: settings.clone(),
+            poll_every: req.watch.poll_every.min(Duration::from_secs(3)),
+        };
+        let state = format!(
+            "the service is untouched (still {}); {} is registered but unused",
+            family_revision(&old),
+            family_revision(&new)
+        );
+        match migrate(ctx, &mreq, report).await {
+            Ok(m) => {
+                out.task = Some(crate::domain::arn_tail(&m.task_arn).to_string());
+                out.containers = m.containers.clone();
+                if !m.succeeded {
+                    let mut o = out.fail(Step::Migrate, m.reason.unwrap_or_default(), state);
+                    if m.timed_out {
+                        o.result = Result_::TimedOut;
+                    }
+                    return finish(o);
+                }
+                say(report, Tone::Good, "migrate: succeeded");
+            }
+            Err(e) => return finish(out.fail(Step::Migrate, e, state)),
+        }
+    }
+
+    say(
+        report,
+        Tone::Step,
+        format!(
+            "update: {} → {}",
+            family_revision(&old),
+            family_revision(&new)
+        ),
+    );
+    let update = ServiceUpdate {
+        task_definition: Some(new.clone()),
+        ..ServiceUpdate::default()
+    };
+    let updated = match ecs_write::update_service(ctx, &req.cluster, &req.service, &update).await {
+        Ok(s) => s,
+        Err(e) => {
+            let state = format!(
+                "the service was not updated (still {})",
+                family_revision(&old)
+            );
+            return finish(out.fail(Step::Update, e.to_string(), state));
+        }
+    };
+    let deployment_id = updated
+        .deployments
+        .iter()
+        .find(|d| d.status == "PRIMARY" && d.task_definition_arn == new)
+        .map(|d| d.id.clone());
+    out.deployment_id = deployment_id.clone();
+    if req.no_wait {
+        say(
+            report,
+            Tone::Good,
+            "update: done; not waiting for the rollout (--no-wait)",
+        );
+        out.service_state = Some(format!("rolling out {}", family_revision(&new)));
+        return finish(out);
+    }
+    let watch = Watch {
+        deployment_id,
+        task_definition: new.clone(),
+        started_ms: Timestamp::now().millis(),
+        timeout: req.watch.timeout,
+        max_failed_tasks: req.watch.max_failed_tasks,
+    };
+    let out = watch_rollout(
+        ctx,
+        &req.cluster,
+        &req.service,
+        &watch,
+        &req.watch,
+        report,
+        out,
+        &old,
+    )
+    .await;
+    finish(out)
+}
+
+/// Polls the service until `judge` decides, reporting deployment progress and new events.
+#[allow(clippy::too_many_arguments)]
+pub async fn watch_rollout(
+    ctx: &AwsContext,
+    cluster: &str,
+    service: &str,
+    watch: &Watch,
+    settings: &WatchSettings,
+    report: &Reporter,
+    mut out: Outcome,
+    previous: &str,
+) -> Outcome {
+    say(
+        report,
+        Tone::Step,
+        format!(
+            "rollout: watching (timeout {}s)",
+            settings.timeout.as_secs()
+        ),
+    );
+    let mut seen_events: HashSet<String> = HashSet::new();
+    let mut first = true;
+    let mut last_summary = String::new();
+    loop {
+        let svc = match ecs_write::describe_service(ctx, cluster, service).await {
+            Ok(s) => s,
+            Err(e) => {
+                // The deploy itself may be fine; say what could not be confirmed and retry.
+                say(
+                    report,
+                    Tone::Bad,
+                    format!("rollout: could not confirm progress: {e}; retrying"),
+                );
+                if Timestamp::now().millis() - watch.started_ms
+                    > settings.timeout.as_millis() as i64
+                {
+                    let mut o = out.fail(
+                        Step::Rollout,
+                        format!("could not confirm the rollout: {e}"),
+                        "unknown: check the service",
+                    );
+                    o.result = Result_::TimedOut;
+                    return o;
+                }
+                tokio::time::sleep(settings.poll_every).await;
+                continue;
+            }
+        };
+        // Events newer than the deploy; on the first look only mark what is there.
+        for e in svc.events.iter().rev() {
+            if seen_events.insert(e.id.clone()) && !first {
+                say(
+                    report,
+                    Tone::Info,
+                    format!("event: {}", crate::safety::sanitize(&e.message)),
+                );
+            }
+        }
+        first = false;
+        match judge(watch, &svc, Timestamp::now().millis()) {
+            Verdict::Waiting(summary) => {
+                if summary != last_summary {
+                    say(report, Tone::Info, format!("rollout: {summary}"));
+                    last_summary = summary;
+                }
+            }
+            Verdict::Succeeded => {
+                say(
+                    report,
+                    Tone::Good,
+                    format!(
+                        "rollout: COMPLETED on {}",
+                        family_revision(&watch.task_definition)
+                    ),
+                );
+                out.service_state = Some(format!(
+                    "running {}",
+                    family_revision(&watch.task_definition)
+                ));
+                return out;
+            }
+            Verdict::Failed(reason) => {
+                let state = format!(
+                    "the service's primary deployment runs {}; the previous revision was {} (roll back with `b`, or `toadtop rollback`)",
+                    svc.primary_deployment().map_or("?".into(), |d| family_revision(&d.task_definition_arn)),
+                    family_revision(previous)
+                );
+                return out.fail(Step::Rollout, reason, state);
+            }
+            Verdict::TimedOut(reason) => {
+                let state = format!(
+                    "the rollout goes on in ECS; the previous revision was {} (roll back with `b`)",
+                    family_revision(previous)
+                );
+                let mut o = out.fail(Step::Rollout, reason, state);
+                o.result = Result_::TimedOut;
+                return o;
+            }
+        }
+        tokio::time::sleep(settings.poll_every).await;
+    }
+}
+
+/// Roll back (to `to`), restart (force a new deployment) or scale, then watch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServiceAction {
+    Rollback { to: String },
+    Restart,
+    Scale { desired: i32 },
+}
+
+pub async fn run_action(
+    ctx: &AwsContext,
+    cluster: &str,
+    service: &str,
+    action: &ServiceAction,
+    settings: &WatchSettings,
+    report: &Reporter,
+) -> Outcome {
+    let started = Instant::now();
+    let name = match action {
+        ServiceAction::Rollback { .. } => "rollback",
+        ServiceAction::Restart => "restart",
+        ServiceAction::Scale { .. } => "scale",
+    };
+    let mut out = Outcome::new(name, cluster, service);
+    let before = match ecs_write::describe_service(ctx, cluster, service).await {
+        Ok(s) => s,
+        Err(e) => {
+            let mut o = out.fail(Step::Describe, e.to_string(), "nothing was changed");
+            o.duration_secs = started.elapsed().as_secs_f64();
+            return o;
+        }
+    };
+    out.old_revision = Some(before.family_revision());
+    let update = match action {
+        ServiceAction::Rollback { to } => ServiceUpdate {
+            task_definition: Some(to.clone()),
+            ..ServiceUpdate::default()
+        },
+        ServiceAction::Restart => ServiceUpdate {
+            force_new_deployment: true,
+            ..ServiceUpdate::default()
+        },
+        ServiceAction::Scale { desired } => ServiceUpdate {
+            desired_count: Some(*desired),
+            ..ServiceUpdate::default()
+        },
+    };
+    say(
+        report,
+        Tone::Step,
+        format!("update: {name} {cluster}/{service}"),
+    );
+    let updated = match ecs_write::update_service(ctx, cluster, service, &update).await {
+        Ok(s) => s,
+        Err(e) => {
+            let mut o = out.fail(
+                Step::Update,
+                e.to_string(),
+                format!("unchanged ({})", before.family_revision()),
+            );
+            o.duration_secs = started.elapsed().as_secs_f64();
+            return o;
+        }
+    };
+    let td = updated.task_definition_arn.clone();
+    out.new_revision = Some(family_revision(&td));
+    let primary = updated.primary_deployment().cloned();
+    out.deployment_id = primary.as_ref().map(|d| d.id.clone());
+    let previous = before.task_definition_arn.clone();
+    let out = match action {
+        // Scaling keeps the deployment: done when the counts match.
+        ServiceAction::Scale { desired } => {
+            say(
+                report,
+                Tone::Good,
+                format!("update: desired count {} → {desired}", before.desired),
+            );
+            wait_for_count(ctx, cluster, service, *desired, settings, report, out).await
+        }
+        _ => {
+            let watch = Watch {
+                deployment_id: primary.map(|d| d.id),
+                task_definition: td,
+                started_ms: Timestamp::now().millis(),
+                timeout: settings.timeout,
+                max_failed_tasks: settings.max_failed_tasks,
+            };
+            watch_rollout(
+                ctx, cluster, service, &watch, settings, report, out, &previous,
+            )
+            .await
+        }
+    };
+    Outcome {
+        duration_secs: started.elapsed().as_secs_f64(),
+        ..out
+    }
+}
+
+async fn wait_for_count(
+    ctx: &AwsContext,
+    cluster: &str,
+    service: &str,
+    desired: i32,
+    settings: &WatchSettings,
+    report: &Reporter,
+    out: Outcome,
+) -> Outcome {
+    let started = Instant::now();
+    let mut last = (-1, -1);
+    loop {
+        match ecs_write::describe_service(ctx, cluster, service).await {
+            Ok(s) => {
+                if (s.running, s.pending) != last {
+                    say(
+                        report,
+                        Tone::Info,
+                        format!(
+                            "scale: running {} pending {} of {desired}",
+                            s.running, s.pending
+                        ),
+                    );
+                    last = (s.running, s.pending);
+                }
+                if s.running == desired && s.pending == 0 {
+                    say(report, Tone::Good, format!("scale: {desired} running"));
+                    return Outcome {
+                        service_state: Some(format!("{desired} tasks desired and running")),
+                        ..out
+                    };
+                }
+            }
+            Err(e) => say(
+                report,
+                Tone::Bad,
+                format!("scale: could not confirm: {e}; retrying"),
+            ),
+        }
+        if started.elapsed() > settings.timeout {
+            let mut o = out.fail(
+                Step::Rollout,
+                format!(
+                    "running count did not reach {desired} in {}s",
+                    settings.timeout.as_secs()
+                ),
+                format!("desired count is {desired}; ECS keeps trying"),
+            );
+            o.result = Result_::TimedOut;
+            return o;
+        }
+        tokio::time::sleep(settings.poll_every).await;
+    }
+}
+
+/// Stops one task and reports its final state.
+pub async fn stop_task(
+    ctx: &AwsContext,
+    cluster: &str,
+    service: &str,
+    task_arn: &str,
+    report: &Reporter,
+) -> Outcome {
+    let started = Instant::now();
+    let mut out = Outcome::new("stop-task", cluster, service);
+    out.task = Some(crate::domain::arn_tail(task_arn).to_string());
+    say(
+        report,
+        Tone::Step,
+        format!(
+            "stop-task: {}",
+            crate::domain::short_task_id(crate::domain::arn_tail(task_arn))
+        ),
+    );
+    let out = match ecs_write::stop_task(ctx, cluster, task_arn, "Stopped by toadtop").await {
+        Ok(t) => {
+            say(
+                report,
+                Tone::Good,
+                format!(
+                    "stop-task: {} is {} (desired {})",
+                    crate::domain::short_task_id(&t.id),
+                    t.last_status,
+                    t.desired_status
+                ),
+            );
+            Outcome {
+                service_state: Some(
+                    "the service starts a replacement if it is below its desired count".into(),
+                ),
+                ..out
+            }
+        }
+        Err(e) => out.fail(Step::StopTask, e.to_string(), "the task was not stopped"),
+    };
+    Outcome {
+        duration_secs: started.elapsed().as_secs_f64(),
+        ..out
+    }
+}

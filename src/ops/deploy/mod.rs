@@ -1,0 +1,10 @@
+//! Image-swap deploys and the other service actions: plan (pure), watch verdicts
+//! (pure), and the driver.
+
+pub mod drive;
+pub mod plan;
+pub mod watch;
+
+pub use drive::{
+    deploy, prepare, run_action, stop_task, DeployRequest, ServiceAction, WatchSettings,
+};

@@ -1,0 +1,171 @@
+//! What a running action reports, and how it ended: shared by the TUI's job pane and the
+//! headless commands (stderr progress, stdout summary, audit log).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::logs::LogLine;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Describe,
+    Register,
+    Migrate,
+    Update,
+    Rollout,
+    StopTask,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Describe => "describe",
+            Step::Register => "register",
+            Step::Migrate => "migrate",
+            Step::Update => "update",
+            Step::Rollout => "rollout",
+            Step::StopTask => "stop-task",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Step,
+    Info,
+    Good,
+    Bad,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    Line {
+        tone: Tone,
+        text: String,
+    },
+    /// A log line of the task an action runs (the migration task).
+    Log(LogLine),
+}
+
+/// Where a driver sends progress; cheap to clone into spawned work.
+pub type Reporter = Arc<dyn Fn(Progress) + Send + Sync>;
+
+pub fn say(report: &Reporter, tone: Tone, text: impl Into<String>) {
+    report(Progress::Line {
+        tone,
+        text: text.into(),
+    });
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Result_ {
+    Succeeded,
+    Failed,
+    TimedOut,
+    Refused,
+}
+
+/// How an action ended; printed as the JSON summary and written to the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub action: String,
+    pub cluster: String,
+    pub service: String,
+    pub result: Result_,
+    /// The step that failed, when one did.
+    pub failed_step: Option<Step>,
+    pub reason: Option<String>,
+    /// `family:revision` before and after.
+    pub old_revision: Option<String>,
+    pub new_revision: Option<String>,
+    pub deployment_id: Option<String>,
+    pub task: Option<String>,
+    pub duration_secs: f64,
+    /// What the service was left in, in words.
+    pub service_state: Option<String>,
+    /// Per container of a one-off task: name, exit code, reason.
+    pub containers: Vec<ContainerExit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContainerExit {
+    pub name: String,
+    pub essential: bool,
+    pub exit_code: Option<i32>,
+    pub reason: Option<String>,
+}
+
+impl Outcome {
+    pub fn new(action: &str, cluster: &str, service: &str) -> Self {
+        Outcome {
+            action: action.into(),
+            cluster: cluster.into(),
+            service: service.into(),
+            result: Result_::Succeeded,
+            failed_step: None,
+            reason: None,
+            old_revision: None,
+            new_revision: None,
+            deployment_id: None,
+            task: None,
+            duration_secs: 0.0,
+            service_state: None,
+            containers: Vec::new(),
+        }
+    }
+
+    pub fn fail(mut self, step: Step, reason: impl Into<String>, state: impl Into<String>) -> Self {
+        self.result = Result_::Failed;
+        self.failed_step = Some(step);
+        self.reason = Some(reason.into());
+        self.service_state = Some(state.into());
+        self
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.result == Result_::Succeeded
+    }
+
+    /// Exit status for headless commands: 0 success, 3 failed, 4 timed out, 5 refused.
+    pub fn exit_code(&self) -> u8 {
+        match self.result {
+            Result_::Succeeded => 0,
+            Result_::Failed => 3,
+            Result_::TimedOut => 4,
+            Result_::Refused => 5,
+        }
+    }
+
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        let what = format!("{} {}/{}", self.action, self.cluster, self.service);
+        let revs = match (&self.old_revision, &self.new_revision) {
+            (Some(a), Some(b)) if a != b => format!(" {a} → {b}"),
+            (_, Some(b)) => format!(" {b}"),
+            _ => String::new(),
+        };
+        match self.result {
+            Result_::Succeeded => format!("{what}{revs}: succeeded in {:.0}s", self.duration_secs),
+            Result_::Refused => {
+                format!("{what}: refused: {}", self.reason.as_deref().unwrap_or(""))
+            }
+            Result_::TimedOut | Result_::Failed => format!(
+                "{what}{revs}: {} at step {}: {}{}",
+                if self.result == Result_::TimedOut {
+                    "timed out"
+                } else {
+                    "failed"
+                },
+                self.failed_step.map_or("?", Step::as_str),
+                self.reason.as_deref().unwrap_or(""),
+                self.service_state
+                    .as_deref()
+                    .map(|s| format!(". {s}"))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
