@@ -209,7 +209,8 @@ class Seeder:
                                 "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 60}
         return c
 
-    def register(self, family: str, containers: list[dict[str, Any]], volumes: list[str]) -> str:
+    def register(self, family: str, containers: list[dict[str, Any]], volumes: list[str], env: str) -> str:
+        # No placementConstraints: moto accepts them, but ECS does not support them on Fargate.
         td = self.ecs.register_task_definition(
             family=family, networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
             cpu="1024", memory="2048", containerDefinitions=containers,
@@ -217,6 +218,9 @@ class Seeder:
             executionRoleArn=f"arn:aws:iam::{self.account}:role/ecsTaskExecutionRole",
             volumes=[{"name": v} for v in volumes],  # no host: Fargate ephemeral storage
             runtimePlatform={"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"},
+            ephemeralStorage={"sizeInGiB": 30},
+            tags=[{"key": "app", "value": "laravel"}, {"key": "team", "value": "platform"},
+                  {"key": "environment", "value": env}],
         )["taskDefinition"]["taskDefinitionArn"]
         self.summary["taskDefinitions"].setdefault(family, []).append(td)
         return td
@@ -234,13 +238,13 @@ class Seeder:
         }
         web_vols = list(VOLUMES) + list(NGINX_VOLUMES)
         if cluster == "production":  # revision 1 (older image) exists; the service runs revision 2
-            self.register(f"laravel-web{suffix}", [self.php(env, group, "web", "v1.4.1", None), nginx], web_vols)
+            self.register(f"laravel-web{suffix}", [self.php(env, group, "web", "v1.4.1", None), nginx], web_vols, env)
         return {
-            "web": self.register(f"laravel-web{suffix}", [self.php(env, group, "web", "v1.5.0", None), nginx], web_vols),
+            "web": self.register(f"laravel-web{suffix}", [self.php(env, group, "web", "v1.5.0", None), nginx], web_vols, env),
             "worker": self.register(f"laravel-worker{suffix}", [self.php(
-                env, group, "worker", "v1.5.0", ["php", "artisan", "queue:work", "--sleep=3", "--tries=3"])], list(VOLUMES)),
+                env, group, "worker", "v1.5.0", ["php", "artisan", "queue:work", "--sleep=3", "--tries=3"])], list(VOLUMES), env),
             "scheduler": self.register(f"laravel-scheduler{suffix}", [self.php(
-                env, group, "scheduler", "v1.5.0", ["php", "artisan", "schedule:work"])], list(VOLUMES)),
+                env, group, "scheduler", "v1.5.0", ["php", "artisan", "schedule:work"])], list(VOLUMES), env),
         }
 
     # --- clusters, services, tasks --------------------------------------------------------

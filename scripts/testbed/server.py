@@ -13,6 +13,17 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
 Both answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
 the accepted fields are in edit_task / edit_service below. --port 0 picks a free port
 (the bound port is in the "listening" line).
+
+Environment of the server process, read at request time:
+
+    TOADTOP_ROLLOUT_STEPS        DescribeServices calls until a rollout started by UpdateService
+                                 completes (default 3; 0 = never)
+    TOADTOP_ROLLOUT_FAIL         set: the rollout ends FAILED (circuit breaker) instead;
+                                 "rollback": also rolls back to the previous task definition
+    TOADTOP_TASK_STEPS           DescribeTasks calls until a startedBy="toadtop" task exits
+                                 (default 2; 0 = never)
+    TOADTOP_MIGRATION_EXIT_CODE  exit code of that task's migration container (default 0)
+    MOTO_ECS_SERVICE_FAILED_TASKS  failedTasks of a new deployment (moto's own variable)
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ import os
 import secrets
 import signal
 import sys
+import threading
 import uuid
 from datetime import datetime, timezone
 from typing import Any
@@ -50,6 +62,17 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+# Rollouts and one-off tasks advance on Describe* calls; the server is threaded.
+_LOCK = threading.RLock()
 
 
 def to_dt(value: Any) -> Any:
@@ -139,11 +162,13 @@ def describe_tasks(self: Backend, cluster_str: str, tasks: list[str]) -> list[An
         raise InvalidParameterException("Tasks cannot be empty.")
     wanted = {t.split("/")[-1] for t in tasks}
     found = []
-    for task in _cluster_tasks(self, cluster):
-        if task.id in wanted:
-            task.advance()  # keep moto's state-manager hook (manual transitions)
-            _sync_stopped(task)
-            found.append(task)
+    with _LOCK:
+        for task in _cluster_tasks(self, cluster):
+            if task.id in wanted:
+                task.advance()  # keep moto's state-manager hook (manual transitions)
+                _sync_stopped(task)
+                _step_one_off(self, task)
+                found.append(task)
     return found
 
 
@@ -162,6 +187,8 @@ def run_task(self: Responses) -> Any:
     for task in result.result["tasks"]:
         task_def = self.ecs_backend.describe_task_definition(task.task_definition_arn)
         _make_realistic(task, task_def, exec_enabled)
+        if task.started_by == ONE_OFF_STARTED_BY:
+            _migration_logs(task, task_def, done=False)
     return result
 
 
@@ -176,6 +203,7 @@ def _make_realistic(task: Any, task_def: Any, exec_enabled: bool) -> None:
     task.memory = str(task_def.memory) if task_def.memory else None
     task.version = 1
     task.stopped_reason = None  # moto sets "" on running tasks; ECS omits it
+    task.launch_type = task.launch_type or None  # moto: "" with a capacity provider strategy
     if task.launch_type == "FARGATE" or task.capacity_provider_name in ("FARGATE", "FARGATE_SPOT"):
         task.platform_version = "1.4.0"
         task.platform_family = "Linux"
@@ -230,9 +258,98 @@ def stop_task(self: Backend, cluster_str: str, task_str: str, reason: str) -> An
 Backend.stop_task = stop_task
 
 
+def _stop(task: Any, code: str, reason: str, exit_codes: dict[str, int] | None = None,
+          container_reason: str | None = None) -> None:
+    """Stop a stored task the way ECS reports it (containers STOPPED, exit codes set;
+    exit_codes=None: the containers never started, so no exit code)."""
+    t = now()
+    task.last_status = task.desired_status = "STOPPED"
+    task.stop_code, task.stopped_reason = code, reason
+    task.stopping_at = task.execution_stopped_at = task.stopped_at = t
+    for c in task.containers:
+        if not isinstance(c, dict):
+            continue
+        c["lastStatus"] = "STOPPED"
+        if exit_codes is not None:
+            c["exitCode"] = exit_codes.get(c.get("name"), 0)
+        if container_reason:
+            c["reason"] = container_reason
+        for agent in c.get("managedAgents", []):
+            agent["lastStatus"] = "STOPPED"
+
+
+# --- (g) one-off tasks (migrations) finish by themselves ------------------------------
+# moto never ends a task by itself except through the state manager (which would move
+# every task, seeded service tasks included). Tasks started with startedBy "toadtop" exit
+# after TOADTOP_TASK_STEPS DescribeTasks calls that include them (the Nth call answers
+# STOPPED); the migration container (the one whose override sets RUN_MIGRATIONS, else the
+# first) exits with TOADTOP_MIGRATION_EXIT_CODE, the others with 0.
+ONE_OFF_STARTED_BY = "toadtop"
+_one_off_steps: dict[str, int] = {}  # task ARN -> DescribeTasks calls seen
+
+
+def _migration_container(task: Any) -> str | None:
+    for o in (task.overrides or {}).get("containerOverrides", []):
+        if any(e.get("name") == "RUN_MIGRATIONS" for e in o.get("environment", [])):
+            return o.get("name")
+    names = [c.get("name") for c in task.containers if isinstance(c, dict)]
+    return names[0] if names else None
+
+
+def _step_one_off(backend: Backend, task: Any) -> None:
+    if task.started_by != ONE_OFF_STARTED_BY or task.desired_status != "RUNNING":
+        return
+    steps = env_int("TOADTOP_TASK_STEPS", 2)
+    if steps <= 0:
+        return
+    seen = _one_off_steps[task.task_arn] = _one_off_steps.get(task.task_arn, 0) + 1
+    if seen < steps:
+        return
+    code = env_int("TOADTOP_MIGRATION_EXIT_CODE", 0)
+    _stop(task, "EssentialContainerExited", "Essential container in task exited",
+          exit_codes={_migration_container(task): code})
+    _migration_logs(task, backend.describe_task_definition(task.task_definition_arn), done=True)
+
+
+def _migration_logs(task: Any, task_def: Any, done: bool) -> None:
+    """ECS writes a container's output to <awslogs-stream-prefix>/<container>/<task id>.
+    moto runs nothing, so write what `php artisan migrate --force` would print: the first
+    lines when the task starts, the rest (DONE, or FAIL and the error) when it exits."""
+    from moto.logs.models import logs_backends
+
+    name = _migration_container(task)
+    cdef = next((c for c in task_def.container_definitions if c.get("name") == name), None)
+    log_cfg = (cdef or {}).get("logConfiguration") or {}
+    opts = log_cfg.get("options") or {}
+    group, prefix = opts.get("awslogs-group"), opts.get("awslogs-stream-prefix")
+    if log_cfg.get("logDriver") != "awslogs" or not group or not prefix:
+        return
+    logs = logs_backends[task._account_id][opts.get("awslogs-region", task.region_name)]
+    stream = f"{prefix}/{name}/{task.id}"
+    if group not in logs.groups:  # ECS would fail the task; a demo is better served this way
+        logs.create_log_group(group, {})
+    if stream not in logs.groups[group].streams:
+        logs.create_log_stream(group, stream)
+    dots = lambda s, t: f"  {s} {'.' * max(3, 72 - len(s) - len(t))} {t}"  # noqa: E731
+    if not done:
+        lines = ["   INFO  Running migrations.",
+                 dots("2026_11_20_101500_create_invoices_table", "12.45ms DONE")]
+    elif env_int("TOADTOP_MIGRATION_EXIT_CODE", 0) == 0:
+        lines = [dots("2026_11_21_083000_add_status_to_orders_table", "8.91ms DONE")]
+    else:
+        lines = [dots("2026_11_21_083000_add_status_to_orders_table", "3.12ms FAIL"),
+                 "   Illuminate\\Database\\QueryException ",
+                 "  SQLSTATE[42S21]: Column already exists: 1060 Duplicate column name 'status' "
+                 "(Connection: mysql, SQL: alter table `orders` add `status` varchar(255) not null)",
+                 "  at vendor/laravel/framework/src/Illuminate/Database/Connection.php:825"]
+    base = int(now().timestamp() * 1000)
+    logs.put_log_events(group, stream, [{"timestamp": base + i, "message": m} for i, m in enumerate(lines)])
+
+
 # --- services: keep enableExecuteCommand, createdAt, full task-definition ARN ----------
 # moto's CreateService drops enableExecuteCommand; UpdateService stores the task
-# definition as given ("family:rev") and leaves the primary deployment on the old one.
+# definition as given ("family:rev") and never starts a deployment (forceNewDeployment
+# only renames the primary).
 _orig_create_service = Responses.create_service
 _orig_update_service = Responses.update_service
 
@@ -248,19 +365,216 @@ def create_service(self: Responses) -> Any:
     return result
 
 
+Responses.create_service = create_service
+
+
+# --- (h) deployments and rollouts -------------------------------------------------------
+# ECS: a new task definition or forceNewDeployment turns the PRIMARY deployment ACTIVE and
+# puts a new PRIMARY (IN_PROGRESS) first; the scheduler then starts tasks of the new one and
+# stops the old ones. moto has none of this. Here a rollout started by UpdateService
+# advances one step per DescribeServices of its service (see _step_rollout).
+_rollout_steps: dict[str, int] = {}  # deployment id -> DescribeServices calls seen
+_cleanup_after_rollback: set[str] = set()  # rollback deployment ids: drop the failed one next
+_forced: dict[str, set[str]] = {}  # deployment id -> fields a test forced via /_toadtop/service
+
+
+def _deployment_id() -> str:
+    return f"ecs-svc/{10**18 + secrets.randbelow(9 * 10**18)}"
+
+
+def _event(service: Any, message: str) -> None:
+    """ECS: newest first, at most 100 kept."""
+    service.events.insert(0, {"id": str(uuid.uuid4()), "createdAt": now(), "message": message})
+    del service.events[100:]
+
+
+def _lookup_service(backend: Backend, cluster_str: str, name: str) -> Any:
+    try:
+        return backend._get_service(cluster_str, name.split("/")[-1])
+    except Exception:  # let moto's own UpdateService raise the proper error
+        return None
+
+
 def update_service(self: Responses) -> Any:
+    backend = self.ecs_backend
+    before = _lookup_service(backend, self._get_param("cluster", "default"), self._get_param("service") or "")
+    old = ([dict(d) for d in before.deployments], before.task_definition, before.desired_count) if before else None
     result = _orig_update_service(self)
     service = result.result["service"]
-    if self._get_param("taskDefinition") and service.deployments:
-        arn = self.ecs_backend.describe_task_definition(service.task_definition).arn
-        service.task_definition = arn
-        service.deployments[0]["taskDefinition"] = arn
-        service.deployments[0]["updatedAt"] = now()
+    if old is None:
+        return result
+    with _LOCK:
+        service.deployments = old[0]  # undo moto's renaming of the primary on forceNewDeployment
+        if self._get_param("taskDefinition"):
+            service.task_definition = backend.describe_task_definition(service.task_definition).arn
+        if service.task_definition != old[1] or self._get_param("forceNewDeployment"):
+            _start_deployment(service)
+        elif self._get_param("desiredCount") is not None:
+            # scaling alone: no new deployment (ECS has no event for it; this one is made up)
+            if service.deployments:
+                service.deployments[0].update(desiredCount=service.desired_count, updatedAt=now())
+            if service.desired_count != old[2]:
+                _event(service, f"(service {service.name}) desired count changed from "
+                                f"{old[2]} to {service.desired_count}.")
+        _refresh_counts(backend, backend._get_cluster(service.cluster_name), service)
     return result
 
 
-Responses.create_service = create_service
 Responses.update_service = update_service
+
+
+def _start_deployment(service: Any) -> None:
+    t = now()
+    for d in service.deployments:
+        if d.get("status") == "PRIMARY":
+            d.update(status="ACTIVE", updatedAt=t)
+        _rollout_steps.pop(d.get("id"), None)  # a superseded rollout stops advancing
+    dep_id = _deployment_id()
+    service.deployments.insert(0, {
+        "id": dep_id, "status": "PRIMARY", "taskDefinition": service.task_definition,
+        "desiredCount": service.desired_count, "pendingCount": 0, "runningCount": 0,
+        "failedTasks": max(env_int("MOTO_ECS_SERVICE_FAILED_TASKS", 0), 0),
+        "createdAt": t, "updatedAt": t, "launchType": service.launch_type,
+        "platformVersion": service.platform_version,
+        "platformFamily": "EC2" if service.launch_type == "EC2" else "FARGATE",
+        "networkConfiguration": service.network_configuration or None,
+        "rolloutState": "IN_PROGRESS", "rolloutStateReason": f"ECS deployment {dep_id} in progress.",
+    })
+    _rollout_steps[dep_id] = 0
+    _event(service, f"(service {service.name}) has started a new deployment (deployment {dep_id}) "
+                    f"of task definition {service.task_definition.split('/')[-1]}.")
+
+
+def _service_tasks(backend: Backend, cluster: Any, service: Any) -> list[Any]:
+    group = f"service:{service.name}"
+    return [t for t in _cluster_tasks(backend, cluster)
+            if t.group == group and t.desired_status == "RUNNING" and _same_cluster(t, cluster)]
+
+
+def _owner(deployments: list[dict[str, Any]], task: Any) -> dict[str, Any]:
+    """The deployment a task belongs to: startedBy is the deployment id (as ECS sets it);
+    else the first one running its task definition; else the oldest."""
+    for d in deployments:
+        if d.get("id") == task.started_by:
+            return d
+    for d in deployments:
+        if d.get("taskDefinition") == task.task_definition_arn:
+            return d
+    return deployments[-1]
+
+
+def _refresh_counts(backend: Backend, cluster: Any, service: Any) -> None:
+    """moto's counts come from MOTO_ECS_SERVICE_RUNNING; count the stored tasks instead
+    (per deployment; fields a test forced via /_toadtop/service are left alone)."""
+    counts = {id(d): [0, 0] for d in service.deployments}
+    running = pending = 0
+    for task in _service_tasks(backend, cluster, service):
+        status = task.last_status
+        is_running, is_pending = status == "RUNNING", status in ("PROVISIONING", "PENDING", "ACTIVATING")
+        running, pending = running + is_running, pending + is_pending
+        if service.deployments:
+            c = counts[id(_owner(service.deployments, task))]
+            c[0], c[1] = c[0] + is_running, c[1] + is_pending
+    service.running_count, service.pending_count = running, pending
+    for d in service.deployments:
+        forced = _forced.get(d.get("id"), set())
+        for key, value in zip(("runningCount", "pendingCount"), counts[id(d)]):
+            if key not in forced:
+                d[key] = value
+
+
+def _start_tasks(backend: Backend, service: Any, deployment: dict[str, Any], count: int) -> list[Any]:
+    """Start tasks the way the service scheduler does (same path as RunTask here)."""
+    if count <= 0:
+        return []
+    tasks = backend.run_task(
+        service.cluster_name, deployment["taskDefinition"], count, None, deployment["id"], None,
+        service.launch_type, service.network_configuration or None, f"service:{service.name}",
+        service.platform_version, getattr(service, "capacity_provider_strategy", None) or None)
+    task_def = backend.describe_task_definition(deployment["taskDefinition"])
+    for task in tasks:
+        _make_realistic(task, task_def, bool(getattr(service, "enable_execute_command", False)))
+    return tasks
+
+
+def _task_list(tasks: list[Any]) -> str:
+    return " ".join(f"(task {t.id})" for t in tasks)
+
+
+def _step_rollout(backend: Backend, cluster: Any, service: Any) -> None:
+    """One DescribeServices of a service whose primary is rolling out.
+
+    Step k < N starts new tasks (ceil(desired*k/N) in all, so the primary's runningCount
+    grows while the old tasks keep running); step N starts the rest, stops every other task
+    of the service and leaves only the PRIMARY, COMPLETED. With TOADTOP_ROLLOUT_FAIL the Nth
+    step fails it instead (no new task runs)."""
+    if not service.deployments:
+        return
+    primary = service.deployments[0]
+    if primary.get("id") in _cleanup_after_rollback:  # the failed deployment has drained
+        _cleanup_after_rollback.discard(primary["id"])
+        service.deployments = [primary]
+        return
+    steps = env_int("TOADTOP_ROLLOUT_STEPS", 3)
+    if (primary.get("rolloutState") != "IN_PROGRESS" or primary.get("id") not in _rollout_steps
+            or steps <= 0):
+        return
+    step = _rollout_steps[primary["id"]] = _rollout_steps[primary["id"]] + 1
+    primary["updatedAt"] = now()
+    fail = os.environ.get("TOADTOP_ROLLOUT_FAIL", "")
+    if fail:
+        if step >= steps:
+            _fail_rollout(backend, service, primary, rollback=fail == "rollback")
+        return
+    ours = [t for t in _service_tasks(backend, cluster, service) if t.started_by == primary["id"]]
+    want = primary["desiredCount"] if step >= steps else -(-primary["desiredCount"] * step // steps)
+    started = _start_tasks(backend, service, primary, want - len(ours))
+    if started:
+        _event(service, f"(service {service.name}) has started {len(started)} tasks: {_task_list(started)}.")
+    if step < steps:
+        return
+    ids = {d["id"] for d in service.deployments}
+    active = next((d["id"] for d in service.deployments[1:]), primary["id"])
+    stopped = [t for t in _service_tasks(backend, cluster, service) if t.started_by != primary["id"]]
+    for task in stopped:
+        by = task.started_by if task.started_by in ids else active
+        _stop(task, "ServiceSchedulerInitiated", f"Scaling activity initiated by (deployment {by})", exit_codes={})
+    if stopped:
+        _event(service, f"(service {service.name}) has stopped {len(stopped)} running tasks: {_task_list(stopped)}.")
+    primary.update(rolloutState="COMPLETED", rolloutStateReason=f"ECS deployment {primary['id']} completed.")
+    service.deployments = [primary]
+    _rollout_steps.pop(primary["id"], None)
+    _event(service, f"(service {service.name}) (deployment {primary['id']}) deployment completed.")
+    _event(service, f"(service {service.name}) has reached a steady state.")
+
+
+def _fail_rollout(backend: Backend, service: Any, primary: dict[str, Any], rollback: bool) -> None:
+    """Circuit breaker: three tasks of the new revision failed to start; with rollback the
+    previous deployment's task definition becomes the service's again, as a new PRIMARY."""
+    failed = _start_tasks(backend, service, primary, 3)
+    image = next((c.get("image") for c in failed[0].containers if isinstance(c, dict)), "") if failed else ""
+    reason = (f"CannotPullContainerError: pull image manifest has been retried 7 time(s): "
+              f"failed to resolve ref {image}: not found")
+    for task in failed:
+        _stop(task, "TaskFailedToStart", reason, exit_codes=None, container_reason=reason)
+    primary.update(rolloutState="FAILED", failedTasks=3, updatedAt=now(),
+                   rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.")
+    _rollout_steps.pop(primary["id"], None)
+    _event(service, f"(service {service.name}) (deployment {primary['id']}) deployment failed: "
+                    "tasks failed to start.")
+    previous = next((d for d in service.deployments[1:] if d.get("status") == "ACTIVE"), None)
+    if not rollback or previous is None:
+        return
+    t, rb_id = now(), _deployment_id()
+    rb = dict(previous, id=rb_id, status="PRIMARY", desiredCount=service.desired_count, failedTasks=0,
+              createdAt=t, updatedAt=t, rolloutState="COMPLETED",
+              rolloutStateReason=f"ECS deployment {rb_id} completed.")
+    primary["status"] = "ACTIVE"
+    service.deployments = [rb, primary]  # the failed one goes on the next DescribeServices
+    service.task_definition = previous["taskDefinition"]
+    _cleanup_after_rollback.add(rb_id)
+    _event(service, f"(service {service.name}) rolling back to deployment {rb_id}.")
+    _event(service, f"(service {service.name}) has reached a steady state.")
 
 
 # --- (c) DescribeServices / DescribeClusters counts from the stored tasks -------------
@@ -282,12 +596,10 @@ _orig_describe_services = Backend.describe_services
 def describe_services(self: Backend, cluster_str: str, names: list[str]) -> Any:
     services, failures = _orig_describe_services(self, cluster_str, names)
     cluster = self._get_cluster(cluster_str)
-    for service in services:
-        running, pending = _count(self, cluster, f"service:{service.name}")
-        service.running_count, service.pending_count = running, pending
-        if service.deployments:
-            service.deployments[0]["runningCount"] = running
-            service.deployments[0]["pendingCount"] = pending
+    with _LOCK:
+        for service in services:
+            _step_rollout(self, cluster, service)
+            _refresh_counts(self, cluster, service)
     return services, failures
 
 
@@ -308,6 +620,26 @@ def describe_clusters(self: Backend, cluster_names: list[str]) -> Any:
 
 
 Backend.describe_clusters = describe_clusters
+
+
+# --- (i) task definitions -------------------------------------------------------------
+# moto stores every RegisterTaskDefinition field toadtop sends except enableFaultInjection,
+# sets no registeredAt/registeredBy, and answers RegisterTaskDefinition without `tags`.
+_orig_register_task_definition = Responses.register_task_definition
+
+
+def register_task_definition(self: Responses) -> Any:
+    result = _orig_register_task_definition(self)
+    td = result.result["taskDefinition"]
+    td.enable_fault_injection = self._get_param("enableFaultInjection")
+    td.registered_at = now()
+    td.registered_by = f"arn:aws:iam::{self.ecs_backend.account_id}:root"
+    if td.tags:
+        result.result["tags"] = td.tags
+    return result
+
+
+Responses.register_task_definition = register_task_definition
 
 
 # --- (d) ExecuteCommand ----------------------------------------------------------------
@@ -435,6 +767,7 @@ def edit_service(body: dict[str, Any]) -> dict[str, Any]:
     deployments = body.get("deployments")
     if isinstance(deployments, dict) and service.deployments:
         service.deployments[0].update({k: to_dt(v) if k.endswith("At") else v for k, v in deployments.items()})
+        _pin(service.deployments[0], deployments)
     elif isinstance(deployments, list):
         base = dict(service.deployments[0]) if service.deployments else {}
         service.deployments = []
@@ -442,9 +775,19 @@ def edit_service(body: dict[str, Any]) -> dict[str, Any]:
             new = dict(base, id=f"ecs-svc/{uuid.uuid4().int % 10**19}", status="ACTIVE")
             new.update({k: to_dt(v) if k.endswith("At") else v for k, v in d.items()})
             service.deployments.append(new)
+            _pin(new, d)
         if service.deployments:
-            service.deployments[0].setdefault("status", "PRIMARY")
+            service.deployments[0]["status"] = deployments[0].get("status", "PRIMARY")
     return service_json(service)
+
+
+def _pin(deployment: dict[str, Any], fields: dict[str, Any]) -> None:
+    """A forced deployment stays as forced: no automatic rollout steps, and the counts a
+    test set are not recomputed from the tasks."""
+    with _LOCK:
+        _rollout_steps.pop(deployment.get("id"), None)
+        _cleanup_after_rollback.discard(deployment.get("id"))
+        _forced.setdefault(deployment.get("id"), set()).update(fields)
 
 
 def _plain(value: Any) -> Any:

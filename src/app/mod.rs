@@ -1,11 +1,13 @@
 //! Application state and the pure `update` function: keys and AWS answers in, effects out.
 //! Nothing here performs I/O; `tui::runtime` carries out the effects.
 
+pub mod actions;
 mod lists;
 pub mod logs;
 mod msg;
 mod state;
 mod update;
+mod update_actions;
 mod update_logs;
 
 pub use crate::config::Action;

@@ -28,10 +28,27 @@ pub enum Msg {
     },
     /// A file was written (its path) or could not be.
     Saved(Result<String, String>),
+    /// Tags of a container's ECR repository, for the deploy picker.
+    ImagesLoaded {
+        cluster: String,
+        service: String,
+        container: String,
+        result: Result<Vec<crate::aws::ecr::EcrImage>, String>,
+    },
+    /// The deploy preview (or why it cannot be made).
+    Prepared(Result<Vec<String>, String>),
+    JobProgress {
+        id: u64,
+        progress: crate::ops::progress::Progress,
+    },
+    JobDone {
+        id: u64,
+        outcome: crate::ops::progress::Outcome,
+    },
 }
 
 /// What `update` asks the runtime to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadClusters {
         req: RequestId,
@@ -59,6 +76,22 @@ pub enum Effect {
     SaveFile {
         name: String,
         contents: String,
+    },
+    LoadImages {
+        cluster: String,
+        service: String,
+        container: String,
+        registry: String,
+        repository: String,
+    },
+    /// Describe the service and its revision and build the deploy preview.
+    PrepareDeploy {
+        job: crate::ops::jobs::JobRequest,
+    },
+    /// Run a confirmed action (only ever emitted from a confirm modal's Enter).
+    RunJob {
+        id: u64,
+        job: crate::ops::jobs::JobRequest,
     },
     Quit,
 }

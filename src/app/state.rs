@@ -65,13 +65,15 @@ pub enum View {
         cluster: String,
         service: String,
     },
+    /// The running or last action; its data lives in `State::job`.
+    Job,
     Help,
 }
 
 impl View {
     pub fn cluster(&self) -> Option<&str> {
         match self {
-            View::Clusters | View::Help => None,
+            View::Clusters | View::Help | View::Job => None,
             View::Services { cluster }
             | View::Tasks { cluster, .. }
             | View::ServiceDetail { cluster, .. }
@@ -90,6 +92,7 @@ impl View {
             View::TaskDefinition { service, .. } => format!("task definition of {service}"),
             View::TaskDetail { task, .. } => format!("task {}", short_id(task)),
             View::Logs { service, .. } => format!("logs of {service}"),
+            View::Job => "action".into(),
             View::Help => "help".into(),
         }
     }
@@ -160,6 +163,12 @@ pub struct State {
     /// The open log pane, if any (one at a time).
     pub logs: Option<super::logs::LogPane>,
     pub log_settings: crate::config::LogsSettings,
+    /// Per-service settings (migration, exec) and the rest of the config.
+    pub config: crate::config::Config,
+    /// A modal asking before a mutating action; it takes every key while open.
+    pub modal: Option<super::actions::Modal>,
+    /// The running or last mutating action.
+    pub job: Option<super::actions::Job>,
     pub quit: bool,
 }
 
@@ -190,6 +199,9 @@ impl State {
             page_rows: 20,
             logs: None,
             log_settings: crate::config::LogsSettings::default(),
+            config: crate::config::Config::default(),
+            modal: None,
+            job: None,
             quit: false,
         }
     }

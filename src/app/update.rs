@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::lists::{visible_clusters, visible_services, visible_tasks};
+use super::update_actions;
 use super::update_logs;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
 use crate::ops::logs::LogScope;
@@ -85,6 +86,28 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::ImagesLoaded {
+            cluster,
+            service,
+            container,
+            result,
+        } => {
+            update_actions::on_images(state, &cluster, &service, container, result);
+            Vec::new()
+        }
+        Msg::Prepared(result) => {
+            update_actions::on_prepared(state, result);
+            Vec::new()
+        }
+        Msg::JobProgress { id, progress } => {
+            update_actions::on_progress(state, id, progress);
+            Vec::new()
+        }
+        Msg::JobDone { id, outcome } => match update_actions::on_done(state, id, outcome) {
+            // The action changed the service: show it now rather than at the next tick.
+            Some(cluster) => load_detail(state, &cluster).into_iter().collect(),
+            None => Vec::new(),
+        },
         Msg::Saved(result) => {
             state.status = Some(match result {
                 Ok(path) => StatusLine {
@@ -165,6 +188,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return quit(state);
     }
+    if state.modal.is_some() {
+        return update_actions::on_modal_key(state, key);
+    }
     let mut effects = match state.input.clone() {
         Input::Filter => {
             edit_filter(state, key);
@@ -241,7 +267,7 @@ fn edit_command(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effec
 }
 
 fn complete_command(prefix: &str) -> Option<&'static str> {
-    let names = ["clusters", "services", "tasks", "help", "quit"];
+    let names = ["clusters", "services", "tasks", "job", "help", "quit"];
     let mut hits = names.iter().filter(|n| n.starts_with(prefix));
     match (hits.next(), hits.next()) {
         (Some(one), None) => Some(one),
@@ -254,6 +280,15 @@ fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
         "" => Vec::new(),
         "q" | "q!" | "quit" => quit(state),
         "help" | "h" => on_action(state, Action::Help),
+        "job" | "action" => {
+            if state.job.is_none() {
+                return error(state, "no action has run yet");
+            }
+            if state.screen().view != View::Job {
+                state.stack.push(Screen::new(View::Job));
+            }
+            Vec::new()
+        }
         "clusters" | "cl" => {
             state.stack.truncate(1);
             Vec::new()
@@ -310,7 +345,7 @@ fn context_service(state: &State) -> Option<(String, String)> {
             cluster, service, ..
         }
         | View::Logs { cluster, service } => Some((cluster.clone(), service.clone())),
-        View::Clusters | View::Help => None,
+        View::Clusters | View::Help | View::Job => None,
     }
 }
 
@@ -375,6 +410,9 @@ fn open(state: &mut State, view: View) -> Vec<Effect> {
 }
 
 fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = update_actions::on_action(state, action) {
+        return effects;
+    }
     let page = state.page_rows.max(1);
     match action {
         Action::Quit => quit(state),
@@ -446,6 +484,13 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Wrap
         | Action::TimeRange
         | Action::Save => Vec::new(),
+        // Handled by update_actions::on_action above.
+        Action::Deploy
+        | Action::Migrate
+        | Action::Restart
+        | Action::Rollback
+        | Action::Scale
+        | Action::StopTask => Vec::new(),
         Action::NextPane => match state.screen().view {
             View::Clusters | View::Services { .. } => drill_in(state),
             _ => {

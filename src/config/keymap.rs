@@ -35,10 +35,16 @@ pub enum Action {
     Wrap,
     TimeRange,
     Save,
+    Deploy,
+    Migrate,
+    Restart,
+    Rollback,
+    Scale,
+    StopTask,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 31] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -64,6 +70,12 @@ impl Action {
         Action::Wrap,
         Action::TimeRange,
         Action::Save,
+        Action::Deploy,
+        Action::Migrate,
+        Action::Restart,
+        Action::Rollback,
+        Action::Scale,
+        Action::StopTask,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -93,6 +105,12 @@ impl Action {
             Action::Wrap => "logs: wrap long lines",
             Action::TimeRange => "logs: how far back",
             Action::Save => "logs: save to a file",
+            Action::Deploy => "deploy: swap images, watch the rollout",
+            Action::Migrate => "run the migration task",
+            Action::Restart => "restart: force a new deployment",
+            Action::Rollback => "roll back to the previous revision",
+            Action::Scale => "set the desired count",
+            Action::StopTask => "stop the selected task",
         }
     }
 
@@ -123,6 +141,12 @@ impl Action {
             Action::Wrap => &["w"],
             Action::TimeRange => &["T"],
             Action::Save => &["ctrl-s"],
+            Action::Deploy => &["d"],
+            Action::Migrate => &["m"],
+            Action::Restart => &["R"],
+            Action::Rollback => &["b"],
+            Action::Scale => &["S"],
+            Action::StopTask => &["s"],
         }
     }
 }

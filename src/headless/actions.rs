@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::aws::{ecs_write, AwsContext};
 use crate::cli::{DeployArgs, LogOutput, MigrateArgs, RollbackArgs, Settings};
 use crate::domain::{family_revision, short_task_id};
-use crate::ops::audit::{self, Who};
+use crate::ops::audit::{self, audited, Who};
 use crate::ops::deploy::{self, DeployRequest, ServiceAction, WatchSettings};
 use crate::ops::migrate::{self, MigrateRequest};
 use crate::ops::progress::{Outcome, Progress, Reporter, Result_, Step, Tone};
@@ -69,22 +69,6 @@ fn refused(
         eprintln!("toadtop: {e}");
     }
     print(&o, output)
-}
-
-/// Writes the start and end lines around `run`; a failed audit write is reported, not fatal.
-async fn audited<F: std::future::Future<Output = Outcome>>(
-    who: &Who,
-    start: &Outcome,
-    run: F,
-) -> Outcome {
-    if let Err(e) = audit::record(who, "start", start) {
-        eprintln!("toadtop: {e}");
-    }
-    let out = run.await;
-    if let Err(e) = audit::record(who, "end", &out) {
-        eprintln!("toadtop: {e}");
-    }
-    out
 }
 
 pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) -> u8 {
@@ -163,7 +147,10 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
     let report = stderr_reporter();
     let start = Outcome::new("deploy", &args.cluster, &args.service);
     let who = who(ctx, None);
-    let out = audited(&who, &start, deploy::deploy(ctx, &req, &report)).await;
+    let out = audited(&who, &start, deploy::deploy(ctx, &req, &report), |e| {
+        eprintln!("toadtop: {e}")
+    })
+    .await;
     print(&out, args.output)
 }
 
@@ -254,7 +241,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         o.duration_secs = started.elapsed().as_secs_f64();
         o
     };
-    let out = audited(&who, &start, run).await;
+    let out = audited(&who, &start, run, |e| eprintln!("toadtop: {e}")).await;
     print(&out, args.output)
 }
 
@@ -319,6 +306,7 @@ pub async fn rollback(ctx: &AwsContext, settings: &Settings, args: &RollbackArgs
             &settings,
             &report,
         ),
+        |e| eprintln!("toadtop: {e}"),
     )
     .await;
     print(&out, args.output)

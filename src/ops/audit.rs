@@ -51,3 +51,22 @@ pub fn record(who: &Who, phase: &str, outcome: &Outcome) -> Result<(), String> {
         .map_err(|e| format!("audit log {}: {e}", path.display()))?;
     writeln!(f, "{line}").map_err(|e| format!("audit log {}: {e}", path.display()))
 }
+
+/// Writes the start and end lines around `run`; a failed audit write is reported, not fatal.
+/// `on_error` shows a failed write where the caller can (stderr, or the job pane: the
+/// TUI must never print to the terminal).
+pub async fn audited<F: std::future::Future<Output = Outcome>>(
+    who: &Who,
+    start: &Outcome,
+    run: F,
+    on_error: impl Fn(String),
+) -> Outcome {
+    if let Err(e) = record(who, "start", start) {
+        on_error(e);
+    }
+    let out = run.await;
+    if let Err(e) = record(who, "end", &out) {
+        on_error(e);
+    }
+    out
+}

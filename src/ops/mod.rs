@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod deploy;
+pub mod jobs;
 pub mod logs;
 pub mod migrate;
 pub mod progress;

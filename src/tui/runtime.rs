@@ -15,8 +15,10 @@ use crate::app::{update, Effect, Msg, State};
 use crate::aws::{ecs, AwsContext};
 use crate::cli::Settings;
 use crate::config::Config;
+use crate::ops::jobs::JobRequest;
 use crate::ops::logs::follow::FollowOptions;
 use crate::ops::logs::{follow, LogPlan};
+use crate::ops::progress::Reporter;
 use crate::timefmt::Timestamp;
 use crate::ui;
 
@@ -82,6 +84,7 @@ fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
     state.keymap = settings.config.keymap();
     state.colors = settings.config.colors.clone();
     state.log_settings = settings.config.logs.clone();
+    state.config = settings.config.clone();
     state
 }
 
@@ -155,6 +158,66 @@ impl Effects {
             Effect::SaveFile { name, contents } => {
                 tokio::task::spawn_blocking(move || {
                     let _ = tx.send(Msg::Saved(save_file(&name, &contents)));
+                });
+            }
+            Effect::LoadImages {
+                cluster,
+                service,
+                container,
+                registry,
+                repository,
+            } => {
+                tokio::spawn(async move {
+                    let result = crate::aws::ecr::list_images(&ctx, &registry, &repository)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::ImagesLoaded {
+                        cluster,
+                        service,
+                        container,
+                        result,
+                    });
+                });
+            }
+            Effect::PrepareDeploy { job } => {
+                tokio::spawn(async move {
+                    let result = match &job {
+                        JobRequest::Deploy(req) => crate::ops::deploy::prepare(&ctx, req)
+                            .await
+                            .map(|p| p.preview),
+                        _ => Err("not a deploy".to_string()),
+                    };
+                    let _ = tx.send(Msg::Prepared(result));
+                });
+            }
+            Effect::RunJob { id, job } => {
+                let who = crate::ops::audit::Who {
+                    profile: ctx.profile.clone(),
+                    region: ctx.region.clone(),
+                    account: None,
+                };
+                tokio::spawn(async move {
+                    let progress_tx = tx.clone();
+                    let report: Reporter = Arc::new(move |progress| {
+                        let _ = progress_tx.send(Msg::JobProgress { id, progress });
+                    });
+                    let (c, s) = job.target();
+                    let start = crate::ops::progress::Outcome::new(job.verb(), c, s);
+                    let audit_report = Arc::clone(&report);
+                    let outcome = crate::ops::audit::audited(
+                        &who,
+                        &start,
+                        crate::ops::jobs::run(&ctx, &job, &report),
+                        |e| {
+                            crate::ops::progress::say(
+                                &audit_report,
+                                crate::ops::progress::Tone::Bad,
+                                e,
+                            )
+                        },
+                    )
+                    .await;
+                    let _ = tx.send(Msg::JobDone { id, outcome });
                 });
             }
             Effect::Quit => {}

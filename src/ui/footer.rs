@@ -84,6 +84,8 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
         View::Services { .. } => vec![
             (Action::Enter, "tasks"),
             (Action::Logs, "logs"),
+            (Action::Deploy, "deploy"),
+            (Action::Migrate, "migrate"),
             (Action::Details, "details"),
             (Action::TaskDefinition, "task def"),
             (Action::Filter, "filter"),
@@ -92,6 +94,7 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
         View::Tasks { .. } => vec![
             (Action::Enter, "task"),
             (Action::Logs, "logs"),
+            (Action::StopTask, "stop"),
             (Action::TaskDefinition, "task def"),
             (Action::Filter, "filter"),
             (Action::Back, "back"),
@@ -116,6 +119,11 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
                 (Action::Down, "scroll"),
             ]
         }
+        View::Job => vec![
+            (Action::Back, "back"),
+            (Action::Rollback, "roll back (after a failure)"),
+            (Action::Down, "scroll"),
+        ],
         View::TaskDefinition { .. } | View::Help => {
             vec![(Action::Back, "back"), (Action::Down, "scroll")]
         }

@@ -94,6 +94,7 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         .unwrap_or(&View::Clusters);
     match view {
         View::Clusters | View::Help => {}
+        View::Job => parts.push("action".into()),
         View::Services { cluster } => parts.push(cluster.clone()),
         View::Tasks { cluster, service }
         | View::ServiceDetail { cluster, service }

@@ -4,7 +4,9 @@ mod clusters;
 mod footer;
 mod header;
 mod help;
+mod job;
 mod logs;
+mod modal;
 mod service_detail;
 mod services;
 mod table;
@@ -31,6 +33,7 @@ pub fn draw(state: &State, frame: &mut Frame) {
     .areas(frame.area());
     header::draw(state, frame, head);
     draw_body(state, frame, body);
+    modal::draw(state, frame, body);
     footer::draw(state, frame, foot);
 }
 
@@ -54,6 +57,7 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) {
             task,
         } => task_detail::draw(state, screen, cluster, service, task, frame, area),
         View::Logs { .. } => logs::draw(state, frame, area),
+        View::Job => job::draw(state, frame, area),
         View::Help => help::draw(state, screen, frame, area),
     }
 }

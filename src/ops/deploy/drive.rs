@@ -15,7 +15,7 @@ use crate::ops::migrate::{migrate, MigrateRequest};
 use crate::ops::progress::{say, Outcome, Reporter, Result_, Step, Tone};
 use crate::timefmt::Timestamp;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WatchSettings {
     pub timeout: Duration,
     pub max_failed_tasks: i32,
@@ -32,7 +32,7 @@ impl Default for WatchSettings {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeployRequest {
     pub cluster: String,
     pub service: String,

@@ -1,0 +1,232 @@
+//! State of mutating actions in the TUI: the modal that asks (picker, confirm, scale)
+//! and the job pane that shows a running action. Pure data and small pure helpers.
+
+use std::collections::BTreeMap;
+
+use crate::aws::ecr::EcrImage;
+use crate::domain::{ecr_ref, image_tag};
+use crate::logs::LogBuffer;
+use crate::ops::jobs::JobRequest;
+use crate::ops::progress::{Outcome, Tone};
+use crate::timefmt::Timestamp;
+
+/// One row of the deploy picker: a list the cursor walks top to bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickRow {
+    /// A container heading (not selectable).
+    Container(String),
+    Keep {
+        container: String,
+    },
+    Image {
+        container: String,
+        image: String,
+        label: String,
+    },
+    /// Type any image for this container.
+    Typed {
+        container: String,
+    },
+    /// A note under a container (loading, not in ECR, an error).
+    Note(String),
+    MigrateFirst,
+    Continue,
+}
+
+impl PickRow {
+    pub fn selectable(&self) -> bool {
+        !matches!(self, PickRow::Container(_) | PickRow::Note(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployPicker {
+    pub cluster: String,
+    pub service: String,
+    /// Containers of the running revision with their current images, in order.
+    pub containers: Vec<(String, String)>,
+    /// ECR images per container: `None` while loading or outside ECR.
+    pub images: BTreeMap<String, Result<Vec<EcrImage>, String>>,
+    /// The chosen new image per container (absent: keep).
+    pub chosen: BTreeMap<String, String>,
+    pub migrate_first: bool,
+    pub selected: usize,
+    pub now: Timestamp,
+}
+
+/// Tags offered per container.
+pub const MAX_TAGS: usize = 15;
+
+impl DeployPicker {
+    pub fn rows(&self) -> Vec<PickRow> {
+        let mut rows = Vec::new();
+        for (name, current) in &self.containers {
+            rows.push(PickRow::Container(name.clone()));
+            rows.push(PickRow::Keep {
+                container: name.clone(),
+            });
+            match (ecr_ref(current), self.images.get(name)) {
+                (None, _) => rows.push(PickRow::Note(format!(
+                    "{} is not in ECR: type an image to change it",
+                    image_tag(current)
+                ))),
+                (Some(_), None) => rows.push(PickRow::Note("loading tags from ECR…".into())),
+                (Some(_), Some(Err(e))) => {
+                    rows.push(PickRow::Note(format!("cannot list tags: {e}")))
+                }
+                (Some(r), Some(Ok(images))) => {
+                    for img in images.iter().take(MAX_TAGS) {
+                        for tag in &img.tags {
+                            rows.push(PickRow::Image {
+                                container: name.clone(),
+                                image: format!("{}:{tag}", r.base),
+                                label: image_label(tag, img, self.now),
+                            });
+                        }
+                    }
+                }
+            }
+            rows.push(PickRow::Typed {
+                container: name.clone(),
+            });
+        }
+        rows.push(PickRow::MigrateFirst);
+        rows.push(PickRow::Continue);
+        rows
+    }
+
+    /// Moves to the next selectable row in `dir` (+1/-1).
+    pub fn step(&mut self, dir: i64) {
+        let rows = self.rows();
+        let mut i = self.selected as i64;
+        loop {
+            i += dir;
+            if i < 0 || i >= rows.len() as i64 {
+                return;
+            }
+            if rows[i as usize].selectable() {
+                self.selected = i as usize;
+                return;
+            }
+        }
+    }
+
+    /// The first selectable row (after building or when rows change).
+    pub fn first(&mut self) {
+        self.selected = self
+            .rows()
+            .iter()
+            .position(PickRow::selectable)
+            .unwrap_or(0);
+    }
+
+    /// (container, image) pairs that differ from what runs.
+    pub fn changes(&self) -> Vec<(String, String)> {
+        self.containers
+            .iter()
+            .filter_map(|(n, cur)| {
+                self.chosen
+                    .get(n)
+                    .filter(|img| *img != cur)
+                    .map(|img| (n.clone(), img.clone()))
+            })
+            .collect()
+    }
+}
+
+fn image_label(tag: &str, img: &EcrImage, now: Timestamp) -> String {
+    let sev: Vec<String> = ["CRITICAL", "HIGH", "MEDIUM"]
+        .iter()
+        .filter_map(|s| {
+            img.severity_counts
+                .get(*s)
+                .filter(|n| **n > 0)
+                .map(|n| format!("{}{n}", &s[..1]))
+        })
+        .collect();
+    let digest = img.digest.trim_start_matches("sha256:");
+    format!(
+        "{tag:<16} pushed {:>4} ago  {}  {}",
+        img.pushed_at.map_or_else(|| "?".into(), |t| t.age(now)),
+        &digest[..digest.len().min(12)],
+        if sev.is_empty() {
+            img.scan_status
+                .clone()
+                .map_or_else(|| "not scanned".into(), |s| format!("scan {s}"))
+        } else {
+            sev.join(" ")
+        }
+    )
+}
+
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Picker(DeployPicker),
+    /// Waiting for the deploy preview (the current revision is described first).
+    Preparing(JobRequest),
+    /// Holds the action; only Enter here runs it.
+    Confirm {
+        title: String,
+        lines: Vec<String>,
+        job: JobRequest,
+    },
+    /// Typing a desired count.
+    Scale {
+        cluster: String,
+        service: String,
+        current: i32,
+        text: String,
+    },
+    /// Typing an image for one container of the picker (the picker waits underneath).
+    TypeImage {
+        picker: DeployPicker,
+        container: String,
+        text: String,
+    },
+}
+
+/// A running or finished action, shown in the job pane.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: u64,
+    pub request: JobRequest,
+    pub lines: Vec<(Tone, String)>,
+    /// Log lines of the task the action runs (the migration task).
+    pub logs: LogBuffer,
+    pub outcome: Option<Outcome>,
+    pub scroll: u16,
+}
+
+impl Job {
+    pub fn title(&self) -> String {
+        let (c, s) = self.request.target();
+        let state = match &self.outcome {
+            None => "running…".to_string(),
+            Some(o) => o.summary(),
+        };
+        format!("{} {c}/{s}: {state}", self.request.verb())
+    }
+
+    /// After a failed deploy or restart: roll back to the revision the service ran before.
+    pub fn rollback_offer(&self) -> Option<JobRequest> {
+        let o = self.outcome.as_ref()?;
+        if o.succeeded()
+            || !matches!(
+                self.request,
+                JobRequest::Deploy(_) | JobRequest::Restart { .. }
+            )
+        {
+            return None;
+        }
+        // Only once the service was actually pointed elsewhere.
+        if !matches!(o.failed_step, Some(crate::ops::progress::Step::Rollout)) {
+            return None;
+        }
+        let (c, s) = self.request.target();
+        Some(JobRequest::Rollback {
+            cluster: c.to_string(),
+            service: s.to_string(),
+            to: o.old_revision.clone(),
+        })
+    }
+}

@@ -1,0 +1,110 @@
+//! The job pane: what a running or finished action did, step by step, with the log lines
+//! of the task it ran (migrations) below.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::domain::short_task_id;
+use crate::ops::progress::Tone;
+use crate::safety::sanitize;
+use crate::timefmt::Timestamp;
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let theme = Theme::new(&state.colors);
+    let Some(job) = &state.job else {
+        frame.render_widget(Paragraph::new("no action has run"), area);
+        return;
+    };
+    let title_style = match &job.outcome {
+        None => theme.warn,
+        Some(o) if o.succeeded() => theme.ok,
+        Some(_) => theme.error,
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.dim)
+        .title(Span::styled(
+            format!(" {} ", sanitize(&job.title())),
+            title_style,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let log_rows = if job.logs.is_empty() {
+        0
+    } else {
+        (inner.height / 3).max(3)
+    };
+    let [steps_area, logs_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(log_rows)]).areas(inner);
+
+    let mut lines: Vec<Line> = job
+        .lines
+        .iter()
+        .map(|(tone, text)| {
+            let (mark, style) = match tone {
+                Tone::Step => ("» ", theme.accent),
+                Tone::Info => ("  ", Style::new()),
+                Tone::Good => ("✓ ", theme.ok),
+                Tone::Bad => ("✗ ", theme.error),
+            };
+            let style = if text.starts_with('+') || text.starts_with("  +") {
+                theme.ok
+            } else if text.starts_with('-') || text.starts_with("  -") {
+                theme.error
+            } else {
+                style
+            };
+            Line::from(vec![
+                Span::styled(mark, style),
+                Span::styled(sanitize(text), style),
+            ])
+        })
+        .collect();
+    if let Some(o) = &job.outcome {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(sanitize(&o.summary()), title_style));
+        if job.rollback_offer().is_some() {
+            lines.push(Line::styled(
+                format!(
+                    "press {} to roll back to {}",
+                    state.keymap.label(crate::app::Action::Rollback),
+                    o.old_revision.as_deref().unwrap_or("?")
+                ),
+                theme.warn,
+            ));
+        }
+    }
+    // Newest at the bottom: scroll so the end is visible unless the operator scrolled.
+    let height = usize::from(steps_area.height);
+    let bottom = lines.len().saturating_sub(height) as u16;
+    let scroll = bottom.saturating_sub(job.scroll);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        steps_area,
+    );
+
+    if log_rows > 0 {
+        let n = usize::from(log_rows.saturating_sub(1));
+        let start = job.logs.len().saturating_sub(n);
+        let mut log_lines = vec![Line::styled("task logs", theme.title)];
+        for r in job.logs.iter().skip(start) {
+            log_lines.push(Line::from(vec![
+                Span::styled(format!("{} ", Timestamp(r.timestamp_ms).clock()), theme.dim),
+                Span::styled(
+                    format!("{}/{} ", short_task_id(&r.task), r.container),
+                    theme.dim,
+                ),
+                Span::raw(r.message.clone()),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(log_lines), logs_area);
+    }
+}

@@ -1,0 +1,203 @@
+//! Modals drawn over the current pane: the deploy picker, confirmations, typed input.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::theme::Theme;
+use crate::app::actions::{Modal, PickRow};
+use crate::app::State;
+use crate::domain::image_tag;
+use crate::safety::sanitize;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    h
+}
+
+fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.warn)
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let Some(modal) = &state.modal else { return };
+    let theme = Theme::new(&state.colors);
+    let width = area.width.saturating_sub(4).min(110);
+    match modal {
+        Modal::Confirm { title, lines, .. } => {
+            let mut text: Vec<Line> = lines
+                .iter()
+                .map(|l| {
+                    let style = if l.starts_with('+') {
+                        theme.ok
+                    } else if l.starts_with('-') {
+                        theme.error
+                    } else {
+                        ratatui::style::Style::new()
+                    };
+                    Line::styled(sanitize(l), style)
+                })
+                .collect();
+            text.push(Line::raw(""));
+            text.push(Line::styled("enter: do it    esc: cancel", theme.warn));
+            let r = centered(area, width, text.len() as u16 + 2);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: false })
+                    .block(frame_block(sanitize(title), &theme)),
+                r,
+            );
+        }
+        Modal::Preparing(job) => {
+            let (c, s) = job.target();
+            let r = centered(area, width.min(60), 3);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    "describing the running revision…  (esc cancels)",
+                    theme.dim,
+                ))
+                .block(frame_block(format!("deploy {c}/{s}"), &theme)),
+                r,
+            );
+        }
+        Modal::Scale {
+            service,
+            current,
+            text,
+            ..
+        } => {
+            let r = centered(area, width.min(60), 4);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::raw(format!("desired count (now {current}): {text}▏")),
+                    Line::styled("enter: next    esc: cancel", theme.dim),
+                ])
+                .block(frame_block(format!("scale {}", sanitize(service)), &theme)),
+                r,
+            );
+        }
+        Modal::TypeImage {
+            container, text, ..
+        } => {
+            let r = centered(area, width, 4);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::raw(format!("image: {}▏", sanitize(text))),
+                    Line::styled("a full image reference, e.g. repo:tag or repo@sha256:…    enter: use    esc: back", theme.dim),
+                ])
+                .block(frame_block(format!("image for {}", sanitize(container)), &theme)),
+                r,
+            );
+        }
+        Modal::Picker(p) => {
+            let rows = p.rows();
+            let height = (rows.len() as u16 + 3).min(area.height);
+            let r = centered(area, width, height);
+            frame.render_widget(Clear, r);
+            let visible = usize::from(height.saturating_sub(3));
+            let start = p.selected.saturating_sub(visible.saturating_sub(1));
+            let mut lines: Vec<Line> = rows
+                .iter()
+                .enumerate()
+                .skip(start)
+                .take(visible)
+                .map(|(i, row)| {
+                    let cursor = if i == p.selected { "▶ " } else { "  " };
+                    let (text, style) = match row {
+                        PickRow::Container(name) => {
+                            let current = p
+                                .containers
+                                .iter()
+                                .find(|(n, _)| n == name)
+                                .map(|(_, i)| i.as_str())
+                                .unwrap_or("");
+                            let choice = p.chosen.get(name).map_or_else(
+                                || "keep".to_string(),
+                                |img| format!("→ {}", image_tag(img)),
+                            );
+                            (
+                                format!("container {name}: runs {} ({choice})", image_tag(current)),
+                                theme.title,
+                            )
+                        }
+                        PickRow::Keep { container } => (
+                            radio(!p.chosen.contains_key(container), "keep the current image"),
+                            ratatui::style::Style::new(),
+                        ),
+                        PickRow::Image {
+                            container,
+                            image,
+                            label,
+                        } => (
+                            radio(p.chosen.get(container) == Some(image), label),
+                            ratatui::style::Style::new(),
+                        ),
+                        PickRow::Typed { container } => {
+                            let typed = p.chosen.get(container).filter(|img| {
+                                !rows.iter().any(
+                                    |r| matches!(r, PickRow::Image { image, .. } if image == *img),
+                                )
+                            });
+                            (
+                                radio(
+                                    typed.is_some(),
+                                    &typed.map_or_else(
+                                        || "type an image…".to_string(),
+                                        |t| format!("typed: {t}"),
+                                    ),
+                                ),
+                                ratatui::style::Style::new(),
+                            )
+                        }
+                        PickRow::Note(n) => (format!("    {n}"), theme.dim),
+                        PickRow::MigrateFirst => (
+                            format!(
+                                "[{}] run the migration task on the new revision first",
+                                if p.migrate_first { "x" } else { " " }
+                            ),
+                            theme.accent,
+                        ),
+                        PickRow::Continue => ("→ preview and confirm".to_string(), theme.warn),
+                    };
+                    let style = if i == p.selected {
+                        style.patch(theme.selected)
+                    } else {
+                        style
+                    };
+                    Line::from(vec![
+                        Span::styled(cursor, theme.accent),
+                        Span::styled(sanitize(&text), style),
+                    ])
+                })
+                .collect();
+            lines.push(Line::styled(
+                "j/k move · enter choose · esc cancel",
+                theme.dim,
+            ));
+            frame.render_widget(
+                Paragraph::new(lines).block(frame_block(
+                    format!("deploy {}/{}", sanitize(&p.cluster), sanitize(&p.service)),
+                    &theme,
+                )),
+                r,
+            );
+        }
+    }
+}
+
+fn radio(on: bool, text: &str) -> String {
+    format!("  ({}) {text}", if on { "•" } else { " " })
+}
