@@ -77,10 +77,15 @@ impl DeployPicker {
                 (Some(r), Some(Ok(images))) => {
                     for img in images.iter().take(MAX_TAGS) {
                         for tag in &img.tags {
+                            let image = format!("{}:{tag}", r.base);
+                            let mut label = image_label(tag, img, self.now);
+                            if image == *current {
+                                label.push_str("  (running)");
+                            }
                             rows.push(PickRow::Image {
                                 container: name.clone(),
-                                image: format!("{}:{tag}", r.base),
-                                label: image_label(tag, img, self.now),
+                                image,
+                                label,
                             });
                         }
                     }

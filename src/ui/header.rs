@@ -94,7 +94,14 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         .unwrap_or(&View::Clusters);
     match view {
         View::Clusters | View::Help => {}
-        View::Job => parts.push("action".into()),
+        View::Job => {
+            if let Some(job) = &state.job {
+                let (c, s) = job.request.target();
+                parts.push(c.to_string());
+                parts.push(s.to_string());
+                parts.push(job.request.verb().to_string());
+            }
+        }
         View::Services { cluster } => parts.push(cluster.clone()),
         View::Tasks { cluster, service }
         | View::ServiceDetail { cluster, service }
