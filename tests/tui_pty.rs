@@ -455,3 +455,131 @@ fn log_pane_search_unfold_level_filter_and_close() {
     assert!(status.success(), "exit status {status:?}");
     assert_terminal_restored(&raw);
 }
+
+/// Presses `j` until the picker's cursor row (`▶`) contains `text`; each press waits for
+/// the cursor to move, so no key is sent before the last one was drawn.
+fn move_cursor_to(tui: &mut Tui, text: &str) {
+    let cursor = |s: &str| line_with(s, "▶").unwrap_or_default().to_string();
+    for _ in 0..30 {
+        let before = cursor(&tui.screen());
+        if before.contains(text) {
+            return;
+        }
+        tui.send("j");
+        tui.wait_for(&format!("the cursor to move towards {text:?}"), |s| {
+            cursor(s) != before
+        });
+    }
+    panic!("no picker row with {text:?}; the screen:\n{}", tui.screen());
+}
+
+/// `wait_for` with a longer guard, for what waits on the job's 5 s polls.
+fn wait_long(tui: &Tui, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + limit;
+    loop {
+        let screen = tui.screen();
+        if pred(&screen) {
+            return screen;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out waiting for {what}; the screen:\n{screen}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn deploy_a_tag_from_the_picker_and_watch_the_rollout() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(&bed, 120, 40, &["--cluster", "production"]);
+    tui.wait_for("the production services", services_pane);
+
+    // scheduler, web, worker: one down is web.
+    tui.send("j");
+    tui.send("d");
+    tui.wait_for("the picker with php's ECR tags", |s| {
+        s.contains("deploy production/web")
+            && s.contains("container php: runs v1.5.0 (keep)")
+            && ["v1.4.0", "v1.4.1"]
+                .iter()
+                .all(|t| line_with(s, &format!("( ) {t} ")).is_some())
+            && !s.contains("loading tags")
+            && s.contains("stable-alpine is not in ECR")
+    });
+
+    move_cursor_to(&mut tui, "v1.4.1");
+    tui.send(ENTER);
+    tui.wait_for("v1.4.1 chosen", |s| {
+        s.contains("container php: runs v1.5.0 (→ v1.4.1)")
+            && line_with(s, "▶").is_some_and(|l| l.contains("(•) v1.4.1"))
+    });
+
+    move_cursor_to(&mut tui, "→ preview and confirm");
+    tui.send(ENTER);
+    tui.wait_for("the confirm modal with the preview from the server", |s| {
+        s.contains("deploy production/web?")
+            && line_with(s, "-   image:").is_some_and(|l| l.contains("laravel-app:v1.5.0"))
+            && line_with(s, "+   image:").is_some_and(|l| l.contains("laravel-app:v1.4.1"))
+            && s.contains("enter: do it")
+    });
+
+    tui.send(ENTER);
+    tui.wait_for("the job pane", |s| {
+        s.contains("clusters › production › web › deploy") && s.contains("describe: production/web")
+    });
+    // The job polls every 5 s and the server completes a rollout on the third
+    // DescribeServices: a minute is a hang guard, not a time limit.
+    wait_long(
+        &tui,
+        "the rollout to complete and the job to end",
+        Duration::from_secs(60),
+        |s| {
+            s.contains("register: laravel-web:3 registered")
+                && s.contains("rollout: COMPLETED on laravel-web:3")
+                && s.contains("laravel-web:2 → laravel-web:3: succeeded in")
+        },
+    );
+
+    tui.esc_until("the services again", |s| {
+        s.contains("services · production") && !s.contains("rollout: COMPLETED")
+    });
+    tui.send("r");
+    tui.wait_for("web on laravel-web:3", |s| {
+        line_with(s, "│web ")
+            .is_some_and(|l| l.contains("laravel-web:3") && l.contains("php:v1.4.1"))
+    });
+
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+
+    // The audit log in the bed's XDG_DATA_HOME: a start and an end line for the deploy.
+    let path = bed.home.path().join("data/toadtop/audit.log");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("no audit log at {}: {e}", path.display()));
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an audit line is JSON"))
+        .collect();
+    let phases: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["phase"].as_str().unwrap_or_default(),
+                l["result"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [("start", "started"), ("end", "succeeded")],
+        "{text}"
+    );
+    let end = &lines[1];
+    assert_eq!(end["action"], "deploy", "{text}");
+    assert_eq!(end["target"], "production/web", "{text}");
+    assert_eq!(end["before"], "laravel-web:2", "{text}");
+    assert_eq!(end["after"], "laravel-web:3", "{text}");
+    assert_eq!(end["region"], "us-east-1", "{text}");
+}

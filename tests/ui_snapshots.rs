@@ -374,3 +374,268 @@ fn log_pane_paused_shows_what_came_after_the_match() {
     assert!(newest_seq.is_some());
     insta::assert_snapshot!(text);
 }
+
+// ---- mutating actions: modals and the job pane ----------------------------------------
+
+mod actions {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use toadtop::app::actions::{Modal, PickRow};
+    use toadtop::app::{update, Effect, Msg, State, View};
+    use toadtop::aws::ecr::EcrImage;
+    use toadtop::fixtures::{self, NOW};
+    use toadtop::ops::deploy::plan::{plan_swap, preview};
+    use toadtop::ops::progress::{Outcome, Progress, Step, Tone};
+    use toadtop::timefmt::Timestamp;
+
+    use super::{in_services, render, H, W};
+
+    const REPO: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app";
+
+    fn key(state: &mut State, code: KeyCode) -> Vec<Effect> {
+        update(state, Msg::Key(KeyEvent::from(code)))
+    }
+
+    fn keys(state: &mut State, text: &str) -> Vec<Effect> {
+        text.chars()
+            .flat_map(|c| key(state, KeyCode::Char(c)))
+            .collect()
+    }
+
+    fn image(tag: &str, hours_ago: i64, digest: char, findings: &[(&str, i32)]) -> EcrImage {
+        EcrImage {
+            tags: vec![tag.into()],
+            digest: format!("sha256:{}", digest.to_string().repeat(64)),
+            pushed_at: Some(Timestamp(NOW.0 - hours_ago * 3_600_000)),
+            severity_counts: findings.iter().map(|(s, n)| (s.to_string(), *n)).collect(),
+            scan_status: Some("COMPLETE".into()),
+        }
+    }
+
+    /// `d` on web, php's tags loaded, v1.4.1 chosen with Enter; the cursor stays on it.
+    fn picker_with_v141_chosen() -> State {
+        let mut state = in_services();
+        keys(&mut state, "jd"); // scheduler, web, worker: web
+        update(
+            &mut state,
+            Msg::ImagesLoaded {
+                cluster: "production".into(),
+                service: "web".into(),
+                container: "php".into(),
+                result: Ok(vec![
+                    image("v1.5.0", 2, 'c', &[]),
+                    image("v1.4.1", 30, 'b', &[("HIGH", 1)]),
+                    image("v1.4.0", 24 * 12, 'a', &[("CRITICAL", 1), ("MEDIUM", 4)]),
+                ]),
+            },
+        );
+        move_to(
+            &mut state,
+            |r| matches!(r, PickRow::Image { image, .. } if image.ends_with(":v1.4.1")),
+        );
+        key(&mut state, KeyCode::Enter);
+        state
+    }
+
+    /// Presses `j` until the picker's cursor is on a row matching `want`.
+    fn move_to(state: &mut State, want: impl Fn(&PickRow) -> bool) {
+        for _ in 0..30 {
+            let Some(Modal::Picker(p)) = &state.modal else {
+                panic!("no picker: {:?}", state.modal)
+            };
+            if want(&p.rows()[p.selected]) {
+                return;
+            }
+            keys(state, "j");
+        }
+        panic!("no such row in the picker");
+    }
+
+    fn check_picker(text: &str) {
+        assert!(text.contains("deploy production/web"), "{text}");
+        assert!(
+            text.contains("container php: runs v1.5.0 (→ v1.4.1)"),
+            "{text}"
+        );
+        assert!(text.contains("▶   (•) v1.4.1"), "{text}");
+        assert!(
+            text.contains("stable-alpine is not in ECR: type an image to change it"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[ ] run the migration task on the new revision first"),
+            "{text}"
+        );
+        assert!(text.contains("→ preview and confirm"), "{text}");
+        assert!(
+            text.contains("j/k move · enter choose · esc cancel"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn deploy_picker() {
+        let text = render(&picker_with_v141_chosen(), W, H);
+        check_picker(&text);
+        insta::assert_snapshot!("deploy_picker", text);
+    }
+
+    #[test]
+    fn deploy_picker_80x24() {
+        let text = render(&picker_with_v141_chosen(), 80, 24);
+        check_picker(&text);
+        insta::assert_snapshot!("deploy_picker_80x24", text);
+    }
+
+    /// The confirm modal for v1.4.1 on web, with the preview `prepare` builds.
+    fn confirm_deploy() -> State {
+        let mut state = picker_with_v141_chosen();
+        move_to(&mut state, |r| *r == PickRow::Continue);
+        let effects = key(&mut state, KeyCode::Enter);
+        let Some(Effect::PrepareDeploy { job }) = effects.first().cloned() else {
+            panic!("no PrepareDeploy: {effects:?}")
+        };
+        let toadtop::ops::jobs::JobRequest::Deploy(req) = &job else {
+            panic!("not a deploy: {job:?}")
+        };
+        let td = fixtures::web_task_definition(2);
+        let changes = plan_swap(&td, &req.images).expect("a swap");
+        let result = Ok(preview(&td, &changes));
+        update(&mut state, Msg::Prepared { job, result });
+        assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
+        state
+    }
+
+    #[test]
+    fn confirm_deploy_preview() {
+        let text = render(&confirm_deploy(), W, H);
+        assert!(text.contains("deploy production/web?"), "{text}");
+        assert!(
+            text.contains(&format!("-   image: {REPO}:v1.5.0")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("+   image: {REPO}:v1.4.1")),
+            "{text}"
+        );
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        insta::assert_snapshot!("confirm_deploy_preview", text);
+    }
+
+    #[test]
+    fn confirm_deploy_preview_80x24() {
+        // Narrow: the long preview lines wrap, and the box grows to keep the keys shown.
+        let text = render(&confirm_deploy(), 80, 24);
+        assert!(text.contains("deploy production/web?"), "{text}");
+        assert!(text.contains(":v1.4.1"), "{text}");
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        insta::assert_snapshot!("confirm_deploy_preview_80x24", text);
+    }
+
+    #[test]
+    fn scale_modal() {
+        let mut state = in_services();
+        keys(&mut state, "jS5");
+        let text = render(&state, W, H);
+        assert!(text.contains("scale web"), "{text}");
+        assert!(text.contains("desired count (now 3): 5"), "{text}");
+        insta::assert_snapshot!("scale_modal", text);
+    }
+
+    fn line(id: u64, tone: Tone, text: &str) -> Msg {
+        Msg::JobProgress {
+            id,
+            progress: Progress::Line {
+                tone,
+                text: text.into(),
+            },
+        }
+    }
+
+    /// The deploy confirmed and running: what `deploy` reports up to the rollout.
+    fn deploy_running() -> (State, u64) {
+        let mut state = confirm_deploy();
+        let effects = key(&mut state, KeyCode::Enter);
+        let Some(Effect::RunJob { id, .. }) = effects.first() else {
+            panic!("no RunJob: {effects:?}")
+        };
+        let id = *id;
+        assert_eq!(state.screen().view, View::Job);
+        let td = fixtures::web_task_definition(2);
+        let changes = plan_swap(&td, &[("php".into(), format!("{REPO}:v1.4.1"))]).expect("a swap");
+        let mut msgs = vec![line(id, Tone::Step, "describe: production/web")];
+        msgs.extend(
+            preview(&td, &changes)
+                .iter()
+                .map(|l| line(id, Tone::Info, l)),
+        );
+        msgs.extend([
+            line(
+                id,
+                Tone::Step,
+                "register: a copy of the running revision with the new images",
+            ),
+            line(id, Tone::Good, "register: laravel-web:3 registered"),
+            line(id, Tone::Step, "update: laravel-web:2 → laravel-web:3"),
+            line(id, Tone::Step, "rollout: watching (timeout 900s)"),
+            line(
+                id,
+                Tone::Info,
+                "rollout: ecs-svc/9876543210 IN_PROGRESS: desired 3 running 0 pending 3 failed 0",
+            ),
+            line(
+                id,
+                Tone::Info,
+                "event: (service web) has started 3 tasks: (task 7a8b9c0d1e2f) (task 8b9c0d1e2f30) (task 9c0d1e2f3041).",
+            ),
+        ]);
+        for m in msgs {
+            update(&mut state, m);
+        }
+        (state, id)
+    }
+
+    #[test]
+    fn job_pane_deploy_running() {
+        let (state, _) = deploy_running();
+        let text = render(&state, W, H);
+        assert!(text.contains("running…"), "{text}");
+        assert!(text.contains("» rollout: watching"), "{text}");
+        assert!(
+            text.contains("✓ register: laravel-web:3 registered"),
+            "{text}"
+        );
+        assert!(!text.contains("press b"), "{text}");
+        insta::assert_snapshot!("job_pane_deploy_running", text);
+    }
+
+    #[test]
+    fn job_pane_deploy_failed_offers_rollback() {
+        let (mut state, id) = deploy_running();
+        update(
+            &mut state,
+            line(
+                id,
+                Tone::Info,
+                "rollout: ecs-svc/9876543210 IN_PROGRESS: desired 3 running 0 pending 3 failed 4",
+            ),
+        );
+        let mut outcome = Outcome::new("deploy", "production", "web");
+        outcome.old_revision = Some("laravel-web:2".into());
+        outcome.new_revision = Some("laravel-web:3".into());
+        outcome.deployment_id = Some("ecs-svc/9876543210".into());
+        outcome.duration_secs = 75.0;
+        let outcome = outcome.fail(
+            Step::Rollout,
+            "4 tasks failed to start (limit 3)",
+            "the service's primary deployment runs laravel-web:3; the previous revision was laravel-web:2 (roll back with `b`, or `toadtop rollback`)",
+        );
+        update(&mut state, Msg::JobDone { id, outcome });
+        let text = render(&state, W, H);
+        assert!(text.contains("failed at step rollout"), "{text}");
+        assert!(
+            text.contains("press b to roll back to laravel-web:2"),
+            "{text}"
+        );
+        insta::assert_snapshot!("job_pane_deploy_failed", text);
+    }
+}

@@ -78,10 +78,7 @@ impl DeployPicker {
                     for img in images.iter().take(MAX_TAGS) {
                         for tag in &img.tags {
                             let image = format!("{}:{tag}", r.base);
-                            let mut label = image_label(tag, img, self.now);
-                            if image == *current {
-                                label.push_str("  (running)");
-                            }
+                            let label = image_label(tag, image == *current, img, self.now);
                             rows.push(PickRow::Image {
                                 container: name.clone(),
                                 image,
@@ -139,7 +136,12 @@ impl DeployPicker {
     }
 }
 
-fn image_label(tag: &str, img: &EcrImage, now: Timestamp) -> String {
+fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> String {
+    let tag = if running {
+        format!("{tag} (running)")
+    } else {
+        tag.to_string()
+    };
     let sev: Vec<String> = ["CRITICAL", "HIGH", "MEDIUM"]
         .iter()
         .filter_map(|s| {
@@ -151,7 +153,7 @@ fn image_label(tag: &str, img: &EcrImage, now: Timestamp) -> String {
         .collect();
     let digest = img.digest.trim_start_matches("sha256:");
     format!(
-        "{tag:<16} pushed {:>4} ago  {}  {}",
+        "{tag:<24} pushed {:>4} ago  {}  {}",
         img.pushed_at.map_or_else(|| "?".into(), |t| t.age(now)),
         &digest[..digest.len().min(12)],
         if sev.is_empty() {
@@ -207,7 +209,13 @@ impl Job {
         let (c, s) = self.request.target();
         let state = match &self.outcome {
             None => "running…".to_string(),
-            Some(o) => o.summary(),
+            Some(o) => match (o.result, o.failed_step) {
+                (crate::ops::progress::Result_::Succeeded, _) => "succeeded".into(),
+                (crate::ops::progress::Result_::TimedOut, _) => "timed out".into(),
+                (crate::ops::progress::Result_::Refused, _) => "refused".into(),
+                (_, Some(step)) => format!("failed at {}", step.as_str()),
+                (_, None) => "failed".into(),
+            },
         };
         format!("{} {c}/{s}: {state}", self.request.verb())
     }

@@ -36,7 +36,11 @@ pub enum Msg {
         result: Result<Vec<crate::aws::ecr::EcrImage>, String>,
     },
     /// The deploy preview (or why it cannot be made).
-    Prepared(Result<Vec<String>, String>),
+    Prepared {
+        /// The deploy it was made for: a late answer to a cancelled deploy is dropped.
+        job: crate::ops::jobs::JobRequest,
+        result: Result<Vec<String>, String>,
+    },
     JobProgress {
         id: u64,
         progress: crate::ops::progress::Progress,

@@ -95,8 +95,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             update_actions::on_images(state, &cluster, &service, container, result);
             Vec::new()
         }
-        Msg::Prepared(result) => {
-            update_actions::on_prepared(state, result);
+        Msg::Prepared { job, result } => {
+            update_actions::on_prepared(state, &job, result);
             Vec::new()
         }
         Msg::JobProgress { id, progress } => {

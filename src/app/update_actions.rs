@@ -85,9 +85,17 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     }
     // In the job pane, `b` rolls back what just failed.
     if action == Action::Rollback && state.screen().view == View::Job {
-        if let Some(job) = state.job.as_ref().and_then(Job::rollback_offer) {
-            return Some(confirm(state, job));
-        }
+        return Some(match state.job.as_ref().and_then(Job::rollback_offer) {
+            Some(job) => confirm(state, job),
+            None => {
+                status(
+                    state,
+                    "nothing to roll back here: this action did not move the service (b in the services pane goes to the previous revision)",
+                    true,
+                );
+                Vec::new()
+            }
+        });
     }
     let Some((svc, task)) = target(state, action == Action::StopTask) else {
         status(state, format!("{verb}: select a service first"), true);
@@ -404,9 +412,13 @@ pub fn on_images(
     }
 }
 
-pub fn on_prepared(state: &mut State, result: Result<Vec<String>, String>) {
-    let Some(Modal::Preparing(job)) = state.modal.take() else {
-        return;
+pub fn on_prepared(state: &mut State, for_job: &JobRequest, result: Result<Vec<String>, String>) {
+    let job = match state.modal.take() {
+        Some(Modal::Preparing(job)) if job == *for_job => job,
+        other => {
+            state.modal = other;
+            return;
+        }
     };
     match result {
         Ok(preview) => {
@@ -452,3 +464,7 @@ pub fn on_done(state: &mut State, id: u64, outcome: Outcome) -> Option<String> {
     );
     Some(cluster)
 }
+
+#[cfg(test)]
+#[path = "update_actions_tests.rs"]
+mod tests;

@@ -47,6 +47,14 @@ fn stderr_reporter() -> Reporter {
 }
 
 fn print(outcome: &Outcome, output: LogOutput) -> u8 {
+    if outcome.failed_step == Some(Step::Rollout) {
+        if let Some(old) = &outcome.old_revision {
+            eprintln!(
+                "toadtop: to roll back: toadtop rollback --cluster {} --service {} --to {old}",
+                outcome.cluster, outcome.service
+            );
+        }
+    }
     match output {
         LogOutput::Json => println!("{}", serde_json::to_string(outcome).unwrap_or_default()),
         LogOutput::Text => println!("{}", sanitize(&outcome.summary())),

@@ -163,7 +163,7 @@ impl Outcome {
                 self.reason.as_deref().unwrap_or(""),
                 self.service_state
                     .as_deref()
-                    .map(|s| format!(". {s}"))
+                    .map(|s| format!("; {s}"))
                     .unwrap_or_default()
             ),
         }

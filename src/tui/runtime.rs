@@ -187,7 +187,7 @@ impl Effects {
                             .map(|p| p.preview),
                         _ => Err("not a deploy".to_string()),
                     };
-                    let _ = tx.send(Msg::Prepared(result));
+                    let _ = tx.send(Msg::Prepared { job, result });
                 });
             }
             Effect::RunJob { id, job } => {

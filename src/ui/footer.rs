@@ -9,6 +9,18 @@ use crate::app::{Action, Input, State, View};
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
+    // A modal takes every key: say which.
+    if let Some(modal) = &state.modal {
+        use crate::app::actions::Modal;
+        let text = match modal {
+            Modal::Picker(_) => " j/k move · enter/space choose · esc cancel",
+            Modal::Preparing(_) => " describing the running revision… · esc cancel",
+            Modal::Confirm { .. } => " enter do it · esc or n cancel",
+            Modal::Scale { .. } | Modal::TypeImage { .. } => " type · enter next · esc back",
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.warn)), area);
+        return;
+    }
     let line = match &state.input {
         Input::Filter => Line::from(vec![
             Span::styled("/", theme.accent),
@@ -34,8 +46,19 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             } else {
                 format!(" filter: {}", state.screen().filter)
             };
+            let mut all = hints(&state.screen().view);
+            // `b` in the action pane only means something after a failed rollout.
+            if state.screen().view == View::Job
+                && state
+                    .job
+                    .as_ref()
+                    .and_then(|j| j.rollback_offer())
+                    .is_none()
+            {
+                all.retain(|(a, _)| *a != Action::Rollback);
+            }
             let hints = fit(
-                hints(&state.screen().view),
+                all,
                 |a| state.keymap.label(a),
                 usize::from(area.width).saturating_sub(filter_note.chars().count()),
             );

@@ -49,14 +49,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 .collect();
             text.push(Line::raw(""));
             text.push(Line::styled("enter: do it    esc: cancel", theme.warn));
-            let r = centered(area, width, text.len() as u16 + 2);
+            let paragraph = Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(frame_block(sanitize(title), &theme));
+            // Long lines wrap: size the box by the rows drawn (borders included), not by
+            // the line count, or the last lines (the keys) are cut off.
+            let rows = paragraph.line_count(width.saturating_sub(2));
+            let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
             frame.render_widget(Clear, r);
-            frame.render_widget(
-                Paragraph::new(text)
-                    .wrap(Wrap { trim: false })
-                    .block(frame_block(sanitize(title), &theme)),
-                r,
-            );
+            frame.render_widget(paragraph, r);
         }
         Modal::Preparing(job) => {
             let (c, s) = job.target();
@@ -96,9 +97,15 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             frame.render_widget(
                 Paragraph::new(vec![
                     Line::raw(format!("image: {}▏", sanitize(text))),
-                    Line::styled("a full image reference, e.g. repo:tag or repo@sha256:…    enter: use    esc: back", theme.dim),
+                    Line::styled(
+                        "repo:tag or repo@sha256:… · enter use · esc back",
+                        theme.dim,
+                    ),
                 ])
-                .block(frame_block(format!("image for {}", sanitize(container)), &theme)),
+                .block(frame_block(
+                    format!("image for {}", sanitize(container)),
+                    &theme,
+                )),
                 r,
             );
         }

@@ -283,15 +283,16 @@ pub async fn watch_rollout(
             }
             Verdict::Failed(reason) => {
                 let state = format!(
-                    "the service's primary deployment runs {}; the previous revision was {} (roll back with `b`, or `toadtop rollback`)",
-                    svc.primary_deployment().map_or("?".into(), |d| family_revision(&d.task_definition_arn)),
+                    "the service's primary deployment runs {}; the previous revision was {}",
+                    svc.primary_deployment()
+                        .map_or("?".into(), |d| family_revision(&d.task_definition_arn)),
                     family_revision(previous)
                 );
                 return out.fail(Step::Rollout, reason, state);
             }
             Verdict::TimedOut(reason) => {
                 let state = format!(
-                    "the rollout goes on in ECS; the previous revision was {} (roll back with `b`)",
+                    "the rollout goes on in ECS; the previous revision was {}",
                     family_revision(previous)
                 );
                 let mut o = out.fail(Step::Rollout, reason, state);

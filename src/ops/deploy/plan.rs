@@ -73,10 +73,9 @@ fn repository_of(image: &str) -> &str {
 /// A diff of the register input: everything is copied, only these lines differ.
 pub fn preview(td: &TaskDefinition, changes: &[ImageChange]) -> Vec<String> {
     let mut out = vec![format!(
-        "task definition {} → {}:{} (a copy: roles, cpu/memory, volumes, mounts, secrets, logging, tags unchanged)",
+        "task definition {} → a new revision of {} (a copy: roles, cpu/memory, volumes, mounts, secrets, logging, tags unchanged)",
         family_revision(&td.arn),
         td.family,
-        "next"
     )];
     for c in &td.containers {
         match changes.iter().find(|x| x.container == c.name) {
