@@ -60,6 +60,41 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Point the service back at an earlier revision and watch the rollout.
     Rollback(RollbackArgs),
+    /// Open a shell (or run COMMAND) in a container with ECS Exec.
+    Exec(ExecArgs),
+    /// Check why ECS Exec would fail for a task, with fixes.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExecArgs {
+    #[arg(long)]
+    pub cluster: String,
+    /// Exec into the newest running task of this service…
+    #[arg(long, required_unless_present = "task", conflicts_with = "task")]
+    pub service: Option<String>,
+    /// …or into this task (id or unique prefix).
+    #[arg(long)]
+    pub task: Option<String>,
+    /// Container (default from config, else php, else the first).
+    #[arg(long)]
+    pub container: Option<String>,
+    /// The command (default: the configured shell, /bin/sh).
+    #[arg(last = true)]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DoctorArgs {
+    #[arg(long)]
+    pub cluster: String,
+    /// Task id or unique prefix.
+    #[arg(long)]
+    pub task: String,
+    #[arg(long)]
+    pub container: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: LogOutput,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -142,6 +142,14 @@ pub struct Container {
     pub read_only_root: Option<bool>,
     /// The container's awslogs settings, from the task's own task-definition revision.
     pub awslogs: Option<AwsLogs>,
+    /// The ECS Exec agent, when the task has exec enabled.
+    pub exec_agent: Option<ManagedAgent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedAgent {
+    pub status: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,6 +180,8 @@ pub struct ContainerDefinition {
     pub memory: Option<i32>,
     pub essential: bool,
     pub read_only_root: bool,
+    /// linuxParameters.initProcessEnabled (reaps zombies left by exec'd shells).
+    pub init_process_enabled: bool,
     pub command: Vec<String>,
     pub mount_points: Vec<MountPoint>,
     pub ports: Vec<i32>,

@@ -53,6 +53,7 @@ pub fn web_task_definition(revision: i32) -> TaskDefinition {
                 memory: Some(1536),
                 essential: true,
                 read_only_root: true,
+                init_process_enabled: true,
                 command: vec![],
                 mount_points: vec![mount("tmp", "/tmp"), mount("storage", "/var/www/html/storage")],
                 ports: vec![9000],
@@ -73,6 +74,7 @@ pub fn web_task_definition(revision: i32) -> TaskDefinition {
                 memory: Some(512),
                 essential: true,
                 read_only_root: true,
+                init_process_enabled: true,
                 command: vec![],
                 mount_points: vec![mount("tmp", "/tmp")],
                 ports: vec![443],
@@ -102,6 +104,10 @@ pub fn task(id: &str, service: &str, running: bool) -> Task {
             group: "/ecs/laravel-production".into(),
             stream_prefix: Some(service.into()),
             region: Some("us-east-1".into()),
+        }),
+        exec_agent: running.then(|| ManagedAgent {
+            status: "RUNNING".into(),
+            reason: None,
         }),
     };
     Task {

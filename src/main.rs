@@ -50,6 +50,10 @@ async fn async_main(cli: Cli, settings: Settings) -> ExitCode {
         ExitCode::from(headless::actions::deploy(&ctx, &settings, args).await)
     } else if let Some(Command::Migrate(args)) = &cli.command {
         ExitCode::from(headless::actions::migrate(&ctx, &settings, args).await)
+    } else if let Some(Command::Exec(args)) = &cli.command {
+        ExitCode::from(headless::exec::exec(&ctx, &settings, args).await)
+    } else if let Some(Command::Doctor(args)) = &cli.command {
+        ExitCode::from(headless::exec::doctor(&ctx, &settings, args).await)
     } else if let Some(Command::Rollback(args)) = &cli.command {
         ExitCode::from(headless::actions::rollback(&ctx, &settings, args).await)
     } else if let Some(Command::Logs(args)) = &cli.command {

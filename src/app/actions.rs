@@ -184,6 +184,8 @@ pub enum Modal {
         current: i32,
         text: String,
     },
+    /// `x` / `:doctor`: the pre-flight checks and the commands to run.
+    Exec(super::update_exec::ExecMenu),
     /// Typing an image for one container of the picker (the picker waits underneath).
     TypeImage {
         picker: DeployPicker,

@@ -8,6 +8,7 @@ mod msg;
 mod state;
 mod update;
 mod update_actions;
+pub mod update_exec;
 mod update_logs;
 
 pub use crate::config::Action;

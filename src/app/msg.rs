@@ -49,6 +49,8 @@ pub enum Msg {
         id: u64,
         outcome: crate::ops::progress::Outcome,
     },
+    /// An exec session ended (or could not start).
+    ExecDone(Result<String, String>),
 }
 
 /// What `update` asks the runtime to do.
@@ -91,6 +93,10 @@ pub enum Effect {
     /// Describe the service and its revision and build the deploy preview.
     PrepareDeploy {
         job: crate::ops::jobs::JobRequest,
+    },
+    /// Hand the terminal to session-manager-plugin for an exec session.
+    Exec {
+        target: crate::ops::exec::session::ExecTarget,
     },
     /// Run a confirmed action (only ever emitted from a confirm modal's Enter).
     RunJob {

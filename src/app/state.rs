@@ -169,6 +169,8 @@ pub struct State {
     pub modal: Option<super::actions::Modal>,
     /// The running or last mutating action.
     pub job: Option<super::actions::Job>,
+    /// session-manager-plugin's path, or why it was not found (for the exec doctor).
+    pub exec_plugin: Result<String, String>,
     pub quit: bool,
 }
 
@@ -202,6 +204,7 @@ impl State {
             config: crate::config::Config::default(),
             modal: None,
             job: None,
+            exec_plugin: Err("not looked up".into()),
             quit: false,
         }
     }

@@ -108,6 +108,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Some(cluster) => load_detail(state, &cluster).into_iter().collect(),
             None => Vec::new(),
         },
+        Msg::ExecDone(result) => {
+            state.status = Some(match result {
+                Ok(text) => StatusLine { text, error: false },
+                Err(text) => StatusLine { text, error: true },
+            });
+            Vec::new()
+        }
         Msg::Saved(result) => {
             state.status = Some(match result {
                 Ok(path) => StatusLine {
@@ -267,7 +274,9 @@ fn edit_command(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effec
 }
 
 fn complete_command(prefix: &str) -> Option<&'static str> {
-    let names = ["clusters", "services", "tasks", "job", "help", "quit"];
+    let names = [
+        "clusters", "services", "tasks", "job", "doctor", "help", "quit",
+    ];
     let mut hits = names.iter().filter(|n| n.starts_with(prefix));
     match (hits.next(), hits.next()) {
         (Some(one), None) => Some(one),
@@ -280,6 +289,7 @@ fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
         "" => Vec::new(),
         "q" | "q!" | "quit" => quit(state),
         "help" | "h" => on_action(state, Action::Help),
+        "doctor" => super::update_exec::open(state, true),
         "job" | "action" => {
             if state.job.is_none() {
                 return error(state, "no action has run yet");
@@ -491,6 +501,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Rollback
         | Action::Scale
         | Action::StopTask => Vec::new(),
+        Action::Exec => super::update_exec::open(state, false),
         Action::NextPane => match state.screen().view {
             View::Clusters | View::Services { .. } => drill_in(state),
             _ => {

@@ -316,6 +316,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 });
             }
         },
+        Modal::Exec(menu) => return super::update_exec::on_key(state, menu, key),
         Modal::Picker(mut picker) => {
             if key.code == KeyCode::Esc {
                 status(state, "deploy cancelled", false);

@@ -151,6 +151,17 @@ pub fn task(t: &ecs::Task) -> Task {
                 runtime_id: c.runtime_id().map(str::to_string),
                 read_only_root: None,
                 awslogs: None,
+                exec_agent: c
+                    .managed_agents()
+                    .iter()
+                    .find(|a| {
+                        a.name()
+                            .is_some_and(|n| n.as_str() == "ExecuteCommandAgent")
+                    })
+                    .map(|a| ManagedAgent {
+                        status: a.last_status().unwrap_or("UNKNOWN").to_string(),
+                        reason: a.reason().map(str::to_string),
+                    }),
             })
             .collect(),
         arn,
@@ -212,6 +223,10 @@ fn container_definition(c: &ecs::ContainerDefinition) -> ContainerDefinition {
         // ECS treats a container as essential unless told otherwise.
         essential: c.essential().unwrap_or(true),
         read_only_root: c.readonly_root_filesystem().unwrap_or(false),
+        init_process_enabled: c
+            .linux_parameters()
+            .and_then(|l| l.init_process_enabled())
+            .unwrap_or(false),
         command: c.command().to_vec(),
         mount_points: c
             .mount_points()

@@ -366,3 +366,71 @@ pub async fn previous_revision(
         }
     }
 }
+
+/// An ECS Exec session as ECS returned it. `session_json` holds the token: it goes to
+/// the plugin through the environment only, never to argv, logs or the screen.
+#[derive(Clone)]
+pub struct ExecSession {
+    pub session_id: String,
+    pub session_json: String,
+}
+
+impl std::fmt::Debug for ExecSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecSession")
+            .field("session_id", &self.session_id)
+            .finish_non_exhaustive()
+    }
+}
+
+pub async fn execute_command(
+    ctx: &AwsContext,
+    cluster: &str,
+    task_arn: &str,
+    container: &str,
+    command: &str,
+) -> Result<ExecSession, AwsError> {
+    ctx.stats.record("ExecuteCommand");
+    let out = ctx
+        .ecs
+        .execute_command()
+        .cluster(cluster)
+        .task(task_arn)
+        .container(container)
+        .interactive(true)
+        .command(command)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("ExecuteCommand", e))?;
+    let s = out.session().ok_or_else(|| {
+        AwsError::new(
+            "ExecuteCommand",
+            super::error::AwsErrorKind::Service,
+            "no session in the answer",
+        )
+    })?;
+    let session_id = s.session_id().unwrap_or_default().to_string();
+    // The shape the AWS CLI hands the plugin: the response's `session` object.
+    let session_json = serde_json::json!({
+        "sessionId": session_id,
+        "streamUrl": s.stream_url().unwrap_or_default(),
+        "tokenValue": s.token_value().unwrap_or_default(),
+    })
+    .to_string();
+    Ok(ExecSession {
+        session_id,
+        session_json,
+    })
+}
+
+/// Ends an SSM session after the plugin exits (the plugin usually does; this makes sure).
+pub async fn terminate_session(ctx: &AwsContext, session_id: &str) -> Result<(), AwsError> {
+    ctx.stats.record("TerminateSession");
+    ctx.ssm
+        .terminate_session()
+        .session_id(session_id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("TerminateSession", e))?;
+    Ok(())
+}

@@ -27,11 +27,14 @@ pub use stats::ApiStats;
 #[derive(Clone, Debug)]
 pub struct AwsContext {
     pub profile: String,
+    /// The profile chosen by flag, env or config (`None`: the SDK's default chain).
+    pub profile_flag: Option<String>,
     pub region: String,
     pub endpoint_url: Option<String>,
     pub ecs: aws_sdk_ecs::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub ecr: aws_sdk_ecr::Client,
+    pub ssm: aws_sdk_ssm::Client,
     pub stats: Arc<ApiStats>,
     pub task_definitions: Arc<TaskDefinitionCache>,
 }
@@ -90,11 +93,13 @@ pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
     };
     Ok(AwsContext {
         profile: settings.profile.clone().unwrap_or_else(|| "default".into()),
+        profile_flag: settings.profile.clone(),
         region,
         endpoint_url: sdk.endpoint_url().map(str::to_string),
         ecs: aws_sdk_ecs::Client::new(&sdk),
         logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
         ecr: aws_sdk_ecr::Client::new(&sdk),
+        ssm: aws_sdk_ssm::Client::new(&sdk),
         stats: Arc::new(ApiStats::default()),
         task_definitions: Arc::new(TaskDefinitionCache::default()),
     })

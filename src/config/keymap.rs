@@ -41,10 +41,11 @@ pub enum Action {
     Rollback,
     Scale,
     StopTask,
+    Exec,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -76,6 +77,7 @@ impl Action {
         Action::Rollback,
         Action::Scale,
         Action::StopTask,
+        Action::Exec,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -111,6 +113,7 @@ impl Action {
             Action::Rollback => "roll back to the previous revision",
             Action::Scale => "set the desired count",
             Action::StopTask => "stop the selected task",
+            Action::Exec => "exec: a shell or quick command in a container",
         }
     }
 
@@ -147,6 +150,7 @@ impl Action {
             Action::Rollback => &["b"],
             Action::Scale => &["S"],
             Action::StopTask => &["s"],
+            Action::Exec => &["x"],
         }
     }
 }

@@ -28,6 +28,7 @@ pub struct Config {
     pub keys: BTreeMap<Action, Vec<KeyBinding>>,
     pub colors: Colors,
     pub logs: LogsSettings,
+    pub exec: ExecGlobal,
     /// Keyed by service name (`web`, any cluster) or `cluster/service`.
     pub services: BTreeMap<String, ServiceSettings>,
 }
@@ -43,9 +44,22 @@ impl Default for Config {
             keys: BTreeMap::new(),
             colors: Colors::default(),
             logs: LogsSettings::default(),
+            exec: ExecGlobal::default(),
             services: BTreeMap::new(),
         }
     }
+}
+
+/// ECS Exec for every service.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExecGlobal {
+    /// Path or name of session-manager-plugin (default: found on PATH).
+    pub plugin: Option<String>,
+    /// Exec changes containers, so --read-only refuses it unless this is true.
+    pub allow_in_read_only: bool,
+    /// Forbid exec altogether.
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -33,6 +33,7 @@ pub fn record(who: &Who, phase: &str, outcome: &Outcome) -> Result<(), String> {
         "action": outcome.action,
         "target": format!("{}/{}", outcome.cluster, outcome.service),
         "task": outcome.task,
+        "command": outcome.command,
         "before": outcome.old_revision,
         "after": outcome.new_revision,
         "deployment_id": outcome.deployment_id,

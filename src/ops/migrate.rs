@@ -3,13 +3,14 @@
 //! to STOPPED with its logs; success only when every essential container exited 0.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, watch};
 
 use super::logs::follow::FollowOptions;
-use super::logs::{follow, FollowEvent, LogPlan, LogSource};
+use super::logs::{follow, FollowEvent, FollowMode, LogPlan, LogSource};
 use super::progress::{say, ContainerExit, Progress, Reporter, Tone};
 use crate::aws::ecs_write::{self, RunTaskSpec};
 use crate::aws::AwsContext;
@@ -125,12 +126,20 @@ pub async fn migrate(
         ltx,
     ));
     let log_report = Arc::clone(report);
+    let polling = Arc::new(AtomicBool::new(false));
+    let polling_seen = Arc::clone(&polling);
     let forwarder = tokio::spawn(async move {
         while let Some(ev) = lrx.recv().await {
-            if let FollowEvent::Lines(lines) = ev {
-                for l in lines {
-                    log_report(Progress::Log(l));
+            match ev {
+                FollowEvent::Lines(lines) => {
+                    for l in lines {
+                        log_report(Progress::Log(l));
+                    }
                 }
+                FollowEvent::Mode(m) => {
+                    polling_seen.store(matches!(m, FollowMode::Polling { .. }), Ordering::Relaxed)
+                }
+                FollowEvent::Error(_) => {}
             }
         }
     });
@@ -207,7 +216,12 @@ pub async fn migrate(
             });
         }
     };
-    // One last look for lines written just before the stop.
+    // One last look for lines written just before the stop (a failure's error among
+    // them). A polling follower's interval backs off on quiet streams (up to 8s), so wake
+    // it to poll now; a plan change does that.
+    if polling.load(Ordering::Relaxed) {
+        plan_tx.send_modify(|_| {});
+    }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     drop(plan_tx);
     follower.abort();

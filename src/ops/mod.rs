@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod deploy;
+pub mod exec;
 pub mod jobs;
 pub mod logs;
 pub mod migrate;

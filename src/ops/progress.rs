@@ -16,6 +16,7 @@ pub enum Step {
     Update,
     Rollout,
     StopTask,
+    Exec,
 }
 
 impl Step {
@@ -27,6 +28,7 @@ impl Step {
             Step::Update => "update",
             Step::Rollout => "rollout",
             Step::StopTask => "stop-task",
+            Step::Exec => "exec",
         }
     }
 }
@@ -83,6 +85,8 @@ pub struct Outcome {
     pub new_revision: Option<String>,
     pub deployment_id: Option<String>,
     pub task: Option<String>,
+    /// The command run (exec, migrations with a command override).
+    pub command: Option<String>,
     pub duration_secs: f64,
     /// What the service was left in, in words.
     pub service_state: Option<String>,
@@ -111,6 +115,7 @@ impl Outcome {
             new_revision: None,
             deployment_id: None,
             task: None,
+            command: None,
             duration_secs: 0.0,
             service_state: None,
             containers: Vec::new(),

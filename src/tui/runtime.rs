@@ -54,14 +54,29 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
         };
         let size = session.terminal.size()?;
         state.page_rows = ui::page_rows(size.height.saturating_sub(ui::CHROME_ROWS));
-        for effect in update(&mut state, msg) {
-            effects.run(effect);
-        }
+        let mut pending = update(&mut state, msg);
         // Everything else already waiting goes in before the next frame, so a burst of
         // log batches costs one draw.
         while let Ok(msg) = rx.try_recv() {
-            for effect in update(&mut state, msg) {
-                effects.run(effect);
+            pending.extend(update(&mut state, msg));
+        }
+        while !pending.is_empty() {
+            for effect in std::mem::take(&mut pending) {
+                match effect {
+                    // Exec needs the terminal itself, so it runs here, not as a task.
+                    Effect::Exec { target } => {
+                        let result = exec_foreground(
+                            &mut session,
+                            &mut events,
+                            &effects.ctx,
+                            &state.exec_plugin,
+                            target,
+                        )
+                        .await;
+                        pending.extend(update(&mut state, Msg::ExecDone(result)));
+                    }
+                    other => effects.run(other),
+                }
             }
         }
         if state.quit {
@@ -85,7 +100,98 @@ fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
     state.colors = settings.config.colors.clone();
     state.log_settings = settings.config.logs.clone();
     state.config = settings.config.clone();
+    state.exec_plugin = crate::ops::exec::plugin::locate(
+        settings.config.exec.plugin.as_deref(),
+        std::env::var("PATH").ok().as_deref(),
+    )
+    .map(|p| p.display().to_string());
     state
+}
+
+/// Runs an exec session in the foreground: the TUI steps aside (no event reading, main
+/// screen, cooked mode), the plugin owns the terminal, then everything comes back.
+async fn exec_foreground(
+    session: &mut Session,
+    events: &mut EventStream,
+    ctx: &AwsContext,
+    plugin: &Result<String, String>,
+    target: crate::ops::exec::session::ExecTarget,
+) -> Result<String, String> {
+    use crate::ops::audit::{record, Who};
+    use crate::ops::exec::session;
+    use crate::ops::progress::Outcome;
+
+    let plugin = plugin
+        .clone()
+        .map_err(|e| format!("exec: {e}; install session-manager-plugin (see the README)"))?;
+    let who = Who {
+        profile: ctx.profile.clone(),
+        region: ctx.region.clone(),
+        account: target
+            .task
+            .cluster_arn
+            .split(':')
+            .nth(4)
+            .map(str::to_string),
+    };
+    let mut out = Outcome::new("exec", &target.cluster, &target.service);
+    out.task = Some(target.task.id.clone());
+    out.command = Some(format!("{}: {}", target.container, target.command));
+    let audit_err = record(&who, "start", &out).err();
+    let started = std::time::Instant::now();
+    let (inv, session_id) = match session::start(ctx, &target, std::path::Path::new(&plugin)).await
+    {
+        Ok(x) => x,
+        Err(e) => {
+            let out = out.fail(
+                crate::ops::progress::Step::Exec,
+                e.clone(),
+                "no session was opened",
+            );
+            let _ = record(&who, "end", &out);
+            return Err(format!("exec: {e}"));
+        }
+    };
+    // Stop reading keys: they belong to the session now.
+    drop(std::mem::replace(events, EventStream::new()));
+    session.suspend();
+    println!(
+        "toadtop: {} in {} of task {} — leave the shell to come back",
+        target.command,
+        target.container,
+        crate::domain::short_task_id(&target.task.id)
+    );
+    let status = tokio::task::block_in_place(|| session::run_foreground(&inv));
+    let resumed = session.resume();
+    *events = EventStream::new();
+    // The plugin normally ends the session itself; this makes sure (errors are harmless).
+    let _ = crate::aws::ecs_write::terminate_session(ctx, &session_id).await;
+    let secs = started.elapsed().as_secs();
+    let text = match &status {
+        Ok(s) => format!(
+            "exec {} in {}: exit {} after {secs}s",
+            target.command,
+            target.container,
+            s.code()
+                .map_or_else(|| "by signal".to_string(), |c| c.to_string())
+        ),
+        Err(e) => format!("exec: could not run {}: {e}", inv.program.display()),
+    };
+    out.duration_secs = started.elapsed().as_secs_f64();
+    if status.as_ref().map_or(true, |s| !s.success()) {
+        out = out.fail(
+            crate::ops::progress::Step::Exec,
+            text.clone(),
+            "the session ended with an error",
+        );
+    }
+    let audit_err = audit_err.or(record(&who, "end", &out).err());
+    resumed.map_err(|e| format!("terminal: {e}"))?;
+    match (status, audit_err) {
+        (Ok(_), None) => Ok(text),
+        (Ok(_), Some(a)) => Err(format!("{text} ({a})")),
+        (Err(_), _) => Err(text),
+    }
 }
 
 /// Carries out effects: AWS loads and log followers as tokio tasks reporting back as `Msg`s.
@@ -220,7 +326,8 @@ impl Effects {
                     let _ = tx.send(Msg::JobDone { id, outcome });
                 });
             }
-            Effect::Quit => {}
+            // Handled in the event loop: it needs the terminal.
+            Effect::Exec { .. } | Effect::Quit => {}
         }
     }
 

@@ -37,6 +37,20 @@ impl Drop for Session {
     }
 }
 
+impl Session {
+    /// Hands the terminal to a child (an exec session): main screen, cooked mode, cursor.
+    pub fn suspend(&mut self) {
+        restore();
+    }
+
+    /// Takes the terminal back after the child exits and forces a full redraw.
+    pub fn resume(&mut self) -> io::Result<()> {
+        enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        self.terminal.clear()
+    }
+}
+
 /// Best effort: each step is tried even if an earlier one failed.
 pub fn restore() {
     let _ = disable_raw_mode();

@@ -14,6 +14,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         use crate::app::actions::Modal;
         let text = match modal {
             Modal::Picker(_) => " j/k move · enter/space choose · esc cancel",
+            Modal::Exec(m) if m.doctor_only => " c other container · esc close",
+            Modal::Exec(_) => " j/k choose · c other container · enter run · esc cancel",
             Modal::Preparing(_) => " describing the running revision… · esc cancel",
             Modal::Confirm { .. } => " enter do it · esc or n cancel",
             Modal::Scale { .. } | Modal::TypeImage { .. } => " type · enter next · esc back",

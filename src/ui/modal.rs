@@ -33,6 +33,57 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
     let width = area.width.saturating_sub(4).min(110);
     match modal {
+        Modal::Exec(menu) => {
+            use crate::ops::exec::doctor::Status;
+            let mut text: Vec<Line> = Vec::new();
+            for c in &menu.checks {
+                let (mark, style) = match c.status {
+                    Status::Pass => ("✓", theme.ok),
+                    Status::Warn => ("!", theme.warn),
+                    Status::Fail => ("✗", theme.error),
+                };
+                text.push(Line::from(vec![
+                    Span::styled(format!("{mark} {:<38}", c.name), style),
+                    Span::raw(sanitize(&c.detail)),
+                ]));
+                if !c.fix.is_empty() {
+                    text.push(Line::styled(
+                        format!("    fix: {}", sanitize(&c.fix)),
+                        theme.dim,
+                    ));
+                }
+            }
+            if !menu.doctor_only {
+                text.push(Line::raw(""));
+                for (i, choice) in menu.choices.iter().enumerate() {
+                    let cursor = if i == menu.selected { "▶ " } else { "  " };
+                    let style = if i == menu.selected {
+                        theme.selected
+                    } else {
+                        ratatui::style::Style::new()
+                    };
+                    text.push(Line::from(vec![
+                        Span::styled(cursor, theme.accent),
+                        Span::styled(sanitize(choice), style),
+                    ]));
+                }
+            }
+            let title = format!(
+                "{} {} in task {} ({}/{})",
+                if menu.doctor_only { "doctor:" } else { "exec" },
+                sanitize(&menu.target.container),
+                crate::domain::short_task_id(&menu.target.task.id),
+                sanitize(&menu.target.cluster),
+                sanitize(&menu.target.service)
+            );
+            let para = Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(frame_block(title, &theme));
+            let height = (para.line_count(width.saturating_sub(2)) as u16).min(area.height);
+            let r = centered(area, width, height);
+            frame.render_widget(Clear, r);
+            frame.render_widget(para, r);
+        }
         Modal::Confirm { title, lines, .. } => {
             let mut text: Vec<Line> = lines
                 .iter()

@@ -35,7 +35,8 @@ pub struct Facts<'a> {
 }
 
 /// Writable paths the SSM agent needs inside a container with a read-only root.
-const AGENT_PATHS: [&str; 3] = ["/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
+/// (`/managed-agents` is bind-mounted by ECS itself on Fargate, so it is not checked.)
+const AGENT_PATHS: [&str; 2] = ["/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
 
 pub fn checks(f: &Facts) -> Vec<Check> {
     let mut out = Vec::new();
@@ -44,7 +45,11 @@ pub fn checks(f: &Facts) -> Vec<Check> {
             name,
             status,
             detail,
-            fix: if status == Status::Pass { String::new() } else { fix.to_string() },
+            fix: if status == Status::Pass {
+                String::new()
+            } else {
+                fix.to_string()
+            },
         })
     };
 
@@ -62,7 +67,10 @@ pub fn checks(f: &Facts) -> Vec<Check> {
     add(
         "task running",
         if running { Status::Pass } else { Status::Fail },
-        format!("task is {} (desired {})", f.task.last_status, f.task.desired_status),
+        format!(
+            "task is {} (desired {})",
+            f.task.last_status, f.task.desired_status
+        ),
         "exec needs a RUNNING task: pick another task",
     );
 
@@ -85,7 +93,10 @@ pub fn checks(f: &Facts) -> Vec<Check> {
         add(
             "Fargate platform >= 1.4.0",
             if ok { Status::Pass } else { Status::Fail },
-            format!("platform version {}", if pv.is_empty() { "unknown" } else { pv }),
+            format!(
+                "platform version {}",
+                if pv.is_empty() { "unknown" } else { pv }
+            ),
             "run the service on platform version 1.4.0 or LATEST",
         );
     }
@@ -119,8 +130,16 @@ pub fn checks(f: &Facts) -> Vec<Check> {
     if let Some(d) = f.definition {
         add(
             "initProcessEnabled",
-            if d.init_process_enabled { Status::Pass } else { Status::Warn },
-            if d.init_process_enabled { "on".into() } else { "off: exec'd shells can leave zombie processes".into() },
+            if d.init_process_enabled {
+                Status::Pass
+            } else {
+                Status::Warn
+            },
+            if d.init_process_enabled {
+                "on".into()
+            } else {
+                "off: exec'd shells can leave zombie processes".into()
+            },
             "set linuxParameters.initProcessEnabled = true in the container definition",
         );
     }
@@ -138,19 +157,32 @@ pub fn checks(f: &Facts) -> Vec<Check> {
 
     if let Some(d) = f.definition {
         if d.read_only_root {
-            let missing: Vec<&str> = AGENT_PATHS.iter().copied().filter(|p| !covered(d, p)).collect();
+            let missing: Vec<&str> = AGENT_PATHS
+                .iter()
+                .copied()
+                .filter(|p| !covered(d, p))
+                .collect();
             add(
                 "read-only root: agent paths writable",
-                if missing.is_empty() { Status::Pass } else { Status::Fail },
+                if missing.is_empty() {
+                    Status::Pass
+                } else {
+                    Status::Fail
+                },
                 if missing.is_empty() {
                     "the SSM agent's paths are on volumes".into()
                 } else {
                     format!("not on a volume: {}", missing.join(", "))
                 },
-                "mount volumes at /var/lib/amazon and /var/log/amazon (and /managed-agents) in this container",
+                "mount writable volumes at /var/lib/amazon and /var/log/amazon in this container",
             );
         } else {
-            add("read-only root: agent paths writable", Status::Pass, "root file system is writable".into(), "");
+            add(
+                "read-only root: agent paths writable",
+                Status::Pass,
+                "root file system is writable".into(),
+                "",
+            );
         }
     }
     out
@@ -168,7 +200,11 @@ fn covered(d: &ContainerDefinition, path: &str) -> bool {
 
 fn version_at_least(v: &str, min: (u32, u32, u32)) -> bool {
     let mut parts = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
-    let got = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let got = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
     got >= min
 }
 

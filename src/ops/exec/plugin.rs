@@ -28,7 +28,8 @@ pub fn invocation(
     runtime_id: &str,
     ecs_endpoint: &str,
 ) -> Invocation {
-    let target = serde_json::json!({ "Target": format!("ecs:{cluster}_{task_id}_{runtime_id}") }).to_string();
+    let target = serde_json::json!({ "Target": format!("ecs:{cluster}_{task_id}_{runtime_id}") })
+        .to_string();
     Invocation {
         program: plugin.to_path_buf(),
         args: vec![
@@ -67,7 +68,8 @@ fn is_executable(p: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
     }
     #[cfg(not(unix))]
     {
@@ -77,5 +79,8 @@ fn is_executable(p: &Path) -> bool {
 
 /// The endpoint the plugin is told about: the custom one, or the regional ECS endpoint.
 pub fn ecs_endpoint(custom: Option<&str>, region: &str) -> String {
-    custom.map_or_else(|| format!("https://ecs.{region}.amazonaws.com"), str::to_string)
+    custom.map_or_else(
+        || format!("https://ecs.{region}.amazonaws.com"),
+        str::to_string,
+    )
 }

@@ -1,0 +1,294 @@
+//! `toadtop exec` and `toadtop doctor`: the same target choice, doctor and plugin
+//! hand-off as the TUI's `x`.
+
+use std::path::Path;
+
+use crate::aws::{ecs, AwsContext};
+use crate::cli::{DoctorArgs, ExecArgs, LogOutput, Settings};
+use crate::domain::{short_task_id, Service, Task};
+use crate::ops::audit::{record, Who};
+use crate::ops::exec::doctor::{self, Check, Facts, Status};
+use crate::ops::exec::session::{self, ExecTarget};
+use crate::ops::exec::{allowed, plugin};
+use crate::ops::progress::{Outcome, Step};
+use crate::safety::sanitize;
+
+/// Finds the task (by id prefix, or the service's newest running one) with its service.
+async fn find(
+    ctx: &AwsContext,
+    cluster: &str,
+    service: Option<&str>,
+    task: Option<&str>,
+) -> Result<(Service, Task), String> {
+    let all = ecs::load_clusters(ctx, &|_: &str| true)
+        .await
+        .map_err(|e| e.to_string())?;
+    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
+    let c = all
+        .iter()
+        .find(|c| c.name == cluster)
+        .ok_or_else(|| format!("no cluster `{cluster}`; clusters: {}", names.join(", ")))?;
+    let detail = ecs::load_cluster_detail(ctx, c)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(prefix) = task {
+        let hits: Vec<(&Service, &Task)> = detail
+            .services
+            .iter()
+            .flat_map(|s| s.tasks.iter().map(move |t| (s, t)))
+            .filter(|(_, t)| t.id.starts_with(prefix))
+            .collect();
+        return match hits.as_slice() {
+            [(s, t)] => Ok(((*s).clone(), (*t).clone())),
+            [] => Err(format!("no task `{prefix}` in {cluster}")),
+            many => Err(format!(
+                "`{prefix}` matches {} tasks; give more of the id",
+                many.len()
+            )),
+        };
+    }
+    let name = service.unwrap_or_default();
+    let names: Vec<&str> = detail.services.iter().map(|s| s.name.as_str()).collect();
+    let s = detail
+        .services
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| {
+            format!(
+                "no service `{name}` in {cluster}; services: {}",
+                names.join(", ")
+            )
+        })?;
+    let t = s
+        .tasks
+        .iter()
+        .find(|t| t.last_status == "RUNNING")
+        .ok_or_else(|| format!("service {name} has no running task"))?;
+    Ok((s.clone(), t.clone()))
+}
+
+fn container_for(
+    settings: &Settings,
+    svc: &Service,
+    task: &Task,
+    wanted: Option<&str>,
+) -> Result<String, String> {
+    let names: Vec<&str> = task.containers.iter().map(|c| c.name.as_str()).collect();
+    match wanted {
+        Some(w) if names.contains(&w) => Ok(w.to_string()),
+        Some(w) => Err(format!(
+            "no container `{w}` in task {}; containers: {}",
+            short_task_id(&task.id),
+            names.join(", ")
+        )),
+        None => {
+            let configured = settings
+                .config
+                .service(&svc.cluster, &svc.name)
+                .exec
+                .container;
+            Ok(if names.contains(&configured.as_str()) {
+                configured
+            } else {
+                names
+                    .first()
+                    .map(|n| n.to_string())
+                    .ok_or("the task has no containers")?
+            })
+        }
+    }
+}
+
+fn checks(settings: &Settings, svc: &Service, task: &Task, container: &str) -> Vec<Check> {
+    let plugin = plugin::locate(
+        settings.config.exec.plugin.as_deref(),
+        std::env::var("PATH").ok().as_deref(),
+    )
+    .map(|p| p.display().to_string());
+    let Some(c) = task.containers.iter().find(|c| c.name == container) else {
+        return Vec::new();
+    };
+    let td = svc.task_definition.as_ref();
+    doctor::checks(&Facts {
+        task,
+        container: c,
+        definition: td.and_then(|td| td.container(container)),
+        task_definition: td,
+        service: Some(svc),
+        plugin,
+    })
+}
+
+fn print_checks(checks: &[Check], to_stderr: bool) {
+    for c in checks {
+        let mark = match c.status {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "FAIL",
+        };
+        let line = format!("{mark}  {:<38} {}", c.name, sanitize(&c.detail));
+        let fix = (!c.fix.is_empty()).then(|| format!("      fix: {}", sanitize(&c.fix)));
+        if to_stderr {
+            eprintln!("{line}");
+            if let Some(f) = fix {
+                eprintln!("{f}");
+            }
+        } else {
+            println!("{line}");
+            if let Some(f) = fix {
+                println!("{f}");
+            }
+        }
+    }
+}
+
+pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) -> u8 {
+    let (svc, task) = match find(ctx, &args.cluster, None, Some(&args.task)).await {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("toadtop: {e}");
+            return 2;
+        }
+    };
+    let container = match container_for(settings, &svc, &task, args.container.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("toadtop: {e}");
+            return 2;
+        }
+    };
+    let checks = checks(settings, &svc, &task, &container);
+    match args.output {
+        LogOutput::Json => println!(
+            "{}",
+            serde_json::json!({
+                "cluster": args.cluster,
+                "service": svc.name,
+                "task": task.id,
+                "container": container,
+                "passed": doctor::passed(&checks),
+                "checks": checks,
+            })
+        ),
+        LogOutput::Text => {
+            println!(
+                "exec doctor: {} in task {} ({}/{})",
+                container,
+                short_task_id(&task.id),
+                args.cluster,
+                svc.name
+            );
+            print_checks(&checks, false);
+        }
+    }
+    if doctor::passed(&checks) {
+        0
+    } else {
+        3
+    }
+}
+
+pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 {
+    if let Err(e) = allowed(settings.read_only, &settings.config.exec) {
+        eprintln!("toadtop: {e}");
+        return 5;
+    }
+    let (svc, task) = match find(
+        ctx,
+        &args.cluster,
+        args.service.as_deref(),
+        args.task.as_deref(),
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("toadtop: {e}");
+            return 2;
+        }
+    };
+    let container = match container_for(settings, &svc, &task, args.container.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("toadtop: {e}");
+            return 2;
+        }
+    };
+    let checks = checks(settings, &svc, &task, &container);
+    if !doctor::passed(&checks) {
+        eprintln!("toadtop: exec would fail:");
+        print_checks(&checks, true);
+        return 3;
+    }
+    let plugin_path = match plugin::locate(
+        settings.config.exec.plugin.as_deref(),
+        std::env::var("PATH").ok().as_deref(),
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("toadtop: {e}");
+            return 3;
+        }
+    };
+    let command = if args.command.is_empty() {
+        settings.config.service(&svc.cluster, &svc.name).exec.shell
+    } else {
+        args.command.join(" ")
+    };
+    let target = ExecTarget {
+        cluster: args.cluster.clone(),
+        service: svc.name.clone(),
+        task: task.clone(),
+        container: container.clone(),
+        command: command.clone(),
+    };
+    let who = Who {
+        profile: ctx.profile.clone(),
+        region: ctx.region.clone(),
+        account: task.cluster_arn.split(':').nth(4).map(str::to_string),
+    };
+    let mut out = Outcome::new("exec", &args.cluster, &svc.name);
+    out.task = Some(task.id.clone());
+    out.command = Some(format!("{container}: {command}"));
+    if let Err(e) = record(&who, "start", &out) {
+        eprintln!("toadtop: {e}");
+    }
+    let started = std::time::Instant::now();
+    let (inv, session_id) = match session::start(ctx, &target, Path::new(&plugin_path)).await {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("toadtop: {e}");
+            let _ = record(
+                &who,
+                "end",
+                &out.fail(Step::Exec, e, "no session was opened"),
+            );
+            return 1;
+        }
+    };
+    eprintln!(
+        "toadtop: {command} in {container} of task {}",
+        short_task_id(&task.id)
+    );
+    let status = tokio::task::block_in_place(|| session::run_foreground(&inv));
+    let _ = crate::aws::ecs_write::terminate_session(ctx, &session_id).await;
+    out.duration_secs = started.elapsed().as_secs_f64();
+    let code = match &status {
+        Ok(s) => s.code().unwrap_or(1),
+        Err(e) => {
+            eprintln!("toadtop: could not run {}: {e}", inv.program.display());
+            1
+        }
+    };
+    if code != 0 {
+        out = out.fail(
+            Step::Exec,
+            format!("exit {code}"),
+            "the session ended with an error",
+        );
+    }
+    if let Err(e) = record(&who, "end", &out) {
+        eprintln!("toadtop: {e}");
+    }
+    u8::try_from(code).unwrap_or(1)
+}

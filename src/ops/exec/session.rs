@@ -1,0 +1,133 @@
+//! Starting an exec session and running the plugin as a child that owns the terminal.
+
+use std::path::Path;
+use std::process::{Command, ExitStatus};
+
+use super::plugin::{self, Invocation};
+use crate::aws::{ecs_write, AwsContext};
+use crate::domain::{Container, Task};
+
+/// Which container of which task, running what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecTarget {
+    pub cluster: String,
+    pub service: String,
+    pub task: Task,
+    pub container: String,
+    pub command: String,
+}
+
+impl ExecTarget {
+    pub fn container(&self) -> Option<&Container> {
+        self.task
+            .containers
+            .iter()
+            .find(|c| c.name == self.container)
+    }
+}
+
+/// Calls ExecuteCommand and builds the plugin invocation. The token stays inside
+/// `Invocation::env`.
+pub async fn start(
+    ctx: &AwsContext,
+    target: &ExecTarget,
+    plugin_path: &Path,
+) -> Result<(Invocation, String), String> {
+    let runtime_id = target
+        .container()
+        .and_then(|c| c.runtime_id.clone())
+        .ok_or_else(|| {
+            format!(
+                "container {} has no runtime id yet (is it running?)",
+                target.container
+            )
+        })?;
+    let session = ecs_write::execute_command(
+        ctx,
+        &target.cluster,
+        &target.task.arn,
+        &target.container,
+        &target.command,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let cluster_name = crate::domain::arn_tail(&target.task.cluster_arn);
+    let cluster_name = if cluster_name.is_empty() {
+        target.cluster.as_str()
+    } else {
+        cluster_name
+    };
+    let inv = plugin::invocation(
+        plugin_path,
+        &session.session_json,
+        &ctx.region,
+        ctx.profile_flag.as_deref(),
+        cluster_name,
+        &target.task.id,
+        &runtime_id,
+        &plugin::ecs_endpoint(ctx.endpoint_url.as_deref(), &ctx.region),
+    );
+    Ok((inv, session.session_id))
+}
+
+/// Runs the plugin in the foreground and waits. Blocking: call it with the terminal
+/// handed over (raw mode off, main screen) and from a blocking context.
+///
+/// toadtop ignores SIGINT/SIGQUIT/SIGTSTP meanwhile (the plugin forwards them into the
+/// session); the child gets the default handlers back before exec.
+pub fn run_foreground(inv: &Invocation) -> std::io::Result<ExitStatus> {
+    let mut cmd = Command::new(&inv.program);
+    cmd.args(&inv.args);
+    for (k, v) in &inv.env {
+        cmd.env(k, v);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec only async-signal-safe calls (signal(2)).
+        unsafe {
+            cmd.pre_exec(|| {
+                for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP] {
+                    libc::signal(sig, libc::SIG_DFL);
+                }
+                Ok(())
+            });
+        }
+    }
+    let _guard = IgnoreSignals::new();
+    cmd.status()
+}
+
+/// Ignores the terminal's job-control signals in toadtop until dropped.
+struct IgnoreSignals {
+    #[cfg(unix)]
+    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+}
+
+impl IgnoreSignals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            let previous = [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP]
+                .into_iter()
+                // SAFETY: installing SIG_IGN has no memory-safety preconditions.
+                .map(|sig| (sig, unsafe { libc::signal(sig, libc::SIG_IGN) }))
+                .collect();
+            IgnoreSignals { previous }
+        }
+        #[cfg(not(unix))]
+        IgnoreSignals {}
+    }
+}
+
+impl Drop for IgnoreSignals {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        for (sig, handler) in &self.previous {
+            // SAFETY: restores the handler that was installed before.
+            unsafe {
+                libc::signal(*sig, *handler);
+            }
+        }
+    }
+}
