@@ -55,7 +55,12 @@ pub fn web_task_definition(revision: i32) -> TaskDefinition {
                 read_only_root: true,
                 init_process_enabled: true,
                 command: vec![],
-                mount_points: vec![mount("tmp", "/tmp"), mount("storage", "/var/www/html/storage")],
+                mount_points: vec![
+                    mount("tmp", "/tmp"),
+                    mount("storage", "/var/www/html/storage"),
+                    mount("amazon-lib", "/var/lib/amazon"),
+                    mount("amazon-log", "/var/log/amazon"),
+                ],
                 ports: vec![9000],
                 awslogs: logs("web"),
                 secrets: vec![SecretRef {
@@ -86,6 +91,8 @@ pub fn web_task_definition(revision: i32) -> TaskDefinition {
         volumes: vec![
             Volume { name: "tmp".into(), kind: "ephemeral".into() },
             Volume { name: "storage".into(), kind: "ephemeral".into() },
+            Volume { name: "amazon-lib".into(), kind: "ephemeral".into() },
+            Volume { name: "amazon-log".into(), kind: "ephemeral".into() },
         ],
     }
 }
