@@ -514,17 +514,8 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
                 Some(service) => open(state, View::ServiceDetail { cluster, service }),
                 None => Vec::new(),
             },
-            View::Tasks { cluster, service } => match selected_task(state) {
-                Some(task) => open(
-                    state,
-                    View::TaskDetail {
-                        cluster,
-                        service,
-                        task,
-                    },
-                ),
-                None => Vec::new(),
-            },
+            // A task's details are where Enter goes too.
+            View::Tasks { .. } => drill_in(state),
             _ => Vec::new(),
         },
         Action::TaskDefinition => match context_service(state) {

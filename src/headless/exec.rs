@@ -142,16 +142,32 @@ fn print_checks(checks: &[Check], to_stderr: bool) {
     }
 }
 
+/// The task and container a command names, or the message that says why not.
+async fn resolve(
+    ctx: &AwsContext,
+    settings: &Settings,
+    cluster: &str,
+    service: Option<&str>,
+    task: Option<&str>,
+    container: Option<&str>,
+) -> Result<(Service, Task, String), String> {
+    let (svc, task) = find(ctx, cluster, service, task).await?;
+    let container = container_for(settings, &svc, &task, container)?;
+    Ok((svc, task, container))
+}
+
 pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) -> u8 {
-    let (svc, task) = match find(ctx, &args.cluster, None, Some(&args.task)).await {
+    let (svc, task, container) = match resolve(
+        ctx,
+        settings,
+        &args.cluster,
+        None,
+        Some(&args.task),
+        args.container.as_deref(),
+    )
+    .await
+    {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("toadtop: {e}");
-            return 2;
-        }
-    };
-    let container = match container_for(settings, &svc, &task, args.container.as_deref()) {
-        Ok(c) => c,
         Err(e) => {
             eprintln!("toadtop: {e}");
             return 2;
@@ -193,22 +209,17 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
         eprintln!("toadtop: {e}");
         return 5;
     }
-    let (svc, task) = match find(
+    let (svc, task, container) = match resolve(
         ctx,
+        settings,
         &args.cluster,
         args.service.as_deref(),
         args.task.as_deref(),
+        args.container.as_deref(),
     )
     .await
     {
         Ok(x) => x,
-        Err(e) => {
-            eprintln!("toadtop: {e}");
-            return 2;
-        }
-    };
-    let container = match container_for(settings, &svc, &task, args.container.as_deref()) {
-        Ok(c) => c,
         Err(e) => {
             eprintln!("toadtop: {e}");
             return 2;
