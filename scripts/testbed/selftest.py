@@ -164,6 +164,7 @@ def check(endpoint: str, s: dict) -> None:
 
     check_task_definitions(ecs, s)
     check_deploys(ecs, s)
+    check_scaling(ecs, s)
     check_migration(ecs, logs, "production", s["network"], exit_code=0)
 
     # reset wipes state (the manual-transition default stays: it is registered, not set)
@@ -204,6 +205,9 @@ def check_task_definitions(ecs, s: dict) -> None:
     assert td["runtimePlatform"] == {"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"}
     assert td["ephemeralStorage"] == {"sizeInGiB": 30} and td["registeredAt"] and td["revision"] == 2
     assert "tags" not in ecs.describe_task_definition(taskDefinition="laravel-web")
+    tail = lambda r: [a.split("/")[-1] for a in r["taskDefinitionArns"]]  # noqa: E731
+    assert tail(ecs.list_task_definitions(familyPrefix="laravel-web", sort="DESC")) == ["laravel-web:2", "laravel-web:1"]
+    assert tail(ecs.list_task_definitions(familyPrefix="laravel-web")) == ["laravel-web:1", "laravel-web:2"]
     req = dict(
         family="probe", taskRoleArn="arn:aws:iam::1:role/t", executionRoleArn="arn:aws:iam::1:role/e",
         networkMode="awsvpc", containerDefinitions=[FULL_CONTAINER, {"name": "nginx", "image": "nginx", "memory": 128}],
@@ -312,6 +316,35 @@ def check_deploys(ecs, s: dict) -> None:
     assert (x[0]["rolloutState"], x[0]["runningCount"], len(x)) == ("IN_PROGRESS", 7, 2)
 
 
+def check_scaling(ecs, s: dict) -> None:
+    # Scaling alone converges at the 3rd DescribeServices: new tasks of the primary deployment
+    # (scheduler-style: group, startedBy, network, exec flag), then the newest extras stop.
+    before = ecs.describe_services(cluster="staging", services=["worker"])["services"][0]
+    dep, old_tasks = before["deployments"][0], ecs.list_tasks(cluster="staging", serviceName="worker")["taskArns"]
+    ecs.update_service(cluster="staging", service="worker", desiredCount=3)
+    seen = [ecs.describe_services(cluster="staging", services=["worker"])["services"][0] for _ in range(3)]
+    assert [x["runningCount"] for x in seen] == [1, 1, 3], [x["runningCount"] for x in seen]
+    assert [d["id"] for d in seen[-1]["deployments"]] == [dep["id"]] and seen[-1]["deployments"][0]["runningCount"] == 3
+    assert seen[-1]["events"][0]["message"] == "(service worker) has reached a steady state."
+    assert seen[-1]["events"][1]["message"].startswith("(service worker) has started 2 tasks: (task ")
+    running = ecs.list_tasks(cluster="staging", serviceName="worker")["taskArns"]
+    new = [t for t in ecs.describe_tasks(cluster="staging", tasks=running)["tasks"] if t["taskArn"] not in old_tasks]
+    assert len(running) == 3 and len(new) == 2 and set(old_tasks) < set(running)
+    assert all(t["taskDefinitionArn"] == before["taskDefinition"] and t["startedBy"] == dep["id"]
+               and t["group"] == "service:worker" and t["launchType"] == "FARGATE" and t["enableExecuteCommand"]
+               and t["lastStatus"] == "RUNNING" and t["attachments"][0]["details"][0]["value"] in s["network"]["subnets"]
+               for t in new), new
+    assert ecs.describe_services(cluster="staging", services=["worker"])["services"][0]["runningCount"] == 3
+    ecs.update_service(cluster="staging", service="worker", desiredCount=1)
+    seen = [ecs.describe_services(cluster="staging", services=["worker"])["services"][0] for _ in range(3)]
+    assert [x["runningCount"] for x in seen] == [3, 3, 1], [x["runningCount"] for x in seen]
+    assert ecs.list_tasks(cluster="staging", serviceName="worker")["taskArns"] == old_tasks  # the newest went
+    for t in ecs.describe_tasks(cluster="staging", tasks=[t["taskArn"] for t in new])["tasks"]:
+        assert (t["lastStatus"], t["desiredStatus"], t["stopCode"]) == ("STOPPED", "STOPPED", "ServiceSchedulerInitiated")
+        assert t["stoppedReason"] == "Scaling activity initiated by (service worker)", t["stoppedReason"]
+    assert seen[-1]["events"][1]["message"].startswith("(service worker) has stopped 2 running tasks: (task ")
+
+
 def check_migration(ecs, logs, cluster: str, network: dict, exit_code: int, steps: int = 2,
                     family: str = "laravel-web", group: str = "/ecs/laravel-production") -> None:
     net = {"awsvpcConfiguration": {"subnets": network["subnets"], "securityGroups": [network["securityGroup"]],
@@ -380,6 +413,9 @@ def check_env_variants() -> None:
     with server({"TOADTOP_ROLLOUT_STEPS": "0", "TOADTOP_MIGRATION_EXIT_CODE": "1", "TOADTOP_TASK_STEPS": "3"}) as ep:
         ecs, logs, _ = clients(ep)
         network = mini_fleet(ep)
+        ecs.update_service(cluster="c", service="web", desiredCount=3)  # scaling never converges either
+        assert [ecs.describe_services(cluster="c", services=["web"])["services"][0]["runningCount"]
+                for _ in range(5)] == [2] * 5
         ecs.update_service(cluster="c", service="web", taskDefinition="web:2")
         seen = wait_rollout(ecs, "c", "web", limit=8)
         assert len(seen) == 8 and all(shape(x) == [("PRIMARY", "web:2", "IN_PROGRESS", 0),

@@ -17,7 +17,8 @@ the accepted fields are in edit_task / edit_service below. --port 0 picks a free
 Environment of the server process, read at request time:
 
     TOADTOP_ROLLOUT_STEPS        DescribeServices calls until a rollout started by UpdateService
-                                 completes (default 3; 0 = never)
+                                 completes, or a scaling UpdateService (desiredCount alone)
+                                 reaches its count (default 3; 0 = never)
     TOADTOP_ROLLOUT_FAIL         set: the rollout ends FAILED (circuit breaker) instead;
                                  "rollback": also rolls back to the previous task definition
     TOADTOP_TASK_STEPS           DescribeTasks calls until a startedBy="toadtop" task exits
@@ -376,6 +377,7 @@ Responses.create_service = create_service
 _rollout_steps: dict[str, int] = {}  # deployment id -> DescribeServices calls seen
 _cleanup_after_rollback: set[str] = set()  # rollback deployment ids: drop the failed one next
 _forced: dict[str, set[str]] = {}  # deployment id -> fields a test forced via /_toadtop/service
+_scale_steps: dict[str, int] = {}  # service ARN -> DescribeServices calls since a scaling update
 
 
 def _deployment_id() -> str:
@@ -416,6 +418,8 @@ def update_service(self: Responses) -> Any:
             if service.desired_count != old[2]:
                 _event(service, f"(service {service.name}) desired count changed from "
                                 f"{old[2]} to {service.desired_count}.")
+            if not service.deployments or service.deployments[0].get("id") not in _rollout_steps:
+                _scale_steps[service.arn] = 0  # a rollout in progress brings its own count
         _refresh_counts(backend, backend._get_cluster(service.cluster_name), service)
     return result
 
@@ -425,6 +429,7 @@ Responses.update_service = update_service
 
 def _start_deployment(service: Any) -> None:
     t = now()
+    _scale_steps.pop(service.arn, None)  # the new deployment starts its own tasks
     for d in service.deployments:
         if d.get("status") == "PRIMARY":
             d.update(status="ACTIVE", updatedAt=t)
@@ -577,6 +582,31 @@ def _fail_rollout(backend: Backend, service: Any, primary: dict[str, Any], rollb
     _event(service, f"(service {service.name}) has reached a steady state.")
 
 
+def _step_scale(backend: Backend, cluster: Any, service: Any) -> None:
+    """Scaling (UpdateService with desiredCount alone): at the TOADTOP_ROLLOUT_STEPS-th
+    DescribeServices (0 = never) the scheduler starts tasks of the primary deployment, or
+    stops the newest extra ones, until the service runs desiredCount tasks."""
+    steps = env_int("TOADTOP_ROLLOUT_STEPS", 3)
+    if service.arn not in _scale_steps or not service.deployments or steps <= 0:
+        return
+    _scale_steps[service.arn] += 1
+    if _scale_steps[service.arn] < steps:
+        return
+    del _scale_steps[service.arn]
+    tasks = _service_tasks(backend, cluster, service)
+    missing = service.desired_count - len(tasks)
+    started = _start_tasks(backend, service, service.deployments[0], missing)
+    if started:
+        _event(service, f"(service {service.name}) has started {len(started)} tasks: {_task_list(started)}.")
+    extra = sorted(tasks, key=lambda t: t.started_at or now(), reverse=True)[:max(-missing, 0)]
+    for task in extra:
+        _stop(task, "ServiceSchedulerInitiated",
+              f"Scaling activity initiated by (service {service.name})", exit_codes={})
+    if extra:
+        _event(service, f"(service {service.name}) has stopped {len(extra)} running tasks: {_task_list(extra)}.")
+    _event(service, f"(service {service.name}) has reached a steady state.")
+
+
 # --- (c) DescribeServices / DescribeClusters counts from the stored tasks -------------
 # moto's counts come from the env var MOTO_ECS_SERVICE_RUNNING, not from tasks.
 def _count(backend: Backend, cluster: Any, group: str | None) -> tuple[int, int]:
@@ -599,6 +629,7 @@ def describe_services(self: Backend, cluster_str: str, names: list[str]) -> Any:
     with _LOCK:
         for service in services:
             _step_rollout(self, cluster, service)
+            _step_scale(self, cluster, service)
             _refresh_counts(self, cluster, service)
     return services, failures
 
@@ -624,7 +655,8 @@ Backend.describe_clusters = describe_clusters
 
 # --- (i) task definitions -------------------------------------------------------------
 # moto stores every RegisterTaskDefinition field toadtop sends except enableFaultInjection,
-# sets no registeredAt/registeredBy, and answers RegisterTaskDefinition without `tags`.
+# sets no registeredAt/registeredBy, answers RegisterTaskDefinition without `tags`, and
+# ListTaskDefinitions ignores `sort`.
 _orig_register_task_definition = Responses.register_task_definition
 
 
@@ -640,6 +672,23 @@ def register_task_definition(self: Responses) -> Any:
 
 
 Responses.register_task_definition = register_task_definition
+
+# ListTaskDefinitions: moto ignores `sort`; ECS orders by family, then revision (ASC by default).
+_orig_list_task_definitions = Responses.list_task_definitions
+
+
+def list_task_definitions(self: Responses) -> Any:
+    result = _orig_list_task_definitions(self)
+
+    def key(arn: str) -> tuple[str, int]:
+        family, rev = arn.split("/")[-1].rsplit(":", 1)
+        return family, int(rev)
+
+    result.result["taskDefinitionArns"].sort(key=key, reverse=self._get_param("sort") == "DESC")
+    return result
+
+
+Responses.list_task_definitions = list_task_definitions
 
 
 # --- (d) ExecuteCommand ----------------------------------------------------------------

@@ -44,10 +44,104 @@ pub fn python() -> PathBuf {
     p
 }
 
+/// Variables of the server process that change its behaviour (see the top of server.py):
+/// removed from what the server inherits, so only `*_with` sets them.
+pub const SERVER_ENV_PREFIXES: [&str; 2] = ["TOADTOP_", "MOTO_ECS_"];
+
+/// How a toadtop run ended (`TestBed::run`).
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (None: killed by a signal or by the hang guard).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// stdout as one JSON object (`--output json`); panics with both streams if it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}):\n{self}"))
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A toadtop started in the background (`TestBed::spawn`); killed on drop if still running.
+pub struct Running {
+    child: Child,
+    out: Option<std::thread::JoinHandle<String>>,
+    err: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Running {
+    /// Waits for the exit, killing the process after `limit` (a hang guard, not a timing
+    /// assertion: a killed run has `code` None).
+    pub fn wait(mut self, limit: std::time::Duration) -> Run {
+        let deadline = std::time::Instant::now() + limit;
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("wait for toadtop") {
+                break Some(s);
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        Run {
+            code: status.and_then(|s| s.code()),
+            stdout: self
+                .out
+                .take()
+                .map(|h| h.join().unwrap_or_default())
+                .unwrap_or_default(),
+            stderr: self
+                .err
+                .take()
+                .map(|h| h.join().unwrap_or_default())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl TestBed {
     /// A server with nothing in it.
     pub fn empty() -> TestBed {
-        let mut child = Command::new(python())
+        TestBed::empty_with(&[])
+    }
+
+    /// A server with nothing in it, started with these extra environment variables (e.g.
+    /// `("TOADTOP_ROLLOUT_STEPS", "0")`; see the top of server.py). Variables of that kind
+    /// in the test's own environment are not passed on.
+    pub fn empty_with(server_env: &[(&str, &str)]) -> TestBed {
+        let mut cmd = Command::new(python());
+        for (var, _) in std::env::vars_os() {
+            let name = var.to_string_lossy();
+            if SERVER_ENV_PREFIXES.iter().any(|p| name.starts_with(p)) {
+                cmd.env_remove(&var);
+            }
+        }
+        let mut child = cmd
+            .envs(server_env.iter().copied())
             .arg(repo().join("scripts/testbed/server.py"))
             .args(["--port", "0"])
             .stdout(Stdio::piped())
@@ -74,7 +168,12 @@ impl TestBed {
 
     /// A server seeded with the Laravel fleet.
     pub fn seeded() -> TestBed {
-        let mut bed = TestBed::empty();
+        TestBed::seeded_with(&[])
+    }
+
+    /// A seeded server started with extra environment variables (see `empty_with`).
+    pub fn seeded_with(server_env: &[(&str, &str)]) -> TestBed {
+        let mut bed = TestBed::empty_with(server_env);
         let out = Command::new(python())
             .arg(repo().join("scripts/testbed/seed.py"))
             .args(["--endpoint", &bed.endpoint, "--quiet"])
@@ -118,6 +217,125 @@ impl TestBed {
             ("XDG_CONFIG_HOME", home.join("config").into()),
             ("XDG_DATA_HOME", home.join("data").into()),
         ]
+    }
+
+    /// Starts toadtop with these arguments in the background (stdin closed, stdout and
+    /// stderr collected).
+    pub fn spawn<I, S>(&self, args: I) -> Running
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut child = self
+            .toadtop()
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start toadtop");
+        let collect = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = r.read_to_end(&mut buf);
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+        };
+        let out = collect(Box::new(child.stdout.take().expect("piped stdout")));
+        let err = collect(Box::new(child.stderr.take().expect("piped stderr")));
+        Running {
+            child,
+            out: Some(out),
+            err: Some(err),
+        }
+    }
+
+    /// Runs toadtop with these arguments to the end; `limit` is a hang guard only.
+    pub fn run<I, S>(&self, args: I, limit: std::time::Duration) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.spawn(args).wait(limit)
+    }
+
+    /// The audit log toadtop wrote under this bed's XDG_DATA_HOME, one JSON value a line
+    /// (empty when there is none).
+    pub fn audit_log(&self) -> Vec<serde_json::Value> {
+        let path = self.home.path().join("data/toadtop/audit.log");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    serde_json::from_str(l)
+                        .unwrap_or_else(|e| panic!("audit line is not JSON ({e}): {l}"))
+                })
+                .collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => panic!("read {}: {e}", path.display()),
+        }
+    }
+
+    /// One ECS call through boto3: `ecs.<op>(**params)`, the answer as JSON (datetimes as
+    /// strings, ResponseMetadata removed).
+    pub fn ecs(&self, op: &str, params: serde_json::Value) -> serde_json::Value {
+        let out = self.boto(
+            r#"
+r = getattr(ecs, args['op'])(**args['params'])
+r.pop('ResponseMetadata', None)
+print(json.dumps(r, default=str))
+"#,
+            &serde_json::json!({"op": op, "params": params}),
+        );
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{op} answer is not JSON ({e}): {out}"))
+    }
+
+    /// DescribeServices for one service.
+    pub fn describe_service(&self, cluster: &str, service: &str) -> serde_json::Value {
+        let mut r = self.ecs(
+            "describe_services",
+            serde_json::json!({"cluster": cluster, "services": [service]}),
+        );
+        r["services"][0].take()
+    }
+
+    /// The tasks of a cluster with this desired status, described (optionally only those
+    /// of `service`).
+    pub fn tasks(
+        &self,
+        cluster: &str,
+        service: Option<&str>,
+        desired_status: &str,
+    ) -> Vec<serde_json::Value> {
+        let out = self.boto(
+            r#"
+kw = {'cluster': args['cluster'], 'desiredStatus': args['status']}
+if args['service']:
+    kw['serviceName'] = args['service']
+arns = ecs.list_tasks(**kw)['taskArns']
+tasks = ecs.describe_tasks(cluster=args['cluster'], tasks=arns)['tasks'] if arns else []
+print(json.dumps(tasks, default=str))
+"#,
+            &serde_json::json!({"cluster": cluster, "service": service, "status": desired_status}),
+        );
+        serde_json::from_str(&out).expect("tasks are JSON")
+    }
+
+    /// ARNs of the ACTIVE revisions of a family (exactly that family, not the prefix).
+    pub fn revisions(&self, family: &str) -> Vec<String> {
+        let out = self.boto(
+            r#"
+arns = []
+for page in ecs.get_paginator('list_task_definitions').paginate(familyPrefix=args['family']):
+    arns += [a for a in page['taskDefinitionArns']
+             if a.split('/')[-1].rsplit(':', 1)[0] == args['family']]
+print(json.dumps(arns))
+"#,
+            &serde_json::json!({"family": family}),
+        );
+        serde_json::from_str(&out).expect("ARNs are JSON")
     }
 
     /// POST JSON to the server (test-only endpoints), returning status and body.
@@ -269,6 +487,86 @@ pub mod tempdir {
     impl Drop for TempDir {
         fn drop(&mut self) {
             let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// tests/fixtures/bin: the stand-in session-manager-plugin (python; see its header).
+pub fn fixtures_bin() -> PathBuf {
+    repo().join("tests/fixtures/bin")
+}
+
+/// PATH with tests/fixtures/bin first, so the stand-in plugin is found.
+pub fn path_with_fixtures_bin() -> OsString {
+    let mut dirs = vec![fixtures_bin()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs).expect("PATH joins")
+}
+
+impl TestBed {
+    /// Like `run`, with extra environment variables and `stdin` written to toadtop's
+    /// standard input (then closed); `limit` is a hang guard only.
+    pub fn run_with_input<I, S>(
+        &self,
+        args: I,
+        env: &[(&str, OsString)],
+        stdin: &str,
+        limit: std::time::Duration,
+    ) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = self.toadtop();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start toadtop");
+        let mut input = child.stdin.take().expect("piped stdin");
+        let text = stdin.to_string();
+        // A writer thread: the child may exit before reading it all (a broken pipe is fine).
+        std::thread::spawn(move || {
+            let _ = input.write_all(text.as_bytes());
+        });
+        let collect = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = r.read_to_end(&mut buf);
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+        };
+        let out = collect(Box::new(child.stdout.take().expect("piped stdout")));
+        let err = collect(Box::new(child.stderr.take().expect("piped stderr")));
+        Running {
+            child,
+            out: Some(out),
+            err: Some(err),
+        }
+        .wait(limit)
+    }
+
+    /// The JSON lines the stand-in plugin appended to `log` (None: it never ran).
+    pub fn plugin_log(&self, log: &Path) -> Option<Vec<serde_json::Value>> {
+        match std::fs::read_to_string(log) {
+            Ok(text) => Some(
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| {
+                        serde_json::from_str(l)
+                            .unwrap_or_else(|e| panic!("plugin log line is not JSON ({e}): {l}"))
+                    })
+                    .collect(),
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => panic!("read {}: {e}", log.display()),
         }
     }
 }
