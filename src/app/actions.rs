@@ -226,6 +226,7 @@ impl Job {
     pub fn rollback_offer(&self) -> Option<JobRequest> {
         let o = self.outcome.as_ref()?;
         if o.succeeded()
+            || o.rolled_back
             || !matches!(
                 self.request,
                 JobRequest::Deploy(_) | JobRequest::Restart { .. }

@@ -47,7 +47,7 @@ fn stderr_reporter() -> Reporter {
 }
 
 fn print(outcome: &Outcome, output: LogOutput) -> u8 {
-    if outcome.failed_step == Some(Step::Rollout) {
+    if outcome.failed_step == Some(Step::Rollout) && !outcome.rolled_back {
         if let Some(old) = &outcome.old_revision {
             eprintln!(
                 "toadtop: to roll back: toadtop rollback --cluster {} --service {} --to {old}",

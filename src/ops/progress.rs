@@ -92,6 +92,8 @@ pub struct Outcome {
     pub service_state: Option<String>,
     /// Per container of a one-off task: name, exit code, reason.
     pub containers: Vec<ContainerExit>,
+    /// ECS (the circuit breaker) already put the previous revision back.
+    pub rolled_back: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,6 +118,7 @@ impl Outcome {
             deployment_id: None,
             task: None,
             command: None,
+            rolled_back: false,
             duration_secs: 0.0,
             service_state: None,
             containers: Vec::new(),
@@ -165,7 +168,7 @@ impl Outcome {
                     "failed"
                 },
                 self.failed_step.map_or("?", Step::as_str),
-                self.reason.as_deref().unwrap_or(""),
+                self.reason.as_deref().unwrap_or("").trim_end_matches('.'),
                 self.service_state
                     .as_deref()
                     .map(|s| format!("; {s}"))

@@ -282,10 +282,22 @@ pub async fn watch_rollout(
                 return out;
             }
             Verdict::Failed(reason) => {
+                let primary = svc
+                    .primary_deployment()
+                    .map(|d| d.task_definition_arn.clone());
+                // The circuit breaker may already have put the old revision back.
+                if primary.as_deref() == Some(previous) {
+                    let state = format!(
+                        "ECS already rolled back: the service runs {} again",
+                        family_revision(previous)
+                    );
+                    let mut o = out.fail(Step::Rollout, reason, state);
+                    o.rolled_back = true;
+                    return o;
+                }
                 let state = format!(
                     "the service's primary deployment runs {}; the previous revision was {}",
-                    svc.primary_deployment()
-                        .map_or("?".into(), |d| family_revision(&d.task_definition_arn)),
+                    primary.as_deref().map_or("?".into(), family_revision),
                     family_revision(previous)
                 );
                 return out.fail(Step::Rollout, reason, state);
