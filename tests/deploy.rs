@@ -504,10 +504,13 @@ fn a_circuit_breaker_rollback_fails_the_deploy() {
     let out = run.json();
     assert_eq!(out["failed_step"], "rollout");
     assert!(s(&out["reason"]).contains("circuit breaker"), "{out}");
+    // ECS already put laravel-web:2 back: say so, and offer no second rollback.
     assert!(
-        s(&out["service_state"]).contains("primary deployment runs laravel-web:2"),
+        s(&out["service_state"]).contains("ECS already rolled back: the service runs laravel-web:2"),
         "{out}"
     );
+    assert_eq!(out["rolled_back"], true, "{out}");
+    assert!(!run.stderr.contains("to roll back:"), "{}", run.stderr);
     let svc = bed.describe_service(CLUSTER, SERVICE);
     assert_eq!(fam_rev(s(&svc["taskDefinition"])), "laravel-web:2");
     assert_eq!(svc["deployments"][0]["rolloutState"], "COMPLETED");
