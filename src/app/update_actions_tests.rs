@@ -565,6 +565,7 @@ fn continue_with_nothing_new_is_refused() {
 fn migrate_first_puts_the_configured_migration_into_the_request() {
     let mut s = picker_with_tags();
     let settings = MigrationSettings {
+        timeout_override: None,
         container: "php".into(),
         env: BTreeMap::from([
             ("RUN_MIGRATIONS".to_string(), "1".to_string()),

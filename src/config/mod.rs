@@ -141,6 +141,9 @@ pub struct MigrationSettings {
     /// Command override; empty keeps the image's command.
     pub command: Vec<String>,
     pub timeout_minutes: u64,
+    /// `--timeout` of `toadtop migrate`, to the second (not a config key).
+    #[serde(skip)]
+    pub timeout_override: Option<std::time::Duration>,
 }
 
 impl Default for MigrationSettings {
@@ -150,6 +153,7 @@ impl Default for MigrationSettings {
             env: BTreeMap::from([("RUN_MIGRATIONS".to_string(), "1".to_string())]),
             command: Vec::new(),
             timeout_minutes: 30,
+            timeout_override: None,
         }
     }
 }

@@ -193,7 +193,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         m.command = cmd.split_whitespace().map(str::to_string).collect();
     }
     if let Some(t) = args.timeout {
-        m.timeout_minutes = (t.as_secs() / 60).max(1);
+        m.timeout_override = Some(t);
     }
     let service = match ecs_write::describe_service(ctx, &args.cluster, &args.service).await {
         Ok(s) => s,

@@ -145,7 +145,10 @@ pub async fn migrate(
     });
 
     let started = Instant::now();
-    let timeout = Duration::from_secs(req.settings.timeout_minutes.max(1) * 60);
+    let timeout = req
+        .settings
+        .timeout_override
+        .unwrap_or_else(|| Duration::from_secs(req.settings.timeout_minutes.max(1) * 60));
     let mut last_status = String::new();
     let result = loop {
         tokio::time::sleep(req.poll_every).await;
@@ -209,8 +212,9 @@ pub async fn migrate(
                 succeeded: false,
                 timed_out: true,
                 reason: Some(format!(
-                    "still {} after {} minutes; the task keeps running (stop it with `s` or wait)",
-                    t.last_status, req.settings.timeout_minutes
+                    "still {} after {}; the task keeps running (stop it with `s` or wait)",
+                    t.last_status,
+                    crate::timefmt::short_duration(timeout.as_secs() as i64)
                 )),
                 containers: Vec::new(),
             });
