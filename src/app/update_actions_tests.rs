@@ -835,6 +835,7 @@ fn m_confirms_the_migration_task_then_runs_it() {
 fn m_uses_the_services_own_migration_settings() {
     let mut s = on_web();
     let settings = MigrationSettings {
+        timeout_override: None,
         container: "app".into(),
         env: BTreeMap::from([("MIGRATE".to_string(), "yes".to_string())]),
         command: vec!["php".into(), "artisan".into(), "migrate".into()],
