@@ -340,3 +340,56 @@ mod tests {
         );
     }
 }
+
+/// One vulnerability of an image (basic scanning or Inspector's enhanced findings).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub name: String,
+    /// CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED.
+    pub severity: String,
+    pub package: Option<String>,
+    pub version: Option<String>,
+    pub fixed_in: Option<String>,
+    pub score: Option<f64>,
+    /// Enhanced findings: ACTIVE, SUPPRESSED, CLOSED.
+    pub status: Option<String>,
+    pub url: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What is known about one image's scan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImageFindings {
+    pub image: String,
+    pub digest: Option<String>,
+    /// `not in ECR`, `not scanned`, or ECR's scan status (COMPLETE, IN_PROGRESS, FAILED, ...).
+    pub status: String,
+    /// Severity -> count.
+    pub counts: std::collections::BTreeMap<String, i64>,
+    /// Sorted most severe first.
+    pub items: Vec<Finding>,
+    /// The repository's scan settings, e.g. "enhanced, continuous" or "basic, scan on push".
+    pub scan_settings: Option<String>,
+    /// A call that failed for this image (the rest of the screen keeps working).
+    pub error: Option<String>,
+}
+
+/// Severity rank for sorting: CRITICAL first.
+pub fn severity_rank(s: &str) -> u8 {
+    match s {
+        "CRITICAL" => 0,
+        "HIGH" => 1,
+        "MEDIUM" => 2,
+        "LOW" => 3,
+        "INFORMATIONAL" => 4,
+        _ => 5,
+    }
+}
+
+/// CPU and memory utilisation Maximum of a service over the last hour (percent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ServiceMetrics {
+    /// (epoch ms, percent), oldest first.
+    pub cpu_max: Vec<(i64, f64)>,
+    pub memory_max: Vec<(i64, f64)>,
+}
