@@ -4,6 +4,7 @@
 //! `cli`/`main` -> `tui` -> `ui` -> `app` -> `ops` -> `aws` -> `domain`, with `config`,
 //! `safety` and `timefmt` usable from every layer. `headless` is the non-TUI front end.
 
+pub mod alerts;
 pub mod app;
 pub mod aws;
 pub mod cli;

@@ -506,7 +506,8 @@ fn a_circuit_breaker_rollback_fails_the_deploy() {
     assert!(s(&out["reason"]).contains("circuit breaker"), "{out}");
     // ECS already put laravel-web:2 back: say so, and offer no second rollback.
     assert!(
-        s(&out["service_state"]).contains("ECS already rolled back: the service runs laravel-web:2"),
+        s(&out["service_state"])
+            .contains("ECS already rolled back: the service runs laravel-web:2"),
         "{out}"
     );
     assert_eq!(out["rolled_back"], true, "{out}");

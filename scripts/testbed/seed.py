@@ -54,8 +54,8 @@ class Seeder:
                                         region_name=REGION)
         cfg = Config(retries={"max_attempts": 1, "mode": "standard"})
         mk = lambda name: session.client(name, endpoint_url=self.endpoint, config=cfg)  # noqa: E731
-        self.ec2, self.ecs, self.ecr, self.logs, self.ssm = (
-            mk("ec2"), mk("ecs"), mk("ecr"), mk("logs"), mk("ssm"))
+        self.ec2, self.ecs, self.ecr, self.logs, self.ssm, self.cloudwatch = (
+            mk("ec2"), mk("ecs"), mk("ecr"), mk("logs"), mk("ssm"), mk("cloudwatch"))
         self.account = mk("sts").get_caller_identity()["Account"]
         self.now = time.time()
         self.summary: dict[str, Any] = {
@@ -118,8 +118,12 @@ class Seeder:
                                      imageTag=tag)["image"]
             images.append({"tag": tag, "digest": img["imageId"]["imageDigest"]})
         # Exact enhanced (Inspector) findings for v1.5.0; must be queued before the scan is read.
-        self.post_json("/moto-api/static/ecr/scan-finding-results",
-                       {"region": REGION, "results": [self.findings(images[-1])]})
+        # moto hands out one queued result per distinct imageId shape requested (its key is
+        # the request's imageId JSON), so queue one for a by-tag and one for a by-digest read.
+        v150 = images[-1]
+        self.post_json("/moto-api/static/ecr/scan-finding-results", {"region": REGION, "results": [
+            self.findings(v150, {"imageTag": v150["tag"]}),
+            self.findings(v150, {"imageDigest": v150["digest"]})]})
         for img in images:  # DescribeImageScanFindings needs a started scan (else ScanNotFound)
             self.ecr.start_image_scan(repositoryName="laravel-app", imageId={"imageTag": img["tag"]})
         self.summary["ecr"] = {
@@ -129,7 +133,7 @@ class Seeder:
                          "others": "moto default: one HIGH CVE-9999-9999"},
         }
 
-    def findings(self, image: dict[str, str]) -> dict[str, Any]:
+    def findings(self, image: dict[str, str], image_id: dict[str, str]) -> dict[str, Any]:
         def finding(sev: str, score: float, cve: str, pkg: str, ver: str, fixed: str, title: str) -> dict[str, Any]:
             return {
                 "awsAccountId": self.account, "severity": sev, "score": score, "status": "ACTIVE",
@@ -155,7 +159,7 @@ class Seeder:
             }
         return {
             "registryId": self.account, "repositoryName": "laravel-app",
-            "imageId": {"imageTag": image["tag"], "imageDigest": image["digest"]},
+            "imageId": image_id,
             "imageScanStatus": {"status": "ACTIVE", "description": "Continuous scan is selected for image."},
             "imageScanFindings": {
                 "imageScanCompletedAt": self.now - 600, "vulnerabilitySourceUpdatedAt": self.now - 600,
@@ -464,6 +468,33 @@ class Seeder:
                 {"timestamp": base + i * 1000, "message": m} for i, m in enumerate(lines)])
             self.summary["logGroups"][group][stream] = len(lines)
 
+    # --- CloudWatch metrics -----------------------------------------------------------
+    def metrics(self) -> None:
+        """CPUUtilization / MemoryUtilization (AWS/ECS, ClusterName + ServiceName) for every
+        fleet service (not the bench clusters): one datapoint per 5 minutes over the last
+        hour, newest at `now`. production worker is hot (CPU peaks at 97%, above the default
+        alert threshold of 90); everything else stays between 20 and 60%."""
+        summary: dict[str, Any] = {"namespace": "AWS/ECS", "periodSeconds": 300, "points": 12,
+                                   "statistic": "Maximum", "clusters": {}}
+        for cluster, entry in self.summary["clusters"].items():
+            for n, svc in enumerate(entry["services"]):
+                hot = cluster == "production" and svc == "worker"
+                # Deterministic, service-specific shapes: moderate values in [20, 60].
+                cpu = [20.0 + (7 * n + 11 * k) % 41 for k in range(12)]
+                mem = [30.0 + (5 * n + 13 * k) % 31 for k in range(12)]
+                if hot:
+                    cpu = [70.0 + (3 * k) % 20 for k in range(12)]
+                    cpu[4] = 97.0
+                dims = [{"Name": "ClusterName", "Value": cluster}, {"Name": "ServiceName", "Value": svc}]
+                data = [{"MetricName": name, "Dimensions": dims, "Unit": "Percent", "Value": v,
+                         "Timestamp": datetime.fromtimestamp(self.now - (11 - k) * 300, timezone.utc)}
+                        for name, series in (("CPUUtilization", cpu), ("MemoryUtilization", mem))
+                        for k, v in enumerate(series)]  # k = 0 is the oldest
+                self.cloudwatch.put_metric_data(Namespace="AWS/ECS", MetricData=data)
+                summary["clusters"].setdefault(cluster, {})[svc] = {
+                    "cpuMax": max(cpu), "memoryMax": max(mem), "cpu": cpu, "memory": mem}
+        self.summary["metrics"] = summary
+
     def finish(self) -> None:
         # Counts per service so tests need not recount.
         for c in self.summary["clusters"].values():
@@ -480,7 +511,7 @@ def main() -> None:
     args = ap.parse_args()
     started = time.monotonic()
     s = Seeder(args.endpoint, args.quiet)
-    for step in (s.network, s.ecr_images, s.parameters, s.fleet, s.logs_fleet):
+    for step in (s.network, s.ecr_images, s.parameters, s.fleet, s.logs_fleet, s.metrics):
         s.log(step.__name__)
         step()
     if args.scale > 1:

@@ -868,6 +868,53 @@ def service_json(service: Any) -> dict[str, Any]:
 ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service}
 
 
+# The Rust CloudWatch SDK speaks Smithy RPC v2 CBOR (POST /service/<target>/operation/<op>);
+# moto 5.2.5 routes only the JSON/query protocols (404 otherwise). Translate: CBOR request
+# -> awsJson1_0 request to moto -> CBOR response, using botocore's CBOR codec and model.
+CBOR_PREFIX = "/service/GraniteServiceVersion20100801/operation/"
+
+
+def cloudwatch_cbor(moto_app: Any, environ: dict[str, Any], start_response: Any) -> Any:
+    import io
+    from datetime import datetime
+
+    import botocore.session
+    from botocore.parsers import BaseCBORParser
+    from botocore.serialize import RpcV2CBORSerializer
+
+    op = environ["PATH_INFO"][len(CBOR_PREFIX):]
+    raw = Request(environ).get_data()
+    parser = BaseCBORParser()
+    params = parser.parse_data_item(parser.get_peekable_stream_from_bytes(raw)) if raw else {}
+    body = json.dumps(params, default=lambda v: v.timestamp() if isinstance(v, datetime) else str(v)).encode()
+    inner = dict(environ)
+    inner.update({"PATH_INFO": "/", "CONTENT_TYPE": "application/x-amz-json-1.0",
+                  "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+                  "HTTP_X_AMZ_TARGET": f"GraniteServiceVersion20100801.{op}"})
+    inner.pop("HTTP_SMITHY_PROTOCOL", None)
+    captured: dict[str, Any] = {}
+
+    def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured["status"] = status
+        return lambda _data: None
+
+    out = b"".join(moto_app(inner, capture))
+    status = captured.get("status", "500 INTERNAL SERVER ERROR")
+    answer = json.loads(out or b"{}")
+    encoded = bytearray()
+    serializer = RpcV2CBORSerializer()
+    if status.startswith("2"):
+        model = botocore.session.get_session().get_service_model("cloudwatch")
+        serializer._serialize_data_item(encoded, answer, model.operation_model(op).output_shape)
+    else:  # errors: a map with __type and message, as RPC v2 CBOR has it
+        code = str(answer.get("__type") or answer.get("code") or "InternalFailure").split("#")[-1]
+        err = {"__type": code, "message": str(answer.get("message") or answer.get("Message") or "")}
+        serializer._serialize_type_map(encoded, err, None, None)
+    start_response(status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                            ("Content-Length", str(len(encoded)))])
+    return [bytes(encoded)]
+
+
 class TestEndpoint:
     """WSGI middleware: /_toadtop/* handled here, everything else goes to moto."""
 
@@ -875,6 +922,8 @@ class TestEndpoint:
         self.moto_app = moto_app
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
+            return cloudwatch_cbor(self.moto_app, environ, start_response)
         handler = ROUTES.get(environ.get("PATH_INFO", ""))
         if handler is None:
             return self.moto_app(environ, start_response)

@@ -166,6 +166,8 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
     )
 }
 
+// One modal exists at a time, so the size of its biggest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Modal {
     Picker(DeployPicker),

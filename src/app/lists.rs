@@ -76,3 +76,90 @@ pub fn visible_tasks<'a>(
         })
         .unwrap_or_default()
 }
+
+/// One row of the findings pane: a finding of an image, or (`finding: None`) an image
+/// with nothing to list (not in ECR, not scanned, clean, or an error).
+pub struct FindingRow<'a> {
+    pub image: &'a str,
+    pub scan: &'a crate::domain::ImageFindings,
+    pub finding: Option<&'a crate::domain::Finding>,
+}
+
+/// Images of a cluster's services (or one service), deduplicated, in service order.
+pub fn images_of(state: &State, cluster: &str, service: Option<&str>) -> Vec<String> {
+    let mut images: Vec<String> = Vec::new();
+    for s in state
+        .detail(cluster)
+        .and_then(|d| d.data.as_ref())
+        .map(|d| d.services.as_slice())
+        .unwrap_or_default()
+    {
+        if service.is_some_and(|n| n != s.name) {
+            continue;
+        }
+        for c in s.task_definition.iter().flat_map(|td| &td.containers) {
+            if !images.contains(&c.image) {
+                images.push(c.image.clone());
+            }
+        }
+    }
+    images
+}
+
+pub fn visible_findings<'a>(
+    state: &'a State,
+    cluster: &str,
+    service: Option<&str>,
+    filter: &str,
+) -> Vec<FindingRow<'a>> {
+    let mut rows = Vec::new();
+    for image in images_of(state, cluster, service) {
+        let Some((image, scan)) = state.findings.get_key_value(&image) else {
+            continue;
+        };
+        if scan.items.is_empty() {
+            if matches(filter, &[image, &scan.status]) {
+                rows.push(FindingRow {
+                    image,
+                    scan,
+                    finding: None,
+                });
+            }
+            continue;
+        }
+        for f in &scan.items {
+            let fields = [
+                f.name.as_str(),
+                f.severity.as_str(),
+                f.package.as_deref().unwrap_or(""),
+                image.as_str(),
+                f.status.as_deref().unwrap_or(""),
+            ];
+            if matches(filter, &fields) {
+                rows.push(FindingRow {
+                    image,
+                    scan,
+                    finding: Some(f),
+                });
+            }
+        }
+    }
+    rows.sort_by_key(|r| {
+        r.finding
+            .map_or(9, |f| crate::domain::severity_rank(&f.severity))
+    });
+    rows
+}
+
+pub fn visible_alerts<'a>(state: &'a State, filter: &str) -> Vec<&'a crate::alerts::Alert> {
+    state
+        .alerts
+        .iter()
+        .filter(|a| {
+            matches(
+                filter,
+                &[a.level.as_str(), a.kind, &a.cluster, &a.service, &a.message],
+            )
+        })
+        .collect()
+}

@@ -9,10 +9,14 @@ mod state;
 mod update;
 mod update_actions;
 pub mod update_exec;
+mod update_findings;
 mod update_logs;
 
 pub use crate::config::Action;
-pub use lists::{visible_clusters, visible_services, visible_tasks};
+pub use lists::{
+    images_of, visible_alerts, visible_clusters, visible_findings, visible_services, visible_tasks,
+    FindingRow,
+};
 pub use msg::{Effect, Msg, RequestId};
 pub use state::{short_id, Input, Screen, Slot, State, StatusLine, View};
 pub use update::update;

@@ -51,9 +51,17 @@ pub enum Msg {
     },
     /// An exec session ended (or could not start).
     ExecDone(Result<String, String>),
+    FindingsLoaded(std::collections::BTreeMap<String, crate::domain::ImageFindings>),
+    MetricsLoaded {
+        req: RequestId,
+        cluster: String,
+        result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, String>,
+    },
 }
 
-/// What `update` asks the runtime to do.
+/// What `update` asks the runtime to do. A handful exist per key press; their size
+/// does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadClusters {
@@ -93,6 +101,15 @@ pub enum Effect {
     /// Describe the service and its revision and build the deploy preview.
     PrepareDeploy {
         job: crate::ops::jobs::JobRequest,
+    },
+    /// Scan findings of these images (cached by digest in the runtime).
+    LoadFindings {
+        images: Vec<String>,
+    },
+    LoadMetrics {
+        req: RequestId,
+        cluster: String,
+        services: Vec<String>,
     },
     /// Hand the terminal to session-manager-plugin for an exec session.
     Exec {

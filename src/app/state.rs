@@ -67,13 +67,26 @@ pub enum View {
     },
     /// The running or last action; its data lives in `State::job`.
     Job,
+    /// Scan findings of a cluster's images, or of one service's.
+    Findings {
+        cluster: String,
+        service: Option<String>,
+    },
+    /// One finding, by image and name.
+    FindingDetail {
+        cluster: String,
+        image: String,
+        name: String,
+    },
+    Alerts,
     Help,
 }
 
 impl View {
     pub fn cluster(&self) -> Option<&str> {
         match self {
-            View::Clusters | View::Help | View::Job => None,
+            View::Clusters | View::Help | View::Job | View::Alerts => None,
+            View::Findings { cluster, .. } | View::FindingDetail { cluster, .. } => Some(cluster),
             View::Services { cluster }
             | View::Tasks { cluster, .. }
             | View::ServiceDetail { cluster, .. }
@@ -93,6 +106,9 @@ impl View {
             View::TaskDetail { task, .. } => format!("task {}", short_id(task)),
             View::Logs { service, .. } => format!("logs of {service}"),
             View::Job => "action".into(),
+            View::Findings { .. } => "findings".into(),
+            View::FindingDetail { name, .. } => format!("finding {name}"),
+            View::Alerts => "alerts".into(),
             View::Help => "help".into(),
         }
     }
@@ -171,6 +187,14 @@ pub struct State {
     pub job: Option<super::actions::Job>,
     /// session-manager-plugin's path, or why it was not found (for the exec doctor).
     pub exec_plugin: Result<String, String>,
+    /// Scan findings by image (across clusters; the runtime caches them by digest).
+    pub findings: std::collections::BTreeMap<String, crate::domain::ImageFindings>,
+    pub findings_loading: bool,
+    /// CPU/memory maxima per cluster, by service.
+    pub metrics:
+        HashMap<String, Slot<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>>>,
+    /// Evaluated after every load, so panes and the header badge just read them.
+    pub alerts: Vec<crate::alerts::Alert>,
     pub quit: bool,
 }
 
@@ -205,6 +229,10 @@ impl State {
             modal: None,
             job: None,
             exec_plugin: Err("not looked up".into()),
+            findings: std::collections::BTreeMap::new(),
+            findings_loading: false,
+            metrics: HashMap::new(),
+            alerts: Vec::new(),
             quit: false,
         }
     }

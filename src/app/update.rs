@@ -2,8 +2,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::lists::{visible_alerts, visible_findings};
 use super::lists::{visible_clusters, visible_services, visible_tasks};
 use super::update_actions;
+use super::update_findings;
 use super::update_logs;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
 use crate::ops::logs::LogScope;
@@ -75,6 +77,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             let again = finish(slot, now, result);
             clamp_all(state);
             let mut effects = update_logs::replan(state, &cluster);
+            effects.extend(update_findings::after_detail(state, &cluster));
             if again {
                 effects.extend(load_detail(state, &cluster));
             }
@@ -108,6 +111,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             Some(cluster) => load_detail(state, &cluster).into_iter().collect(),
             None => Vec::new(),
         },
+        Msg::FindingsLoaded(found) => {
+            update_findings::on_findings(state, found);
+            Vec::new()
+        }
+        Msg::MetricsLoaded {
+            req,
+            cluster,
+            result,
+        } => {
+            update_findings::on_metrics(state, req, &cluster, result);
+            Vec::new()
+        }
         Msg::ExecDone(result) => {
             state.status = Some(match result {
                 Ok(text) => StatusLine { text, error: false },
@@ -275,7 +290,7 @@ fn edit_command(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effec
 
 fn complete_command(prefix: &str) -> Option<&'static str> {
     let names = [
-        "clusters", "services", "tasks", "job", "doctor", "help", "quit",
+        "clusters", "services", "tasks", "findings", "alerts", "job", "doctor", "help", "quit",
     ];
     let mut hits = names.iter().filter(|n| n.starts_with(prefix));
     match (hits.next(), hits.next()) {
@@ -290,6 +305,16 @@ fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
         "q" | "q!" | "quit" => quit(state),
         "help" | "h" => on_action(state, Action::Help),
         "doctor" => super::update_exec::open(state, true),
+        "findings" | "f" => match context_cluster(state) {
+            Some(cluster) => update_findings::open_findings(state, cluster, None),
+            None => error(state, "select a cluster first"),
+        },
+        "alerts" | "a" => {
+            if state.screen().view != View::Alerts {
+                state.stack.push(Screen::new(View::Alerts));
+            }
+            Vec::new()
+        }
         "job" | "action" => {
             if state.job.is_none() {
                 return error(state, "no action has run yet");
@@ -355,7 +380,16 @@ fn context_service(state: &State) -> Option<(String, String)> {
             cluster, service, ..
         }
         | View::Logs { cluster, service } => Some((cluster.clone(), service.clone())),
-        View::Clusters | View::Help | View::Job => None,
+        View::Findings {
+            cluster,
+            service: Some(service),
+        } => Some((cluster.clone(), service.clone())),
+        View::Findings { service: None, .. }
+        | View::FindingDetail { .. }
+        | View::Clusters
+        | View::Help
+        | View::Job
+        | View::Alerts => None,
     }
 }
 
@@ -394,6 +428,10 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
         View::Tasks { cluster, service } => {
             Some(visible_tasks(state, cluster, service, &screen.filter).len())
         }
+        View::Findings { cluster, service } => {
+            Some(visible_findings(state, cluster, service.as_deref(), &screen.filter).len())
+        }
+        View::Alerts => Some(visible_alerts(state, &screen.filter).len()),
         _ => None,
     }
 }
@@ -502,6 +540,15 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Scale
         | Action::StopTask => Vec::new(),
         Action::Exec => super::update_exec::open(state, false),
+        Action::Findings => match context_service(state) {
+            Some((cluster, service)) => {
+                update_findings::open_findings(state, cluster, Some(service))
+            }
+            None => match context_cluster(state) {
+                Some(cluster) => update_findings::open_findings(state, cluster, None),
+                None => Vec::new(),
+            },
+        },
         Action::NextPane => match state.screen().view {
             View::Clusters | View::Services { .. } => drill_in(state),
             _ => {
@@ -531,6 +578,9 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn drill_in(state: &mut State) -> Vec<Effect> {
     match state.screen().view.clone() {
+        View::Findings { cluster, service } => {
+            update_findings::drill(state, &cluster, service.as_deref())
+        }
         View::Clusters => match selected_cluster(state) {
             Some(cluster) => open(state, View::Services { cluster }),
             None => Vec::new(),

@@ -195,3 +195,7 @@ pub fn on_key(state: &mut State, mut menu: ExecMenu, key: KeyEvent) -> Vec<Effec
     state.modal = Some(Modal::Exec(menu));
     Vec::new()
 }
+
+#[cfg(test)]
+#[path = "update_exec_tests.rs"]
+mod tests;

@@ -5,7 +5,9 @@ pub mod ecr;
 pub mod ecs;
 pub mod ecs_write;
 pub mod error;
+pub mod findings;
 pub mod logs;
+pub mod metrics;
 pub mod stats;
 
 use std::collections::HashMap;
@@ -33,6 +35,7 @@ pub struct AwsContext {
     pub endpoint_url: Option<String>,
     pub ecs: aws_sdk_ecs::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub stats: Arc<ApiStats>,
@@ -98,6 +101,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
         endpoint_url: sdk.endpoint_url().map(str::to_string),
         ecs: aws_sdk_ecs::Client::new(&sdk),
         logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+        cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
         ecr: aws_sdk_ecr::Client::new(&sdk),
         ssm: aws_sdk_ssm::Client::new(&sdk),
         stats: Arc::new(ApiStats::default()),

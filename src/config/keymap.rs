@@ -42,10 +42,11 @@ pub enum Action {
     Scale,
     StopTask,
     Exec,
+    Findings,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 33] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -78,6 +79,7 @@ impl Action {
         Action::Scale,
         Action::StopTask,
         Action::Exec,
+        Action::Findings,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -114,6 +116,7 @@ impl Action {
             Action::Scale => "set the desired count",
             Action::StopTask => "stop the selected task",
             Action::Exec => "exec: a shell or quick command in a container",
+            Action::Findings => "image-scan findings of the selection",
         }
     }
 
@@ -151,6 +154,7 @@ impl Action {
             Action::Scale => &["S"],
             Action::StopTask => &["s"],
             Action::Exec => &["x"],
+            Action::Findings => &["f"],
         }
     }
 }

@@ -29,6 +29,7 @@ pub struct Config {
     pub colors: Colors,
     pub logs: LogsSettings,
     pub exec: ExecGlobal,
+    pub alerts: AlertSettings,
     /// Keyed by service name (`web`, any cluster) or `cluster/service`.
     pub services: BTreeMap<String, ServiceSettings>,
 }
@@ -45,7 +46,31 @@ impl Default for Config {
             colors: Colors::default(),
             logs: LogsSettings::default(),
             exec: ExecGlobal::default(),
+            alerts: AlertSettings::default(),
             services: BTreeMap::new(),
+        }
+    }
+}
+
+/// Thresholds of the alerts pane.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertSettings {
+    /// Findings at or above this severity in running images alert.
+    pub min_severity: String,
+    pub cpu_max_percent: f64,
+    pub memory_max_percent: f64,
+    /// A deployment IN_PROGRESS longer than this alerts.
+    pub deployment_in_progress_minutes: u64,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings {
+            min_severity: "CRITICAL".into(),
+            cpu_max_percent: 90.0,
+            memory_max_percent: 90.0,
+            deployment_in_progress_minutes: 30,
         }
     }
 }

@@ -59,11 +59,53 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
         .buffered(CONCURRENCY)
         .try_collect()
         .await?;
+    let clusters: Vec<(crate::domain::Cluster, crate::domain::ClusterDetail)> = clusters;
+    // Findings of every image that runs, each distinct image once.
+    let mut images: Vec<String> = Vec::new();
+    for (_, d) in &clusters {
+        for c in d
+            .services
+            .iter()
+            .flat_map(|s| s.task_definition.iter().flat_map(|td| &td.containers))
+        {
+            if !images.contains(&c.image) {
+                images.push(c.image.clone());
+            }
+        }
+    }
+    let cache = crate::aws::findings::FindingsCache::default();
+    let findings = crate::aws::findings::load(ctx, &images, &cache).await;
+    let now = Timestamp::now();
+    let mut alerts = Vec::new();
+    for (c, d) in &clusters {
+        let names: Vec<String> = d.services.iter().map(|s| s.name.clone()).collect();
+        // Metrics are one signal of five: a failure is reported, not fatal.
+        let metrics = if names.is_empty() {
+            Default::default()
+        } else {
+            match crate::aws::metrics::service_metrics(ctx, &c.name, &names, now.millis()).await {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("toadtop: {e} (CPU/memory alerts skipped for {})", c.name);
+                    Default::default()
+                }
+            }
+        };
+        alerts.extend(crate::alerts::evaluate(
+            d,
+            &findings,
+            &metrics,
+            &settings.config.alerts,
+            now,
+        ));
+    }
     Ok(Snapshot {
-        taken_at: Timestamp::now(),
+        taken_at: now,
         profile: ctx.profile.clone(),
         region: ctx.region.clone(),
         clusters,
+        findings,
+        alerts,
     })
 }
 

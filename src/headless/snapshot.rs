@@ -16,6 +16,9 @@ pub struct Snapshot {
     pub profile: String,
     pub region: String,
     pub clusters: Vec<(Cluster, ClusterDetail)>,
+    /// By image.
+    pub findings: std::collections::BTreeMap<String, crate::domain::ImageFindings>,
+    pub alerts: Vec<crate::alerts::Alert>,
 }
 
 fn rfc(t: Option<Timestamp>) -> Value {
@@ -35,14 +38,42 @@ pub fn to_json(s: &Snapshot) -> Value {
             "active_services": c.active_services,
             "running_tasks": c.running_tasks,
             "pending_tasks": c.pending_tasks,
-            "services": d.services.iter().map(service_json).collect::<Vec<_>>(),
+            "services": d.services.iter().map(|svc| service_json(svc, &s.findings)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "alerts": s.alerts.iter().map(|a| json!({
+            "level": a.level.as_str(),
+            "kind": a.kind,
+            "cluster": a.cluster,
+            "service": a.service,
+            "task": a.task,
+            "message": a.message,
+            "since": rfc(a.since),
         })).collect::<Vec<_>>(),
     });
     sanitize_strings(&mut doc);
     doc
 }
 
-fn service_json(s: &Service) -> Value {
+fn service_json(
+    s: &Service,
+    all: &std::collections::BTreeMap<String, crate::domain::ImageFindings>,
+) -> Value {
+    let mut findings = serde_json::Map::new();
+    for c in s.task_definition.iter().flat_map(|td| &td.containers) {
+        if let Some(f) = all.get(&c.image) {
+            findings.insert(
+                c.image.clone(),
+                json!({
+                    "digest": f.digest,
+                    "status": f.status,
+                    "counts": f.counts,
+                    "scan_settings": f.scan_settings,
+                    "error": f.error,
+                    "items": f.items,
+                }),
+            );
+        }
+    }
     let containers: Vec<Value> = s
         .task_definition
         .iter()
@@ -60,6 +91,7 @@ fn service_json(s: &Service) -> Value {
         "task_definition": s.family_revision(),
         "exec_enabled": s.exec_enabled,
         "containers": containers,
+        "findings": findings,
         "deployments": s.deployments.iter().map(|d| json!({
             "id": d.id,
             "status": d.status,
@@ -139,6 +171,28 @@ pub fn to_table(s: &Snapshot) -> String {
         &["CLUSTER", "STATUS", "SERVICES", "RUNNING", "PENDING"],
         &rows,
     ));
+    if !s.alerts.is_empty() {
+        out.push_str("\nAlerts\n");
+        let rows: Vec<Vec<String>> = s
+            .alerts
+            .iter()
+            .map(|a| {
+                vec![
+                    a.level.as_str().to_uppercase(),
+                    a.kind.to_string(),
+                    sanitize(&format!("{}/{}", a.cluster, a.service)),
+                    a.since
+                        .map(|t| t.age(s.taken_at))
+                        .unwrap_or_else(|| "-".into()),
+                    sanitize(&a.message),
+                ]
+            })
+            .collect();
+        out.push_str(&textable::render(
+            &["LEVEL", "KIND", "WHERE", "SINCE", "WHY"],
+            &rows,
+        ));
+    }
     for (c, d) in &s.clusters {
         out.push_str(&format!("\nServices in {}\n", sanitize(&c.name)));
         let rows: Vec<Vec<String>> = d.services.iter().map(service_row).collect();

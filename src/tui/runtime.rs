@@ -32,6 +32,7 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
         ctx,
         config: Arc::new(settings.config),
         tx,
+        findings: Arc::new(crate::aws::findings::FindingsCache::default()),
         logs: HashMap::new(),
     };
     let mut events = EventStream::new();
@@ -199,6 +200,8 @@ struct Effects {
     ctx: AwsContext,
     config: Arc<Config>,
     tx: mpsc::UnboundedSender<Msg>,
+    /// Findings by image digest, for the life of the process.
+    findings: Arc<crate::aws::findings::FindingsCache>,
     /// Running log followers: the plan channel (new tasks join) and the tasks to abort.
     logs: HashMap<u64, (watch::Sender<LogPlan>, [JoinHandle<()>; 2])>,
 }
@@ -324,6 +327,31 @@ impl Effects {
                     )
                     .await;
                     let _ = tx.send(Msg::JobDone { id, outcome });
+                });
+            }
+            Effect::LoadFindings { images } => {
+                let cache = Arc::clone(&self.findings);
+                tokio::spawn(async move {
+                    let found = crate::aws::findings::load(&ctx, &images, &cache).await;
+                    let _ = tx.send(Msg::FindingsLoaded(found));
+                });
+            }
+            Effect::LoadMetrics {
+                req,
+                cluster,
+                services,
+            } => {
+                tokio::spawn(async move {
+                    let now = crate::timefmt::Timestamp::now().millis();
+                    let result =
+                        crate::aws::metrics::service_metrics(&ctx, &cluster, &services, now)
+                            .await
+                            .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::MetricsLoaded {
+                        req,
+                        cluster,
+                        result,
+                    });
                 });
             }
             // Handled in the event loop: it needs the terminal.

@@ -110,6 +110,7 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Enter, "tasks"),
             (Action::Logs, "logs"),
             (Action::Deploy, "deploy"),
+            (Action::Findings, "findings"),
             (Action::Migrate, "migrate"),
             (Action::Details, "details"),
             (Action::TaskDefinition, "task def"),
@@ -149,7 +150,13 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Rollback, "roll back (after a failure)"),
             (Action::Down, "scroll"),
         ],
-        View::TaskDefinition { .. } | View::Help => {
+        View::Findings { .. } => vec![
+            (Action::Enter, "detail"),
+            (Action::Filter, "filter"),
+            (Action::Back, "back"),
+        ],
+        View::Alerts => vec![(Action::Filter, "filter"), (Action::Back, "back")],
+        View::FindingDetail { .. } | View::TaskDefinition { .. } | View::Help => {
             vec![(Action::Back, "back"), (Action::Down, "scroll")]
         }
     };

@@ -40,6 +40,22 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ),
         theme.accent,
     ));
+    let (crit, warn, _) = crate::alerts::counts(&state.alerts);
+    if crit + warn > 0 {
+        right.push(Span::raw(" "));
+        if crit > 0 {
+            right.push(Span::styled(
+                format!(" {crit} crit "),
+                theme.error.reversed(),
+            ));
+        }
+        if warn > 0 {
+            right.push(Span::styled(
+                format!(" {warn} warn "),
+                theme.warn.reversed(),
+            ));
+        }
+    }
     if state.read_only {
         right.push(Span::styled(" READ-ONLY ", theme.warn.reversed()));
     }
@@ -94,6 +110,19 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         .unwrap_or(&View::Clusters);
     match view {
         View::Clusters | View::Help => {}
+        View::Alerts => parts.push("alerts".into()),
+        View::Findings { cluster, service } => {
+            parts.push(cluster.clone());
+            if let Some(s) = service {
+                parts.push(s.clone());
+            }
+            parts.push("findings".into());
+        }
+        View::FindingDetail { cluster, name, .. } => {
+            parts.push(cluster.clone());
+            parts.push("findings".into());
+            parts.push(name.clone());
+        }
         View::Job => {
             if let Some(job) = &state.job {
                 let (c, s) = job.request.target();

@@ -1,6 +1,8 @@
 //! Pure render functions: `draw(&State, &mut Frame)`. One file per pane.
 
+mod alerts;
 mod clusters;
+mod findings;
 mod footer;
 mod header;
 mod help;
@@ -58,6 +60,13 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) {
         } => task_detail::draw(state, screen, cluster, service, task, frame, area),
         View::Logs { .. } => logs::draw(state, frame, area),
         View::Job => job::draw(state, frame, area),
+        View::Findings { cluster, service } => {
+            findings::draw(state, screen, cluster, service.as_deref(), frame, area)
+        }
+        View::FindingDetail { image, name, .. } => {
+            findings::draw_detail(state, screen, image, name, frame, area)
+        }
+        View::Alerts => alerts::draw(state, screen, frame, area),
         View::Help => help::draw(state, screen, frame, area),
     }
 }

@@ -118,6 +118,70 @@ pub fn draw(
             ));
         }
     }
+    // Load over the last hour (CloudWatch, Maximum per 5 minutes).
+    let metrics = state
+        .metrics
+        .get(cluster)
+        .and_then(|m| m.data.as_ref())
+        .and_then(|m| m.get(&s.name));
+    lines.push(Line::raw(""));
+    lines.push(heading("Last hour (Maximum)", &theme));
+    match metrics {
+        Some(m) => {
+            for (label, points) in [("cpu", &m.cpu_max), ("memory", &m.memory_max)] {
+                let peak = points.iter().map(|p| p.1).fold(f64::NAN, f64::max);
+                let style = if peak > state.config.alerts.cpu_max_percent {
+                    theme.error
+                } else {
+                    theme.ok
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {label:<16}"), theme.dim),
+                    Span::styled(sparkline(points), style),
+                    Span::raw(if peak.is_nan() {
+                        "  no data".to_string()
+                    } else {
+                        format!("  max {peak:.0}%")
+                    }),
+                ]));
+            }
+        }
+        None => lines.push(Line::styled("  no metrics yet", theme.dim)),
+    }
+    let badge = super::services::vulns(state, s);
+    lines.push(field(
+        "image findings",
+        badge
+            .map(|b| {
+                if b.is_empty() {
+                    "none".into()
+                } else {
+                    format!("{b} (f lists them)")
+                }
+            })
+            .unwrap_or_else(|| "loading…".into()),
+        &theme,
+    ));
+    let alerts: Vec<&crate::alerts::Alert> = state
+        .alerts
+        .iter()
+        .filter(|a| a.cluster == cluster && a.service == s.name)
+        .collect();
+    if !alerts.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(&format!("Alerts ({})", alerts.len()), &theme));
+        for a in alerts {
+            let style = if a.level == crate::alerts::Level::Critical {
+                theme.error
+            } else {
+                theme.warn
+            };
+            lines.push(Line::styled(
+                format!("  {:<8} {}", a.level.as_str(), sanitize(&a.message)),
+                style,
+            ));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(heading(
         &format!("Events (last {})", s.events.len()),
@@ -153,4 +217,13 @@ fn looks_bad(message: &str) -> bool {
     ]
     .iter()
     .any(|w| message.to_lowercase().contains(w))
+}
+
+/// Eight-level block sparkline of percentages (0-100).
+fn sparkline(points: &[(i64, f64)]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    points
+        .iter()
+        .map(|&(_, v)| BARS[((v.clamp(0.0, 100.0) / 100.0) * 7.0).round() as usize])
+        .collect()
 }

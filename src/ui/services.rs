@@ -32,8 +32,12 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, ar
         Constraint::Length(11),
     ];
     if wide {
-        columns.extend(["EXEC", "LAUNCH"]);
-        widths.extend([Constraint::Length(4), Constraint::Length(7)]);
+        columns.extend(["VULNS", "EXEC", "LAUNCH"]);
+        widths.extend([
+            Constraint::Length(9),
+            Constraint::Length(4),
+            Constraint::Length(7),
+        ]);
     }
     let pane = ListPane {
         title: format!("services · {}", sanitize(cluster)),
@@ -49,10 +53,27 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, ar
         },
         error: slot.and_then(|s| s.error.clone()),
     };
-    pane.draw(frame, area, &theme, |i| service_row(rows[i], &theme, wide));
+    pane.draw(frame, area, &theme, |i| {
+        service_row(state, rows[i], &theme, wide)
+    });
 }
 
-fn service_row<'a>(s: &Service, theme: &Theme, wide: bool) -> Row<'a> {
+/// Severity counts over the images a service runs, e.g. `C1 H2`.
+pub fn vulns(state: &State, s: &Service) -> Option<String> {
+    let mut counts = std::collections::BTreeMap::new();
+    let mut known = false;
+    for c in s.task_definition.iter().flat_map(|td| &td.containers) {
+        if let Some(f) = state.findings.get(&c.image) {
+            known = true;
+            for (sev, n) in &f.counts {
+                *counts.entry(sev.clone()).or_insert(0) += n;
+            }
+        }
+    }
+    known.then(|| super::findings::badge(&counts))
+}
+
+fn service_row<'a>(state: &State, s: &Service, theme: &Theme, wide: bool) -> Row<'a> {
     let counts_style = if s.running < s.desired {
         theme.warn
     } else {
@@ -88,6 +109,17 @@ fn service_row<'a>(s: &Service, theme: &Theme, wide: bool) -> Row<'a> {
         )),
     ];
     if wide {
+        let v = vulns(state, s);
+        let style = match v.as_deref() {
+            Some(b) if b.starts_with('C') => theme.error,
+            Some(b) if b.starts_with('H') => theme.warn,
+            _ => theme.dim,
+        };
+        cells.push(Cell::from(Span::styled(
+            v.map(|b| if b.is_empty() { "none".to_string() } else { b })
+                .unwrap_or_else(|| "…".into()),
+            style,
+        )));
         cells.push(Cell::from(if s.exec_enabled { "on" } else { "off" }));
         cells.push(Cell::from(sanitize(&s.launch_type)));
     }

@@ -211,3 +211,7 @@ fn version_at_least(v: &str, min: (u32, u32, u32)) -> bool {
 pub fn passed(checks: &[Check]) -> bool {
     checks.iter().all(|c| c.status != Status::Fail)
 }
+
+#[cfg(test)]
+#[path = "doctor_tests.rs"]
+mod tests;

@@ -18,6 +18,8 @@ pub struct Invocation {
 
 /// argv = [plugin, RESPONSE_ENV, region, "StartSession", profile or "",
 /// {"Target":"ecs:<cluster>_<task-id>_<runtime-id>"}, ECS endpoint URL]
+// Each argument is one slot of the plugin's argv; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub fn invocation(
     plugin: &Path,
     session_json: &str,
@@ -84,3 +86,7 @@ pub fn ecs_endpoint(custom: Option<&str>, region: &str) -> String {
         str::to_string,
     )
 }
+
+#[cfg(test)]
+#[path = "plugin_tests.rs"]
+mod tests;

@@ -1,0 +1,247 @@
+//! The five signals the team would otherwise wire up as CloudWatch/EventBridge alarms,
+//! evaluated from what toadtop already fetched. Pure: data and thresholds in, alerts out.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::AlertSettings;
+use crate::domain::{severity_rank, short_task_id, ClusterDetail, ImageFindings, ServiceMetrics};
+use crate::timefmt::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Critical,
+    Warning,
+    Info,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Critical => "critical",
+            Level::Warning => "warning",
+            Level::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alert {
+    pub level: Level,
+    /// task_failed, deployment, under_desired, service_event, finding, cpu, memory
+    pub kind: &'static str,
+    pub cluster: String,
+    pub service: String,
+    pub task: Option<String>,
+    pub message: String,
+    pub since: Option<Timestamp>,
+}
+
+/// Event messages that report a problem rather than progress.
+pub fn event_is_problem(message: &str) -> bool {
+    let m = message.to_lowercase();
+    [
+        "unable to",
+        "unhealthy",
+        "failed",
+        "error",
+        "insufficient",
+        "throttl",
+        "could not",
+        "stopped because",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
+}
+
+pub fn evaluate(
+    detail: &ClusterDetail,
+    findings: &BTreeMap<String, ImageFindings>,
+    metrics: &BTreeMap<String, ServiceMetrics>,
+    cfg: &AlertSettings,
+    now: Timestamp,
+) -> Vec<Alert> {
+    let mut out = Vec::new();
+    for svc in &detail.services {
+        let mut push = |level, kind, task: Option<String>, message: String, since| {
+            out.push(Alert {
+                level,
+                kind,
+                cluster: detail.cluster.clone(),
+                service: svc.name.clone(),
+                task,
+                message,
+                since,
+            })
+        };
+
+        // 1. Tasks that stopped badly, unless the scheduler stopped them.
+        for t in svc.tasks.iter().filter(|t| t.last_status == "STOPPED") {
+            if t.stop_code.as_deref() == Some("ServiceSchedulerInitiated") {
+                continue;
+            }
+            let bad: Vec<String> = t
+                .containers
+                .iter()
+                .filter_map(|c| {
+                    c.exit_code
+                        .filter(|&e| e != 0)
+                        .map(|e| format!("{} exited {e}", c.name))
+                })
+                .collect();
+            let reason = t.stopped_reason.clone().unwrap_or_default();
+            if !bad.is_empty() {
+                push(
+                    Level::Critical,
+                    "task_failed",
+                    Some(t.id.clone()),
+                    format!(
+                        "task {} stopped: {} ({reason})",
+                        short_task_id(&t.id),
+                        bad.join(", ")
+                    ),
+                    t.stopped_at,
+                );
+            } else if t.stop_code.as_deref() == Some("TaskFailedToStart") {
+                push(
+                    Level::Warning,
+                    "task_failed",
+                    Some(t.id.clone()),
+                    format!("task {} failed to start: {reason}", short_task_id(&t.id)),
+                    t.stopped_at,
+                );
+            }
+        }
+
+        // 2. Deployments that failed, were rolled back, or hang; fewer tasks than desired.
+        for d in &svc.deployments {
+            let reason = d.rollout_state_reason.clone().unwrap_or_default();
+            let since = d.updated_at.or(d.created_at);
+            match d.rollout_state.as_deref() {
+                Some("FAILED") => push(
+                    Level::Critical,
+                    "deployment",
+                    None,
+                    format!("deployment {} FAILED: {reason}", d.id),
+                    since,
+                ),
+                Some("IN_PROGRESS") => {
+                    if let Some(created) = d.created_at {
+                        let minutes = (now.millis() - created.millis()) / 60_000;
+                        if minutes >= cfg.deployment_in_progress_minutes as i64 {
+                            push(
+                                Level::Warning,
+                                "deployment",
+                                None,
+                                format!("deployment {} IN_PROGRESS for {minutes} minutes", d.id),
+                                Some(created),
+                            );
+                        }
+                    }
+                }
+                _ => {
+                    if d.status == "PRIMARY" && reason.to_lowercase().contains("circuit breaker") {
+                        push(
+                            Level::Critical,
+                            "deployment",
+                            None,
+                            format!("rolled back by the circuit breaker: {reason}"),
+                            since,
+                        );
+                    }
+                }
+            }
+        }
+        if svc.status == "ACTIVE" && svc.running < svc.desired {
+            push(
+                Level::Warning,
+                "under_desired",
+                None,
+                format!("running {} of {} desired tasks", svc.running, svc.desired),
+                svc.primary_deployment().and_then(|d| d.updated_at),
+            );
+        }
+
+        // 3. Service events that report a problem (the 20 newest ECS keeps).
+        for e in svc.events.iter().filter(|e| event_is_problem(&e.message)) {
+            push(
+                Level::Warning,
+                "service_event",
+                None,
+                e.message.clone(),
+                e.created_at,
+            );
+        }
+
+        // 4. Findings at or above the configured severity in images running now.
+        let min_rank = severity_rank(&cfg.min_severity);
+        if let Some(td) = &svc.task_definition {
+            for c in &td.containers {
+                let Some(f) = findings.get(&c.image) else {
+                    continue;
+                };
+                let hits: Vec<&crate::domain::Finding> = f
+                    .items
+                    .iter()
+                    .filter(|x| severity_rank(&x.severity) <= min_rank)
+                    .collect();
+                let counted: i64 = f
+                    .counts
+                    .iter()
+                    .filter(|(s, _)| severity_rank(s) <= min_rank)
+                    .map(|(_, n)| n)
+                    .sum();
+                let n = counted.max(hits.len() as i64);
+                if n > 0 {
+                    let names: Vec<&str> = hits.iter().take(3).map(|x| x.name.as_str()).collect();
+                    push(
+                        Level::Critical,
+                        "finding",
+                        None,
+                        format!(
+                            "{}: {n} finding(s) at or above {} in {} ({})",
+                            c.name,
+                            cfg.min_severity,
+                            crate::domain::image_tag(&c.image),
+                            names.join(", ")
+                        ),
+                        None,
+                    );
+                }
+            }
+        }
+
+        // 5. CPU and memory Maximum over the threshold in the last hour.
+        if let Some(m) = metrics.get(&svc.name) {
+            for (kind, points, limit) in [
+                ("cpu", &m.cpu_max, cfg.cpu_max_percent),
+                ("memory", &m.memory_max, cfg.memory_max_percent),
+            ] {
+                if let Some(&(at, peak)) = points.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+                    if peak > limit {
+                        push(
+                            Level::Warning,
+                            kind,
+                            None,
+                            format!("{kind} maximum {peak:.0}% in the last hour (threshold {limit:.0}%)"),
+                            Some(Timestamp(at)),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.level.cmp(&b.level).then(b.since.cmp(&a.since)));
+    out
+}
+
+/// Counts by level for the header badge.
+pub fn counts(alerts: &[Alert]) -> (usize, usize, usize) {
+    alerts.iter().fold((0, 0, 0), |(c, w, i), a| match a.level {
+        Level::Critical => (c + 1, w, i),
+        Level::Warning => (c, w + 1, i),
+        Level::Info => (c, w, i + 1),
+    })
+}

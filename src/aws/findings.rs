@@ -1,0 +1,488 @@
+//! ECR scan findings for the images a fleet runs: one [`ImageFindings`] per image,
+//! cached by digest (a digest's scan is immutable enough for one session; tags move,
+//! so tag -> digest is resolved again on every load).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use aws_config::Region;
+use aws_sdk_ecr::types::{
+    EnhancedImageScanFinding, FindingSeverity, ImageIdentifier, ImageScanFinding, ScanFrequency,
+    ScanType,
+};
+use futures::StreamExt;
+
+use super::{AwsContext, AwsError, CONCURRENCY};
+use crate::domain::{ecr_ref, severity_rank, EcrRef, Finding, ImageFindings};
+
+/// Findings per image, cached by digest for the life of the process.
+#[derive(Debug, Default)]
+pub struct FindingsCache {
+    /// `account/region/repository@digest` -> findings (image and scan settings are
+    /// filled in per load).
+    by_digest: Mutex<HashMap<String, ImageFindings>>,
+}
+
+impl FindingsCache {
+    fn get(&self, key: &str) -> Option<ImageFindings> {
+        // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
+        let map = self.by_digest.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(key).cloned()
+    }
+
+    fn put(&self, key: String, findings: ImageFindings) {
+        let mut map = self.by_digest.lock().unwrap_or_else(|e| e.into_inner());
+        map.insert(key, findings);
+    }
+}
+
+/// Findings for each distinct image of `images`, keyed by the image string. Never fails
+/// as a whole: a failing call shows up as that image's `error`.
+pub async fn load(
+    ctx: &AwsContext,
+    images: &[String],
+    cache: &FindingsCache,
+) -> BTreeMap<String, ImageFindings> {
+    let distinct: BTreeSet<String> = images.iter().cloned().collect();
+    let mut out = BTreeMap::new();
+    let mut in_ecr = Vec::new();
+    for image in distinct {
+        match ecr_ref(&image) {
+            Some(r) => in_ecr.push((image, r)),
+            None => {
+                let f = blank(&image, "not in ECR");
+                out.insert(image, f);
+            }
+        }
+    }
+    // Scan settings once per repository of this load.
+    let repos: BTreeSet<(String, String, String)> = in_ecr
+        .iter()
+        .map(|(_, r)| (r.account.clone(), r.region.clone(), r.repository.clone()))
+        .collect();
+    let settings_fut = futures::stream::iter(repos)
+        .map(|(account, region, repository)| {
+            let ctx = ctx.clone();
+            async move {
+                let client = client_for(&ctx, &region);
+                let s = scan_settings(&ctx, &client, &account, &repository).await;
+                ((account, region, repository), s)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect::<HashMap<_, _>>();
+    let images_fut = futures::stream::iter(in_ecr)
+        .map(|(image, r)| {
+            let ctx = ctx.clone();
+            async move {
+                let f = image_findings(&ctx, &image, &r, cache).await;
+                (image, r, f)
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect::<Vec<_>>();
+    let (settings, found) = futures::future::join(settings_fut, images_fut).await;
+    for (image, r, mut f) in found {
+        f.scan_settings = settings
+            .get(&(r.account, r.region, r.repository))
+            .cloned()
+            .flatten();
+        out.insert(image, f);
+    }
+    out
+}
+
+fn blank(image: &str, status: &str) -> ImageFindings {
+    ImageFindings {
+        image: image.to_string(),
+        digest: None,
+        status: status.to_string(),
+        counts: BTreeMap::new(),
+        items: Vec::new(),
+        scan_settings: None,
+        error: None,
+    }
+}
+
+/// `ctx.ecr`, or a copy of it for the image's region when that differs.
+fn client_for(ctx: &AwsContext, region: &str) -> aws_sdk_ecr::Client {
+    if region == ctx.region {
+        ctx.ecr.clone()
+    } else {
+        let conf = ctx
+            .ecr
+            .config()
+            .to_builder()
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_ecr::Client::from_conf(conf)
+    }
+}
+
+/// The digest in `image@sha256:...`, if the image is given by digest.
+fn digest_of(image: &str) -> Option<&str> {
+    image
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+}
+
+/// The tag of an image reference without a digest (`latest` when absent, as Docker reads it).
+fn tag_of<'a>(image: &'a str, r: &EcrRef) -> &'a str {
+    image
+        .strip_prefix(r.base.as_str())
+        .and_then(|rest| rest.strip_prefix(':'))
+        .filter(|t| !t.is_empty())
+        .unwrap_or("latest")
+}
+
+async fn image_findings(
+    ctx: &AwsContext,
+    image: &str,
+    r: &EcrRef,
+    cache: &FindingsCache,
+) -> ImageFindings {
+    let client = client_for(ctx, &r.region);
+    let failed = |digest: Option<String>, e: AwsError| ImageFindings {
+        digest,
+        error: Some(e.to_string()),
+        ..blank(image, "error")
+    };
+    let digest = match digest_of(image) {
+        Some(d) => d.to_string(),
+        None => match resolve_digest(ctx, &client, r, tag_of(image, r)).await {
+            Ok(d) => d,
+            Err(e) => return failed(None, e),
+        },
+    };
+    let key = format!("{}/{}/{}@{}", r.account, r.region, r.repository, digest);
+    if let Some(mut f) = cache.get(&key) {
+        f.image = image.to_string();
+        return f;
+    }
+    match scan_findings(ctx, &client, r, &digest).await {
+        Ok(Some(scan)) => {
+            let f = ImageFindings {
+                digest: Some(digest),
+                counts: counts(&scan),
+                items: items(&scan),
+                ..blank(image, &scan.status)
+            };
+            // A scan still running (or about to) will change; only settled results are kept.
+            if !matches!(scan.status.as_str(), "IN_PROGRESS" | "PENDING") {
+                cache.put(key, f.clone());
+            }
+            f
+        }
+        Ok(None) => ImageFindings {
+            digest: Some(digest),
+            ..blank(image, "not scanned")
+        },
+        Err(e) => failed(Some(digest), e),
+    }
+}
+
+async fn resolve_digest(
+    ctx: &AwsContext,
+    client: &aws_sdk_ecr::Client,
+    r: &EcrRef,
+    tag: &str,
+) -> Result<String, AwsError> {
+    ctx.stats.record("DescribeImages");
+    let out = client
+        .describe_images()
+        .registry_id(&r.account)
+        .repository_name(&r.repository)
+        .image_ids(ImageIdentifier::builder().image_tag(tag).build())
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("DescribeImages", e))?;
+    out.image_details()
+        .iter()
+        .find_map(|d| d.image_digest())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            AwsError::new(
+                "DescribeImages",
+                super::error::AwsErrorKind::NotFound,
+                format!("no digest for {}:{tag}", r.repository),
+            )
+        })
+}
+
+/// Every page of one image's scan, merged.
+#[derive(Default)]
+struct Scan {
+    status: String,
+    /// From the first page that has them (they describe the whole scan).
+    counts: Option<HashMap<FindingSeverity, i32>>,
+    findings: Vec<ImageScanFinding>,
+    enhanced: Vec<EnhancedImageScanFinding>,
+}
+
+/// All pages of DescribeImageScanFindings; `None` when the image was never scanned.
+async fn scan_findings(
+    ctx: &AwsContext,
+    client: &aws_sdk_ecr::Client,
+    r: &EcrRef,
+    digest: &str,
+) -> Result<Option<Scan>, AwsError> {
+    let mut scan = Scan::default();
+    let mut token = None;
+    loop {
+        ctx.stats.record("DescribeImageScanFindings");
+        let res = client
+            .describe_image_scan_findings()
+            .registry_id(&r.account)
+            .repository_name(&r.repository)
+            .image_id(ImageIdentifier::builder().image_digest(digest).build())
+            .set_next_token(token)
+            .send()
+            .await;
+        let out = match res {
+            Ok(out) => out,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_scan_not_found_exception()) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(AwsError::from_sdk("DescribeImageScanFindings", e)),
+        };
+        if let Some(s) = out.image_scan_status().and_then(|s| s.status()) {
+            scan.status = s.as_str().to_string();
+        }
+        if let Some(page) = out.image_scan_findings() {
+            if scan.counts.is_none() {
+                scan.counts = page.finding_severity_counts().cloned();
+            }
+            scan.findings.extend_from_slice(page.findings());
+            scan.enhanced.extend_from_slice(page.enhanced_findings());
+        }
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    if scan.status.is_empty() {
+        scan.status = "UNKNOWN".into();
+    }
+    Ok(Some(scan))
+}
+
+fn counts(scan: &Scan) -> BTreeMap<String, i64> {
+    scan.counts
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str().to_string(), i64::from(*v)))
+        .collect()
+}
+
+fn items(scan: &Scan) -> Vec<Finding> {
+    let mut items: Vec<Finding> = scan
+        .findings
+        .iter()
+        .map(basic)
+        .chain(scan.enhanced.iter().map(enhanced))
+        .collect();
+    items.sort_by(|a, b| {
+        severity_rank(&a.severity)
+            .cmp(&severity_rank(&b.severity))
+            .then_with(|| b.score.unwrap_or(-1.0).total_cmp(&a.score.unwrap_or(-1.0)))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    items
+}
+
+fn basic(f: &ImageScanFinding) -> Finding {
+    let attr = |k: &str| {
+        f.attributes()
+            .iter()
+            .find(|a| a.key() == k)
+            .and_then(|a| a.value())
+            .map(str::to_string)
+    };
+    Finding {
+        name: f.name().unwrap_or_default().to_string(),
+        severity: f
+            .severity()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| "UNDEFINED".into()),
+        package: attr("package_name"),
+        version: attr("package_version"),
+        fixed_in: None,
+        score: attr("CVSS3_SCORE")
+            .or_else(|| attr("CVSS2_SCORE"))
+            .and_then(|s| s.parse().ok()),
+        status: None,
+        url: f.uri().map(str::to_string),
+        description: f.description().map(str::to_string),
+    }
+}
+
+fn enhanced(f: &EnhancedImageScanFinding) -> Finding {
+    let details = f.package_vulnerability_details();
+    let package = details.and_then(|d| d.vulnerable_packages().first());
+    Finding {
+        name: f
+            .title()
+            .or_else(|| details.and_then(|d| d.vulnerability_id()))
+            .unwrap_or_default()
+            .to_string(),
+        severity: f.severity().unwrap_or("UNDEFINED").to_string(),
+        package: package.and_then(|p| p.name()).map(str::to_string),
+        version: package.and_then(|p| p.version()).map(str::to_string),
+        fixed_in: package
+            .and_then(|p| p.fixed_in_version())
+            .map(str::to_string),
+        // ECR sends 0 when Inspector has no score.
+        score: Some(f.score()).filter(|s| *s > 0.0),
+        status: f.status().map(str::to_string),
+        url: details.and_then(|d| d.source_url()).map(str::to_string),
+        description: f.description().map(str::to_string),
+    }
+}
+
+/// "enhanced, continuous", "basic, scan on push", "basic, manual"; `None` when either
+/// call fails or the registry is not the caller's (its scanning configuration is private).
+async fn scan_settings(
+    ctx: &AwsContext,
+    client: &aws_sdk_ecr::Client,
+    account: &str,
+    repository: &str,
+) -> Option<String> {
+    ctx.stats.record("DescribeRepositories");
+    let repo = client
+        .describe_repositories()
+        .registry_id(account)
+        .repository_names(repository)
+        .send()
+        .await
+        .ok()?;
+    let scan_on_push = repo
+        .repositories()
+        .first()?
+        .image_scanning_configuration()
+        .is_some_and(|c| c.scan_on_push());
+    ctx.stats.record("GetRegistryScanningConfiguration");
+    let reg = client
+        .get_registry_scanning_configuration()
+        .send()
+        .await
+        .ok()?;
+    if reg.registry_id().is_some_and(|id| id != account) {
+        return None;
+    }
+    let conf = reg.scanning_configuration()?;
+    let enhanced = conf.scan_type() == Some(&ScanType::Enhanced);
+    let frequency = conf
+        .rules()
+        .iter()
+        .filter(|rule| {
+            rule.repository_filters()
+                .iter()
+                .any(|f| filter_matches(f.filter(), repository))
+        })
+        .map(|rule| rule.scan_frequency().clone())
+        // The most frequent scanning among the matching rules wins.
+        .min_by_key(|f| match f {
+            ScanFrequency::ContinuousScan => 0,
+            ScanFrequency::ScanOnPush => 1,
+            _ => 2,
+        });
+    let how = match frequency {
+        Some(ScanFrequency::ContinuousScan) => "continuous",
+        Some(ScanFrequency::ScanOnPush) => "scan on push",
+        _ if !enhanced && scan_on_push => "scan on push",
+        _ => "manual",
+    };
+    Some(format!(
+        "{}, {how}",
+        if enhanced { "enhanced" } else { "basic" }
+    ))
+}
+
+/// ECR's repository filters: `*` matches any run of characters.
+fn filter_matches(filter: &str, name: &str) -> bool {
+    let parts: Vec<&str> = filter.split('*').collect();
+    if parts.len() == 1 {
+        return filter == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for p in &parts[1..parts.len() - 1] {
+        match rest.find(p) {
+            Some(i) => rest = &rest[i + p.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters() {
+        assert!(filter_matches("*", "laravel-app"));
+        assert!(filter_matches("laravel-*", "laravel-app"));
+        assert!(filter_matches("*-app", "laravel-app"));
+        assert!(filter_matches("l*v*app", "laravel-app"));
+        assert!(filter_matches("laravel-app", "laravel-app"));
+        assert!(!filter_matches("laravel", "laravel-app"));
+        assert!(!filter_matches("api-*", "laravel-app"));
+        assert!(!filter_matches("a*a", "a"));
+    }
+
+    #[test]
+    fn image_refs() {
+        let img = "1.dkr.ecr.us-east-1.amazonaws.com/app:v1";
+        let r = ecr_ref(img).unwrap();
+        assert_eq!(tag_of(img, &r), "v1");
+        assert_eq!(
+            tag_of("1.dkr.ecr.us-east-1.amazonaws.com/app", &r),
+            "latest"
+        );
+        assert_eq!(
+            digest_of("1.dkr.ecr.us-east-1.amazonaws.com/app@sha256:ab"),
+            Some("sha256:ab")
+        );
+        assert_eq!(digest_of(img), None);
+    }
+
+    #[test]
+    fn findings_sorted_by_severity_then_score() {
+        let scan = Scan {
+            findings: vec![ImageScanFinding::builder()
+                .name("CVE-B")
+                .severity(FindingSeverity::High)
+                .attributes(
+                    aws_sdk_ecr::types::Attribute::builder()
+                        .key("CVSS2_SCORE")
+                        .value("7.5")
+                        .build()
+                        .unwrap(),
+                )
+                .build()],
+            enhanced: vec![
+                EnhancedImageScanFinding::builder()
+                    .title("CVE-A")
+                    .severity("HIGH")
+                    .score(8.1)
+                    .build(),
+                EnhancedImageScanFinding::builder()
+                    .title("CVE-C")
+                    .severity("CRITICAL")
+                    .score(9.8)
+                    .build(),
+            ],
+            ..Scan::default()
+        };
+        let names: Vec<String> = items(&scan).into_iter().map(|f| f.name).collect();
+        assert_eq!(names, ["CVE-C", "CVE-A", "CVE-B"]);
+    }
+}

@@ -1,0 +1,182 @@
+//! The findings pane (most severe first, filterable) and one finding's detail.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+use ratatui::Frame;
+
+use super::table::ListPane;
+use super::text::{self, field, heading};
+use super::theme::Theme;
+use crate::app::{visible_findings, Screen, State};
+use crate::domain::image_tag;
+use crate::safety::sanitize;
+
+pub fn severity_style(sev: &str, theme: &Theme) -> Style {
+    match sev {
+        "CRITICAL" => theme.error.add_modifier(ratatui::style::Modifier::BOLD),
+        "HIGH" => theme.error,
+        "MEDIUM" => theme.warn,
+        _ => theme.dim,
+    }
+}
+
+/// `C1 H2 M3` for a severity -> count map (zeros left out).
+pub fn badge(counts: &std::collections::BTreeMap<String, i64>) -> String {
+    ["CRITICAL", "HIGH", "MEDIUM", "LOW"]
+        .iter()
+        .filter_map(|s| {
+            counts
+                .get(*s)
+                .filter(|n| **n > 0)
+                .map(|n| format!("{}{n}", &s[..1]))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn draw(
+    state: &State,
+    screen: &Screen,
+    cluster: &str,
+    service: Option<&str>,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let theme = Theme::new(&state.colors);
+    let rows = visible_findings(state, cluster, service, &screen.filter);
+    let scope = service.map_or_else(|| format!("cluster {}", sanitize(cluster)), sanitize);
+    let pane = ListPane {
+        title: format!("findings · {scope}"),
+        columns: &[
+            "SEVERITY", "FINDING", "PACKAGE", "FIXED IN", "SCORE", "IMAGE",
+        ],
+        widths: &[
+            Constraint::Length(9),
+            Constraint::Length(20),
+            Constraint::Fill(2),
+            Constraint::Fill(1),
+            Constraint::Length(5),
+            Constraint::Fill(2),
+        ],
+        loading: state.findings.is_empty() && state.findings_loading,
+        len: rows.len(),
+        selected: screen.selected,
+        empty: if state.findings_loading {
+            "loading findings…"
+        } else {
+            "no findings match"
+        },
+        error: None,
+    };
+    pane.draw(frame, area, &theme, |i| {
+        let r = &rows[i];
+        let img = sanitize(&image_tag(r.image));
+        match r.finding {
+            Some(f) => Row::new(vec![
+                Cell::from(Span::styled(
+                    f.severity.clone(),
+                    severity_style(&f.severity, &theme),
+                )),
+                Cell::from(sanitize(&f.name)),
+                Cell::from(sanitize(&format!(
+                    "{} {}",
+                    f.package.as_deref().unwrap_or("-"),
+                    f.version.as_deref().unwrap_or("")
+                ))),
+                Cell::from(sanitize(f.fixed_in.as_deref().unwrap_or("-"))),
+                Cell::from(f.score.map_or_else(|| "-".into(), |s| format!("{s:.1}"))),
+                Cell::from(img),
+            ]),
+            None => {
+                let what = match &r.scan.error {
+                    Some(e) => format!("⚠ {}", sanitize(e)),
+                    None if r.scan.status == "COMPLETE" => "no findings".into(),
+                    None => sanitize(&r.scan.status),
+                };
+                Row::new(vec![
+                    Cell::from(Span::styled("-", theme.dim)),
+                    Cell::from(Span::styled(what, theme.dim)),
+                    Cell::from(Span::styled(
+                        r.scan
+                            .scan_settings
+                            .as_deref()
+                            .map(sanitize)
+                            .unwrap_or_default(),
+                        theme.dim,
+                    )),
+                    Cell::from(""),
+                    Cell::from(""),
+                    Cell::from(sanitize(r.image)),
+                ])
+            }
+        }
+    });
+}
+
+pub fn draw_detail(
+    state: &State,
+    screen: &Screen,
+    image: &str,
+    name: &str,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let theme = Theme::new(&state.colors);
+    let scan = state.findings.get(image);
+    let Some(f) = scan.and_then(|s| s.items.iter().find(|f| f.name == name)) else {
+        return text::draw(
+            frame,
+            area,
+            &theme,
+            "finding",
+            text::missing("finding", false, &theme),
+            0,
+        );
+    };
+    let opt = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(
+                format!("{} ", f.severity),
+                severity_style(&f.severity, &theme),
+            ),
+            Span::styled(sanitize(&f.name), theme.title),
+        ]),
+        field("image", sanitize(image), &theme),
+        field("digest", opt(&scan.and_then(|s| s.digest.clone())), &theme),
+        field(
+            "package",
+            format!(
+                "{} {}",
+                opt(&f.package),
+                f.version.as_deref().map(sanitize).unwrap_or_default()
+            ),
+            &theme,
+        ),
+        field("fixed in", opt(&f.fixed_in), &theme),
+        field(
+            "score",
+            f.score.map_or_else(|| "-".into(), |s| format!("{s:.1}")),
+            &theme,
+        ),
+        field("status", opt(&f.status), &theme),
+        field("url", opt(&f.url), &theme),
+        Line::raw(""),
+        heading("Description", &theme),
+    ];
+    lines.push(Line::raw(opt(&f.description)));
+    if let Some(settings) = scan.and_then(|s| s.scan_settings.clone()) {
+        lines.push(Line::raw(""));
+        lines.push(field("repository scan", sanitize(&settings), &theme));
+    }
+    text::draw(
+        frame,
+        area,
+        &theme,
+        &format!("finding {}", sanitize(name)),
+        lines,
+        screen.scroll,
+    );
+}
