@@ -195,10 +195,26 @@ fn load_detail(state: &mut State, cluster: &str) -> Option<Effect> {
     Some(Effect::LoadDetail { req, cluster: c })
 }
 
+/// The alerts pane covers every cluster: load the details of all of them.
+fn load_all_details(state: &mut State) -> Vec<Effect> {
+    let names: Vec<String> = state
+        .clusters
+        .data
+        .iter()
+        .flatten()
+        .map(|c| c.name.clone())
+        .collect();
+    names.iter().filter_map(|c| load_detail(state, c)).collect()
+}
+
 /// Reloads what the current view shows: the cluster list, and the open cluster's detail.
 fn refresh(state: &mut State) -> Vec<Effect> {
     state.last_refresh = Some(state.now);
     let mut effects: Vec<Effect> = load_clusters(state).into_iter().collect();
+    if state.screen().view == View::Alerts {
+        effects.extend(load_all_details(state));
+        return effects;
+    }
     if let Some(cluster) = state.screen().view.cluster().map(str::to_string) {
         effects.extend(load_detail(state, &cluster));
     }
@@ -313,7 +329,7 @@ fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
             if state.screen().view != View::Alerts {
                 state.stack.push(Screen::new(View::Alerts));
             }
-            Vec::new()
+            load_all_details(state)
         }
         "job" | "action" => {
             if state.job.is_none() {

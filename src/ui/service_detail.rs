@@ -128,13 +128,13 @@ pub fn draw(
     lines.push(heading("Last hour (Maximum)", &theme));
     match metrics {
         Some(m) => {
-            for (label, points) in [("cpu", &m.cpu_max), ("memory", &m.memory_max)] {
+            let limits = &state.config.alerts;
+            for (label, points, limit) in [
+                ("cpu", &m.cpu_max, limits.cpu_max_percent),
+                ("memory", &m.memory_max, limits.memory_max_percent),
+            ] {
                 let peak = points.iter().map(|p| p.1).fold(f64::NAN, f64::max);
-                let style = if peak > state.config.alerts.cpu_max_percent {
-                    theme.error
-                } else {
-                    theme.ok
-                };
+                let style = if peak > limit { theme.error } else { theme.ok };
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {label:<16}"), theme.dim),
                     Span::styled(sparkline(points), style),
