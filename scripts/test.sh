@@ -12,4 +12,4 @@ export TOADTOP_PYTHON="${TOADTOP_VENV:-$repo/.venv}/bin/python"
 # A developer's AWS settings must not steer the tests (they pass their own).
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN
 # --all-targets also runs each benchmark once, so benches cannot rot.
-cargo test --locked --all-targets "$@"
+cargo test --locked --all-targets --no-fail-fast "$@"

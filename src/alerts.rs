@@ -245,3 +245,7 @@ pub fn counts(alerts: &[Alert]) -> (usize, usize, usize) {
         Level::Info => (c, w, i + 1),
     })
 }
+
+#[cfg(test)]
+#[path = "alerts_tests.rs"]
+mod tests;

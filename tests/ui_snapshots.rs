@@ -639,3 +639,284 @@ mod actions {
         insta::assert_snapshot!("job_pane_deploy_failed", text);
     }
 }
+
+// ---- exec ------------------------------------------------------------------------------
+
+mod exec {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use toadtop::app::actions::Modal;
+    use toadtop::app::{update, Msg, State};
+    use toadtop::config::{ExecSettings, ServiceSettings};
+
+    use super::{in_services, render, H, W};
+
+    fn press(state: &mut State, code: KeyCode) {
+        let effects = update(state, Msg::Key(KeyEvent::from(code)));
+        assert!(effects.is_empty(), "{effects:?}");
+    }
+
+    /// `x` on web's first task, then `c` to nginx, whose read-only root lacks the agent's
+    /// volumes: passes, a failure with its fix, and the configured commands.
+    #[test]
+    fn exec_modal_on_nginx_with_a_failing_check() {
+        let mut state = in_services();
+        state.exec_plugin = Ok("/usr/local/bin/session-manager-plugin".into());
+        state.config.services.insert(
+            "web".into(),
+            ServiceSettings {
+                exec: ExecSettings {
+                    container: "php".into(),
+                    shell: "/bin/bash".into(),
+                    quick_commands: vec!["php artisan about".into(), "php artisan tinker".into()],
+                },
+                ..ServiceSettings::default()
+            },
+        );
+        // scheduler, web, worker: web; its tasks; the first task's menu; nginx; a command.
+        for code in [
+            KeyCode::Char('j'),
+            KeyCode::Enter,
+            KeyCode::Char('x'),
+            KeyCode::Char('c'),
+            KeyCode::Char('j'),
+        ] {
+            press(&mut state, code);
+        }
+        assert!(matches!(&state.modal, Some(Modal::Exec(m)) if m.target.container == "nginx"));
+        let text = render(&state, W, H);
+        assert!(
+            text.contains("exec nginx in task 0a1b2c3d (production/web)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("✓ session-manager-plugin")
+                && text.contains("found at /usr/local/bin/session-manager-plugin"),
+            "{text}"
+        );
+        assert!(
+            text.contains("✗ read-only root: agent paths writable"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fix: mount writable volumes at /var/lib/amazon and /var/log/amazon"),
+            "{text}"
+        );
+        assert!(text.contains("▶ php artisan about"), "{text}");
+        assert!(text.contains("c other container"), "{text}");
+        insta::assert_snapshot!("exec_modal_nginx", text);
+    }
+}
+
+// ---- image-scan findings and alerts ----------------------------------------------------
+
+mod findings_alerts {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use toadtop::config::AlertSettings;
+    use toadtop::domain::{Finding, ImageFindings, ServiceMetrics};
+
+    const PHP: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0";
+    const NGINX: &str = "nginx:stable-alpine";
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        name: &str,
+        severity: &str,
+        package: &str,
+        version: &str,
+        fixed: Option<&str>,
+        score: f64,
+        description: &str,
+    ) -> Finding {
+        Finding {
+            name: name.into(),
+            severity: severity.into(),
+            package: Some(package.into()),
+            version: Some(version.into()),
+            fixed_in: fixed.map(str::to_string),
+            score: Some(score),
+            status: Some("ACTIVE".into()),
+            url: Some(format!("https://nvd.nist.gov/vuln/detail/{name}")),
+            description: Some(description.into()),
+        }
+    }
+
+    fn scans() -> BTreeMap<String, ImageFindings> {
+        let items = vec![
+            finding(
+                "CVE-2024-4577",
+                "CRITICAL",
+                "php83",
+                "8.3.7-r0",
+                Some("8.3.8-r0"),
+                9.8,
+                "PHP-CGI argument injection on Windows code pages.",
+            ),
+            finding(
+                "CVE-2024-2511",
+                "HIGH",
+                "openssl",
+                "3.1.4-r5",
+                Some("3.1.4-r6"),
+                7.5,
+                "Unbounded memory growth with session handling in TLSv1.3.",
+            ),
+            finding(
+                "CVE-2023-42366",
+                "MEDIUM",
+                "busybox",
+                "1.36.1-r15",
+                None,
+                5.3,
+                "A heap-buffer-overflow in awk.",
+            ),
+        ];
+        let php = ImageFindings {
+            image: PHP.into(),
+            digest: Some(
+                "sha256:c8661b83504ff75bf6b7a507c683ddfd41c06c76132d2fb6ec1566733a06db53".into(),
+            ),
+            status: "ACTIVE".into(),
+            counts: BTreeMap::from([
+                ("CRITICAL".into(), 1),
+                ("HIGH".into(), 1),
+                ("MEDIUM".into(), 1),
+            ]),
+            items,
+            scan_settings: Some("enhanced, continuous".into()),
+            error: None,
+        };
+        let nginx = ImageFindings {
+            image: NGINX.into(),
+            digest: None,
+            status: "not in ECR".into(),
+            counts: BTreeMap::new(),
+            items: vec![],
+            scan_settings: None,
+            error: None,
+        };
+        BTreeMap::from([(PHP.into(), php), (NGINX.into(), nginx)])
+    }
+
+    /// 12 five-minute points, oldest first, ending at NOW.
+    fn series(values: [f64; 12]) -> Vec<(i64, f64)> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| (NOW.0 - (11 - k as i64) * 300_000, v))
+            .collect()
+    }
+
+    fn metrics() -> BTreeMap<String, ServiceMetrics> {
+        BTreeMap::from([
+            (
+                "web".to_string(),
+                ServiceMetrics {
+                    cpu_max: series([
+                        20.0, 25.0, 31.0, 40.0, 52.0, 48.0, 35.0, 30.0, 28.0, 45.0, 60.0, 38.0,
+                    ]),
+                    memory_max: series([
+                        55.0, 55.0, 56.0, 57.0, 57.0, 58.0, 58.0, 59.0, 60.0, 60.0, 61.0, 61.0,
+                    ]),
+                },
+            ),
+            (
+                "worker".to_string(),
+                ServiceMetrics {
+                    cpu_max: series([
+                        70.0, 73.0, 76.0, 79.0, 97.0, 85.0, 88.0, 71.0, 74.0, 77.0, 80.0, 83.0,
+                    ]),
+                    memory_max: series([
+                        40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0, 49.0, 50.0, 51.0,
+                    ]),
+                },
+            ),
+        ])
+    }
+
+    /// The fixtures with findings, metrics and the alerts they make, set on the state.
+    fn with_data(mut state: State) -> State {
+        state.findings = scans();
+        let slot = state.metrics.entry("production".into()).or_default();
+        slot.data = Some(metrics());
+        slot.fetched_at = Some(NOW);
+        let detail = state.details["production"].data.clone().unwrap();
+        state.alerts = toadtop::alerts::evaluate(
+            &detail,
+            &state.findings,
+            &metrics(),
+            &AlertSettings::default(),
+            NOW,
+        );
+        state
+    }
+
+    #[test]
+    fn findings_pane_of_web() {
+        let state = open(
+            with_data(loaded()),
+            [
+                services_view(),
+                View::Findings {
+                    cluster: "production".into(),
+                    service: Some("web".into()),
+                },
+            ],
+        );
+        let text = render(&state, W, H);
+        for want in [
+            "CVE-2024-4577",
+            "CVE-2024-2511",
+            "CVE-2023-42366",
+            "not in ECR",
+        ] {
+            assert!(text.contains(want), "{want} missing:\n{text}");
+        }
+        let row = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap();
+        assert!(row("CVE-2024-4577") < row("CVE-2024-2511"));
+        assert!(row("CVE-2024-2511") < row("CVE-2023-42366"));
+        assert!(row("CVE-2023-42366") < row("not in ECR"));
+        insta::assert_snapshot!("findings_pane_web", text);
+    }
+
+    #[test]
+    fn alerts_pane() {
+        let state = open(with_data(loaded()), [View::Alerts]);
+        let text = render(&state, W, H);
+        for want in ["task_failed", "finding", "cpu", "unable to place", "97%"] {
+            assert!(text.contains(want), "{want} missing:\n{text}");
+        }
+        let (crit, warn, _) = toadtop::alerts::counts(&state.alerts);
+        assert!(
+            text.lines().next().is_some_and(
+                |l| l.contains(&format!("{crit} crit")) && l.contains(&format!("{warn} warn"))
+            ),
+            "header badge:\n{text}"
+        );
+        insta::assert_snapshot!("alerts_pane", text);
+    }
+
+    #[test]
+    fn services_160x40_with_vulns() {
+        let state = open(with_data(loaded()), [services_view()]);
+        let text = render(&state, 160, 40);
+        assert!(text.contains("VULNS"), "{text}");
+        insta::assert_snapshot!("services_160x40_vulns", text);
+    }
+
+    #[test]
+    fn service_detail_with_metrics() {
+        let state = open(
+            with_data(loaded()),
+            [
+                services_view(),
+                web(|cluster, service| View::ServiceDetail { cluster, service }),
+            ],
+        );
+        let text = render(&state, W, 40);
+        assert!(text.contains("Last hour (Maximum)"), "{text}");
+        assert!(!text.contains("no metrics yet"), "{text}");
+        insta::assert_snapshot!("service_detail_metrics", text);
+    }
+}

@@ -127,3 +127,7 @@ pub fn drill(state: &mut State, cluster: &str, service: Option<&str>) -> Vec<Eff
     state.stack.push(Screen::new(view));
     Vec::new()
 }
+
+#[cfg(test)]
+#[path = "update_findings_tests.rs"]
+mod tests;

@@ -18,9 +18,12 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         (":clusters", "the cluster list"),
         (":services", "services of the current cluster"),
         (":tasks", "tasks of the current service"),
+        (":findings", "image-scan findings of the cluster"),
+        (":alerts", "what needs attention, every cluster"),
+        (":doctor", "why exec would fail for the selected task"),
         (":job", "the last action (deploy, migrate, ...)"),
         (":help", "this page"),
-        (":q", "quit"),
+        (":q", "leave toadtop"),
     ] {
         lines.push(Line::from(vec![
             Span::styled(format!("  {cmd:<18}"), theme.accent),
@@ -29,7 +32,19 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::raw(""));
     lines.push(text::heading("Keys (j/k scroll this page)", &theme));
-    for action in Action::ALL {
+    // The keys a newcomer needs first: on a short terminal they must be on the first page.
+    let first = [
+        Action::Quit,
+        Action::Help,
+        Action::Enter,
+        Action::Back,
+        Action::Filter,
+        Action::Command,
+    ];
+    let order = first
+        .into_iter()
+        .chain(Action::ALL.into_iter().filter(|a| !first.contains(a)));
+    for action in order {
         let keys: Vec<String> = state
             .keymap
             .keys(action)

@@ -136,7 +136,7 @@ pub fn draw(
                 let peak = points.iter().map(|p| p.1).fold(f64::NAN, f64::max);
                 let style = if peak > limit { theme.error } else { theme.ok };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {label:<16}"), theme.dim),
+                    Span::styled(format!("  {label:<18}"), theme.dim),
                     Span::styled(sparkline(points), style),
                     Span::raw(if peak.is_nan() {
                         "  no data".to_string()
