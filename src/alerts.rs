@@ -160,12 +160,25 @@ pub fn evaluate(
                 "under_desired",
                 None,
                 format!("running {} of {} desired tasks", svc.running, svc.desired),
-                svc.primary_deployment().and_then(|d| d.updated_at),
+                // ECS does not say since when; the deployment's time would mislead.
+                None,
             );
         }
 
-        // 3. Service events that report a problem (the 20 newest ECS keeps).
-        for e in svc.events.iter().filter(|e| event_is_problem(&e.message)) {
+        // 3. Service events that report a problem (of the 20 newest ECS keeps), unless the
+        //    service has reached a steady state since.
+        let steady = svc
+            .events
+            .iter()
+            .filter(|e| e.message.contains("reached a steady state"))
+            .filter_map(|e| e.created_at)
+            .max();
+        for e in svc
+            .events
+            .iter()
+            .filter(|e| event_is_problem(&e.message))
+            .filter(|e| steady.is_none_or(|s| e.created_at.is_none_or(|t| t > s)))
+        {
             push(
                 Level::Warning,
                 "service_event",

@@ -514,3 +514,35 @@ fn counts_by_level() {
         (2, 3, 1)
     );
 }
+
+#[test]
+fn a_problem_event_before_the_last_steady_state_is_resolved() {
+    let mut detail = fixtures::production();
+    let web = &mut detail.services[1];
+    // A steady state newer than the fixtures' "unable to place" event.
+    web.events.insert(
+        0,
+        crate::domain::ServiceEvent {
+            id: "e3".into(),
+            created_at: Some(crate::timefmt::Timestamp(NOW.0 - 10_000)),
+            message: "(service web) has reached a steady state.".into(),
+        },
+    );
+    let alerts = evaluate(
+        &detail,
+        &Default::default(),
+        &Default::default(),
+        &AlertSettings::default(),
+        NOW,
+    );
+    assert!(
+        !alerts
+            .iter()
+            .any(|a| a.kind == "service_event" && a.service == "web"),
+        "{alerts:#?}"
+    );
+    // The other services still have theirs.
+    assert!(alerts
+        .iter()
+        .any(|a| a.kind == "service_event" && a.service == "worker"));
+}

@@ -188,15 +188,16 @@ pub fn service(name: &str, tasks: Vec<Task>) -> Service {
             updated_at: Some(Timestamp(NOW.0 - 3_600_000)),
         }],
         events: vec![
+            // Newest first, as ECS lists them: a problem after the last steady state.
             ServiceEvent {
                 id: "e2".into(),
                 created_at: Some(Timestamp(NOW.0 - 60_000)),
-                message: format!("(service {name}) has reached a steady state."),
+                message: format!("(service {name}) was unable to place a task \u{1b}[31mbecause\u{1b}[0m no container instance met all of its requirements."),
             },
             ServiceEvent {
                 id: "e1".into(),
                 created_at: Some(Timestamp(NOW.0 - 120_000)),
-                message: format!("(service {name}) was unable to place a task \u{1b}[31mbecause\u{1b}[0m no container instance met all of its requirements."),
+                message: format!("(service {name}) has reached a steady state."),
             },
         ],
         network: Some(NetworkConfig {

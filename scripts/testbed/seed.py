@@ -363,7 +363,7 @@ class Seeder:
         self.events("production", "worker", [
             (120, "(service worker) has reached a steady state."),
             (600, f"(service worker) has started 1 tasks: (task {p['worker']['tasks'][0]['id']})."),
-            (880, "(service worker) was unable to place a task because no container instance "
+            (60, "(service worker) was unable to place a task because no container instance "
                   "met all of its requirements."),
             (895, f"(service worker) has stopped 1 running tasks: (task {worker['id']})."),
         ], deployments=self.completed("production", "worker"))

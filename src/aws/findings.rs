@@ -324,9 +324,10 @@ fn enhanced(f: &EnhancedImageScanFinding) -> Finding {
     let details = f.package_vulnerability_details();
     let package = details.and_then(|d| d.vulnerable_packages().first());
     Finding {
-        name: f
-            .title()
-            .or_else(|| details.and_then(|d| d.vulnerability_id()))
+        // The CVE id is what operators search for; the title goes into the description.
+        name: details
+            .and_then(|d| d.vulnerability_id())
+            .or_else(|| f.title())
             .unwrap_or_default()
             .to_string(),
         severity: f.severity().unwrap_or("UNDEFINED").to_string(),
@@ -339,7 +340,10 @@ fn enhanced(f: &EnhancedImageScanFinding) -> Finding {
         score: Some(f.score()).filter(|s| *s > 0.0),
         status: f.status().map(str::to_string),
         url: details.and_then(|d| d.source_url()).map(str::to_string),
-        description: f.description().map(str::to_string),
+        description: match (f.title(), f.description()) {
+            (Some(t), Some(d)) => Some(format!("{t}. {d}")),
+            (t, d) => t.or(d).map(str::to_string),
+        },
     }
 }
 
