@@ -583,3 +583,171 @@ fn deploy_a_tag_from_the_picker_and_watch_the_rollout() {
     assert_eq!(end["after"], "laravel-web:3", "{text}");
     assert_eq!(end["region"], "us-east-1", "{text}");
 }
+
+// ---- exec ------------------------------------------------------------------------------
+
+impl Tui {
+    /// `start`, plus these variables in the child's environment.
+    fn start_with_env(
+        bed: &TestBed,
+        cols: u16,
+        rows: u16,
+        args: &[&str],
+        env: &[(&str, std::ffi::OsString)],
+    ) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_toadtop"));
+        for var in support::UNSET_ENV {
+            cmd.env_remove(var);
+        }
+        for (key, value) in bed.env_pairs() {
+            cmd.env(key, value);
+        }
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.cwd(bed.home.path());
+        cmd.args(["--endpoint-url", &bed.endpoint]);
+        cmd.args(args);
+        Tui::spawn(cmd, cols, rows)
+    }
+}
+
+#[test]
+fn exec_hands_the_terminal_to_the_plugin_and_takes_it_back() {
+    let bed = TestBed::seeded();
+    let log = bed.home.path().join("plugin.log");
+    let mut tui = Tui::start_with_env(
+        &bed,
+        120,
+        40,
+        &["--cluster", "production"],
+        &[
+            ("PATH", support::path_with_fixtures_bin()),
+            ("TOADTOP_PLUGIN_LOG", log.clone().into_os_string()),
+        ],
+    );
+    tui.wait_for("the production services", services_pane);
+
+    // scheduler, web, worker: two down is worker.
+    tui.send("j");
+    tui.send("j");
+    tui.send(ENTER);
+    tui.wait_for("worker's tasks", |s| {
+        s.contains("tasks · production/worker") && s.contains("RUNNING")
+    });
+
+    tui.send("x");
+    let screen = tui.wait_for("the exec modal with the doctor's checks", |s| {
+        line_with(s, "exec php in task ").is_some_and(|l| l.contains("(production/worker)"))
+            && line_with(s, "✓ session-manager-plugin").is_some_and(|l| {
+                l.contains("found at") && l.contains("tests/fixtures/bin/session-manager-plugin")
+            })
+            && line_with(s, "✓ task running").is_some()
+            && line_with(s, "✓ ExecuteCommandAgent").is_some_and(|l| l.contains("php: RUNNING"))
+            && line_with(s, "✓ read-only root: agent paths writable").is_some()
+            && !s.contains('✗')
+            && line_with(s, "▶ ").is_some_and(|l| l.contains("/bin/sh"))
+    });
+    let title = line_with(&screen, "exec php in task ").unwrap();
+    let short_id = title
+        .split("exec php in task ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the task id in the title")
+        .to_string();
+
+    tui.send(ENTER);
+    tui.wait_for("the stand-in's prompt on the main screen", |s| {
+        s.contains("Starting session with SessionId: stand-in") && s.contains("stand-in$")
+    });
+    tui.send("echo hi");
+    tui.send(ENTER);
+    tui.wait_for("the command to run in the session", |s| {
+        s.contains("ran: echo hi")
+    });
+    tui.send("exit");
+    tui.send(ENTER);
+
+    tui.wait_for(
+        "the same tasks pane back, with the exit in the status line",
+        |s| {
+            s.contains("tasks · production/worker")
+                && s.contains("exec /bin/sh in php: exit 0 after")
+                && !s.contains("stand-in$")
+                && !s.contains("✓ session-manager-plugin")
+        },
+    );
+
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+
+    let text = std::fs::read_to_string(&log)
+        .unwrap_or_else(|e| panic!("the plugin left no log at {}: {e}", log.display()));
+    let runs: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a plugin log line is JSON"))
+        .collect();
+    assert_eq!(runs.len(), 1, "{text}");
+    let run = &runs[0];
+    assert_eq!(
+        run["stdin_tty"], true,
+        "the plugin did not get the terminal: {text}"
+    );
+    let argv: Vec<&str> = run["argv"]
+        .as_array()
+        .expect("argv")
+        .iter()
+        .map(|a| a.as_str().expect("argv strings"))
+        .collect();
+    assert_eq!(argv.len(), 7, "{argv:?}");
+    assert_eq!(
+        &argv[1..5],
+        [
+            "AWS_SSM_START_SESSION_RESPONSE",
+            "us-east-1",
+            "StartSession",
+            ""
+        ]
+    );
+    assert_eq!(argv[6], bed.endpoint);
+    let target: serde_json::Value = serde_json::from_str(argv[5]).expect("target JSON");
+    let target = target["Target"].as_str().expect("Target");
+    assert!(
+        target.starts_with(&format!("ecs:production_{short_id}")),
+        "{target} is not the task the modal showed ({short_id})"
+    );
+    let session: serde_json::Value =
+        serde_json::from_str(run["env_session"].as_str().expect("env_session"))
+            .expect("the session is JSON");
+    let token = session["tokenValue"].as_str().expect("tokenValue");
+    assert!(!raw.contains(token), "the token reached the terminal");
+
+    // The audit log: start and end of the exec, with the command, never the token.
+    let audit = bed.audit_log();
+    let phases: Vec<(&str, &str)> = audit
+        .iter()
+        .map(|l| {
+            (
+                l["phase"].as_str().unwrap_or_default(),
+                l["result"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [("start", "started"), ("end", "succeeded")],
+        "{audit:#?}"
+    );
+    for l in &audit {
+        assert_eq!(l["action"], "exec");
+        assert_eq!(l["target"], "production/worker");
+        assert_eq!(l["command"], "php: /bin/sh");
+        assert!(
+            !l.to_string().contains(token),
+            "token in the audit log: {l}"
+        );
+    }
+}

@@ -85,12 +85,9 @@ pub fn checks_for(
     let Some(c) = task.containers.iter().find(|c| c.name == container) else {
         return Vec::new();
     };
-    // The task's own revision: during a deploy it may differ from the service's.
-    let td = svc
-        .task_definition
-        .as_ref()
-        .filter(|td| td.arn == task.task_definition_arn)
-        .or(svc.task_definition.as_ref());
+    // The service's revision: toadtop keeps only that one per service. During a deploy a
+    // task of the older revision is checked against the newer one's containers.
+    let td = svc.task_definition.as_ref();
     doctor::checks(&Facts {
         task,
         container: c,

@@ -163,8 +163,13 @@ async fn exec_foreground(
         crate::domain::short_task_id(&target.task.id)
     );
     let status = tokio::task::block_in_place(|| session::run_foreground(&inv));
-    let resumed = session.resume();
+    // Dropping an EventStream wakes crossterm's shared reader. Swallow that wake-up now,
+    // while the terminal is still in line mode (a lone key is not readable yet): left
+    // pending, it comes in the same poll as the first key pressed after resume, crossterm
+    // then loses that key's readiness, and the key waits until another one is pressed.
     *events = EventStream::new();
+    let _ = crossterm::event::poll(Duration::ZERO);
+    let resumed = session.resume();
     // The plugin normally ends the session itself; this makes sure (errors are harmless).
     let _ = crate::aws::ecs_write::terminate_session(ctx, &session_id).await;
     let secs = started.elapsed().as_secs();
