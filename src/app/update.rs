@@ -597,6 +597,17 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
         View::Findings { cluster, service } => {
             update_findings::drill(state, &cluster, service.as_deref())
         }
+        // An alert leads to its service: deployments, events, load and findings.
+        View::Alerts => {
+            let s = state.screen();
+            let target = visible_alerts(state, &s.filter)
+                .get(s.selected)
+                .map(|a| (a.cluster.clone(), a.service.clone()));
+            match target {
+                Some((cluster, service)) => open(state, View::ServiceDetail { cluster, service }),
+                None => Vec::new(),
+            }
+        }
         View::Clusters => match selected_cluster(state) {
             Some(cluster) => open(state, View::Services { cluster }),
             None => Vec::new(),

@@ -408,3 +408,27 @@ fn the_filter_narrows_the_findings_and_a_row_without_finding_does_not_drill() {
     assert_eq!(critical.len(), 1);
     assert_eq!(critical[0].finding.unwrap().name, "CVE-2024-4577");
 }
+
+#[test]
+fn enter_on_an_alert_opens_its_service() {
+    let mut s = crate::fixtures::state_with(crate::fixtures::production());
+    super::recompute(&mut s);
+    assert!(!s.alerts.is_empty());
+    let first = s.alerts[0].clone();
+    s.stack
+        .push(crate::app::Screen::new(crate::app::View::Alerts));
+    crate::app::update(
+        &mut s,
+        crate::app::Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Enter,
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    assert_eq!(
+        s.screen().view,
+        crate::app::View::ServiceDetail {
+            cluster: first.cluster,
+            service: first.service
+        }
+    );
+}

@@ -155,7 +155,11 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Filter, "filter"),
             (Action::Back, "back"),
         ],
-        View::Alerts => vec![(Action::Filter, "filter"), (Action::Back, "back")],
+        View::Alerts => vec![
+            (Action::Enter, "service"),
+            (Action::Filter, "filter"),
+            (Action::Back, "back"),
+        ],
         View::FindingDetail { .. } | View::TaskDefinition { .. } | View::Help => {
             vec![(Action::Back, "back"), (Action::Down, "scroll")]
         }
