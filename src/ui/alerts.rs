@@ -15,16 +15,38 @@ use crate::safety::sanitize;
 pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
     let rows = visible_alerts(state, &screen.filter);
+    // Narrow terminals keep the message readable: no KIND column, WHERE sized to content.
+    let wide = area.width >= 110;
+    let place = |a: &crate::alerts::Alert| {
+        let mut p = format!("{}/{}", a.cluster, a.service);
+        if let Some(t) = &a.task {
+            p.push('/');
+            p.push_str(short_task_id(t));
+        }
+        p
+    };
+    let where_w = rows
+        .iter()
+        .map(|a| place(a).chars().count())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 28) as u16;
+    let mut columns = vec!["LEVEL"];
+    let mut widths = vec![Constraint::Length(8)];
+    if wide {
+        columns.push("KIND");
+        widths.push(Constraint::Length(13));
+    }
+    columns.extend(["WHERE", "SINCE", "WHY"]);
+    widths.extend([
+        Constraint::Length(where_w),
+        Constraint::Length(5),
+        Constraint::Fill(1),
+    ]);
     let pane = ListPane {
         title: "alerts".into(),
-        columns: &["LEVEL", "KIND", "WHERE", "SINCE", "WHY"],
-        widths: &[
-            Constraint::Length(8),
-            Constraint::Length(13),
-            Constraint::Length(28),
-            Constraint::Length(5),
-            Constraint::Fill(1),
-        ],
+        columns: &columns,
+        widths: &widths,
         loading: state.details.values().all(|d| d.data.is_none()),
         len: rows.len(),
         selected: screen.selected,
@@ -38,21 +60,19 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
             Level::Warning => theme.warn,
             Level::Info => theme.dim,
         };
-        let mut place = format!("{}/{}", a.cluster, a.service);
-        if let Some(t) = &a.task {
-            place.push('/');
-            place.push_str(short_task_id(t));
+        let mut cells = vec![Cell::from(Span::styled(a.level.as_str(), style))];
+        if wide {
+            cells.push(Cell::from(a.kind));
         }
-        Row::new(vec![
-            Cell::from(Span::styled(a.level.as_str(), style)),
-            Cell::from(a.kind),
-            Cell::from(sanitize(&place)),
+        cells.extend([
+            Cell::from(sanitize(&place(a))),
             Cell::from(
                 a.since
                     .map(|t| t.age(state.now))
                     .unwrap_or_else(|| "-".into()),
             ),
             Cell::from(Span::styled(sanitize(&a.message), style)),
-        ])
+        ]);
+        Row::new(cells)
     });
 }

@@ -20,7 +20,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let (fetched, error) = state.current_slot_age();
     match fetched {
         Some(t) => right.push(Span::raw(format!(
-            "⟳ {} ({} ago)",
+            "  ⟳ {} ({} ago)",
             t.clock(),
             t.age(state.now)
         ))),
