@@ -218,6 +218,16 @@ print(json.dumps({'old': old['taskDefinition'], 'new': new['taskDefinition'],
     }
     assert_eq!(audit[0]["phase"], "start");
     assert_eq!(audit[0]["result"], "started");
+    // The start line already says what is replaced and with what.
+    assert_eq!(audit[0]["before"], "laravel-web:2");
+    assert!(
+        audit[0]["command"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("php=") && c.ends_with(":v1.4.1")),
+        "{}",
+        audit[0]
+    );
+    assert_eq!(audit[0]["account"], "123456789012");
     assert_eq!(audit[1]["phase"], "end");
     assert_eq!(audit[1]["result"], "succeeded");
     assert_eq!(audit[1]["before"], "laravel-web:2");

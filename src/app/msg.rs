@@ -119,6 +119,8 @@ pub enum Effect {
     RunJob {
         id: u64,
         job: crate::ops::jobs::JobRequest,
+        /// The service's revision when confirmed, for the audit log's start line.
+        before: Option<String>,
     },
     Quit,
 }

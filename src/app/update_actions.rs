@@ -395,7 +395,11 @@ fn start_job(state: &mut State, job: JobRequest) -> Vec<Effect> {
     if state.screen().view != View::Job {
         state.stack.push(Screen::new(View::Job));
     }
-    vec![Effect::RunJob { id, job }]
+    let before = {
+        let (c, s) = job.target();
+        state.service(c, s).map(Service::family_revision)
+    };
+    vec![Effect::RunJob { id, job, before }]
 }
 
 pub fn on_images(

@@ -236,7 +236,7 @@ fn run_jobs(effects: &[Effect]) -> Vec<(u64, JobRequest)> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::RunJob { id, job } => Some((*id, job.clone())),
+            Effect::RunJob { id, job, .. } => Some((*id, job.clone())),
             _ => None,
         })
         .collect()

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::aws::{ecs_write, AwsContext};
 use crate::cli::{DeployArgs, LogOutput, MigrateArgs, RollbackArgs, Settings};
-use crate::domain::{family_revision, short_task_id};
+use crate::domain::{family_revision, short_task_id, Service};
 use crate::ops::audit::{self, audited, Who};
 use crate::ops::deploy::{self, DeployRequest, ServiceAction, WatchSettings};
 use crate::ops::migrate::{self, MigrateRequest};
@@ -153,8 +153,21 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
         };
     }
     let report = stderr_reporter();
-    let start = Outcome::new("deploy", &args.cluster, &args.service);
-    let who = who(ctx, None);
+    let mut start = Outcome::new("deploy", &args.cluster, &args.service);
+    // What is being replaced, for the audit log's start line (a failed describe here is
+    // reported by the deploy's own describe step).
+    let current = ecs_write::describe_service(ctx, &args.cluster, &args.service)
+        .await
+        .ok();
+    start.old_revision = current.as_ref().map(Service::family_revision);
+    start.command = Some(
+        req.images
+            .iter()
+            .map(|(c, i)| format!("{c}={i}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let who = who(ctx, current.as_ref().map(|s| s.arn.as_str()));
     let out = audited(&who, &start, deploy::deploy(ctx, &req, &report), |e| {
         eprintln!("toadtop: {e}")
     })

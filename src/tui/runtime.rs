@@ -304,7 +304,7 @@ impl Effects {
                     let _ = tx.send(Msg::Prepared { job, result });
                 });
             }
-            Effect::RunJob { id, job } => {
+            Effect::RunJob { id, job, before } => {
                 let who = crate::ops::audit::Who {
                     profile: ctx.profile.clone(),
                     region: ctx.region.clone(),
@@ -316,7 +316,8 @@ impl Effects {
                         let _ = progress_tx.send(Msg::JobProgress { id, progress });
                     });
                     let (c, s) = job.target();
-                    let start = crate::ops::progress::Outcome::new(job.verb(), c, s);
+                    let mut start = crate::ops::progress::Outcome::new(job.verb(), c, s);
+                    start.old_revision = before;
                     let audit_report = Arc::clone(&report);
                     let outcome = crate::ops::audit::audited(
                         &who,
