@@ -20,14 +20,9 @@ async fn find(
     service: Option<&str>,
     task: Option<&str>,
 ) -> Result<(Service, Task), String> {
-    let all = ecs::load_clusters(ctx, &|_: &str| true)
+    let c = &super::find_cluster(ctx, cluster)
         .await
         .map_err(|e| e.to_string())?;
-    let names: Vec<&str> = all.iter().map(|c| c.name.as_str()).collect();
-    let c = all
-        .iter()
-        .find(|c| c.name == cluster)
-        .ok_or_else(|| format!("no cluster `{cluster}`; clusters: {}", names.join(", ")))?;
     let detail = ecs::load_cluster_detail(ctx, c)
         .await
         .map_err(|e| e.to_string())?;

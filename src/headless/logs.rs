@@ -34,7 +34,12 @@ impl LogsError {
 }
 
 pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
-    let cluster = find_cluster(ctx, &args.cluster).await?;
+    let cluster = super::find_cluster(ctx, &args.cluster)
+        .await
+        .map_err(|e| match e {
+            super::FindError::Aws(e) => LogsError::Aws(e),
+            super::FindError::NotFound(m) => LogsError::NotFound(m),
+        })?;
     let service = find_service(ctx, &cluster, &args.service).await?;
     let scope = LogScope {
         task: args.task.clone(),
@@ -127,16 +132,6 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
     Ok(())
 }
 
-async fn find_cluster(ctx: &AwsContext, name: &str) -> Result<Cluster, LogsError> {
-    let all = ecs::load_clusters(ctx, &|_: &str| true).await?;
-    let names: Vec<String> = all.iter().map(|c| c.name.clone()).collect();
-    all.into_iter()
-        .find(|c| c.name == name || c.arn == name)
-        .ok_or_else(|| {
-            LogsError::NotFound(format!("no cluster `{name}`; clusters: {}", list(&names)))
-        })
-}
-
 async fn find_service(
     ctx: &AwsContext,
     cluster: &Cluster,
@@ -201,13 +196,7 @@ fn check_scope(service: &Service, scope: &LogScope) -> Result<(), LogsError> {
     Ok(())
 }
 
-fn list(names: &[String]) -> String {
-    if names.is_empty() {
-        "(none)".into()
-    } else {
-        names.join(", ")
-    }
-}
+use super::list;
 
 /// How long `--follow` holds back the newest record of a stream waiting for more of its
 /// stack trace: longer than a poll after new lines (1s) plus the call itself.
