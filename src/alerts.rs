@@ -246,8 +246,13 @@ pub fn evaluate(
             }
         }
     }
-    out.sort_by(|a, b| a.level.cmp(&b.level).then(b.since.cmp(&a.since)));
+    sort(&mut out);
     out
+}
+
+/// Most severe first, newest first within a level (alerts without a time last).
+pub fn sort(alerts: &mut [Alert]) {
+    alerts.sort_by(|a, b| a.level.cmp(&b.level).then(b.since.cmp(&a.since)));
 }
 
 /// Counts by level for the header badge.

@@ -97,7 +97,7 @@ pub fn recompute(state: &mut State) {
             state.now,
         ));
     }
-    all.sort_by(|a, b| a.level.cmp(&b.level).then(b.since.cmp(&a.since)));
+    crate::alerts::sort(&mut all);
     state.alerts = all;
 }
 

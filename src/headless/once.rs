@@ -100,7 +100,7 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
         ));
     }
     // evaluate sorts one cluster's alerts; the document lists every cluster's the same way.
-    alerts.sort_by(|a, b| a.level.cmp(&b.level).then(b.since.cmp(&a.since)));
+    crate::alerts::sort(&mut alerts);
     Ok(Snapshot {
         taken_at: now,
         profile: ctx.profile.clone(),

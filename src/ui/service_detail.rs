@@ -192,7 +192,8 @@ pub fn draw(
     }
     for e in &s.events {
         let age = e.created_at.map(|t| t.age(state.now)).unwrap_or_default();
-        let style = if looks_bad(&e.message) {
+        // Red for exactly the events the alerts pane reports.
+        let style = if crate::alerts::event_is_problem(&e.message) {
             theme.error
         } else {
             ratatui::style::Style::new()
@@ -203,20 +204,6 @@ pub fn draw(
         ]));
     }
     text::draw(frame, area, &theme, &title, lines, screen.scroll);
-}
-
-/// Service event messages that report a problem rather than progress.
-fn looks_bad(message: &str) -> bool {
-    [
-        "unable",
-        "unhealthy",
-        "failed",
-        "error",
-        "insufficient",
-        "throttl",
-    ]
-    .iter()
-    .any(|w| message.to_lowercase().contains(w))
 }
 
 /// Eight-level block sparkline of percentages (0-100).
