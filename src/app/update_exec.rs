@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::actions::Modal;
 use super::{Effect, State, StatusLine, View};
 use crate::domain::{Service, Task};
-use crate::ops::exec::doctor::{self, Facts};
+use crate::ops::exec::doctor;
 use crate::ops::exec::session::ExecTarget;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,20 +82,7 @@ pub fn checks_for(
     task: &Task,
     container: &str,
 ) -> Vec<doctor::Check> {
-    let Some(c) = task.containers.iter().find(|c| c.name == container) else {
-        return Vec::new();
-    };
-    // The service's revision: toadtop keeps only that one per service. During a deploy a
-    // task of the older revision is checked against the newer one's containers.
-    let td = svc.task_definition.as_ref();
-    doctor::checks(&Facts {
-        task,
-        container: c,
-        definition: td.and_then(|td| td.container(container)),
-        task_definition: td,
-        service: Some(svc),
-        plugin: state.exec_plugin.clone(),
-    })
+    doctor::for_container(svc, task, container, state.exec_plugin.clone())
 }
 
 /// `x` (`doctor_only`: `:doctor`).

@@ -7,7 +7,7 @@ use crate::aws::{ecs, AwsContext};
 use crate::cli::{DoctorArgs, ExecArgs, LogOutput, Settings};
 use crate::domain::{short_task_id, Service, Task};
 use crate::ops::audit::{record, Who};
-use crate::ops::exec::doctor::{self, Check, Facts, Status};
+use crate::ops::exec::doctor::{self, Check, Status};
 use crate::ops::exec::session::{self, ExecTarget};
 use crate::ops::exec::{allowed, plugin};
 use crate::ops::progress::{Outcome, Step};
@@ -94,45 +94,16 @@ fn container_for(
     }
 }
 
-fn checks(settings: &Settings, svc: &Service, task: &Task, container: &str) -> Vec<Check> {
-    let plugin = plugin::locate(
-        settings.config.exec.plugin.as_deref(),
-        std::env::var("PATH").ok().as_deref(),
-    )
-    .map(|p| p.display().to_string());
-    let Some(c) = task.containers.iter().find(|c| c.name == container) else {
-        return Vec::new();
-    };
-    let td = svc.task_definition.as_ref();
-    doctor::checks(&Facts {
-        task,
-        container: c,
-        definition: td.and_then(|td| td.container(container)),
-        task_definition: td,
-        service: Some(svc),
-        plugin,
-    })
-}
-
-fn print_checks(checks: &[Check], to_stderr: bool) {
+fn print_checks(checks: &[Check], out: &mut dyn std::io::Write) {
     for c in checks {
         let mark = match c.status {
             Status::Pass => "pass",
             Status::Warn => "warn",
             Status::Fail => "FAIL",
         };
-        let line = format!("{mark}  {:<38} {}", c.name, sanitize(&c.detail));
-        let fix = (!c.fix.is_empty()).then(|| format!("      fix: {}", sanitize(&c.fix)));
-        if to_stderr {
-            eprintln!("{line}");
-            if let Some(f) = fix {
-                eprintln!("{f}");
-            }
-        } else {
-            println!("{line}");
-            if let Some(f) = fix {
-                println!("{f}");
-            }
+        let _ = writeln!(out, "{mark}  {:<38} {}", c.name, sanitize(&c.detail));
+        if !c.fix.is_empty() {
+            let _ = writeln!(out, "      fix: {}", sanitize(&c.fix));
         }
     }
 }
@@ -168,7 +139,9 @@ pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) ->
             return 2;
         }
     };
-    let checks = checks(settings, &svc, &task, &container);
+    let plugin = plugin::locate_here(settings.config.exec.plugin.as_deref())
+        .map(|p| p.display().to_string());
+    let checks = doctor::for_container(&svc, &task, &container, plugin);
     match args.output {
         LogOutput::Json => println!(
             "{}",
@@ -189,7 +162,7 @@ pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) ->
                 args.cluster,
                 svc.name
             );
-            print_checks(&checks, false);
+            print_checks(&checks, &mut std::io::stdout());
         }
     }
     if doctor::passed(&checks) {
@@ -220,21 +193,22 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
             return 2;
         }
     };
-    let checks = checks(settings, &svc, &task, &container);
+    // Located once: the doctor reports it, and the session uses it.
+    let plugin_path = plugin::locate_here(settings.config.exec.plugin.as_deref());
+    let checks = doctor::for_container(
+        &svc,
+        &task,
+        &container,
+        plugin_path.clone().map(|p| p.display().to_string()),
+    );
     if !doctor::passed(&checks) {
         eprintln!("toadtop: exec would fail:");
-        print_checks(&checks, true);
+        print_checks(&checks, &mut std::io::stderr());
         return 3;
     }
-    let plugin_path = match plugin::locate(
-        settings.config.exec.plugin.as_deref(),
-        std::env::var("PATH").ok().as_deref(),
-    ) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("toadtop: {e}");
-            return 3;
-        }
+    let Ok(plugin_path) = plugin_path else {
+        // A missing plugin already failed the doctor above.
+        return 3;
     };
     let command = if args.command.is_empty() {
         settings.config.service(&svc.cluster, &svc.name).exec.shell

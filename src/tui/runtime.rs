@@ -101,11 +101,9 @@ fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
     state.colors = settings.config.colors.clone();
     state.log_settings = settings.config.logs.clone();
     state.config = settings.config.clone();
-    state.exec_plugin = crate::ops::exec::plugin::locate(
-        settings.config.exec.plugin.as_deref(),
-        std::env::var("PATH").ok().as_deref(),
-    )
-    .map(|p| p.display().to_string());
+    state.exec_plugin =
+        crate::ops::exec::plugin::locate_here(settings.config.exec.plugin.as_deref())
+            .map(|p| p.display().to_string());
     state
 }
 

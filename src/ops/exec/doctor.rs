@@ -208,6 +208,29 @@ fn version_at_least(v: &str, min: (u32, u32, u32)) -> bool {
     got >= min
 }
 
+/// The checks for one container of a task, judged against the service's current revision
+/// (toadtop keeps one revision per service: during a deploy a task of the older
+/// revision is checked against the newer one's containers).
+pub fn for_container(
+    service: &Service,
+    task: &Task,
+    container: &str,
+    plugin: Result<String, String>,
+) -> Vec<Check> {
+    let Some(c) = task.containers.iter().find(|c| c.name == container) else {
+        return Vec::new();
+    };
+    let td = service.task_definition.as_ref();
+    checks(&Facts {
+        task,
+        container: c,
+        definition: td.and_then(|td| td.container(container)),
+        task_definition: td,
+        service: Some(service),
+        plugin,
+    })
+}
+
 pub fn passed(checks: &[Check]) -> bool {
     checks.iter().all(|c| c.status != Status::Fail)
 }

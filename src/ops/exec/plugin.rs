@@ -46,6 +46,11 @@ pub fn invocation(
     }
 }
 
+/// `locate` with this process's PATH.
+pub fn locate_here(configured: Option<&str>) -> Result<PathBuf, String> {
+    locate(configured, std::env::var("PATH").ok().as_deref())
+}
+
 /// Finds the plugin: a configured path, else `session-manager-plugin` on PATH.
 pub fn locate(configured: Option<&str>, path_var: Option<&str>) -> Result<PathBuf, String> {
     let name = configured.unwrap_or("session-manager-plugin");
