@@ -22,6 +22,24 @@ pub struct ClusterDetail {
     pub services: Vec<Service>,
 }
 
+impl ClusterDetail {
+    /// Distinct images the services (or one service) run, in service order; appended to
+    /// `into` so several clusters can share one list.
+    pub fn images_into(&self, service: Option<&str>, into: &mut Vec<String>) {
+        for s in self
+            .services
+            .iter()
+            .filter(|s| service.is_none_or(|n| n == s.name))
+        {
+            for c in s.task_definition.iter().flat_map(|td| &td.containers) {
+                if !into.contains(&c.image) {
+                    into.push(c.image.clone());
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub name: String,

@@ -87,21 +87,9 @@ pub struct FindingRow<'a> {
 
 /// Images of a cluster's services (or one service), deduplicated, in service order.
 pub fn images_of(state: &State, cluster: &str, service: Option<&str>) -> Vec<String> {
-    let mut images: Vec<String> = Vec::new();
-    for s in state
-        .detail(cluster)
-        .and_then(|d| d.data.as_ref())
-        .map(|d| d.services.as_slice())
-        .unwrap_or_default()
-    {
-        if service.is_some_and(|n| n != s.name) {
-            continue;
-        }
-        for c in s.task_definition.iter().flat_map(|td| &td.containers) {
-            if !images.contains(&c.image) {
-                images.push(c.image.clone());
-            }
-        }
+    let mut images = Vec::new();
+    if let Some(d) = state.detail(cluster).and_then(|d| d.data.as_ref()) {
+        d.images_into(service, &mut images);
     }
     images
 }

@@ -63,15 +63,7 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
     // Findings of every image that runs, each distinct image once.
     let mut images: Vec<String> = Vec::new();
     for (_, d) in &clusters {
-        for c in d
-            .services
-            .iter()
-            .flat_map(|s| s.task_definition.iter().flat_map(|td| &td.containers))
-        {
-            if !images.contains(&c.image) {
-                images.push(c.image.clone());
-            }
-        }
+        d.images_into(None, &mut images);
     }
     let cache = crate::aws::findings::FindingsCache::default();
     let findings = crate::aws::findings::load(ctx, &images, &cache).await;
