@@ -199,6 +199,14 @@ pub struct State {
 }
 
 impl State {
+    /// Sets the status line (`error`: shown in the error colour).
+    pub fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.status = Some(StatusLine {
+            text: text.into(),
+            error,
+        });
+    }
+
     pub fn new(
         profile: String,
         region: String,

@@ -366,10 +366,7 @@ fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
 }
 
 fn error(state: &mut State, text: &str) -> Vec<Effect> {
-    state.status = Some(StatusLine {
-        text: text.to_string(),
-        error: true,
-    });
+    state.say(text, true);
     Vec::new()
 }
 

@@ -7,19 +7,12 @@ use std::collections::BTreeMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::actions::{DeployPicker, Job, Modal, PickRow};
-use super::{Action, Effect, Screen, State, StatusLine, View};
+use super::{Action, Effect, Screen, State, View};
 use crate::domain::{ecr_ref, Service};
 use crate::logs::LogBuffer;
 use crate::ops::deploy::{DeployRequest, WatchSettings};
 use crate::ops::jobs::JobRequest;
 use crate::ops::progress::{Outcome, Progress};
-
-fn status(state: &mut State, text: impl Into<String>, error: bool) {
-    state.status = Some(StatusLine {
-        text: text.into(),
-        error,
-    });
-}
 
 /// The service (and task) an action key refers to in the current view.
 fn target(state: &State, with_task: bool) -> Option<(Service, Option<String>)> {
@@ -73,12 +66,11 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     };
     // The one place the TUI refuses mutations under --read-only.
     if let Err(reason) = crate::ops::refuse_if_read_only(state.read_only, verb) {
-        status(state, reason, true);
+        state.say(reason, true);
         return Some(Vec::new());
     }
     if state.job.as_ref().is_some_and(|j| j.outcome.is_none()) {
-        status(
-            state,
+        state.say(
             "an action is still running: wait for it (its pane: :job)",
             true,
         );
@@ -89,8 +81,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         return Some(match state.job.as_ref().and_then(Job::rollback_offer) {
             Some(job) => confirm(state, job),
             None => {
-                status(
-                    state,
+                state.say(
                     "nothing to roll back here: this action did not move the service (b in the services pane goes to the previous revision)",
                     true,
                 );
@@ -99,7 +90,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         });
     }
     let Some((svc, task)) = target(state, action == Action::StopTask) else {
-        status(state, format!("{verb}: select a service first"), true);
+        state.say(format!("{verb}: select a service first"), true);
         return Some(Vec::new());
     };
     let (cluster, service) = (svc.cluster.clone(), svc.name.clone());
@@ -144,11 +135,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                 },
             ),
             None => {
-                status(
-                    state,
-                    "stop-task: select a task first (in the tasks pane)",
-                    true,
-                );
+                state.say("stop-task: select a task first (in the tasks pane)", true);
                 Vec::new()
             }
         },
@@ -174,8 +161,7 @@ fn confirm(state: &mut State, job: JobRequest) -> Vec<Effect> {
 
 fn open_picker(state: &mut State, svc: &Service) -> Vec<Effect> {
     let Some(td) = &svc.task_definition else {
-        status(
-            state,
+        state.say(
             "deploy: the service's task definition is still loading",
             true,
         );
@@ -228,12 +214,12 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Modal::Confirm { title, lines, job } => match key.code {
             KeyCode::Enter => return start_job(state, job),
             KeyCode::Esc | KeyCode::Char('n') => {
-                status(state, format!("{} cancelled", job.verb()), false)
+                state.say(format!("{} cancelled", job.verb()), false)
             }
             _ => state.modal = Some(Modal::Confirm { title, lines, job }),
         },
         Modal::Preparing(job) => match key.code {
-            KeyCode::Esc => status(state, "deploy cancelled", false),
+            KeyCode::Esc => state.say("deploy cancelled", false),
             _ => state.modal = Some(Modal::Preparing(job)),
         },
         Modal::Scale {
@@ -242,7 +228,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             current,
             mut text,
         } => match key.code {
-            KeyCode::Esc => status(state, "scale cancelled", false),
+            KeyCode::Esc => state.say("scale cancelled", false),
             KeyCode::Backspace => {
                 text.pop();
                 state.modal = Some(Modal::Scale {
@@ -264,7 +250,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     );
                 }
                 _ => {
-                    status(state, "type a desired count from 0 to 5000", true);
+                    state.say("type a desired count from 0 to 5000", true);
                     state.modal = Some(Modal::Scale {
                         cluster,
                         service,
@@ -320,7 +306,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Modal::Exec(menu) => return super::update_exec::on_key(state, menu, key),
         Modal::Picker(mut picker) => {
             if key.code == KeyCode::Esc {
-                status(state, "deploy cancelled", false);
+                state.say("deploy cancelled", false);
                 return Vec::new();
             }
             match action {
@@ -352,7 +338,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     Some(PickRow::Continue) => {
                         let images = picker.changes();
                         if images.is_empty() {
-                            status(state, "choose a new image first (enter on a tag)", true);
+                            state.say("choose a new image first (enter on a tag)", true);
                         } else {
                             let migrate_first = picker.migrate_first.then(|| {
                                 state
@@ -434,7 +420,7 @@ pub fn on_prepared(state: &mut State, for_job: &JobRequest, result: Result<Vec<S
             let title = format!("deploy {c}/{s}?");
             state.modal = Some(Modal::Confirm { title, lines, job });
         }
-        Err(e) => status(state, format!("deploy: {e}"), true),
+        Err(e) => state.say(format!("deploy: {e}"), true),
     }
 }
 
@@ -459,8 +445,7 @@ pub fn on_done(state: &mut State, id: u64, outcome: Outcome) -> Option<String> {
     let cluster = outcome.cluster.clone();
     job.outcome = Some(outcome);
     let offer = job.rollback_offer().is_some();
-    status(
-        state,
+    state.say(
         if offer {
             format!("{summary} (b rolls back)")
         } else {

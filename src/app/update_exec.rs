@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::actions::Modal;
-use super::{Effect, State, StatusLine, View};
+use super::{Effect, State, View};
 use crate::domain::{Service, Task};
 use crate::ops::exec::doctor;
 use crate::ops::exec::session::ExecTarget;
@@ -18,13 +18,6 @@ pub struct ExecMenu {
     pub selected: usize,
     /// `:doctor`: show the checks only.
     pub doctor_only: bool,
-}
-
-fn status(state: &mut State, text: impl Into<String>, error: bool) {
-    state.status = Some(StatusLine {
-        text: text.into(),
-        error,
-    });
 }
 
 /// The task to exec into: the selected one, or on a service the newest running task.
@@ -89,20 +82,19 @@ pub fn checks_for(
 pub fn open(state: &mut State, doctor_only: bool) -> Vec<Effect> {
     if !doctor_only {
         if let Err(e) = crate::ops::exec::allowed(state.read_only, &state.config.exec) {
-            status(state, e, true);
+            state.say(e, true);
             return Vec::new();
         }
     }
     let Some((svc, task)) = target_task(state) else {
-        status(
-            state,
+        state.say(
             "exec: select a task (or a service with a running task)",
             true,
         );
         return Vec::new();
     };
     let Some(container) = pick_container(state, &svc, &task) else {
-        status(state, "exec: the task has no containers", true);
+        state.say("exec: the task has no containers", true);
         return Vec::new();
     };
     let settings = state.config.service(&svc.cluster, &svc.name).exec;
@@ -160,8 +152,7 @@ pub fn on_key(state: &mut State, mut menu: ExecMenu, key: KeyEvent) -> Vec<Effec
                 .map(|c| c.name)
                 .collect();
             if !failed.is_empty() {
-                status(
-                    state,
+                state.say(
                     format!(
                         "exec would fail: {} (see the fixes above)",
                         failed.join(", ")

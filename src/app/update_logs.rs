@@ -3,17 +3,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::logs::LogPane;
-use super::{Action, Effect, Input, Screen, State, StatusLine, View};
+use super::{Action, Effect, Input, Screen, State, View};
 use crate::ops::logs::{plan, LogScope};
-
-fn status(state: &mut State, text: String, error: bool) {
-    state.status = Some(StatusLine { text, error });
-}
 
 /// `l`: logs of the selected service or task.
 pub fn open(state: &mut State, cluster: String, service: String, scope: LogScope) -> Vec<Effect> {
     let Some(svc) = state.service(&cluster, &service) else {
-        status(state, "the service is still loading".into(), true);
+        state.say("the service is still loading", true);
         return Vec::new();
     };
     let p = plan(svc, &scope);
@@ -23,11 +19,7 @@ pub fn open(state: &mut State, cluster: String, service: String, scope: LogScope
         } else {
             p.unavailable.join("; ")
         };
-        status(
-            state,
-            format!("no CloudWatch logs for {service}: {why}"),
-            true,
-        );
+        state.say(format!("no CloudWatch logs for {service}: {why}"), true);
         return Vec::new();
     }
     let mut effects = close(state);
@@ -123,10 +115,10 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::Filter => state.input = Input::Search(pane.search.clone()),
         Action::NextMatch | Action::PrevMatch => {
             if pane.search.is_empty() {
-                status(state, "no search yet: press / first".into(), true);
+                state.say("no search yet: press / first", true);
             } else if !pane.find(action == Action::NextMatch) {
                 let text = format!("no more matches for “{}”", pane.search);
-                status(state, text, true);
+                state.say(text, true);
             }
         }
         Action::TimeRange => {
@@ -171,7 +163,7 @@ pub fn edit_search(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Ef
             if let Some(pane) = &mut state.logs {
                 pane.search = text.clone();
                 if !text.is_empty() && !pane.find_newest() {
-                    status(state, format!("no match for “{text}”"), true);
+                    state.say(format!("no match for “{text}”"), true);
                 }
             }
         }
