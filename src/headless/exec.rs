@@ -1,16 +1,12 @@
 //! `toadtop exec` and `toadtop doctor`: the same target choice, doctor and plugin
 //! hand-off as the TUI's `x`.
 
-use std::path::Path;
-
 use crate::aws::{ecs, AwsContext};
 use crate::cli::{DoctorArgs, ExecArgs, LogOutput, Settings};
 use crate::domain::{short_task_id, Service, Task};
-use crate::ops::audit::{record, Who};
 use crate::ops::exec::doctor::{self, Check, Status};
-use crate::ops::exec::session::{self, ExecTarget};
+use crate::ops::exec::session::{self, Ended, ExecTarget};
 use crate::ops::exec::{allowed, plugin};
-use crate::ops::progress::{Outcome, Step};
 use crate::safety::sanitize;
 
 /// Finds the task (by id prefix, or the service's newest running one) with its service.
@@ -222,53 +218,33 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
         container: container.clone(),
         command: command.clone(),
     };
-    let who = Who {
-        profile: ctx.profile.clone(),
-        region: ctx.region.clone(),
-        account: task.cluster_arn.split(':').nth(4).map(str::to_string),
-    };
-    let mut out = Outcome::new("exec", &args.cluster, &svc.name);
-    out.task = Some(task.id.clone());
-    out.command = Some(format!("{container}: {command}"));
-    if let Err(e) = record(&who, "start", &out) {
-        eprintln!("toadtop: {e}");
-    }
-    let started = std::time::Instant::now();
-    let (inv, session_id) = match session::start(ctx, &target, Path::new(&plugin_path)).await {
-        Ok(x) => x,
+    let ended = session::run_audited(
+        ctx,
+        &target,
+        &plugin_path,
+        |inv| {
+            eprintln!(
+                "toadtop: {command} in {container} of task {}",
+                short_task_id(&task.id)
+            );
+            tokio::task::block_in_place(|| session::run_foreground(inv))
+        },
+        |e| eprintln!("toadtop: {e}"),
+    )
+    .await;
+    match ended {
         Err(e) => {
             eprintln!("toadtop: {e}");
-            let _ = record(
-                &who,
-                "end",
-                &out.fail(Step::Exec, e, "no session was opened"),
-            );
-            return 1;
-        }
-    };
-    eprintln!(
-        "toadtop: {command} in {container} of task {}",
-        short_task_id(&task.id)
-    );
-    let status = tokio::task::block_in_place(|| session::run_foreground(&inv));
-    let _ = crate::aws::ecs_write::terminate_session(ctx, &session_id).await;
-    out.duration_secs = started.elapsed().as_secs_f64();
-    let code = match &status {
-        Ok(s) => s.code().unwrap_or(1),
-        Err(e) => {
-            eprintln!("toadtop: could not run {}: {e}", inv.program.display());
             1
         }
-    };
-    if code != 0 {
-        out = out.fail(
-            Step::Exec,
-            format!("exit {code}"),
-            "the session ended with an error",
-        );
+        Ok(Ended { status: Ok(s), .. }) => s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1),
+        Ok(Ended {
+            status: Err(e),
+            program,
+            ..
+        }) => {
+            eprintln!("toadtop: could not run {}: {e}", program.display());
+            1
+        }
     }
-    if let Err(e) = record(&who, "end", &out) {
-        eprintln!("toadtop: {e}");
-    }
-    u8::try_from(code).unwrap_or(1)
 }

@@ -116,82 +116,55 @@ async fn exec_foreground(
     plugin: &Result<String, String>,
     target: crate::ops::exec::session::ExecTarget,
 ) -> Result<String, String> {
-    use crate::ops::audit::{record, Who};
     use crate::ops::exec::session;
-    use crate::ops::progress::Outcome;
 
     let plugin = plugin
         .clone()
         .map_err(|e| format!("exec: {e}; install session-manager-plugin (see the README)"))?;
-    let who = Who {
-        profile: ctx.profile.clone(),
-        region: ctx.region.clone(),
-        account: target
-            .task
-            .cluster_arn
-            .split(':')
-            .nth(4)
-            .map(str::to_string),
-    };
-    let mut out = Outcome::new("exec", &target.cluster, &target.service);
-    out.task = Some(target.task.id.clone());
-    out.command = Some(format!("{}: {}", target.container, target.command));
-    let audit_err = record(&who, "start", &out).err();
-    let started = std::time::Instant::now();
-    let (inv, session_id) = match session::start(ctx, &target, std::path::Path::new(&plugin)).await
-    {
-        Ok(x) => x,
-        Err(e) => {
-            let out = out.fail(
-                crate::ops::progress::Step::Exec,
-                e.clone(),
-                "no session was opened",
+    let mut resumed = Ok(());
+    let audit_errors = std::cell::RefCell::new(Vec::new());
+    let ended = session::run_audited(
+        ctx,
+        &target,
+        std::path::Path::new(&plugin),
+        |inv| {
+            // Stop reading keys: they belong to the session now.
+            drop(std::mem::replace(events, EventStream::new()));
+            session.suspend();
+            println!(
+                "toadtop: {} in {} of task {} — leave the shell to come back",
+                target.command,
+                target.container,
+                crate::domain::short_task_id(&target.task.id)
             );
-            let _ = record(&who, "end", &out);
-            return Err(format!("exec: {e}"));
-        }
-    };
-    // Stop reading keys: they belong to the session now.
-    drop(std::mem::replace(events, EventStream::new()));
-    session.suspend();
-    println!(
-        "toadtop: {} in {} of task {} — leave the shell to come back",
-        target.command,
-        target.container,
-        crate::domain::short_task_id(&target.task.id)
-    );
-    let status = tokio::task::block_in_place(|| session::run_foreground(&inv));
-    // Dropping an EventStream wakes crossterm's shared reader. Swallow that wake-up now,
-    // while the terminal is still in line mode (a lone key is not readable yet): left
-    // pending, it comes in the same poll as the first key pressed after resume, crossterm
-    // then loses that key's readiness, and the key waits until another one is pressed.
-    *events = EventStream::new();
-    let _ = crossterm::event::poll(Duration::ZERO);
-    let resumed = session.resume();
-    // The plugin normally ends the session itself; this makes sure (errors are harmless).
-    let _ = crate::aws::ecs_write::terminate_session(ctx, &session_id).await;
-    let secs = started.elapsed().as_secs();
-    let text = match &status {
+            let status = tokio::task::block_in_place(|| session::run_foreground(inv));
+            // Dropping an EventStream wakes crossterm's shared reader. Swallow that wake-up
+            // now, while the terminal is still in line mode (a lone key is not readable
+            // yet): left pending, it comes in the same poll as the first key pressed after
+            // resume, crossterm then loses that key's readiness, and the key waits until
+            // another one is pressed.
+            *events = EventStream::new();
+            let _ = crossterm::event::poll(Duration::ZERO);
+            resumed = session.resume();
+            status
+        },
+        |e| audit_errors.borrow_mut().push(e),
+    )
+    .await
+    .map_err(|e| format!("exec: {e}"))?;
+    resumed.map_err(|e| format!("terminal: {e}"))?;
+    let text = match &ended.status {
         Ok(s) => format!(
-            "exec {} in {}: exit {} after {secs}s",
+            "exec {} in {}: exit {} after {}s",
             target.command,
             target.container,
             s.code()
-                .map_or_else(|| "by signal".to_string(), |c| c.to_string())
+                .map_or_else(|| "by signal".to_string(), |c| c.to_string()),
+            ended.duration.as_secs()
         ),
-        Err(e) => format!("exec: could not run {}: {e}", inv.program.display()),
+        Err(e) => format!("exec: could not run {}: {e}", ended.program.display()),
     };
-    out.duration_secs = started.elapsed().as_secs_f64();
-    if status.as_ref().map_or(true, |s| !s.success()) {
-        out = out.fail(
-            crate::ops::progress::Step::Exec,
-            text.clone(),
-            "the session ended with an error",
-        );
-    }
-    let audit_err = audit_err.or(record(&who, "end", &out).err());
-    resumed.map_err(|e| format!("terminal: {e}"))?;
-    match (status, audit_err) {
+    match (ended.status, audit_errors.into_inner().pop()) {
         (Ok(_), None) => Ok(text),
         (Ok(_), Some(a)) => Err(format!("{text} ({a})")),
         (Err(_), _) => Err(text),

@@ -131,3 +131,79 @@ impl Drop for IgnoreSignals {
         }
     }
 }
+
+/// How an audited session went.
+pub struct Ended {
+    pub status: std::io::Result<ExitStatus>,
+    pub program: std::path::PathBuf,
+    pub duration: std::time::Duration,
+}
+
+/// The whole session, the same for the TUI and `toadtop exec`: audit start line,
+/// ExecuteCommand, `foreground` (which hands the terminal to the plugin and runs it),
+/// TerminateSession, audit end line. `on_audit_error` shows a failed audit write where
+/// the caller can. Errs when no session could be opened.
+pub async fn run_audited(
+    ctx: &AwsContext,
+    target: &ExecTarget,
+    plugin_path: &Path,
+    foreground: impl FnOnce(&Invocation) -> std::io::Result<ExitStatus>,
+    on_audit_error: impl Fn(String),
+) -> Result<Ended, String> {
+    use crate::ops::audit::{record, Who};
+    use crate::ops::progress::{Outcome, Step};
+
+    let who = Who {
+        profile: ctx.profile.clone(),
+        region: ctx.region.clone(),
+        account: target
+            .task
+            .cluster_arn
+            .split(':')
+            .nth(4)
+            .map(str::to_string),
+    };
+    let mut out = Outcome::new("exec", &target.cluster, &target.service);
+    out.task = Some(target.task.id.clone());
+    out.command = Some(format!("{}: {}", target.container, target.command));
+    if let Err(e) = record(&who, "start", &out) {
+        on_audit_error(e);
+    }
+    let started = std::time::Instant::now();
+    let (inv, session_id) = match start(ctx, target, plugin_path).await {
+        Ok(x) => x,
+        Err(e) => {
+            if let Err(a) = record(
+                &who,
+                "end",
+                &out.fail(Step::Exec, e.clone(), "no session was opened"),
+            ) {
+                on_audit_error(a);
+            }
+            return Err(e);
+        }
+    };
+    let status = foreground(&inv);
+    // The plugin normally ends the session itself; this makes sure (errors are harmless).
+    let _ = ecs_write::terminate_session(ctx, &session_id).await;
+    out.duration_secs = started.elapsed().as_secs_f64();
+    let failure = match &status {
+        Ok(s) if s.success() => None,
+        Ok(s) => Some(
+            s.code()
+                .map_or_else(|| "ended by a signal".to_string(), |c| format!("exit {c}")),
+        ),
+        Err(e) => Some(format!("could not run {}: {e}", inv.program.display())),
+    };
+    if let Some(reason) = failure {
+        out = out.fail(Step::Exec, reason, "the session ended with an error");
+    }
+    if let Err(e) = record(&who, "end", &out) {
+        on_audit_error(e);
+    }
+    Ok(Ended {
+        status,
+        program: inv.program,
+        duration: started.elapsed(),
+    })
+}
