@@ -63,7 +63,9 @@ fn render(c: &mut Criterion) {
                 |b, state| {
                     b.iter(|| {
                         terminal
-                            .draw(|f| toadtop::ui::draw(state, f))
+                            .draw(|f| {
+                                toadtop::ui::draw(state, f);
+                            })
                             .expect("draw");
                     })
                 },
@@ -92,7 +94,9 @@ fn render(c: &mut Criterion) {
                 |b, state| {
                     b.iter(|| {
                         terminal
-                            .draw(|f| toadtop::ui::draw(state, f))
+                            .draw(|f| {
+                                toadtop::ui::draw(state, f);
+                            })
                             .expect("draw");
                     })
                 },

@@ -17,7 +17,10 @@ const H: u16 = 32;
 /// Draws the whole screen and returns it as text, one line per row, trailing spaces cut.
 fn render(state: &State, width: u16, height: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    term.draw(|f| toadtop::ui::draw(state, f)).expect("draw");
+    term.draw(|f| {
+        toadtop::ui::draw(state, f);
+    })
+    .expect("draw");
     let buf = term.backend().buffer();
     let mut out = Vec::with_capacity(usize::from(height));
     for y in 0..height {

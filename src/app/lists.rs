@@ -1,48 +1,247 @@
 //! The rows a list pane shows after its filter: shared by `update` (cursor moves) and `ui`
 //! (drawing), so both always agree on what row N is.
 
+use std::collections::BTreeMap;
+
+use crate::alerts::Alert;
 use crate::domain::{Cluster, Service, Task};
 
 use super::State;
 
-fn matches(filter: &str, fields: &[&str]) -> bool {
-    if filter.is_empty() {
-        return true;
-    }
-    let needle = filter.to_lowercase();
-    fields.iter().any(|f| f.to_lowercase().contains(&needle))
+use super::columns::{self, Column, Pane, Sort};
+
+/// The sort chosen for a pane kind, if any.
+pub fn sort_of(state: &State, pane: Pane) -> Option<Sort> {
+    state.sorts.get(&pane).copied()
 }
 
-pub fn visible_clusters<'a>(state: &'a State, filter: &str) -> Vec<&'a Cluster> {
-    state
-        .clusters
-        .data
+/// The name and direction of the sorted column of a pane, for its header.
+pub fn sort_header(state: &State, pane: Pane) -> Option<(&'static str, bool)> {
+    let sort = sort_of(state, pane)?;
+    Some((column_names(pane).get(sort.column)?, sort.descending))
+}
+
+/// The sortable columns of a pane kind, by name.
+pub fn column_names(pane: Pane) -> Vec<&'static str> {
+    fn names<C, T: ?Sized>(columns: &[Column<C, T>]) -> Vec<&'static str> {
+        columns.iter().map(|c| c.name).collect()
+    }
+    match pane {
+        Pane::Clusters => names(CLUSTER_COLUMNS),
+        Pane::Services => names(SERVICE_COLUMNS),
+        Pane::Tasks => names(TASK_COLUMNS),
+        Pane::Findings => names(&finding_columns()),
+        Pane::Alerts => names(ALERT_COLUMNS),
+        Pane::TaskDefs => Vec::new(),
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+pub const CLUSTER_COLUMNS: &[Column<State, Cluster>] = &[
+    Column {
+        name: "NAME",
+        text: |_, c| c.name.clone(),
+        num: None,
+    },
+    Column {
+        name: "STATUS",
+        text: |_, c| c.status.clone(),
+        num: None,
+    },
+    Column {
+        name: "SERVICES",
+        text: |_, c| c.active_services.to_string(),
+        num: Some(|_, c| f64::from(c.active_services)),
+    },
+    Column {
+        name: "RUNNING",
+        text: |_, c| c.running_tasks.to_string(),
+        num: Some(|_, c| f64::from(c.running_tasks)),
+    },
+    Column {
+        name: "PENDING",
+        text: |_, c| c.pending_tasks.to_string(),
+        num: Some(|_, c| f64::from(c.pending_tasks)),
+    },
+];
+
+/// Severity counts over the images a service runs (`None`: no scan known yet).
+pub fn service_vulns(state: &State, s: &Service) -> Option<BTreeMap<String, i64>> {
+    let mut counts = BTreeMap::new();
+    let mut known = false;
+    for c in s.task_definition.iter().flat_map(|td| &td.containers) {
+        if let Some(f) = state.findings.get(&c.image) {
+            known = true;
+            for (sev, n) in &f.counts {
+                *counts.entry(sev.clone()).or_insert(0) += n;
+            }
+        }
+    }
+    known.then_some(counts)
+}
+
+/// Worst first when sorted descending: criticals outweigh any number of highs.
+fn vulns_weight(state: &State, s: &Service) -> f64 {
+    service_vulns(state, s).map_or(-1.0, |counts| {
+        counts
+            .iter()
+            .map(|(sev, n)| {
+                let rank = i32::from(crate::domain::severity_rank(sev));
+                *n as f64 * 1000f64.powi(5 - rank)
+            })
+            .sum()
+    })
+}
+
+fn service_images(s: &Service) -> String {
+    s.task_definition
         .iter()
-        .flatten()
-        .filter(|c| matches(filter, &[&c.name, &c.status]))
-        .collect()
+        .flat_map(|td| td.containers.iter().map(|c| c.image.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub const SERVICE_COLUMNS: &[Column<State, Service>] = &[
+    Column {
+        name: "NAME",
+        text: |_, s| s.name.clone(),
+        num: None,
+    },
+    Column {
+        name: "STATUS",
+        text: |_, s| s.status.clone(),
+        num: None,
+    },
+    // Sorted by how far running is from desired: short services first.
+    Column {
+        name: "D/R/P",
+        text: |_, s| format!("{}/{}/{}", s.desired, s.running, s.pending),
+        num: Some(|_, s| f64::from(s.running) - f64::from(s.desired)),
+    },
+    Column {
+        name: "TASK DEF",
+        text: |_, s| s.family_revision(),
+        num: None,
+    },
+    Column {
+        name: "IMAGES",
+        text: |_, s| service_images(s),
+        num: None,
+    },
+    Column {
+        name: "ROLLOUT",
+        text: |_, s| {
+            s.primary_deployment()
+                .and_then(|d| d.rollout_state.clone())
+                .unwrap_or_default()
+        },
+        num: None,
+    },
+    Column {
+        name: "VULNS",
+        text: |state, s| {
+            service_vulns(state, s)
+                .map(|c| {
+                    c.iter()
+                        .map(|(sev, n)| format!("{sev} {n}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
+        },
+        num: Some(vulns_weight),
+    },
+    Column {
+        name: "EXEC",
+        text: |_, s| if s.exec_enabled { "on" } else { "off" }.to_string(),
+        num: None,
+    },
+    Column {
+        name: "LAUNCH",
+        text: |_, s| s.launch_type.clone(),
+        num: None,
+    },
+];
+
+pub const TASK_COLUMNS: &[Column<State, Task>] = &[
+    Column {
+        name: "ID",
+        text: |_, t| t.id.clone(),
+        num: None,
+    },
+    Column {
+        name: "STATUS",
+        text: |_, t| t.last_status.clone(),
+        num: None,
+    },
+    Column {
+        name: "HEALTH",
+        text: |_, t| t.health.clone(),
+        num: None,
+    },
+    // Youngest first, as an age column reads; never-started tasks last.
+    Column {
+        name: "AGE",
+        text: |state, t| t.started_at.map(|s| s.age(state.now)).unwrap_or_default(),
+        num: Some(|_, t| t.started_at.map_or(f64::MAX, |s| -(s.millis() as f64))),
+    },
+    Column {
+        name: "STOP CODE",
+        text: |_, t| opt(&t.stop_code.clone().or_else(|| t.stopped_reason.clone())),
+        num: None,
+    },
+    Column {
+        name: "CONTAINERS",
+        text: |_, t| {
+            t.containers
+                .iter()
+                .map(|c| format!("{} {} {}", c.name, c.image, c.last_status))
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+        num: None,
+    },
+];
+
+pub fn visible_clusters<'a>(state: &'a State, filter: &str) -> Vec<&'a Cluster> {
+    columns::select(
+        state,
+        state.clusters.data.iter().flatten(),
+        CLUSTER_COLUMNS,
+        filter,
+        sort_of(state, Pane::Clusters),
+        |c| vec![&c.name, &c.status],
+    )
 }
 
 pub fn visible_services<'a>(state: &'a State, cluster: &str, filter: &str) -> Vec<&'a Service> {
-    state
-        .detail(cluster)
-        .and_then(|d| d.data.as_ref())
-        .map(|d| {
-            d.services
-                .iter()
-                .filter(|s| {
-                    let images: Vec<&str> = s
-                        .task_definition
-                        .iter()
-                        .flat_map(|td| td.containers.iter().map(|c| c.image.as_str()))
-                        .collect();
-                    let fr = crate::domain::arn_tail(&s.task_definition_arn);
-                    matches(filter, &[&s.name, &s.status, fr, &s.launch_type])
-                        || matches(filter, &images)
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let Some(d) = state.detail(cluster).and_then(|d| d.data.as_ref()) else {
+        return Vec::new();
+    };
+    columns::select(
+        state,
+        d.services.iter(),
+        SERVICE_COLUMNS,
+        filter,
+        sort_of(state, Pane::Services),
+        |s| {
+            let mut fields = vec![
+                s.name.as_str(),
+                s.status.as_str(),
+                crate::domain::arn_tail(&s.task_definition_arn),
+                s.launch_type.as_str(),
+            ];
+            fields.extend(
+                s.task_definition
+                    .iter()
+                    .flat_map(|td| td.containers.iter().map(|c| c.image.as_str())),
+            );
+            fields
+        },
+    )
 }
 
 pub fn visible_tasks<'a>(
@@ -51,30 +250,31 @@ pub fn visible_tasks<'a>(
     service: &str,
     filter: &str,
 ) -> Vec<&'a Task> {
-    state
-        .service(cluster, service)
-        .map(|s| {
-            s.tasks
-                .iter()
-                .filter(|t| {
-                    matches(
-                        filter,
-                        &[
-                            &t.id,
-                            &t.last_status,
-                            &t.desired_status,
-                            &t.health,
-                            t.stop_code.as_deref().unwrap_or(""),
-                            t.stopped_reason.as_deref().unwrap_or(""),
-                        ],
-                    ) || t
-                        .containers
-                        .iter()
-                        .any(|c| matches(filter, &[&c.name, &c.image]))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    let Some(s) = state.service(cluster, service) else {
+        return Vec::new();
+    };
+    columns::select(
+        state,
+        s.tasks.iter(),
+        TASK_COLUMNS,
+        filter,
+        sort_of(state, Pane::Tasks),
+        |t| {
+            let mut fields = vec![
+                t.id.as_str(),
+                t.last_status.as_str(),
+                t.desired_status.as_str(),
+                t.health.as_str(),
+                t.stop_code.as_deref().unwrap_or(""),
+                t.stopped_reason.as_deref().unwrap_or(""),
+            ];
+            for c in &t.containers {
+                fields.push(&c.name);
+                fields.push(&c.image);
+            }
+            fields
+        },
+    )
 }
 
 /// One row of the findings pane: a finding of an image, or (`finding: None`) an image
@@ -94,25 +294,80 @@ pub fn images_of(state: &State, cluster: &str, service: Option<&str>) -> Vec<Str
     images
 }
 
+fn finding_text(r: &FindingRow, f: fn(&crate::domain::Finding) -> String) -> String {
+    r.finding.map(f).unwrap_or_default()
+}
+
+/// A function, not a const: the rows borrow from the state for `'a`.
+pub fn finding_columns<'a>() -> [Column<State, FindingRow<'a>>; 6] {
+    [
+        Column {
+            name: "SEVERITY",
+            text: |_, r| finding_text(r, |f| f.severity.clone()),
+            // Descending puts CRITICAL first.
+            num: Some(|_, r| {
+                r.finding.map_or(-1.0, |f| {
+                    9.0 - f64::from(crate::domain::severity_rank(&f.severity))
+                })
+            }),
+        },
+        Column {
+            name: "FINDING",
+            text: |_, r| finding_text(r, |f| f.name.clone()),
+            num: None,
+        },
+        Column {
+            name: "PACKAGE",
+            text: |_, r| finding_text(r, |f| opt(&f.package)),
+            num: None,
+        },
+        Column {
+            name: "FIXED IN",
+            text: |_, r| finding_text(r, |f| opt(&f.fixed_in)),
+            num: None,
+        },
+        Column {
+            name: "SCORE",
+            text: |_, r| {
+                finding_text(r, |f| {
+                    f.score.map(|s| format!("{s:.1}")).unwrap_or_default()
+                })
+            },
+            num: Some(|_, r| r.finding.and_then(|f| f.score).unwrap_or(-1.0)),
+        },
+        Column {
+            name: "IMAGE",
+            text: |_, r| r.image.to_string(),
+            num: None,
+        },
+    ]
+}
+
 pub fn visible_findings<'a>(
     state: &'a State,
     cluster: &str,
     service: Option<&str>,
     filter: &str,
 ) -> Vec<FindingRow<'a>> {
+    let cols = finding_columns();
+    let filter = columns::Filter::parse(filter, &cols);
     let mut rows = Vec::new();
+    let mut keep = |row: FindingRow<'a>, fields: &[&str]| {
+        if filter.accepts(state, &row, &cols, fields) {
+            rows.push(row);
+        }
+    };
     for image in images_of(state, cluster, service) {
         let Some((image, scan)) = state.findings.get_key_value(&image) else {
             continue;
         };
         if scan.items.is_empty() {
-            if matches(filter, &[image, &scan.status]) {
-                rows.push(FindingRow {
-                    image,
-                    scan,
-                    finding: None,
-                });
-            }
+            let row = FindingRow {
+                image,
+                scan,
+                finding: None,
+            };
+            keep(row, &[image, &scan.status]);
             continue;
         }
         for f in &scan.items {
@@ -123,31 +378,62 @@ pub fn visible_findings<'a>(
                 image.as_str(),
                 f.status.as_deref().unwrap_or(""),
             ];
-            if matches(filter, &fields) {
-                rows.push(FindingRow {
-                    image,
-                    scan,
-                    finding: Some(f),
-                });
-            }
+            let row = FindingRow {
+                image,
+                scan,
+                finding: Some(f),
+            };
+            keep(row, &fields);
         }
     }
+    // Worst first unless the operator chose another order.
     rows.sort_by_key(|r| {
         r.finding
             .map_or(9, |f| crate::domain::severity_rank(&f.severity))
     });
+    columns::sort_rows(state, &mut rows, &cols, sort_of(state, Pane::Findings));
     rows
 }
 
-pub fn visible_alerts<'a>(state: &'a State, filter: &str) -> Vec<&'a crate::alerts::Alert> {
-    state
-        .alerts
-        .iter()
-        .filter(|a| {
-            matches(
-                filter,
-                &[a.level.as_str(), a.kind, &a.cluster, &a.service, &a.message],
-            )
-        })
-        .collect()
+pub const ALERT_COLUMNS: &[Column<State, Alert>] = &[
+    Column {
+        name: "LEVEL",
+        text: |_, a| a.level.as_str().to_string(),
+        num: Some(|_, a| match a.level {
+            crate::alerts::Level::Critical => 2.0,
+            crate::alerts::Level::Warning => 1.0,
+            crate::alerts::Level::Info => 0.0,
+        }),
+    },
+    Column {
+        name: "KIND",
+        text: |_, a| a.kind.to_string(),
+        num: None,
+    },
+    Column {
+        name: "WHERE",
+        text: |_, a| format!("{}/{}", a.cluster, a.service),
+        num: None,
+    },
+    Column {
+        name: "SINCE",
+        text: |state, a| a.since.map(|t| t.age(state.now)).unwrap_or_default(),
+        num: Some(|_, a| a.since.map_or(f64::MAX, |t| -(t.millis() as f64))),
+    },
+    Column {
+        name: "WHY",
+        text: |_, a| a.message.clone(),
+        num: None,
+    },
+];
+
+pub fn visible_alerts<'a>(state: &'a State, filter: &str) -> Vec<&'a Alert> {
+    columns::select(
+        state,
+        state.alerts.iter(),
+        ALERT_COLUMNS,
+        filter,
+        sort_of(state, Pane::Alerts),
+        |a| vec![a.level.as_str(), a.kind, &a.cluster, &a.service, &a.message],
+    )
 }

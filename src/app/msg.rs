@@ -7,9 +7,19 @@ use crate::timefmt::Timestamp;
 /// Tags each load so a late answer to an old request is dropped.
 pub type RequestId = u64;
 
+/// A mouse event the runtime has already placed on the screen's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseInput {
+    /// A left click on a list row (its index in the visible rows).
+    Click { row: usize, double: bool },
+    /// Wheel turns: positive scrolls down.
+    Wheel(i32),
+}
+
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    Mouse(MouseInput),
     /// Periodic: advances the clock, the spinner and auto refresh.
     Tick(Timestamp),
     ClustersLoaded {
@@ -121,6 +131,10 @@ pub enum Effect {
         job: crate::ops::jobs::JobRequest,
         /// The service's revision when confirmed, for the audit log's start line.
         before: Option<String>,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy {
+        text: String,
     },
     Quit,
 }

@@ -96,6 +96,19 @@ impl View {
         }
     }
 
+    /// The pane kind of a list view (what its sort is remembered under).
+    pub fn pane(&self) -> Option<super::columns::Pane> {
+        use super::columns::Pane;
+        match self {
+            View::Clusters => Some(Pane::Clusters),
+            View::Services { .. } => Some(Pane::Services),
+            View::Tasks { .. } => Some(Pane::Tasks),
+            View::Findings { .. } => Some(Pane::Findings),
+            View::Alerts => Some(Pane::Alerts),
+            _ => None,
+        }
+    }
+
     pub fn title(&self) -> String {
         match self {
             View::Clusters => "clusters".into(),
@@ -193,6 +206,8 @@ pub struct State {
     /// CPU/memory maxima per cluster, by service.
     pub metrics:
         HashMap<String, Slot<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>>>,
+    /// The sort chosen per pane kind (`o`/`O`), kept while toadtop runs.
+    pub sorts: HashMap<super::columns::Pane, super::columns::Sort>,
     /// Evaluated after every load, so panes and the header badge just read them.
     pub alerts: Vec<crate::alerts::Alert>,
     pub quit: bool,
@@ -240,6 +255,7 @@ impl State {
             findings: std::collections::BTreeMap::new(),
             findings_loading: false,
             metrics: HashMap::new(),
+            sorts: HashMap::new(),
             alerts: Vec::new(),
             quit: false,
         }

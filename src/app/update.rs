@@ -29,6 +29,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Key(key) => on_key(state, key),
+        Msg::Mouse(input) => on_mouse(state, input),
         Msg::ClustersLoaded { req, result } => {
             if state.clusters.in_flight != Some(req) {
                 return Vec::new(); // stale answer
@@ -239,20 +240,55 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Input::None => match state.keymap.action_for(&key) {
             Some(action) => {
                 state.status = None;
-                let in_logs = matches!(state.screen().view, View::Logs { .. });
-                match in_logs
-                    .then(|| update_logs::on_action(state, action))
-                    .flatten()
-                {
-                    Some(effects) => effects,
-                    None => on_action(state, action),
-                }
+                dispatch(state, action)
             }
             None => Vec::new(),
         },
     };
     effects.extend(update_logs::close_if_gone(state));
     effects
+}
+
+/// An action in the current view: the log pane reads its own keys first.
+fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
+    let in_logs = matches!(state.screen().view, View::Logs { .. });
+    match in_logs
+        .then(|| update_logs::on_action(state, action))
+        .flatten()
+    {
+        Some(effects) => effects,
+        None => on_action(state, action),
+    }
+}
+
+/// Clicks and the wheel do what the keys do; ignored while a modal or the bottom line
+/// is taking input, so a stray click cannot confirm or cancel anything.
+fn on_mouse(state: &mut State, input: super::MouseInput) -> Vec<Effect> {
+    if state.modal.is_some() || state.input != Input::None {
+        return Vec::new();
+    }
+    match input {
+        super::MouseInput::Click { row, double } => {
+            let Some(n) = row_count(state, state.screen()) else {
+                return Vec::new();
+            };
+            if row >= n {
+                return Vec::new();
+            }
+            state.screen_mut().selected = row;
+            if double {
+                drill_in(state)
+            } else {
+                Vec::new()
+            }
+        }
+        super::MouseInput::Wheel(turns) => {
+            let action = if turns < 0 { Action::Up } else { Action::Down };
+            (0..turns.unsigned_abs())
+                .flat_map(|_| dispatch(state, action))
+                .collect()
+        }
+    }
 }
 
 fn edit_filter(state: &mut State, key: KeyEvent) {
@@ -553,6 +589,9 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Scale
         | Action::StopTask => Vec::new(),
         Action::Exec => super::update_exec::open(state, false),
+        Action::SortColumn => super::update_sort::next_column(state),
+        Action::SortOrder => super::update_sort::flip_order(state),
+        Action::Copy => super::update_copy::copy(state),
         Action::Findings => match context_service(state) {
             Some((cluster, service)) => {
                 update_findings::open_findings(state, cluster, Some(service))

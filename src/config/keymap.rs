@@ -43,10 +43,13 @@ pub enum Action {
     StopTask,
     Exec,
     Findings,
+    SortColumn,
+    SortOrder,
+    Copy,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -80,6 +83,9 @@ impl Action {
         Action::StopTask,
         Action::Exec,
         Action::Findings,
+        Action::SortColumn,
+        Action::SortOrder,
+        Action::Copy,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -117,6 +123,9 @@ impl Action {
             Action::StopTask => "stop the selected task",
             Action::Exec => "exec: a shell or quick command in a container",
             Action::Findings => "image-scan findings of the selection",
+            Action::SortColumn => "sort by the next column",
+            Action::SortOrder => "flip the sort order",
+            Action::Copy => "copy the selection's ARN or id (OSC 52)",
         }
     }
 
@@ -155,6 +164,9 @@ impl Action {
             Action::StopTask => &["s"],
             Action::Exec => &["x"],
             Action::Findings => &["f"],
+            Action::SortColumn => &["o"],
+            Action::SortOrder => &["O"],
+            Action::Copy => &["y"],
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct Config {
     pub refresh_secs: u64,
     /// Start in read-only mode, as if `--read-only` were given.
     pub read_only: bool,
+    /// Click selects, double-click drills in, the wheel scrolls. `false` leaves the mouse
+    /// to the terminal (text selection without holding shift).
+    pub mouse: bool,
     /// Per-action key lists replacing the defaults.
     pub keys: BTreeMap<Action, Vec<KeyBinding>>,
     pub colors: Colors,
@@ -42,6 +45,7 @@ impl Default for Config {
             clusters: Vec::new(),
             refresh_secs: 10,
             read_only: false,
+            mouse: true,
             keys: BTreeMap::new(),
             colors: Colors::default(),
             logs: LogsSettings::default(),

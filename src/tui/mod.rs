@@ -1,5 +1,6 @@
 //! The interactive front end: terminal setup/restore and the event loop that feeds
 //! `app::update` and carries out its effects.
 
+pub mod clipboard;
 pub mod runtime;
 pub mod terminal;

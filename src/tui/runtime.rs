@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use futures::StreamExt;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use super::terminal::Session;
-use crate::app::{update, Effect, Msg, State};
+use crate::app::{update, Effect, MouseInput, Msg, State};
 use crate::aws::{ecs, AwsContext};
 use crate::cli::Settings;
 use crate::config::Config;
@@ -25,7 +25,7 @@ use crate::ui;
 const TICK: Duration = Duration::from_millis(250);
 
 pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
-    let mut session = Session::enter()?;
+    let mut session = Session::enter(settings.config.mouse)?;
     let mut state = initial_state(&settings, &ctx);
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut effects = Effects {
@@ -39,12 +39,18 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut term_signal = terminate_signal();
+    let mut hit = None;
+    let mut clicks = Clicks::default();
 
     loop {
-        session.terminal.draw(|f| ui::draw(&state, f))?;
+        session.terminal.draw(|f| hit = ui::draw(&state, f))?;
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(Event::Mouse(m))) => match clicks.place(m, hit) {
+                    Some(input) => Msg::Mouse(input),
+                    None => continue,
+                },
                 Some(Ok(_)) => continue, // resize and others: redraw
                 Some(Err(e)) => return Err(e),
                 None => break,
@@ -76,6 +82,12 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
                         .await;
                         pending.extend(update(&mut state, Msg::ExecDone(result)));
                     }
+                    Effect::Copy { text } => {
+                        // Between frames, so the sequence cannot split a frame's output.
+                        if let Err(e) = super::clipboard::copy(&mut std::io::stdout(), &text) {
+                            state.say(format!("copy: {e}"), true);
+                        }
+                    }
                     other => effects.run(other),
                 }
             }
@@ -86,6 +98,35 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
     }
     effects.stop_all();
     Ok(())
+}
+
+/// Turns raw mouse events into row clicks, telling a double click by time and row.
+#[derive(Default)]
+struct Clicks {
+    last: Option<(usize, std::time::Instant)>,
+}
+
+impl Clicks {
+    const DOUBLE: Duration = Duration::from_millis(400);
+    const WHEEL_ROWS: i32 = 3;
+
+    fn place(&mut self, m: MouseEvent, hit: Option<ui::ListHit>) -> Option<MouseInput> {
+        match m.kind {
+            MouseEventKind::ScrollDown => Some(MouseInput::Wheel(Self::WHEEL_ROWS)),
+            MouseEventKind::ScrollUp => Some(MouseInput::Wheel(-Self::WHEEL_ROWS)),
+            MouseEventKind::Down(MouseButton::Left) => {
+                let row = hit?.row_at(m.column, m.row)?;
+                let now = std::time::Instant::now();
+                let double = self
+                    .last
+                    .is_some_and(|(r, at)| r == row && now.duration_since(at) < Self::DOUBLE);
+                // A third click starts over rather than drilling in twice.
+                self.last = if double { None } else { Some((row, now)) };
+                Some(MouseInput::Click { row, double })
+            }
+            _ => None,
+        }
+    }
 }
 
 fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
@@ -331,8 +372,8 @@ impl Effects {
                     });
                 });
             }
-            // Handled in the event loop: it needs the terminal.
-            Effect::Exec { .. } | Effect::Quit => {}
+            // Handled in the event loop: they need the terminal.
+            Effect::Exec { .. } | Effect::Copy { .. } | Effect::Quit => {}
         }
     }
 

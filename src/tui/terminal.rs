@@ -3,6 +3,7 @@
 use std::io::{self, Stdout};
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -15,20 +16,30 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 /// Restores the terminal when dropped, so `?` and early returns cannot leave it raw.
 pub struct Session {
     pub terminal: Term,
+    /// Whether mouse reporting is on (`mouse = false` in the config leaves it off).
+    mouse: bool,
 }
 
 impl Session {
-    pub fn enter() -> io::Result<Session> {
+    pub fn enter(mouse: bool) -> io::Result<Session> {
         install_panic_hook();
         enable_raw_mode()?;
-        let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, Hide) {
+        let stdout = io::stdout();
+        if let Err(e) = take_screen(mouse) {
             restore();
             return Err(e);
         }
         let terminal = Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())?;
-        Ok(Session { terminal })
+        Ok(Session { terminal, mouse })
     }
+}
+
+fn take_screen(mouse: bool) -> io::Result<()> {
+    execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 impl Drop for Session {
@@ -46,7 +57,7 @@ impl Session {
     /// Takes the terminal back after the child exits and forces a full redraw.
     pub fn resume(&mut self) -> io::Result<()> {
         enable_raw_mode()?;
-        execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+        take_screen(self.mouse)?;
         self.terminal.clear()
     }
 }
@@ -54,6 +65,8 @@ impl Session {
 /// Best effort: each step is tried even if an earlier one failed.
 pub fn restore() {
     let _ = disable_raw_mode();
+    // Harmless when capture was never on; a shell left with it on prints junk on clicks.
+    let _ = execute!(io::stdout(), DisableMouseCapture);
     let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
 }
 

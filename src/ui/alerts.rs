@@ -5,14 +5,15 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::ListPane;
+use super::table::{ListHit, ListPane};
 use super::theme::Theme;
 use crate::alerts::Level;
-use crate::app::{visible_alerts, Screen, State};
+use crate::app::columns::Pane;
+use crate::app::{sort_header, visible_alerts, Screen, State};
 use crate::domain::short_task_id;
 use crate::safety::sanitize;
 
-pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
     let rows = visible_alerts(state, &screen.filter);
     // Narrow terminals keep the message readable: no KIND column, WHERE sized to content.
@@ -52,6 +53,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         selected: screen.selected,
         empty: "no alerts: nothing needs attention",
         error: None,
+        sort: sort_header(state, Pane::Alerts),
     };
     pane.draw(frame, area, &theme, |i| {
         let a = rows[i];
@@ -74,5 +76,5 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
             Cell::from(Span::styled(sanitize(&a.message), style)),
         ]);
         Row::new(cells)
-    });
+    })
 }

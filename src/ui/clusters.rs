@@ -3,12 +3,13 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::ListPane;
+use super::table::{ListHit, ListPane};
 use super::theme::Theme;
-use crate::app::{visible_clusters, Screen, State};
+use crate::app::columns::Pane;
+use crate::app::{sort_header, visible_clusters, Screen, State};
 use crate::safety::sanitize;
 
-pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
     let rows = visible_clusters(state, &screen.filter);
     let pane = ListPane {
@@ -30,6 +31,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
             "no clusters match"
         },
         error: state.clusters.error.clone(),
+        sort: sort_header(state, Pane::Clusters),
     };
     pane.draw(frame, area, &theme, |i| {
         let c = rows[i];
@@ -40,5 +42,5 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
             Cell::from(c.running_tasks.to_string()),
             Cell::from(c.pending_tasks.to_string()),
         ])
-    });
+    })
 }

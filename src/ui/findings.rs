@@ -6,10 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::ListPane;
+use super::table::{ListHit, ListPane};
 use super::text::{self, field, heading};
 use super::theme::Theme;
-use crate::app::{visible_findings, Screen, State};
+use crate::app::columns::Pane;
+use crate::app::{sort_header, visible_findings, Screen, State};
 use crate::domain::image_tag;
 use crate::safety::sanitize;
 
@@ -43,7 +44,7 @@ pub fn draw(
     service: Option<&str>,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
     let rows = visible_findings(state, cluster, service, &screen.filter);
     let scope = service.map_or_else(|| format!("cluster {}", sanitize(cluster)), sanitize);
@@ -69,6 +70,7 @@ pub fn draw(
             "no findings match"
         },
         error: None,
+        sort: sort_header(state, Pane::Findings),
     };
     pane.draw(frame, area, &theme, |i| {
         let r = &rows[i];
@@ -112,7 +114,7 @@ pub fn draw(
                 ])
             }
         }
-    });
+    })
 }
 
 pub fn draw_detail(

@@ -26,7 +26,10 @@ use crate::app::{State, View};
 /// Lines above and below the pane; the runtime uses them to size a page.
 pub const CHROME_ROWS: u16 = 3;
 
-pub fn draw(state: &State, frame: &mut Frame) {
+pub use table::ListHit;
+
+/// Draws everything; returns where the list rows are, for mouse clicks.
+pub fn draw(state: &State, frame: &mut Frame) -> Option<ListHit> {
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(1),
@@ -34,18 +37,20 @@ pub fn draw(state: &State, frame: &mut Frame) {
     ])
     .areas(frame.area());
     header::draw(state, frame, head);
-    draw_body(state, frame, body);
+    let hit = draw_body(state, frame, body);
     modal::draw(state, frame, body);
     footer::draw(state, frame, foot);
+    hit
 }
 
-fn draw_body(state: &State, frame: &mut Frame, area: Rect) {
+fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
     let screen = state.screen();
+    // List panes return where their rows are; the text views have no rows to click.
     match &screen.view {
-        View::Clusters => clusters::draw(state, screen, frame, area),
-        View::Services { cluster } => services::draw(state, screen, cluster, frame, area),
+        View::Clusters => return clusters::draw(state, screen, frame, area),
+        View::Services { cluster } => return services::draw(state, screen, cluster, frame, area),
         View::Tasks { cluster, service } => {
-            tasks::draw(state, screen, cluster, service, frame, area)
+            return tasks::draw(state, screen, cluster, service, frame, area)
         }
         View::ServiceDetail { cluster, service } => {
             service_detail::draw(state, screen, cluster, service, frame, area)
@@ -61,14 +66,15 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) {
         View::Logs { .. } => logs::draw(state, frame, area),
         View::Job => job::draw(state, frame, area),
         View::Findings { cluster, service } => {
-            findings::draw(state, screen, cluster, service.as_deref(), frame, area)
+            return findings::draw(state, screen, cluster, service.as_deref(), frame, area)
         }
         View::FindingDetail { image, name, .. } => {
             findings::draw_detail(state, screen, image, name, frame, area)
         }
-        View::Alerts => alerts::draw(state, screen, frame, area),
+        View::Alerts => return alerts::draw(state, screen, frame, area),
         View::Help => help::draw(state, screen, frame, area),
     }
+    None
 }
 
 /// Rows of a list that fit in a body of `height` lines (block borders and column header).

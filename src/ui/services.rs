@@ -3,13 +3,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::ListPane;
+use super::table::{ListHit, ListPane};
 use super::theme::Theme;
-use crate::app::{visible_services, Screen, State};
+use crate::app::columns::Pane;
+use crate::app::{service_vulns, sort_header, visible_services, Screen, State};
 use crate::domain::{image_tag, Service};
 use crate::safety::sanitize;
 
-pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, area: Rect) {
+pub fn draw(
+    state: &State,
+    screen: &Screen,
+    cluster: &str,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
     let rows = visible_services(state, cluster, &screen.filter);
     let slot = state.detail(cluster);
@@ -52,25 +59,16 @@ pub fn draw(state: &State, screen: &Screen, cluster: &str, frame: &mut Frame, ar
             "loading services…"
         },
         error: slot.and_then(|s| s.error.clone()),
+        sort: sort_header(state, Pane::Services),
     };
     pane.draw(frame, area, &theme, |i| {
         service_row(state, rows[i], &theme, wide)
-    });
+    })
 }
 
 /// Severity counts over the images a service runs, e.g. `C1 H2`.
 pub fn vulns(state: &State, s: &Service) -> Option<String> {
-    let mut counts = std::collections::BTreeMap::new();
-    let mut known = false;
-    for c in s.task_definition.iter().flat_map(|td| &td.containers) {
-        if let Some(f) = state.findings.get(&c.image) {
-            known = true;
-            for (sev, n) in &f.counts {
-                *counts.entry(sev.clone()).or_insert(0) += n;
-            }
-        }
-    }
-    known.then(|| super::findings::badge(&counts))
+    service_vulns(state, s).map(|counts| super::findings::badge(&counts))
 }
 
 fn service_row<'a>(state: &State, s: &Service, theme: &Theme, wide: bool) -> Row<'a> {

@@ -3,9 +3,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::ListPane;
+use super::table::{ListHit, ListPane};
 use super::theme::Theme;
-use crate::app::{short_id, visible_tasks, Screen, State};
+use crate::app::columns::Pane;
+use crate::app::{short_id, sort_header, visible_tasks, Screen, State};
 use crate::domain::{Container, Task};
 use crate::safety::sanitize;
 use crate::timefmt::Timestamp;
@@ -17,7 +18,7 @@ pub fn draw(
     service: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
     let rows = visible_tasks(state, cluster, service, &screen.filter);
     let slot = state.detail(cluster);
@@ -55,10 +56,11 @@ pub fn draw(
             "loading tasks…"
         },
         error: slot.and_then(|s| s.error.clone()),
+        sort: sort_header(state, Pane::Tasks),
     };
     pane.draw(frame, area, &theme, |i| {
         task_row(rows[i], state.now, &theme)
-    });
+    })
 }
 
 fn task_row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
