@@ -8,6 +8,7 @@ pub mod error;
 pub mod findings;
 pub mod logs;
 pub mod metrics;
+pub mod profiles;
 pub mod stats;
 
 use std::collections::HashMap;
