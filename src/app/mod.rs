@@ -11,6 +11,8 @@ mod update_actions;
 pub mod update_exec;
 mod update_findings;
 mod update_logs;
+pub mod update_remember;
+pub mod update_switch;
 
 pub use crate::config::Action;
 pub use lists::{

@@ -195,6 +195,8 @@ pub struct State {
         HashMap<String, Slot<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>>>,
     /// Evaluated after every load, so panes and the header badge just read them.
     pub alerts: Vec<crate::alerts::Alert>,
+    /// Profiles, the switch in flight and the place to reopen (`update_switch`).
+    pub account: super::update_switch::Account,
     pub quit: bool,
 }
 
@@ -241,6 +243,7 @@ impl State {
             findings_loading: false,
             metrics: HashMap::new(),
             alerts: Vec::new(),
+            account: super::update_switch::Account::default(),
             quit: false,
         }
     }

@@ -2,4 +2,5 @@
 //! `app::update` and carries out its effects.
 
 pub mod runtime;
+pub mod switch;
 pub mod terminal;
