@@ -5,7 +5,7 @@ use clap::Parser;
 
 use toadtop::cli::{Cli, Command, Output, Settings};
 use toadtop::config::Config;
-use toadtop::{aws, headless, tui};
+use toadtop::{aws, headless, ops, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -23,7 +23,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let settings = Settings::merge(&cli, config, |k| std::env::var(k).ok());
+    let mut settings = Settings::merge(&cli, config, |k| std::env::var(k).ok());
+    // Only the TUI reopens where it was left: a script's --once or deploy must not
+    // depend on the last interactive session.
+    let startup = (cli.command.is_none() && !cli.once).then(|| remembered(&mut settings));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -35,10 +38,36 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(async_main(cli, settings))
+    runtime.block_on(async_main(cli, settings, startup))
 }
 
-async fn async_main(cli: Cli, settings: Settings) -> ExitCode {
+/// Reads the AWS profiles and the last session's place, and lets the remembered profile
+/// and region fill in what flags, environment and config left open.
+fn remembered(settings: &mut Settings) -> tui::runtime::Startup {
+    let profiles = aws::profiles::load(|k| std::env::var(k).ok());
+    let remembered = ops::remember::read();
+    if let Ok(Some(place)) = &remembered {
+        let known: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        let (profile, region) = ops::remember::choose(
+            settings.aws.profile.take(),
+            settings.aws.region.take(),
+            place,
+            &known,
+        );
+        settings.aws.profile = profile;
+        settings.aws.region = region;
+    }
+    tui::runtime::Startup {
+        profiles,
+        remembered,
+    }
+}
+
+async fn async_main(
+    cli: Cli,
+    settings: Settings,
+    startup: Option<tui::runtime::Startup>,
+) -> ExitCode {
     let ctx = match aws::connect(&settings.aws).await {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -79,7 +108,11 @@ async fn async_main(cli: Cli, settings: Settings) -> ExitCode {
             }
         }
     } else {
-        match tui::runtime::run(settings, ctx.clone()).await {
+        let startup = startup.unwrap_or(tui::runtime::Startup {
+            profiles: Vec::new(),
+            remembered: Ok(None),
+        });
+        match tui::runtime::run(settings, ctx.clone(), startup).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("toadtop: terminal error: {e}");

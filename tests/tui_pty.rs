@@ -751,3 +751,160 @@ fn exec_hands_the_terminal_to_the_plugin_and_takes_it_back() {
         );
     }
 }
+
+// ---- profiles, regions and the remembered place ----------------------------------------
+
+/// What the TUI remembered in the bed's data dir.
+fn remembered(bed: &TestBed) -> serde_json::Value {
+    let path = bed.home.path().join("data/toadtop/state.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("nothing remembered at {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("state.json is not JSON ({e}): {text}"))
+}
+
+#[test]
+fn profile_and_region_switch_reload_every_pane_through_the_same_endpoint() {
+    let bed = TestBed::seeded();
+    // Clusters only eu-west-1 has: seeing them proves the calls went to the new region.
+    // Two, or the single-cluster rule would open its services straight away.
+    bed.boto(
+        "ecs_eu = boto3.client('ecs', region_name='eu-west-1', endpoint_url=os.environ['TOADTOP_TEST_ENDPOINT'], aws_access_key_id='test', aws_secret_access_key='test')\nfor name in ('eu-only', 'eu-too'):\n    ecs_eu.create_cluster(clusterName=name)\n",
+        &serde_json::json!({}),
+    );
+    let env = bed.aws_profiles();
+    let endpoint = bed.endpoint.trim_start_matches("http://").to_string();
+    let mut tui = Tui::start_with_env(&bed, 110, 30, &[], &env);
+    tui.wait_for("the seeded clusters as default @ us-east-1", |s| {
+        line(s, 0).contains("default @ us-east-1")
+            && ["production", "production-eu", "staging"]
+                .iter()
+                .all(|c| s.contains(&format!("│{c} ")))
+    });
+    tui.send(ENTER);
+    tui.wait_for("the production services", |s| {
+        services_pane(s) && s.contains("clusters › production")
+    });
+
+    tui.send(":profile other");
+    tui.send(ENTER);
+    tui.wait_for(
+        "other's region, its clusters only, back at the clusters list",
+        |s| {
+            line(s, 0).contains("other @ eu-west-1")
+                && line(s, 0).contains(&endpoint)
+                && line(s, 1).contains("switched to other @ eu-west-1")
+                && !line(s, 1).contains("› production")
+                && s.contains("│eu-only ")
+                && s.contains("│eu-too ")
+                && !s.contains("production-eu")
+                && !s.contains("services · ")
+        },
+    );
+
+    // The SSO profile's token has expired: one clear line, and other's data stays.
+    tui.send(":profile expired");
+    tui.send(ENTER);
+    tui.wait_for("the SSO hint, other still shown", |s| {
+        line(s, 1).contains("SSO session expired: run `aws sso login --profile expired`")
+            && line(s, 0).contains("other @ eu-west-1")
+            && s.contains("│eu-only ")
+    });
+
+    tui.send(":region us-east-1");
+    tui.send(ENTER);
+    tui.wait_for("other in us-east-1: the seeded clusters again", |s| {
+        line(s, 0).contains("other @ us-east-1")
+            && line(s, 0).contains(&endpoint)
+            && ["production", "production-eu", "staging"]
+                .iter()
+                .all(|c| s.contains(&format!("│{c} ")))
+            && !s.contains("eu-only")
+    });
+
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+    let place = remembered(&bed);
+    assert_eq!(place["profile"], "other", "{place}");
+    assert_eq!(place["region"], "us-east-1", "{place}");
+    assert_eq!(place["pane"], "clusters", "{place}");
+}
+
+#[test]
+fn an_expired_sso_profile_is_one_banner_not_an_error_per_call() {
+    // Nothing is listed, so an empty server will do.
+    let bed = TestBed::empty();
+    let env = bed.aws_profiles();
+    let mut tui = Tui::start_with_env(&bed, 110, 30, &["--profile", "expired"], &env);
+    let screen = tui.wait_for("the SSO banner", |s| {
+        line(s, 0).contains("expired @ us-east-1")
+            && line(s, 1).contains("⚠ SSO session expired: run `aws sso login --profile expired`")
+    });
+    assert!(
+        !screen.contains("dispatch failure") && !screen.contains("ProviderError"),
+        "the SDK's error chain reached the screen:\n{screen}"
+    );
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+#[test]
+fn the_next_start_reopens_the_tasks_pane_it_quit_in() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(&bed, 100, 30, &[]);
+    tui.wait_all(&["production-eu", "staging"]);
+    tui.send(ENTER);
+    tui.wait_for("the production services", services_pane);
+    // scheduler, web, worker: one down is web.
+    tui.send("j");
+    tui.send(ENTER);
+    tui.wait_for("web's tasks", |s| s.contains("tasks · production/web"));
+    tui.send("q");
+    let (status, _) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    let place = remembered(&bed);
+    assert_eq!(
+        (&place["cluster"], &place["pane"], &place["service"]),
+        (
+            &serde_json::json!("production"),
+            &serde_json::json!("tasks"),
+            &serde_json::json!("web")
+        ),
+        "{place}"
+    );
+
+    // No keys this time: it opens where the last run ended, and Esc goes back one.
+    let mut tui = Tui::start(&bed, 100, 30, &[]);
+    tui.wait_for("web's tasks again", |s| {
+        s.contains("tasks · production/web") && s.contains("clusters › production › web")
+    });
+    tui.esc_until("the production services", |s| {
+        services_pane(s) && !s.contains("tasks · ")
+    });
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+    assert_eq!(remembered(&bed)["pane"], "services");
+}
+
+#[test]
+fn a_corrupt_remembered_file_is_a_warning_not_a_failure() {
+    let bed = TestBed::seeded();
+    let dir = bed.home.path().join("data/toadtop");
+    std::fs::create_dir_all(&dir).expect("mkdir data dir");
+    std::fs::write(dir.join("state.json"), "{\"cluster\": ").expect("write state.json");
+    let mut tui = Tui::start(&bed, 120, 30, &[]);
+    tui.wait_for("the clusters and the warning", |s| {
+        line(s, 1).contains("ignored ")
+            && line(s, 1).contains("state.json")
+            && s.contains("│production-eu ")
+    });
+    tui.send("q");
+    let (status, _) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(remembered(&bed)["pane"], "clusters", "rewritten on quit");
+}

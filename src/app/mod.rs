@@ -13,7 +13,9 @@ mod update_copy;
 pub mod update_exec;
 mod update_findings;
 mod update_logs;
+pub mod update_remember;
 mod update_sort;
+pub mod update_switch;
 
 pub use crate::config::Action;
 pub use lists::{

@@ -67,6 +67,8 @@ pub enum Msg {
         cluster: String,
         result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, String>,
     },
+    /// A `:profile`/`:region` switch ended: new clients are in place, or why not.
+    Switched(Result<super::update_switch::Switched, String>),
 }
 
 /// What `update` asks the runtime to do. A handful exist per key press; their size
@@ -135,6 +137,12 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52).
     Copy {
         text: String,
+    },
+    /// Rebuild the AWS clients for another profile (`None`: keep the current one) and
+    /// region; the endpoint override stays.
+    Switch {
+        profile: Option<String>,
+        region: String,
     },
     Quit,
 }

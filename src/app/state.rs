@@ -210,6 +210,8 @@ pub struct State {
     pub sorts: HashMap<super::columns::Pane, super::columns::Sort>,
     /// Evaluated after every load, so panes and the header badge just read them.
     pub alerts: Vec<crate::alerts::Alert>,
+    /// Profiles, the switch in flight and the place to reopen (`update_switch`).
+    pub account: super::update_switch::Account,
     pub quit: bool,
 }
 
@@ -257,6 +259,7 @@ impl State {
             metrics: HashMap::new(),
             sorts: HashMap::new(),
             alerts: Vec::new(),
+            account: super::update_switch::Account::default(),
             quit: false,
         }
     }

@@ -13,6 +13,12 @@ use crate::ops::logs::LogScope;
 const COMMANDS: &str = ":help lists commands";
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let mut effects = dispatch(state, msg);
+    effects.extend(super::update_remember::after(state));
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             state.now = now;
@@ -131,6 +137,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Msg::Switched(result) => super::update_switch::on_switched(state, result),
         Msg::Saved(result) => {
             state.status = Some(match result {
                 Ok(path) => StatusLine {
@@ -209,7 +216,7 @@ fn load_all_details(state: &mut State) -> Vec<Effect> {
 }
 
 /// Reloads what the current view shows: the cluster list, and the open cluster's detail.
-fn refresh(state: &mut State) -> Vec<Effect> {
+pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     state.last_refresh = Some(state.now);
     let mut effects: Vec<Effect> = load_clusters(state).into_iter().collect();
     if state.screen().view == View::Alerts {
@@ -240,7 +247,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Input::None => match state.keymap.action_for(&key) {
             Some(action) => {
                 state.status = None;
-                dispatch(state, action)
+                run_action(state, action)
             }
             None => Vec::new(),
         },
@@ -250,7 +257,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// An action in the current view: the log pane reads its own keys first.
-fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
+fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     let in_logs = matches!(state.screen().view, View::Logs { .. });
     match in_logs
         .then(|| update_logs::on_action(state, action))
@@ -285,7 +292,7 @@ fn on_mouse(state: &mut State, input: super::MouseInput) -> Vec<Effect> {
         super::MouseInput::Wheel(turns) => {
             let action = if turns < 0 { Action::Up } else { Action::Down };
             (0..turns.unsigned_abs())
-                .flat_map(|_| dispatch(state, action))
+                .flat_map(|_| run_action(state, action))
                 .collect()
         }
     }
@@ -397,6 +404,10 @@ fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
             }
             None => error(state, "select a service first"),
         },
+        c if c.starts_with("profile") || c.starts_with("region") => {
+            let (verb, arg) = c.split_once(' ').unwrap_or((c, ""));
+            super::update_switch::command(state, verb, arg)
+        }
         other => error(state, &format!("unknown command :{other} ({COMMANDS})")),
     }
 }
@@ -495,7 +506,7 @@ fn clamp_all(state: &mut State) {
 }
 
 /// Pushes a view and loads its cluster's data if it has none yet.
-fn open(state: &mut State, view: View) -> Vec<Effect> {
+pub(super) fn open(state: &mut State, view: View) -> Vec<Effect> {
     let cluster = view.cluster().map(str::to_string);
     state.stack.push(Screen::new(view));
     match cluster {

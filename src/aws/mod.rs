@@ -8,6 +8,7 @@ pub mod error;
 pub mod findings;
 pub mod logs;
 pub mod metrics;
+pub mod profiles;
 pub mod stats;
 
 use std::collections::HashMap;
@@ -62,8 +63,39 @@ impl TaskDefinitionCache {
 pub const CONCURRENCY: usize = 4;
 
 /// Builds clients; fails only when no region can be found anywhere, since every
-/// call would fail the same way.
+/// call would fail the same way. Credentials are resolved lazily, by the first call.
 pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
+    let sdk = load(settings).await?;
+    Ok(context(settings, &sdk))
+}
+
+/// `connect`, and the credentials resolved once up front: switching profiles fails here,
+/// with one clear reason (an expired SSO session, a missing profile), while the old
+/// clients keep working.
+pub async fn connect_checked(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
+    use aws_sdk_ecs::config::ProvideCredentials;
+
+    let sdk = load(settings).await?;
+    let Some(provider) = sdk.credentials_provider() else {
+        return Err(AwsError::new(
+            "loading credentials",
+            error::AwsErrorKind::Credentials,
+            "no credentials provider",
+        ));
+    };
+    // SSO and role profiles call AWS to get credentials: bounded like any other call.
+    match tokio::time::timeout(Duration::from_secs(30), provider.provide_credentials()).await {
+        Ok(Ok(_)) => Ok(context(settings, &sdk)),
+        Ok(Err(e)) => Err(AwsError::from_credentials(&e)),
+        Err(_) => Err(AwsError::new(
+            "loading credentials",
+            error::AwsErrorKind::Timeout,
+            "timed out",
+        )),
+    }
+}
+
+async fn load(settings: &AwsSettings) -> Result<aws_config::SdkConfig, AwsError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         // Standard retry: exponential backoff with jitter on throttling and 5xx.
         .retry_config(RetryConfig::standard().with_max_attempts(3))
@@ -84,7 +116,7 @@ pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
         loader = loader.endpoint_url(u);
     }
     let sdk = loader.load().await;
-    let Some(region) = sdk.region().map(ToString::to_string) else {
+    let Some(region) = sdk.region().cloned() else {
         return Err(AwsError {
             operation: "configuration",
             kind: error::AwsErrorKind::Credentials,
@@ -94,17 +126,39 @@ pub async fn connect(settings: &AwsSettings) -> Result<AwsContext, AwsError> {
             ),
         });
     };
-    Ok(AwsContext {
+    let Some(profile) = &settings.profile else {
+        return Ok(sdk);
+    };
+    // A profile named by toadtop supplies the credentials itself, as `aws --profile` does:
+    // the SDK's default chain would let AWS_ACCESS_KEY_ID in the environment win, and the
+    // header would name one account while the calls went to another.
+    let provider = aws_config::profile::ProfileFileCredentialsProvider::builder()
+        .profile_name(profile)
+        .configure(
+            &aws_config::provider_config::ProviderConfig::default().with_region(Some(region)),
+        )
+        .build();
+    Ok(sdk
+        .to_builder()
+        .credentials_provider(aws_sdk_ecs::config::SharedCredentialsProvider::new(
+            provider,
+        ))
+        .build())
+}
+
+fn context(settings: &AwsSettings, sdk: &aws_config::SdkConfig) -> AwsContext {
+    AwsContext {
         profile: settings.profile.clone().unwrap_or_else(|| "default".into()),
         profile_flag: settings.profile.clone(),
-        region,
+        // `load` returns only configs with a region.
+        region: sdk.region().map(ToString::to_string).unwrap_or_default(),
         endpoint_url: sdk.endpoint_url().map(str::to_string),
-        ecs: aws_sdk_ecs::Client::new(&sdk),
-        logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&sdk),
-        ecr: aws_sdk_ecr::Client::new(&sdk),
-        ssm: aws_sdk_ssm::Client::new(&sdk),
+        ecs: aws_sdk_ecs::Client::new(sdk),
+        logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+        cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
+        ecr: aws_sdk_ecr::Client::new(sdk),
+        ssm: aws_sdk_ssm::Client::new(sdk),
         stats: Arc::new(ApiStats::default()),
         task_definitions: Arc::new(TaskDefinitionCache::default()),
-    })
+    }
 }

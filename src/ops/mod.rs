@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod logs;
 pub mod migrate;
 pub mod progress;
+pub mod remember;
 
 /// The one place `--read-only` refuses a mutation, before any AWS call.
 pub fn refuse_if_read_only(read_only: bool, action: &str) -> Result<(), String> {

@@ -3,4 +3,5 @@
 
 pub mod clipboard;
 pub mod runtime;
+pub mod switch;
 pub mod terminal;

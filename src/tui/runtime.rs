@@ -24,12 +24,22 @@ use crate::ui;
 
 const TICK: Duration = Duration::from_millis(250);
 
-pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
+/// What `main` read before the TUI starts.
+pub struct Startup {
+    pub profiles: Vec<crate::aws::profiles::ProfileInfo>,
+    /// The last session's place (`ops::remember::read`).
+    pub remembered: Result<Option<crate::ops::remember::Remembered>, String>,
+}
+
+pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::io::Result<()> {
     let mut session = Session::enter(settings.config.mouse)?;
-    let mut state = initial_state(&settings, &ctx);
+    let mut state = initial_state(&settings, &ctx, startup);
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let (switch_tx, mut switch_rx) = mpsc::unbounded_channel();
     let mut effects = Effects {
         ctx,
+        aws: settings.aws.clone(),
+        switch_tx,
         config: Arc::new(settings.config),
         tx,
         findings: Arc::new(crate::aws::findings::FindingsCache::default()),
@@ -57,6 +67,7 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
             },
             _ = tick.tick() => Msg::Tick(Timestamp::now()),
             Some(m) = rx.recv() => m,
+            Some(done) = switch_rx.recv() => effects.switched(done),
             Some(()) = term_signal.recv() => break,
         };
         let size = session.terminal.size()?;
@@ -97,6 +108,8 @@ pub async fn run(settings: Settings, ctx: AwsContext) -> std::io::Result<()> {
         }
     }
     effects.stop_all();
+    // Quitting must not fail over this file: the next start just opens the clusters.
+    let _ = crate::ops::remember::write(&crate::app::update_remember::snapshot(&state));
     Ok(())
 }
 
@@ -129,7 +142,7 @@ impl Clicks {
     }
 }
 
-fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
+fn initial_state(settings: &Settings, ctx: &AwsContext, startup: Startup) -> State {
     let mut state = State::new(
         ctx.profile.clone(),
         ctx.region.clone(),
@@ -145,6 +158,13 @@ fn initial_state(settings: &Settings, ctx: &AwsContext) -> State {
     state.exec_plugin =
         crate::ops::exec::plugin::locate_here(settings.config.exec.plugin.as_deref())
             .map(|p| p.display().to_string());
+    state.account.profiles = startup.profiles;
+    state.account.profile_flag = ctx.profile_flag.clone();
+    match startup.remembered {
+        Ok(Some(place)) => crate::app::update_remember::plan_restore(&mut state, place),
+        Ok(None) => {}
+        Err(warning) => state.say(warning, true),
+    }
     state
 }
 
@@ -215,6 +235,9 @@ async fn exec_foreground(
 /// Carries out effects: AWS loads and log followers as tokio tasks reporting back as `Msg`s.
 struct Effects {
     ctx: AwsContext,
+    /// What `ctx` was built from, the base of the next switch.
+    aws: crate::cli::AwsSettings,
+    switch_tx: mpsc::UnboundedSender<super::switch::Done>,
     config: Arc<Config>,
     tx: mpsc::UnboundedSender<Msg>,
     /// Findings by image digest, for the life of the process.
@@ -372,9 +395,40 @@ impl Effects {
                     });
                 });
             }
+            Effect::Switch { profile, region } => {
+                let target = super::switch::target(&self.aws, profile, region);
+                super::switch::spawn(target, self.switch_tx.clone());
+            }
             // Handled in the event loop: they need the terminal.
             Effect::Exec { .. } | Effect::Copy { .. } | Effect::Quit => {}
         }
+    }
+
+    /// Installs the clients of a finished switch; loads still running for the old ones
+    /// answer into slots `update` has reset, so they are dropped as stale.
+    fn switched(&mut self, done: super::switch::Done) -> Msg {
+        let ctx = match done.result {
+            Ok(ctx) => ctx,
+            Err(e) => return Msg::Switched(Err(e)),
+        };
+        self.stop_all();
+        self.findings = Arc::new(crate::aws::findings::FindingsCache::default());
+        self.aws = done.settings;
+        self.ctx = ctx;
+        let place = crate::ops::remember::Remembered {
+            profile: self.ctx.profile_flag.clone(),
+            region: Some(self.ctx.region.clone()),
+            ..Default::default()
+        };
+        // Best effort, like on quit: remembering is a convenience.
+        let _ = crate::ops::remember::write(&place);
+        Msg::Switched(Ok(crate::app::update_switch::Switched {
+            profile_flag: self.ctx.profile_flag.clone(),
+            profile: self.ctx.profile.clone(),
+            region: self.ctx.region.clone(),
+            endpoint_url: self.ctx.endpoint_url.clone(),
+            profiles: done.profiles,
+        }))
     }
 
     fn stop_all(&mut self) {

@@ -22,6 +22,8 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         (":alerts", "what needs attention, every cluster"),
         (":doctor", "why exec would fail for the selected task"),
         (":job", "the last action (deploy, migrate, ...)"),
+        (":profile NAME", "switch AWS profile (and to its region)"),
+        (":region NAME", "switch region"),
         (":help", "this page"),
         (":q", "leave toadtop"),
     ] {

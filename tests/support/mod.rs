@@ -570,3 +570,59 @@ impl TestBed {
         }
     }
 }
+
+impl TestBed {
+    /// AWS config and credentials files in the bed's home, named by AWS_CONFIG_FILE and
+    /// AWS_SHARED_CREDENTIALS_FILE: `default`; `other` (eu-west-1, keys in the credentials
+    /// file); `expired`, an SSO profile whose cached token ran out in 2020 (in
+    /// `$HOME/.aws/sso/cache`, where aws-config looks for it).
+    pub fn aws_profiles(&self) -> Vec<(&'static str, OsString)> {
+        let dir = self.home.path().join("aws-files");
+        std::fs::create_dir_all(&dir).expect("mkdir aws-files");
+        let config = dir.join("config");
+        let credentials = dir.join("credentials");
+        std::fs::write(
+            &config,
+            "\
+[default]
+region = us-east-1
+
+# the one the test switches to
+[profile other]
+region = eu-west-1
+
+[profile expired]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+region = us-east-1
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+",
+        )
+        .expect("write config");
+        std::fs::write(
+            &credentials,
+            "[other]\naws_access_key_id = other\naws_secret_access_key = other\n",
+        )
+        .expect("write credentials");
+        // aws-config names the cached token after the SHA-1 of the session name.
+        let hash = self.boto(
+            "import hashlib\nprint(hashlib.sha1(args['s'].encode()).hexdigest())\n",
+            &serde_json::json!({"s": "corp"}),
+        );
+        let cache = self.home.path().join(".aws/sso/cache");
+        std::fs::create_dir_all(&cache).expect("mkdir sso cache");
+        std::fs::write(
+            cache.join(format!("{}.json", hash.trim())),
+            r#"{"accessToken":"expired","expiresAt":"2020-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://corp.awsapps.com/start"}"#,
+        )
+        .expect("write the cached token");
+        vec![
+            ("AWS_CONFIG_FILE", config.into_os_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE", credentials.into_os_string()),
+        ]
+    }
+}
