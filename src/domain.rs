@@ -5,6 +5,12 @@ use serde::Serialize;
 
 use crate::timefmt::Timestamp;
 
+mod secrets;
+pub use secrets::{
+    check_for, parameter_key, parse_value_from, secret_health, ParameterLookup, ParameterMeta,
+    SecretCheck, SecretHealth, SecretSource, SecretState, SecretTarget,
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cluster {
     pub name: String,
@@ -231,6 +237,8 @@ pub struct AwsLogs {
     pub region: Option<String>,
 }
 
+/// One `secrets` entry: the variable `name` gets the value `value_from` points at (see
+/// [`parse_value_from`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretRef {
     pub name: String,
