@@ -11,6 +11,7 @@ mod update_actions;
 pub mod update_exec;
 mod update_findings;
 mod update_logs;
+mod update_secrets;
 
 pub use crate::config::Action;
 pub use lists::{

@@ -57,6 +57,12 @@ pub enum Msg {
         cluster: String,
         result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, String>,
     },
+    /// Secrets health of a cluster's services, by service (failures are per secret).
+    SecretsLoaded {
+        req: RequestId,
+        cluster: String,
+        secrets: std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>,
+    },
 }
 
 /// What `update` asks the runtime to do. A handful exist per key press; their size
@@ -110,6 +116,12 @@ pub enum Effect {
         req: RequestId,
         cluster: String,
         services: Vec<String>,
+    },
+    /// Check the SSM parameters these task definitions' secrets name (by service).
+    LoadSecrets {
+        req: RequestId,
+        cluster: String,
+        services: Vec<(String, crate::domain::TaskDefinition)>,
     },
     /// Hand the terminal to session-manager-plugin for an exec session.
     Exec {

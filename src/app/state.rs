@@ -193,6 +193,11 @@ pub struct State {
     /// CPU/memory maxima per cluster, by service.
     pub metrics:
         HashMap<String, Slot<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>>>,
+    /// Secrets health per cluster, by service.
+    pub secrets: HashMap<
+        String,
+        Slot<std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>>,
+    >,
     /// Evaluated after every load, so panes and the header badge just read them.
     pub alerts: Vec<crate::alerts::Alert>,
     pub quit: bool,
@@ -240,6 +245,7 @@ impl State {
             findings: std::collections::BTreeMap::new(),
             findings_loading: false,
             metrics: HashMap::new(),
+            secrets: HashMap::new(),
             alerts: Vec::new(),
             quit: false,
         }

@@ -331,6 +331,20 @@ impl Effects {
                     });
                 });
             }
+            Effect::LoadSecrets {
+                req,
+                cluster,
+                services,
+            } => {
+                tokio::spawn(async move {
+                    let secrets = crate::aws::parameters::secrets_health(&ctx, &services).await;
+                    let _ = tx.send(Msg::SecretsLoaded {
+                        req,
+                        cluster,
+                        secrets,
+                    });
+                });
+            }
             // Handled in the event loop: it needs the terminal.
             Effect::Exec { .. } | Effect::Quit => {}
         }
