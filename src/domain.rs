@@ -44,6 +44,15 @@ impl ClusterDetail {
             }
         }
     }
+
+    /// Each service's running task definition (services not yet described are left out),
+    /// for the secrets check.
+    pub fn service_task_definitions(&self) -> Vec<(String, TaskDefinition)> {
+        self.services
+            .iter()
+            .filter_map(|s| Some((s.name.clone(), s.task_definition.clone()?)))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

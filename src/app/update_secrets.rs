@@ -10,15 +10,10 @@ use crate::domain::SecretHealth;
 /// After a cluster's detail arrived: check the secrets its services' task definitions
 /// name, unless the previous check is still running (the next refresh asks again).
 pub fn after_detail(state: &mut State, cluster: &str) -> Vec<Effect> {
-    let services: Vec<(String, crate::domain::TaskDefinition)> = state
+    let services = state
         .detail(cluster)
         .and_then(|d| d.data.as_ref())
-        .map(|d| {
-            d.services
-                .iter()
-                .filter_map(|s| Some((s.name.clone(), s.task_definition.clone()?)))
-                .collect()
-        })
+        .map(|d| d.service_task_definitions())
         .unwrap_or_default();
     let any = services
         .iter()

@@ -91,6 +91,7 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
             now,
         ));
     }
+    let secrets = secrets_of(ctx, &clusters, &mut alerts).await;
     // evaluate sorts one cluster's alerts; the document lists every cluster's the same way.
     crate::alerts::sort(&mut alerts);
     Ok(Snapshot {
@@ -99,8 +100,42 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
         region: ctx.region.clone(),
         clusters,
         findings,
+        secrets,
         alerts,
     })
+}
+
+/// Secrets health of every cluster's services (cluster -> service -> rows), their alerts
+/// appended to `alerts`. DescribeParameters only; a failed call leaves those secrets
+/// unknown (said on stderr, once per error) and the rest of the snapshot stands.
+async fn secrets_of(
+    ctx: &AwsContext,
+    clusters: &[(crate::domain::Cluster, crate::domain::ClusterDetail)],
+    alerts: &mut Vec<crate::alerts::Alert>,
+) -> snapshot::SecretsByCluster {
+    let mut secrets = snapshot::SecretsByCluster::new();
+    // One cluster after another: the AWS layer's cache then spares clusters that share
+    // parameters (or task definitions) a second call.
+    for (c, d) in clusters {
+        let by_service =
+            crate::aws::parameters::secrets_health(ctx, &d.service_task_definitions()).await;
+        let mut errors: Vec<&str> = by_service
+            .values()
+            .flatten()
+            .filter_map(|r| match &r.state {
+                crate::domain::SecretState::Unknown(e) => Some(e.as_str()),
+                _ => None,
+            })
+            .collect();
+        errors.sort_unstable();
+        errors.dedup();
+        for e in errors {
+            eprintln!("toadtop: {e} (secrets of {} shown as unknown)", c.name);
+        }
+        alerts.extend(crate::alerts::secret_alerts(&c.name, &by_service));
+        secrets.insert(c.name.clone(), by_service);
+    }
+    secrets
 }
 
 pub fn render(s: &Snapshot, output: Output) -> String {
