@@ -246,7 +246,15 @@ pub fn to_table(s: &Snapshot) -> String {
         if !rows.is_empty() {
             out.push_str(&format!("\nSecrets in {}\n", sanitize(&c.name)));
             out.push_str(&textable::render(
-                &["SERVICE", "SECRETS", "EXIST", "MISSING", "NOT CHECKED", "UNKNOWN", "PROBLEMS"],
+                &[
+                    "SERVICE",
+                    "SECRETS",
+                    "EXIST",
+                    "MISSING",
+                    "NOT CHECKED",
+                    "UNKNOWN",
+                    "MISSING PARAMETERS",
+                ],
                 &rows,
             ));
         }
@@ -305,23 +313,15 @@ fn service_row(s: &Service) -> Vec<String> {
     ]
 }
 
-/// One service's secrets in one line: counts by state, then which are missing or unknown
-/// (`php:DB_PASSWORD←/laravel/production/DB_PASSWORD`).
+/// One service's secrets in one line: counts by state, then the missing ones
+/// (`php:DB_PASSWORD←/laravel/production/DB_PASSWORD`; why others are unknown goes to stderr).
 fn secrets_row(service: &str, rows: &[SecretHealth]) -> Vec<String> {
     use crate::domain::SecretState as S;
     let count = |f: fn(&S) -> bool| rows.iter().filter(|r| f(&r.state)).count();
-    let problems: Vec<String> = rows
+    let missing: Vec<String> = rows
         .iter()
-        .filter(|r| matches!(r.state, S::Missing | S::Unknown(_)))
-        .map(|r| {
-            format!(
-                "{} {}:{}←{}",
-                r.state.as_str(),
-                r.container,
-                r.name,
-                r.parameter
-            )
-        })
+        .filter(|r| r.state == S::Missing)
+        .map(|r| format!("{}:{}←{}", r.container, r.name, r.parameter))
         .collect();
     vec![
         sanitize(service),
@@ -330,10 +330,10 @@ fn secrets_row(service: &str, rows: &[SecretHealth]) -> Vec<String> {
         count(|s| *s == S::Missing).to_string(),
         count(|s| matches!(s, S::NotChecked(_))).to_string(),
         count(|s| matches!(s, S::Unknown(_))).to_string(),
-        if problems.is_empty() {
+        if missing.is_empty() {
             "-".to_string()
         } else {
-            sanitize(&problems.join(", "))
+            sanitize(&missing.join(", "))
         },
     ]
 }
