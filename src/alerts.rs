@@ -35,7 +35,7 @@ impl Level {
 pub struct Alert {
     pub level: Level,
     /// task_failed, deployment, under_desired, service_event, finding, cpu, memory,
-    /// secret_missing
+    /// secret
     pub kind: &'static str,
     pub cluster: String,
     pub service: String,
@@ -255,17 +255,20 @@ pub fn evaluate(
     out
 }
 
-/// 6. Secrets whose SSM parameter does not exist, by service of `cluster`: ECS cannot
-/// start the service's next task (ResourceInitializationError: unable to pull secrets).
-/// Unchecked or unknown ones (Secrets Manager, a failed lookup) are not alerts.
-pub fn secret_alerts(cluster: &str, by_service: &BTreeMap<String, Vec<SecretHealth>>) -> Vec<Alert> {
+/// The sixth signal: secrets whose SSM parameter does not exist, by service of `cluster`.
+/// ECS cannot start the service's next task (ResourceInitializationError: unable to pull
+/// secrets). Unchecked or unknown ones (Secrets Manager, a failed lookup) are not alerts.
+pub fn secret_alerts(
+    cluster: &str,
+    by_service: &BTreeMap<String, Vec<SecretHealth>>,
+) -> Vec<Alert> {
     let mut out: Vec<Alert> = by_service
         .iter()
         .flat_map(|(service, rows)| rows.iter().map(move |r| (service, r)))
         .filter(|(_, r)| r.state == SecretState::Missing)
         .map(|(service, r)| Alert {
             level: Level::Critical,
-            kind: "secret_missing",
+            kind: "secret",
             cluster: cluster.to_string(),
             service: service.clone(),
             task: None,

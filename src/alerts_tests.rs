@@ -582,13 +582,28 @@ fn a_missing_secret_parameter_is_critical_and_names_service_container_and_parame
     let secrets = BTreeMap::from([
         (
             "web".to_string(),
-            vec![secret("php", "DB_PASSWORD", "/laravel/production/DB_PASSWORD", Exists)],
+            vec![secret(
+                "php",
+                "DB_PASSWORD",
+                "/laravel/production/DB_PASSWORD",
+                Exists,
+            )],
         ),
         (
             "worker".to_string(),
             vec![
-                secret("php", "DB_PASSWORD", "/laravel/production/DB_PASSWORD", Exists),
-                secret("php", "HORIZON_KEY", "/laravel/production/HORIZON_KEY", Missing),
+                secret(
+                    "php",
+                    "DB_PASSWORD",
+                    "/laravel/production/DB_PASSWORD",
+                    Exists,
+                ),
+                secret(
+                    "php",
+                    "HORIZON_KEY",
+                    "/laravel/production/HORIZON_KEY",
+                    Missing,
+                ),
             ],
         ),
     ]);
@@ -596,10 +611,18 @@ fn a_missing_secret_parameter_is_critical_and_names_service_container_and_parame
     assert_eq!(alerts.len(), 1, "{alerts:#?}");
     let a = &alerts[0];
     assert_eq!(a.level, Level::Critical);
-    assert_eq!(a.kind, "secret_missing");
-    assert_eq!((a.cluster.as_str(), a.service.as_str()), ("production", "worker"));
+    assert_eq!(a.kind, "secret");
+    assert_eq!(
+        (a.cluster.as_str(), a.service.as_str()),
+        ("production", "worker")
+    );
     assert_eq!(a.task, None);
-    for want in ["php", "HORIZON_KEY", "/laravel/production/HORIZON_KEY", "unable to pull secrets"] {
+    for want in [
+        "php",
+        "HORIZON_KEY",
+        "/laravel/production/HORIZON_KEY",
+        "unable to pull secrets",
+    ] {
         assert!(a.message.contains(want), "{want} missing: {}", a.message);
     }
 }

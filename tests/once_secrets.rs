@@ -92,15 +92,26 @@ fn secrets_show_existence_type_and_version_never_values() {
         // By ARN: the name keeps its leading slash; DB_PASSWORD was rotated in production.
         let db = find(secrets, "DB_PASSWORD");
         assert_eq!(db["container"], "php", "{at}");
-        assert_eq!(db["parameter"], format!("/laravel/{env}/DB_PASSWORD"), "{at}");
-        assert!(db["value_from"].as_str().unwrap().starts_with("arn:aws:ssm:"));
+        assert_eq!(
+            db["parameter"],
+            format!("/laravel/{env}/DB_PASSWORD"),
+            "{at}"
+        );
+        assert!(db["value_from"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:ssm:"));
         assert_eq!(
             (&db["source"], &db["state"], &db["exists"]),
             (&"ssm".into(), &"exists".into(), &true.into()),
             "{at}"
         );
         assert_eq!(db["type"], "SecureString", "{at}");
-        assert_eq!(db["version"], if env == "production" { 2 } else { 1 }, "{at}");
+        assert_eq!(
+            db["version"],
+            if env == "production" { 2 } else { 1 },
+            "{at}"
+        );
         let modified = db["last_modified"].as_str().unwrap();
         assert!(modified.len() == 20 && modified.ends_with('Z'), "{db}");
 
@@ -148,7 +159,7 @@ fn secrets_show_existence_type_and_version_never_values() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|a| a["kind"] == "secret_missing")
+        .filter(|a| a["kind"] == "secret")
         .collect();
     assert_eq!(alerts.len(), 1, "{:#}", doc["alerts"]);
     let a = alerts[0];
@@ -157,7 +168,11 @@ fn secrets_show_existence_type_and_version_never_values() {
         (&"critical".into(), &"production".into(), &"worker".into())
     );
     let msg = a["message"].as_str().unwrap();
-    for want in ["php", "HORIZON_LICENSE_KEY", seeded["missing"].as_str().unwrap()] {
+    for want in [
+        "php",
+        "HORIZON_LICENSE_KEY",
+        seeded["missing"].as_str().unwrap(),
+    ] {
         assert!(msg.contains(want), "{want} missing in {msg}");
     }
 
@@ -212,7 +227,11 @@ fn secrets_show_existence_type_and_version_never_values() {
 fn access_denied_leaves_secrets_unknown_and_the_rest_intact() {
     let bed = TestBed::seeded_with(&[("TOADTOP_DENY", "AmazonSSM.DescribeParameters")]);
     let run = bed.run(["--once", "--output", "json", "--stats"], LIMIT);
-    assert_eq!(run.code, Some(0), "a denied secrets check fails nothing else:\n{run}");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "a denied secrets check fails nothing else:\n{run}"
+    );
     let doc = run.json();
     assert_eq!(doc["clusters"].as_array().unwrap().len(), 3);
 
@@ -238,7 +257,7 @@ fn access_denied_leaves_secrets_unknown_and_the_rest_intact() {
         .iter()
         .map(|a| a["kind"].as_str().unwrap())
         .collect();
-    assert!(!kinds.contains("secret_missing"), "{kinds:?}");
+    assert!(!kinds.contains("secret"), "{kinds:?}");
     assert!(kinds.contains("task_failed"), "{kinds:?}");
 
     // One line on stderr names the call and every cluster it hit.

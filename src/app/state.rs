@@ -194,10 +194,8 @@ pub struct State {
     pub metrics:
         HashMap<String, Slot<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>>>,
     /// Secrets health per cluster, by service.
-    pub secrets: HashMap<
-        String,
-        Slot<std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>>,
-    >,
+    pub secrets:
+        HashMap<String, Slot<std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>>>,
     /// Evaluated after every load, so panes and the header badge just read them.
     pub alerts: Vec<crate::alerts::Alert>,
     pub quit: bool,

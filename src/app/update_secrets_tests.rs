@@ -10,7 +10,11 @@ use crate::fixtures::{self, NOW};
 fn detail_loaded(state: &mut State, detail: ClusterDetail) -> Vec<Effect> {
     let req = state.next_request;
     state.next_request += 1;
-    state.details.entry("production".into()).or_default().in_flight = Some(req);
+    state
+        .details
+        .entry("production".into())
+        .or_default()
+        .in_flight = Some(req);
     update(
         state,
         Msg::DetailLoaded {
@@ -98,7 +102,7 @@ fn a_missing_parameter_becomes_an_alert_and_stale_answers_are_dropped() {
     let secret_alerts = |s: &State| {
         s.alerts
             .iter()
-            .filter(|a| a.kind == "secret_missing")
+            .filter(|a| a.kind == "secret")
             .map(|a| a.service.clone())
             .collect::<Vec<_>>()
     };

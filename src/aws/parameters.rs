@@ -129,7 +129,8 @@ async fn lookup(
                 Ok(by_key) => Ok(by_key.get(&key).cloned()),
                 Err(e) => Err(e.clone()),
             };
-            ctx.parameters.put(&region, key.clone(), answer.clone(), now);
+            ctx.parameters
+                .put(&region, key.clone(), answer.clone(), now);
             answers.insert((region.clone(), key), answer);
         }
     }
@@ -205,7 +206,12 @@ mod tests {
         let cache = ParameterCache::default();
         let t0 = Instant::now();
         cache.put("us-east-1", "/a".into(), Ok(None), t0);
-        cache.put("us-east-1", "/b".into(), Err("DescribeParameters failed".into()), t0);
+        cache.put(
+            "us-east-1",
+            "/b".into(),
+            Err("DescribeParameters failed".into()),
+            t0,
+        );
         let at = |secs| t0 + Duration::from_secs(secs);
         assert_eq!(cache.get("us-east-1", "/a", at(59)), Some(Ok(None)));
         assert!(cache.get("us-east-1", "/b", at(59)).is_some());

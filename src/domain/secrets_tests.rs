@@ -150,10 +150,22 @@ fn td(secrets: &[(&str, &str, &str)]) -> TaskDefinition {
 fn health_joins_entries_with_the_answers() {
     let td = td(&[
         ("php", "DB_PASSWORD", "/laravel/production/DB_PASSWORD"),
-        ("php", "APP_KEY", "arn:aws:ssm:us-east-1:123456789012:parameter/laravel/production/APP_KEY"),
-        ("php", "STRIPE", "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-AbCdEf:key::"),
+        (
+            "php",
+            "APP_KEY",
+            "arn:aws:ssm:us-east-1:123456789012:parameter/laravel/production/APP_KEY",
+        ),
+        (
+            "php",
+            "STRIPE",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-AbCdEf:key::",
+        ),
         ("nginx", "TLS_KEY", "tls-key"),
-        ("nginx", "DENIED", "arn:aws:ssm:eu-west-1:123456789012:parameter/denied"),
+        (
+            "nginx",
+            "DENIED",
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/denied",
+        ),
     ]);
     let meta = ParameterMeta {
         name: "/laravel/production/DB_PASSWORD".into(),
@@ -166,7 +178,10 @@ fn health_joins_entries_with_the_answers() {
             ("us-east-1".into(), "/laravel/production/DB_PASSWORD".into()),
             Ok(Some(meta)),
         ),
-        (("us-east-1".into(), "/laravel/production/APP_KEY".into()), Ok(None)),
+        (
+            ("us-east-1".into(), "/laravel/production/APP_KEY".into()),
+            Ok(None),
+        ),
         (
             ("eu-west-1".into(), "denied".into()),
             Err("DescribeParameters failed: AccessDeniedException".into()),

@@ -133,7 +133,10 @@ async fn secrets_of(
         secrets.insert(c.name.clone(), by_service);
     }
     for (e, hit) in errors {
-        eprintln!("toadtop: {e} (secrets of {} shown as unknown)", hit.join(", "));
+        eprintln!(
+            "toadtop: {e} (secrets of {} shown as unknown)",
+            hit.join(", ")
+        );
     }
     secrets
 }
