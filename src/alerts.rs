@@ -1,12 +1,16 @@
 //! The five signals the team would otherwise wire up as CloudWatch/EventBridge alarms,
-//! evaluated from what toadtop already fetched. Pure: data and thresholds in, alerts out.
+//! evaluated from what toadtop already fetched, plus missing secrets ([`secret_alerts`]).
+//! Pure: data and thresholds in, alerts out.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::config::AlertSettings;
-use crate::domain::{severity_rank, short_task_id, ClusterDetail, ImageFindings, ServiceMetrics};
+use crate::domain::{
+    severity_rank, short_task_id, ClusterDetail, ImageFindings, SecretHealth, SecretState,
+    ServiceMetrics,
+};
 use crate::timefmt::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -30,7 +34,8 @@ impl Level {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
     pub level: Level,
-    /// task_failed, deployment, under_desired, service_event, finding, cpu, memory
+    /// task_failed, deployment, under_desired, service_event, finding, cpu, memory,
+    /// secret
     pub kind: &'static str,
     pub cluster: String,
     pub service: String,
@@ -246,6 +251,35 @@ pub fn evaluate(
             }
         }
     }
+    sort(&mut out);
+    out
+}
+
+/// The sixth signal: secrets whose SSM parameter does not exist, by service of `cluster`.
+/// ECS cannot start the service's next task (ResourceInitializationError: unable to pull
+/// secrets). Unchecked or unknown ones (Secrets Manager, a failed lookup) are not alerts.
+pub fn secret_alerts(
+    cluster: &str,
+    by_service: &BTreeMap<String, Vec<SecretHealth>>,
+) -> Vec<Alert> {
+    let mut out: Vec<Alert> = by_service
+        .iter()
+        .flat_map(|(service, rows)| rows.iter().map(move |r| (service, r)))
+        .filter(|(_, r)| r.state == SecretState::Missing)
+        .map(|(service, r)| Alert {
+            level: Level::Critical,
+            kind: "secret",
+            cluster: cluster.to_string(),
+            service: service.clone(),
+            task: None,
+            message: format!(
+                "{}: secret {} ← SSM parameter {} does not exist; new tasks fail with \
+                 ResourceInitializationError (unable to pull secrets)",
+                r.container, r.name, r.parameter
+            ),
+            since: None,
+        })
+        .collect();
     sort(&mut out);
     out
 }

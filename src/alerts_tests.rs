@@ -1,10 +1,13 @@
-//! The five alert rules, each firing and staying quiet, on the fixtures' production
-//! cluster trimmed down to one service so each test sees only its own rule.
+//! The alert rules (five signals and missing secrets), each firing and staying quiet, on
+//! the fixtures' production cluster trimmed down to one service so each test sees only its
+//! own rule.
 
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::domain::{Deployment, Finding, ImageFindings, Service, ServiceEvent, ServiceMetrics};
+use crate::domain::{
+    Deployment, Finding, ImageFindings, SecretHealth, Service, ServiceEvent, ServiceMetrics,
+};
 use crate::fixtures::{self, NOW};
 
 const PHP: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0";
@@ -545,4 +548,105 @@ fn a_problem_event_before_the_last_steady_state_is_resolved() {
     assert!(alerts
         .iter()
         .any(|a| a.kind == "service_event" && a.service == "worker"));
+}
+
+// --- 6. secrets -----------------------------------------------------------------------
+
+fn secret(
+    container: &str,
+    name: &str,
+    parameter: &str,
+    state: crate::domain::SecretState,
+) -> SecretHealth {
+    let source = if parameter.starts_with("arn:aws:secretsmanager:") {
+        crate::domain::SecretSource::SecretsManager
+    } else {
+        crate::domain::SecretSource::Ssm
+    };
+    SecretHealth {
+        container: container.into(),
+        name: name.into(),
+        value_from: parameter.into(),
+        parameter: parameter.into(),
+        source,
+        state,
+        param_type: None,
+        version: None,
+        last_modified: None,
+    }
+}
+
+#[test]
+fn a_missing_secret_parameter_is_critical_and_names_service_container_and_parameter() {
+    use crate::domain::SecretState::*;
+    let secrets = BTreeMap::from([
+        (
+            "web".to_string(),
+            vec![secret(
+                "php",
+                "DB_PASSWORD",
+                "/laravel/production/DB_PASSWORD",
+                Exists,
+            )],
+        ),
+        (
+            "worker".to_string(),
+            vec![
+                secret(
+                    "php",
+                    "DB_PASSWORD",
+                    "/laravel/production/DB_PASSWORD",
+                    Exists,
+                ),
+                secret(
+                    "php",
+                    "HORIZON_KEY",
+                    "/laravel/production/HORIZON_KEY",
+                    Missing,
+                ),
+            ],
+        ),
+    ]);
+    let alerts = secret_alerts("production", &secrets);
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    let a = &alerts[0];
+    assert_eq!(a.level, Level::Critical);
+    assert_eq!(a.kind, "secret");
+    assert_eq!(
+        (a.cluster.as_str(), a.service.as_str()),
+        ("production", "worker")
+    );
+    assert_eq!(a.task, None);
+    for want in [
+        "php",
+        "HORIZON_KEY",
+        "/laravel/production/HORIZON_KEY",
+        "unable to pull secrets",
+    ] {
+        assert!(a.message.contains(want), "{want} missing: {}", a.message);
+    }
+}
+
+#[test]
+fn unchecked_or_unknown_secrets_do_not_alert() {
+    use crate::domain::SecretState::*;
+    let secrets = BTreeMap::from([(
+        "web".to_string(),
+        vec![
+            secret(
+                "php",
+                "STRIPE",
+                "arn:aws:secretsmanager:us-east-1:1:secret:stripe-AbCdEf",
+                NotChecked("Secrets Manager: existence not checked".into()),
+            ),
+            secret(
+                "php",
+                "DB_PASSWORD",
+                "/laravel/production/DB_PASSWORD",
+                Unknown("DescribeParameters failed: AccessDeniedException".into()),
+            ),
+        ],
+    )]);
+    assert_eq!(secret_alerts("production", &secrets), vec![]);
+    assert_eq!(secret_alerts("production", &BTreeMap::new()), vec![]);
 }

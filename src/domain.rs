@@ -5,6 +5,12 @@ use serde::Serialize;
 
 use crate::timefmt::Timestamp;
 
+mod secrets;
+pub use secrets::{
+    check_for, parameter_key, parse_value_from, secret_health, ParameterLookup, ParameterMeta,
+    SecretCheck, SecretHealth, SecretSource, SecretState, SecretTarget,
+};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cluster {
     pub name: String,
@@ -37,6 +43,15 @@ impl ClusterDetail {
                 }
             }
         }
+    }
+
+    /// Each service's running task definition (services not yet described are left out),
+    /// for the secrets check.
+    pub fn service_task_definitions(&self) -> Vec<(String, TaskDefinition)> {
+        self.services
+            .iter()
+            .filter_map(|s| Some((s.name.clone(), s.task_definition.clone()?)))
+            .collect()
     }
 }
 
@@ -231,6 +246,8 @@ pub struct AwsLogs {
     pub region: Option<String>,
 }
 
+/// One `secrets` entry: the variable `name` gets the value `value_from` points at (see
+/// [`parse_value_from`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretRef {
     pub name: String,

@@ -131,7 +131,84 @@ fn service_detail() {
     assert!(!text.contains('\u{1b}'));
     assert!(!text.contains("[31m"), "{text}");
     assert!(!text.contains("[0m"), "{text}");
+    // Before the secrets check answers, the task definition's entries are listed.
+    assert!(text.contains("checking…"), "{text}");
     insta::assert_snapshot!("service_detail", text);
+}
+
+#[test]
+fn service_detail_secrets() {
+    use std::collections::BTreeMap;
+    use toadtop::domain::{SecretHealth, SecretSource, SecretState};
+    use toadtop::timefmt::Timestamp;
+
+    let row = |name: &str, parameter: &str, source, state| SecretHealth {
+        container: "php".into(),
+        name: name.into(),
+        value_from: parameter.into(),
+        parameter: parameter.into(),
+        source,
+        state,
+        param_type: None,
+        version: None,
+        last_modified: None,
+    };
+    let mut present = row(
+        "DB_PASSWORD",
+        "/laravel/production/DB_PASSWORD",
+        SecretSource::Ssm,
+        SecretState::Exists,
+    );
+    present.param_type = Some("SecureString".into());
+    present.version = Some(3);
+    present.last_modified = Some(Timestamp(NOW.0 - 2 * 86_400_000));
+    let secrets = BTreeMap::from([(
+        "web".to_string(),
+        vec![
+            present,
+            row(
+                "HORIZON_KEY",
+                "/laravel/production/HORIZON_KEY",
+                SecretSource::Ssm,
+                SecretState::Missing,
+            ),
+            row(
+                "STRIPE_SECRET",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:laravel/production/stripe-AbCdEf",
+                SecretSource::SecretsManager,
+                SecretState::NotChecked("Secrets Manager: existence not checked".into()),
+            ),
+        ],
+    )]);
+    let mut state = in_services();
+    state.alerts = toadtop::alerts::secret_alerts("production", &secrets);
+    let slot = state.secrets.entry("production".into()).or_default();
+    slot.data = Some(secrets);
+    let mut state = open(
+        state,
+        [web(|cluster, service| View::ServiceDetail {
+            cluster,
+            service,
+        })],
+    );
+    // Scroll to the section (the pane is taller than 32 rows now).
+    state.screen_mut().scroll = 16;
+    let text = render(&state, W, H);
+    for want in [
+        "Secrets (3; values are never read)",
+        "DB_PASSWORD",
+        "SecureString",
+        "v3",
+        "2d",
+        "HORIZON_KEY",
+        "missing",
+        "secretsmanager",
+        "existence not checked",
+        "secret HORIZON_KEY",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    insta::assert_snapshot!("service_detail_secrets", text);
 }
 
 #[test]

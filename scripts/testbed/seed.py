@@ -176,14 +176,51 @@ class Seeder:
         }
 
     # --- SSM parameters referenced by the task definitions' secrets -----------------
+    # Every php container (both environments) names these; see php() for how each is
+    # referenced (ARN, bare hierarchical name, bare top-level name, Secrets Manager ARN).
+    # One is referenced but never created: production's worker also reads
+    # /laravel/production/HORIZON_LICENSE_KEY, which does not exist (a secret_missing alert;
+    # ECS would fail its next task with ResourceInitializationError).
+    SSM_SECRETS = {  # key -> type
+        "DB_PASSWORD": "SecureString", "REDIS_PASSWORD": "SecureString",
+        "MAIL_PASSWORD": "SecureString", "SENTRY_DSN": "String",
+    }
+    MISSING_PARAMETER = "/laravel/production/HORIZON_LICENSE_KEY"
+
     def parameters(self) -> None:
-        names = []
+        names, values = [], []
         for env in ENVS.values():
-            for key in ("DB_PASSWORD", "REDIS_PASSWORD", "MAIL_PASSWORD"):
+            for key, kind in self.SSM_SECRETS.items():
                 name = f"/laravel/{env[2]}/{key}"
-                self.ssm.put_parameter(Name=name, Value=f"s3cr3t-{key.lower()}", Type="SecureString")
+                value = f"s3cr3t-{env[2]}-{key.lower()}"
+                self.ssm.put_parameter(Name=name, Value=value, Type=kind)
                 names.append(name)
+                values.append(value)
+            # A top-level (non-hierarchical) name, referenced bare.
+            name, value = f"laravel-{env[2]}-pusher-secret", f"s3cr3t-{env[2]}-pusher"
+            self.ssm.put_parameter(Name=name, Value=value, Type="SecureString")
+            names.append(name)
+            values.append(value)
+        # DB_PASSWORD was rotated once in production: version 2.
+        self.ssm.put_parameter(Name="/laravel/production/DB_PASSWORD", Value="s3cr3t-production-db_password-2",
+                               Type="SecureString", Overwrite=True)
+        values.append("s3cr3t-production-db_password-2")
         self.summary["ssmParameters"] = names
+        self.summary["secrets"] = {
+            # Values exist only so tests can check they never show up in toadtop's output.
+            "values": values,
+            "missing": self.MISSING_PARAMETER,
+            "missingIn": {"cluster": "production", "service": "worker", "container": "php",
+                          "name": "HORIZON_LICENSE_KEY"},
+            "versions": {"/laravel/production/DB_PASSWORD": 2},
+            "types": {**self.SSM_SECRETS, "PUSHER_APP_SECRET": "SecureString"},
+            "secretsManager": {k: self.secrets_manager_arn(e[2]) for k, e in ENVS.items()},
+        }
+
+    def secrets_manager_arn(self, env: str) -> str:
+        """A Secrets Manager secret (JSON, key STRIPE_SECRET); not created: toadtop lists
+        these without checking them."""
+        return f"arn:aws:secretsmanager:{REGION}:{self.account}:secret:laravel/{env}/stripe-AbCdEf"
 
     # --- task definitions ---------------------------------------------------------------
     def php(self, env: str, log_group: str, prefix: str, tag: str, command: list[str] | None) -> dict[str, Any]:
@@ -202,7 +239,12 @@ class Seeder:
                 {"name": "AWS_SECRET_ACCESS_KEY", "value": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
             ],
             "secrets": [{"name": k, "valueFrom": f"arn:aws:ssm:{REGION}:{self.account}:parameter/laravel/{env}/{k}"}
-                        for k in ("DB_PASSWORD", "REDIS_PASSWORD", "MAIL_PASSWORD")],
+                        for k in ("DB_PASSWORD", "REDIS_PASSWORD", "MAIL_PASSWORD")] + [
+                {"name": "SENTRY_DSN", "valueFrom": f"/laravel/{env}/SENTRY_DSN"},
+                {"name": "PUSHER_APP_SECRET", "valueFrom": f"laravel-{env}-pusher-secret"},
+                {"name": "STRIPE_SECRET", "valueFrom": f"{self.secrets_manager_arn(env)}:STRIPE_SECRET::"},
+            ] + ([{"name": "HORIZON_LICENSE_KEY", "valueFrom": self.MISSING_PARAMETER}]
+                 if env == "production" and prefix == "worker" else []),
             "logConfiguration": {"logDriver": "awslogs", "options": {
                 "awslogs-group": log_group, "awslogs-region": REGION, "awslogs-stream-prefix": prefix}},
         }

@@ -25,6 +25,9 @@ Environment of the server process, read at request time:
                                  (default 2; 0 = never)
     TOADTOP_MIGRATION_EXIT_CODE  exit code of that task's migration container (default 0)
     MOTO_ECS_SERVICE_FAILED_TASKS  failedTasks of a new deployment (moto's own variable)
+    TOADTOP_DENY                 comma-separated JSON-protocol operations (X-Amz-Target, e.g.
+                                 AmazonSSM.DescribeParameters) answered with AccessDeniedException,
+                                 as for a role without that permission (moto has no IAM by default)
 """
 
 from __future__ import annotations
@@ -915,6 +918,22 @@ def cloudwatch_cbor(moto_app: Any, environ: dict[str, Any], start_response: Any)
     return [bytes(encoded)]
 
 
+def denied(environ: dict[str, Any], start_response: Any) -> Any:
+    """TOADTOP_DENY: a 400 AccessDeniedException in the JSON protocols' error shape, or None."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    deny = {t.strip() for t in os.environ.get("TOADTOP_DENY", "").split(",") if t.strip()}
+    if not target or target not in deny:
+        return None
+    action = target.split(".")[-1]
+    body = json.dumps({"__type": "AccessDeniedException",
+                       "message": f"User: arn:aws:sts::{DEFAULT_ACCOUNT_ID}:assumed-role/readonly/test "
+                                  f"is not authorized to perform: {action} because no identity-based "
+                                  "policy allows the action"}).encode()
+    start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.1"),
+                                       ("Content-Length", str(len(body)))])
+    return [body]
+
+
 class TestEndpoint:
     """WSGI middleware: /_toadtop/* handled here, everything else goes to moto."""
 
@@ -922,6 +941,9 @@ class TestEndpoint:
         self.moto_app = moto_app
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        refused = denied(environ, start_response)
+        if refused is not None:
+            return refused
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
             return cloudwatch_cbor(self.moto_app, environ, start_response)
         handler = ROUTES.get(environ.get("PATH_INFO", ""))

@@ -14,6 +14,7 @@ pub mod update_exec;
 mod update_findings;
 mod update_logs;
 pub mod update_remember;
+mod update_secrets;
 mod update_sort;
 pub mod update_switch;
 

@@ -69,6 +69,12 @@ pub enum Msg {
     },
     /// A `:profile`/`:region` switch ended: new clients are in place, or why not.
     Switched(Result<super::update_switch::Switched, String>),
+    /// Secrets health of a cluster's services, by service (failures are per secret).
+    SecretsLoaded {
+        req: RequestId,
+        cluster: String,
+        secrets: std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>,
+    },
 }
 
 /// What `update` asks the runtime to do. A handful exist per key press; their size
@@ -122,6 +128,12 @@ pub enum Effect {
         req: RequestId,
         cluster: String,
         services: Vec<String>,
+    },
+    /// Check the SSM parameters these task definitions' secrets name (by service).
+    LoadSecrets {
+        req: RequestId,
+        cluster: String,
+        services: Vec<(String, crate::domain::TaskDefinition)>,
     },
     /// Hand the terminal to session-manager-plugin for an exec session.
     Exec {

@@ -208,6 +208,9 @@ pub struct State {
         HashMap<String, Slot<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>>>,
     /// The sort chosen per pane kind (`o`/`O`), kept while toadtop runs.
     pub sorts: HashMap<super::columns::Pane, super::columns::Sort>,
+    /// Secrets health per cluster, by service.
+    pub secrets:
+        HashMap<String, Slot<std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>>>,
     /// Evaluated after every load, so panes and the header badge just read them.
     pub alerts: Vec<crate::alerts::Alert>,
     /// Profiles, the switch in flight and the place to reopen (`update_switch`).
@@ -258,6 +261,7 @@ impl State {
             findings_loading: false,
             metrics: HashMap::new(),
             sorts: HashMap::new(),
+            secrets: HashMap::new(),
             alerts: Vec::new(),
             account: super::update_switch::Account::default(),
             quit: false,

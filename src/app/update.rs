@@ -7,6 +7,7 @@ use super::lists::{visible_clusters, visible_services, visible_tasks};
 use super::update_actions;
 use super::update_findings;
 use super::update_logs;
+use super::update_secrets;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
 use crate::ops::logs::LogScope;
 
@@ -85,6 +86,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             clamp_all(state);
             let mut effects = update_logs::replan(state, &cluster);
             effects.extend(update_findings::after_detail(state, &cluster));
+            effects.extend(update_secrets::after_detail(state, &cluster));
             if again {
                 effects.extend(load_detail(state, &cluster));
             }
@@ -128,6 +130,14 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             result,
         } => {
             update_findings::on_metrics(state, req, &cluster, result);
+            Vec::new()
+        }
+        Msg::SecretsLoaded {
+            req,
+            cluster,
+            secrets,
+        } => {
+            update_secrets::on_secrets(state, req, &cluster, secrets);
             Vec::new()
         }
         Msg::ExecDone(result) => {

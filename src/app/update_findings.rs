@@ -96,6 +96,9 @@ pub fn recompute(state: &mut State) {
             &state.config.alerts,
             state.now,
         ));
+        if let Some(secrets) = state.secrets.get(name).and_then(|s| s.data.as_ref()) {
+            all.extend(crate::alerts::secret_alerts(name, secrets));
+        }
     }
     crate::alerts::sort(&mut all);
     state.alerts = all;

@@ -8,6 +8,7 @@ pub mod error;
 pub mod findings;
 pub mod logs;
 pub mod metrics;
+pub mod parameters;
 pub mod profiles;
 pub mod stats;
 
@@ -41,6 +42,8 @@ pub struct AwsContext {
     pub ssm: aws_sdk_ssm::Client,
     pub stats: Arc<ApiStats>,
     pub task_definitions: Arc<TaskDefinitionCache>,
+    /// SSM parameter metadata for secrets checks, cached for a few minutes.
+    pub parameters: Arc<parameters::ParameterCache>,
 }
 
 /// Task-definition revisions by ARN; one `OnceCell` per ARN lets concurrent loads share
@@ -160,5 +163,6 @@ fn context(settings: &AwsSettings, sdk: &aws_config::SdkConfig) -> AwsContext {
         ssm: aws_sdk_ssm::Client::new(sdk),
         stats: Arc::new(ApiStats::default()),
         task_definitions: Arc::new(TaskDefinitionCache::default()),
+        parameters: Arc::new(parameters::ParameterCache::default()),
     }
 }

@@ -91,6 +91,7 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
             now,
         ));
     }
+    let secrets = secrets_of(ctx, &clusters, &mut alerts).await;
     // evaluate sorts one cluster's alerts; the document lists every cluster's the same way.
     crate::alerts::sort(&mut alerts);
     Ok(Snapshot {
@@ -99,8 +100,45 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
         region: ctx.region.clone(),
         clusters,
         findings,
+        secrets,
         alerts,
     })
+}
+
+/// Secrets health of every cluster's services (cluster -> service -> rows), their alerts
+/// appended to `alerts`. DescribeParameters only; a failed call leaves those secrets
+/// unknown (said on stderr, once per distinct error) and the rest of the snapshot stands.
+async fn secrets_of(
+    ctx: &AwsContext,
+    clusters: &[(crate::domain::Cluster, crate::domain::ClusterDetail)],
+    alerts: &mut Vec<crate::alerts::Alert>,
+) -> snapshot::SecretsByCluster {
+    let mut secrets = snapshot::SecretsByCluster::new();
+    // error -> clusters it hit, so one denied permission is one line.
+    let mut errors: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    // One cluster after another: the AWS layer's cache then spares clusters that share
+    // parameters (or task definitions) a second call.
+    for (c, d) in clusters {
+        let by_service =
+            crate::aws::parameters::secrets_health(ctx, &d.service_task_definitions()).await;
+        for row in by_service.values().flatten() {
+            if let crate::domain::SecretState::Unknown(e) = &row.state {
+                let hit = errors.entry(e.clone()).or_default();
+                if !hit.contains(&c.name.as_str()) {
+                    hit.push(&c.name);
+                }
+            }
+        }
+        alerts.extend(crate::alerts::secret_alerts(&c.name, &by_service));
+        secrets.insert(c.name.clone(), by_service);
+    }
+    for (e, hit) in errors {
+        eprintln!(
+            "toadtop: {e} (secrets of {} shown as unknown)",
+            hit.join(", ")
+        );
+    }
+    secrets
 }
 
 pub fn render(s: &Snapshot, output: Output) -> String {

@@ -4,11 +4,15 @@
 use serde_json::{json, Value};
 
 use super::textable;
-use crate::domain::{image_tag, Cluster, ClusterDetail, Service, Task};
+use crate::domain::{image_tag, Cluster, ClusterDetail, SecretHealth, Service, Task};
 use crate::safety::sanitize;
 use crate::timefmt::Timestamp;
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// Secrets health: cluster -> service -> one row per `secrets` entry.
+pub type SecretsByCluster =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<SecretHealth>>>;
 
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -18,6 +22,7 @@ pub struct Snapshot {
     pub clusters: Vec<(Cluster, ClusterDetail)>,
     /// By image.
     pub findings: std::collections::BTreeMap<String, crate::domain::ImageFindings>,
+    pub secrets: SecretsByCluster,
     pub alerts: Vec<crate::alerts::Alert>,
 }
 
@@ -38,7 +43,7 @@ pub fn to_json(s: &Snapshot) -> Value {
             "active_services": c.active_services,
             "running_tasks": c.running_tasks,
             "pending_tasks": c.pending_tasks,
-            "services": d.services.iter().map(|svc| service_json(svc, &s.findings)).collect::<Vec<_>>(),
+            "services": d.services.iter().map(|svc| service_json(svc, &s.findings, secrets_of(s, svc))).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "alerts": s.alerts.iter().map(|a| json!({
             "level": a.level.as_str(),
@@ -54,9 +59,35 @@ pub fn to_json(s: &Snapshot) -> Value {
     doc
 }
 
+/// The secrets rows of one service (empty when it has none or was not checked).
+fn secrets_of<'a>(s: &'a Snapshot, svc: &Service) -> &'a [SecretHealth] {
+    s.secrets
+        .get(&svc.cluster)
+        .and_then(|m| m.get(&svc.name))
+        .map_or(&[], Vec::as_slice)
+}
+
+/// Names, sources and SSM metadata only: values are never fetched, so never printed.
+fn secret_json(r: &SecretHealth) -> Value {
+    json!({
+        "container": r.container,
+        "name": r.name,
+        "value_from": r.value_from,
+        "parameter": r.parameter,
+        "source": r.source.as_str(),
+        "state": r.state.as_str(),
+        "exists": r.state.exists(),
+        "note": r.state.note(),
+        "type": r.param_type,
+        "version": r.version,
+        "last_modified": rfc(r.last_modified),
+    })
+}
+
 fn service_json(
     s: &Service,
     all: &std::collections::BTreeMap<String, crate::domain::ImageFindings>,
+    secrets: &[SecretHealth],
 ) -> Value {
     let mut findings = serde_json::Map::new();
     for c in s.task_definition.iter().flat_map(|td| &td.containers) {
@@ -92,6 +123,7 @@ fn service_json(
         "exec_enabled": s.exec_enabled,
         "containers": containers,
         "findings": findings,
+        "secrets": secrets.iter().map(secret_json).collect::<Vec<_>>(),
         "deployments": s.deployments.iter().map(|d| json!({
             "id": d.id,
             "status": d.status,
@@ -203,6 +235,29 @@ pub fn to_table(s: &Snapshot) -> String {
             ],
             &rows,
         ));
+        let rows: Vec<Vec<String>> = s
+            .secrets
+            .get(&c.name)
+            .into_iter()
+            .flatten()
+            .filter(|(_, rows)| !rows.is_empty())
+            .map(|(svc, rows)| secrets_row(svc, rows))
+            .collect();
+        if !rows.is_empty() {
+            out.push_str(&format!("\nSecrets in {}\n", sanitize(&c.name)));
+            out.push_str(&textable::render(
+                &[
+                    "SERVICE",
+                    "SECRETS",
+                    "EXIST",
+                    "MISSING",
+                    "NOT CHECKED",
+                    "UNKNOWN",
+                    "MISSING PARAMETERS",
+                ],
+                &rows,
+            ));
+        }
         let rows: Vec<Vec<String>> = d
             .services
             .iter()
@@ -255,6 +310,31 @@ fn service_row(s: &Service) -> Vec<String> {
         if s.exec_enabled { "on" } else { "off" }.to_string(),
         sanitize(&s.launch_type),
         sanitize(&images),
+    ]
+}
+
+/// One service's secrets in one line: counts by state, then the missing ones
+/// (`php:DB_PASSWORD←/laravel/production/DB_PASSWORD`; why others are unknown goes to stderr).
+fn secrets_row(service: &str, rows: &[SecretHealth]) -> Vec<String> {
+    use crate::domain::SecretState as S;
+    let count = |f: fn(&S) -> bool| rows.iter().filter(|r| f(&r.state)).count();
+    let missing: Vec<String> = rows
+        .iter()
+        .filter(|r| r.state == S::Missing)
+        .map(|r| format!("{}:{}←{}", r.container, r.name, r.parameter))
+        .collect();
+    vec![
+        sanitize(service),
+        rows.len().to_string(),
+        count(|s| *s == S::Exists).to_string(),
+        count(|s| *s == S::Missing).to_string(),
+        count(|s| matches!(s, S::NotChecked(_))).to_string(),
+        count(|s| matches!(s, S::Unknown(_))).to_string(),
+        if missing.is_empty() {
+            "-".to_string()
+        } else {
+            sanitize(&missing.join(", "))
+        },
     ]
 }
 

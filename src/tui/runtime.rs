@@ -399,6 +399,20 @@ impl Effects {
                 let target = super::switch::target(&self.aws, profile, region);
                 super::switch::spawn(target, self.switch_tx.clone());
             }
+            Effect::LoadSecrets {
+                req,
+                cluster,
+                services,
+            } => {
+                tokio::spawn(async move {
+                    let secrets = crate::aws::parameters::secrets_health(&ctx, &services).await;
+                    let _ = tx.send(Msg::SecretsLoaded {
+                        req,
+                        cluster,
+                        secrets,
+                    });
+                });
+            }
             // Handled in the event loop: they need the terminal.
             Effect::Exec { .. } | Effect::Copy { .. } | Effect::Quit => {}
         }

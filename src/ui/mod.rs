@@ -10,6 +10,7 @@ mod job;
 mod logs;
 mod modal;
 mod service_detail;
+mod service_secrets;
 mod services;
 mod table;
 mod task_definition;

@@ -162,6 +162,8 @@ pub fn draw(
             .unwrap_or_else(|| "loading…".into()),
         &theme,
     ));
+    lines.push(Line::raw(""));
+    lines.extend(super::service_secrets::lines(state, cluster, s, &theme));
     let alerts: Vec<&crate::alerts::Alert> = state
         .alerts
         .iter()
