@@ -16,7 +16,6 @@ pub enum Pane {
     Tasks,
     Findings,
     Alerts,
-    TaskDefs,
 }
 
 /// A chosen sort: a column of the pane and its direction.

@@ -32,7 +32,6 @@ pub fn column_names(pane: Pane) -> Vec<&'static str> {
         Pane::Tasks => names(TASK_COLUMNS),
         Pane::Findings => names(&finding_columns()),
         Pane::Alerts => names(ALERT_COLUMNS),
-        Pane::TaskDefs => Vec::new(),
     }
 }
 

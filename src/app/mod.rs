@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod columns;
+pub mod palette;
 mod lists;
 pub mod logs;
 mod msg;
@@ -13,9 +14,11 @@ mod update_copy;
 pub mod update_exec;
 mod update_findings;
 mod update_logs;
+mod update_palette;
 pub mod update_remember;
 mod update_secrets;
 mod update_sort;
+pub mod update_taskdefs;
 pub mod update_switch;
 
 pub use crate::config::Action;
@@ -26,3 +29,4 @@ pub use lists::{
 pub use msg::{Effect, MouseInput, Msg, RequestId};
 pub use state::{short_id, Input, Screen, Slot, State, StatusLine, View};
 pub use update::update;
+pub use update_palette::suggestions as command_suggestions;

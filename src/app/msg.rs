@@ -20,6 +20,12 @@ pub enum MouseInput {
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseInput),
+    RevisionsListed {
+        req: RequestId,
+        family: String,
+        result: Result<Vec<String>, String>,
+    },
+    RevisionsDescribed(Vec<(String, Result<crate::domain::TaskDefinition, String>)>),
     /// Periodic: advances the clock, the spinner and auto refresh.
     Tick(Timestamp),
     ClustersLoaded {
@@ -145,6 +151,15 @@ pub enum Effect {
         job: crate::ops::jobs::JobRequest,
         /// The service's revision when confirmed, for the audit log's start line.
         before: Option<String>,
+    },
+    /// List a task-definition family's revisions.
+    LoadRevisions {
+        req: RequestId,
+        family: String,
+    },
+    /// Describe revisions (through the process-wide cache) for a diff.
+    DescribeRevisions {
+        arns: Vec<String>,
     },
     /// Put text on the clipboard (OSC 52).
     Copy {

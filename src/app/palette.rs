@@ -5,6 +5,7 @@
 pub enum Arg {
     Profile,
     Region,
+    Cluster,
     /// A task-definition family of the loaded services.
     Family,
 }
@@ -30,7 +31,10 @@ const fn cmd(name: &'static str, aliases: &'static [&'static str], about: &'stat
 
 pub const COMMANDS: &[Command] = &[
     cmd("clusters", &["cl"], "the cluster list"),
-    cmd("services", &["svc"], "services of the current cluster"),
+    Command {
+        arg: Some(Arg::Cluster),
+        ..cmd("services", &["svc"], "services of the current or named cluster")
+    },
     cmd("tasks", &[], "tasks of the current service"),
     Command {
         arg: Some(Arg::Family),
@@ -74,6 +78,7 @@ pub fn usage(c: &Command) -> String {
             let what = match a {
                 Arg::Profile | Arg::Region => "NAME",
                 Arg::Family => "FAMILY",
+                Arg::Cluster => "CLUSTER",
             };
             if optional {
                 format!("{} [{what}]", c.name)
@@ -140,6 +145,7 @@ mod tests {
             Arg::Profile => vec!["default".into(), "other".into(), "ops-prod".into()],
             Arg::Region => vec!["eu-west-1".into(), "eu-west-2".into(), "us-east-1".into()],
             Arg::Family => vec!["laravel-web".into()],
+            Arg::Cluster => vec!["production".into()],
         }
     }
 

@@ -79,13 +79,28 @@ pub enum View {
         name: String,
     },
     Alerts,
+    /// Revisions of a task-definition family (`:taskdefs`).
+    TaskDefs {
+        family: String,
+    },
+    /// What differs between two revisions (ARNs), older first.
+    TaskDefDiff {
+        family: String,
+        before: String,
+        after: String,
+    },
     Help,
 }
 
 impl View {
     pub fn cluster(&self) -> Option<&str> {
         match self {
-            View::Clusters | View::Help | View::Job | View::Alerts => None,
+            View::Clusters
+            | View::Help
+            | View::Job
+            | View::Alerts
+            | View::TaskDefs { .. }
+            | View::TaskDefDiff { .. } => None,
             View::Findings { cluster, .. } | View::FindingDetail { cluster, .. } => Some(cluster),
             View::Services { cluster }
             | View::Tasks { cluster, .. }
@@ -122,6 +137,12 @@ impl View {
             View::Findings { .. } => "findings".into(),
             View::FindingDetail { name, .. } => format!("finding {name}"),
             View::Alerts => "alerts".into(),
+            View::TaskDefs { family } => format!("revisions of {family}"),
+            View::TaskDefDiff { before, after, .. } => format!(
+                "{} → {}",
+                crate::domain::family_revision(before),
+                crate::domain::family_revision(after)
+            ),
             View::Help => "help".into(),
         }
     }
@@ -206,6 +227,12 @@ pub struct State {
     /// CPU/memory maxima per cluster, by service.
     pub metrics:
         HashMap<String, Slot<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>>>,
+    /// Revision ARNs per task-definition family, newest first (`:taskdefs`).
+    pub taskdefs: HashMap<String, Slot<Vec<String>>>,
+    /// Described revisions by ARN, for the diff.
+    pub revisions: HashMap<String, Result<crate::domain::TaskDefinition, String>>,
+    /// The revision marked as the diff's base, per family.
+    pub taskdef_base: HashMap<String, String>,
     /// The sort chosen per pane kind (`o`/`O`), kept while toadtop runs.
     pub sorts: HashMap<super::columns::Pane, super::columns::Sort>,
     /// Secrets health per cluster, by service.
@@ -260,6 +287,9 @@ impl State {
             findings: std::collections::BTreeMap::new(),
             findings_loading: false,
             metrics: HashMap::new(),
+            taskdefs: HashMap::new(),
+            revisions: HashMap::new(),
+            taskdef_base: HashMap::new(),
             sorts: HashMap::new(),
             secrets: HashMap::new(),
             alerts: Vec::new(),

@@ -11,8 +11,6 @@ use super::update_secrets;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
 use crate::ops::logs::LogScope;
 
-const COMMANDS: &str = ":help lists commands";
-
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
     effects.extend(super::update_remember::after(state));
@@ -37,6 +35,19 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(key) => on_key(state, key),
         Msg::Mouse(input) => on_mouse(state, input),
+        Msg::RevisionsListed {
+            req,
+            family,
+            result,
+        } => {
+            let effects = super::update_taskdefs::on_listed(state, req, &family, result);
+            clamp_all(state);
+            effects
+        }
+        Msg::RevisionsDescribed(described) => {
+            super::update_taskdefs::on_described(state, described);
+            Vec::new()
+        }
         Msg::ClustersLoaded { req, result } => {
             if state.clusters.in_flight != Some(req) {
                 return Vec::new(); // stale answer
@@ -214,7 +225,7 @@ fn load_detail(state: &mut State, cluster: &str) -> Option<Effect> {
 }
 
 /// The alerts pane covers every cluster: load the details of all of them.
-fn load_all_details(state: &mut State) -> Vec<Effect> {
+pub(super) fn load_all_details(state: &mut State) -> Vec<Effect> {
     let names: Vec<String> = state
         .clusters
         .data
@@ -236,6 +247,9 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     if let Some(cluster) = state.screen().view.cluster().map(str::to_string) {
         effects.extend(load_detail(state, &cluster));
     }
+    if let View::TaskDefs { family } = state.screen().view.clone() {
+        effects.extend(super::update_taskdefs::load(state, &family));
+    }
     effects
 }
 
@@ -252,7 +266,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             edit_filter(state, key);
             Vec::new()
         }
-        Input::Command(text) => edit_command(state, key, text),
+        Input::Command(text) => super::update_palette::edit(state, key, text),
         Input::Search(text) => update_logs::edit_search(state, key, text),
         Input::None => match state.keymap.action_for(&key) {
             Some(action) => {
@@ -329,118 +343,25 @@ fn edit_filter(state: &mut State, key: KeyEvent) {
     }
 }
 
-fn edit_command(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => state.input = Input::None,
-        KeyCode::Backspace => {
-            if text.pop().is_none() {
-                state.input = Input::None;
-            } else {
-                state.input = Input::Command(text);
-            }
-        }
-        KeyCode::Enter => {
-            state.input = Input::None;
-            return run_command(state, text.trim());
-        }
-        KeyCode::Tab => {
-            if let Some(done) = complete_command(&text) {
-                state.input = Input::Command(done.to_string());
-            }
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            text.push(c);
-            state.input = Input::Command(text);
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn complete_command(prefix: &str) -> Option<&'static str> {
-    let names = [
-        "clusters", "services", "tasks", "findings", "alerts", "job", "doctor", "help", "quit",
-    ];
-    let mut hits = names.iter().filter(|n| n.starts_with(prefix));
-    match (hits.next(), hits.next()) {
-        (Some(one), None) => Some(one),
-        _ => None,
-    }
-}
-
-fn run_command(state: &mut State, command: &str) -> Vec<Effect> {
-    match command {
-        "" => Vec::new(),
-        "q" | "q!" | "quit" => quit(state),
-        "help" | "h" => on_action(state, Action::Help),
-        "doctor" => super::update_exec::open(state, true),
-        "findings" | "f" => match context_cluster(state) {
-            Some(cluster) => update_findings::open_findings(state, cluster, None),
-            None => error(state, "select a cluster first"),
-        },
-        "alerts" | "a" => {
-            if state.screen().view != View::Alerts {
-                state.stack.push(Screen::new(View::Alerts));
-            }
-            load_all_details(state)
-        }
-        "job" | "action" => {
-            if state.job.is_none() {
-                return error(state, "no action has run yet");
-            }
-            if state.screen().view != View::Job {
-                state.stack.push(Screen::new(View::Job));
-            }
-            Vec::new()
-        }
-        "clusters" | "cl" => {
-            state.stack.truncate(1);
-            Vec::new()
-        }
-        "services" | "svc" => match context_cluster(state) {
-            Some(cluster) => {
-                state.stack.truncate(1);
-                open(state, View::Services { cluster })
-            }
-            None => error(state, "select a cluster first"),
-        },
-        "tasks" => match context_service(state) {
-            Some((cluster, service)) => {
-                state.stack.truncate(1);
-                state.stack.push(Screen::new(View::Services {
-                    cluster: cluster.clone(),
-                }));
-                open(state, View::Tasks { cluster, service })
-            }
-            None => error(state, "select a service first"),
-        },
-        c if c.starts_with("profile") || c.starts_with("region") => {
-            let (verb, arg) = c.split_once(' ').unwrap_or((c, ""));
-            super::update_switch::command(state, verb, arg)
-        }
-        other => error(state, &format!("unknown command :{other} ({COMMANDS})")),
-    }
-}
-
-fn error(state: &mut State, text: &str) -> Vec<Effect> {
+pub(super) fn error(state: &mut State, text: &str) -> Vec<Effect> {
     state.say(text, true);
     Vec::new()
 }
 
-fn quit(state: &mut State) -> Vec<Effect> {
+pub(super) fn quit(state: &mut State) -> Vec<Effect> {
     state.quit = true;
     vec![Effect::Quit]
 }
 
 /// The cluster the user is in or pointing at.
-fn context_cluster(state: &State) -> Option<String> {
+pub(super) fn context_cluster(state: &State) -> Option<String> {
     match &state.screen().view {
         View::Clusters => selected_cluster(state),
         v => v.cluster().map(str::to_string),
     }
 }
 
-fn context_service(state: &State) -> Option<(String, String)> {
+pub(super) fn context_service(state: &State) -> Option<(String, String)> {
     match &state.screen().view {
         View::Services { cluster } => selected_service(state).map(|s| (cluster.clone(), s)),
         View::Tasks { cluster, service }
@@ -459,7 +380,9 @@ fn context_service(state: &State) -> Option<(String, String)> {
         | View::Clusters
         | View::Help
         | View::Job
-        | View::Alerts => None,
+        | View::Alerts
+        | View::TaskDefs { .. }
+        | View::TaskDefDiff { .. } => None,
     }
 }
 
@@ -502,6 +425,9 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
             Some(visible_findings(state, cluster, service.as_deref(), &screen.filter).len())
         }
         View::Alerts => Some(visible_alerts(state, &screen.filter).len()),
+        View::TaskDefs { family } => {
+            Some(super::update_taskdefs::visible(state, family, &screen.filter).len())
+        }
         _ => None,
     }
 }
@@ -527,7 +453,7 @@ pub(super) fn open(state: &mut State, view: View) -> Vec<Effect> {
     }
 }
 
-fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(effects) = update_actions::on_action(state, action) {
         return effects;
     }
@@ -593,9 +519,13 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             } => update_logs::open(state, cluster, service, LogScope::task(&task)),
             _ => Vec::new(),
         },
+        // Space marks the diff's base among a family's revisions.
+        Action::Follow => match state.screen().view.clone() {
+            View::TaskDefs { family } => super::update_taskdefs::mark(state, &family),
+            _ => Vec::new(),
+        },
         // Log-pane keys elsewhere do nothing.
-        Action::Follow
-        | Action::NextMatch
+        Action::NextMatch
         | Action::PrevMatch
         | Action::LevelFilter
         | Action::ContainerFilter
@@ -651,6 +581,7 @@ fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn drill_in(state: &mut State) -> Vec<Effect> {
     match state.screen().view.clone() {
+        View::TaskDefs { family } => super::update_taskdefs::drill(state, &family),
         View::Findings { cluster, service } => {
             update_findings::drill(state, &cluster, service.as_deref())
         }

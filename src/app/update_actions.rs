@@ -46,7 +46,12 @@ fn target(state: &State, with_task: bool) -> Option<(Service, Option<String>)> {
             let (c, s) = job.request.target();
             (c.to_string(), s.to_string(), None)
         }
-        View::Clusters | View::Help | View::Alerts | View::FindingDetail { .. } => return None,
+        View::Clusters
+        | View::Help
+        | View::Alerts
+        | View::FindingDetail { .. }
+        | View::TaskDefs { .. }
+        | View::TaskDefDiff { .. } => return None,
         View::Findings { cluster, service } => (cluster.clone(), service.clone()?, None),
     };
     let svc = state.service(&cluster, &service)?.clone();

@@ -47,6 +47,10 @@ pub fn target(state: &State) -> Option<(&'static str, String)> {
                 .service(&a.cluster, &a.service)
                 .map(|x| ("service ARN", x.arn.clone()))
         }),
+        View::TaskDefs { family } => super::update_taskdefs::visible(state, family, f)
+            .get(at)
+            .map(|a| ("task definition ARN", a.to_string())),
+        View::TaskDefDiff { after, .. } => Some(("task definition ARN", after.clone())),
         View::Job | View::Help => None,
     }
 }

@@ -27,7 +27,12 @@ pub fn snapshot(state: &State) -> Remembered {
             service: None,
         }
         | View::FindingDetail { cluster, .. } => Some((cluster, None)),
-        View::Clusters | View::Job | View::Alerts | View::Help => None,
+        View::Clusters
+        | View::Job
+        | View::Alerts
+        | View::Help
+        | View::TaskDefs { .. }
+        | View::TaskDefDiff { .. } => None,
     });
     let (cluster, service, pane) = match place {
         Some((c, Some(s))) => (Some(c.clone()), Some(s.clone()), Pane::Tasks),

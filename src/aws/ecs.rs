@@ -245,7 +245,7 @@ async fn list_task_arns(
 
 /// Each distinct revision described once per process: a revision's content never
 /// changes, so the cache (with concurrent callers sharing one call) is always right.
-async fn describe_task_definitions(
+pub(crate) async fn describe_task_definitions(
     ctx: &AwsContext,
     arns: BTreeSet<String>,
 ) -> Result<HashMap<String, TaskDefinition>, AwsError> {

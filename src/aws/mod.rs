@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod parameters;
 pub mod profiles;
 pub mod stats;
+pub mod taskdefs;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -413,6 +413,36 @@ impl Effects {
                     });
                 });
             }
+            Effect::LoadRevisions { req, family } => {
+                tokio::spawn(async move {
+                    let result = crate::aws::taskdefs::list_revisions(&ctx, &family)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::RevisionsListed {
+                        req,
+                        family,
+                        result,
+                    });
+                });
+            }
+            Effect::DescribeRevisions { arns } => {
+                tokio::spawn(async move {
+                    // A failure names the call; each asked-for revision carries it.
+                    let described = match crate::aws::taskdefs::describe(&ctx, &arns).await {
+                        Ok(mut found) => arns
+                            .into_iter()
+                            .map(|a| {
+                                let td = found
+                                    .remove(&a)
+                                    .ok_or_else(|| "DescribeTaskDefinition: not found".into());
+                                (a, td)
+                            })
+                            .collect(),
+                        Err(e) => arns.into_iter().map(|a| (a, Err(e.to_string()))).collect(),
+                    };
+                    let _ = tx.send(Msg::RevisionsDescribed(described));
+                });
+            }
             // Handled in the event loop: they need the terminal.
             Effect::Exec { .. } | Effect::Copy { .. } | Effect::Quit => {}
         }

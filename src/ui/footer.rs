@@ -6,6 +6,7 @@ use ratatui::Frame;
 
 use super::theme::Theme;
 use crate::app::{Action, Input, State, View};
+use crate::safety::sanitize;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
@@ -30,12 +31,31 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Span::styled("▏", theme.accent),
             Span::styled("  enter keep · esc clear", theme.dim),
         ]),
-        Input::Command(text) => Line::from(vec![
-            Span::styled(":", theme.accent),
-            Span::raw(text.clone()),
-            Span::styled("▏", theme.accent),
-            Span::styled("  tab complete · enter run · esc cancel", theme.dim),
-        ]),
+        Input::Command(text) => {
+            let mut spans = vec![
+                Span::styled(":", theme.accent),
+                Span::raw(sanitize(text)),
+                Span::styled("▏", theme.accent),
+            ];
+            // What Tab can complete to, while there are a handful; else the usual hint.
+            let options = crate::app::command_suggestions(state, text);
+            if (2..=8).contains(&options.len()) {
+                let last_words: Vec<String> = options
+                    .iter()
+                    .map(|o| o.rsplit(' ').next().unwrap_or(o).to_string())
+                    .collect();
+                spans.push(Span::styled(
+                    format!("  {}", sanitize(&last_words.join("  "))),
+                    theme.dim,
+                ));
+            } else {
+                spans.push(Span::styled(
+                    "  tab complete · enter run · esc cancel",
+                    theme.dim,
+                ));
+            }
+            Line::from(spans)
+        }
         Input::Search(text) => Line::from(vec![
             Span::styled("search /", theme.accent),
             Span::raw(text.clone()),
@@ -160,7 +180,16 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Filter, "filter"),
             (Action::Back, "back"),
         ],
-        View::FindingDetail { .. } | View::TaskDefinition { .. } | View::Help => {
+        View::TaskDefs { .. } => vec![
+            (Action::Enter, "diff with base"),
+            (Action::Follow, "mark base"),
+            (Action::Filter, "filter"),
+            (Action::Back, "back"),
+        ],
+        View::FindingDetail { .. }
+        | View::TaskDefinition { .. }
+        | View::TaskDefDiff { .. }
+        | View::Help => {
             vec![(Action::Back, "back"), (Action::Down, "scroll")]
         }
     };

@@ -118,6 +118,18 @@ fn breadcrumbs(state: &State) -> Vec<String> {
     match view {
         View::Clusters | View::Help => {}
         View::Alerts => parts.push("alerts".into()),
+        View::TaskDefs { family } => {
+            parts.push("taskdefs".into());
+            parts.push(family.clone());
+        }
+        View::TaskDefDiff { before, after, .. } => {
+            parts.push("taskdefs".into());
+            parts.push(format!(
+                "{} → {}",
+                crate::domain::family_revision(before),
+                crate::domain::family_revision(after)
+            ));
+        }
         View::Findings { cluster, service } => {
             parts.push(cluster.clone());
             if let Some(s) = service {

@@ -4,6 +4,7 @@ use ratatui::Frame;
 
 use super::text;
 use super::theme::Theme;
+use crate::app::palette::{usage, COMMANDS};
 use crate::app::{Action, Screen, State};
 
 /// Built from the keymap in use, so overridden keys show as configured. Commands first:
@@ -14,22 +15,11 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         "Commands (press : then type, tab completes)",
         &theme,
     )];
-    for (cmd, what) in [
-        (":clusters", "the cluster list"),
-        (":services", "services of the current cluster"),
-        (":tasks", "tasks of the current service"),
-        (":findings", "image-scan findings of the cluster"),
-        (":alerts", "what needs attention, every cluster"),
-        (":doctor", "why exec would fail for the selected task"),
-        (":job", "the last action (deploy, migrate, ...)"),
-        (":profile NAME", "switch AWS profile (and to its region)"),
-        (":region NAME", "switch region"),
-        (":help", "this page"),
-        (":q", "leave toadtop"),
-    ] {
+    for c in COMMANDS {
+        let cmd = format!(":{}", usage(c));
         lines.push(Line::from(vec![
             Span::styled(format!("  {cmd:<18}"), theme.accent),
-            Span::raw(what),
+            Span::raw(c.about),
         ]));
     }
     lines.push(Line::raw(""));

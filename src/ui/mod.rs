@@ -15,6 +15,7 @@ mod services;
 mod table;
 mod task_definition;
 mod task_detail;
+mod taskdefs;
 mod tasks;
 mod text;
 pub mod theme;
@@ -73,6 +74,10 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
             findings::draw_detail(state, screen, image, name, frame, area)
         }
         View::Alerts => return alerts::draw(state, screen, frame, area),
+        View::TaskDefs { family } => return taskdefs::draw(state, screen, family, frame, area),
+        View::TaskDefDiff {
+            before, after, ..
+        } => taskdefs::draw_diff(state, screen, before, after, frame, area),
         View::Help => help::draw(state, screen, frame, area),
     }
     None

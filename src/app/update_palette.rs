@@ -1,0 +1,148 @@
+//! Editing and running `:` commands; the command table and completion are in `palette`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::palette::{self, Arg};
+use super::update::{context_cluster, context_service, error, load_all_details, on_action, open};
+use super::update_findings;
+use super::{Action, Effect, Input, Screen, State, View};
+
+pub fn edit(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => state.input = Input::None,
+        KeyCode::Backspace => {
+            if text.pop().is_none() {
+                state.input = Input::None;
+            } else {
+                state.input = Input::Command(text);
+            }
+        }
+        KeyCode::Enter => {
+            state.input = Input::None;
+            return run(state, text.trim());
+        }
+        KeyCode::Tab => {
+            if let Some(done) = palette::complete(&text, &suggestions(state, &text)) {
+                state.input = Input::Command(done);
+            }
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            text.push(c);
+            state.input = Input::Command(text);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// What the typed text could complete to, with the argument values known now (the
+/// footer lists them while typing).
+pub fn suggestions(state: &State, text: &str) -> Vec<String> {
+    palette::suggestions(text, |arg| values(state, arg))
+}
+
+fn values(state: &State, arg: Arg) -> Vec<String> {
+    match arg {
+        Arg::Profile => super::update_switch::candidates(state, "profile"),
+        Arg::Region => super::update_switch::candidates(state, "region"),
+        Arg::Cluster => state
+            .clusters
+            .data
+            .iter()
+            .flatten()
+            .map(|c| c.name.clone())
+            .collect(),
+        Arg::Family => {
+            let mut families: Vec<String> = state
+                .details
+                .values()
+                .filter_map(|d| d.data.as_ref())
+                .flat_map(|d| &d.services)
+                .filter_map(|s| {
+                    let fr = crate::domain::family_revision(&s.task_definition_arn);
+                    fr.rsplit_once(':').map(|(f, _)| f.to_string())
+                })
+                .collect();
+            families.sort();
+            families.dedup();
+            families
+        }
+    }
+}
+
+pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
+    if line.is_empty() {
+        return Vec::new();
+    }
+    let (word, arg) = line
+        .split_once(' ')
+        .map_or((line, ""), |(w, a)| (w, a.trim()));
+    let Some(command) = palette::find(word) else {
+        return error(state, &format!("unknown command :{word} (:help lists them)"));
+    };
+    match command.name {
+        "quit" => super::update::quit(state),
+        "help" => on_action(state, Action::Help),
+        "doctor" => super::update_exec::open(state, true),
+        "logs" => {
+            let before = state.stack.len();
+            let effects = on_action(state, Action::Logs);
+            if state.stack.len() == before && !matches!(state.screen().view, View::Logs { .. }) {
+                return error(state, "select a service or task first");
+            }
+            effects
+        }
+        "taskdefs" => super::update_taskdefs::open(state, arg),
+        "findings" => match context_cluster(state) {
+            Some(cluster) => update_findings::open_findings(state, cluster, None),
+            None => error(state, "select a cluster first"),
+        },
+        "alerts" => {
+            if state.screen().view != View::Alerts {
+                state.stack.push(Screen::new(View::Alerts));
+            }
+            load_all_details(state)
+        }
+        "job" => {
+            if state.job.is_none() {
+                return error(state, "no action has run yet");
+            }
+            if state.screen().view != View::Job {
+                state.stack.push(Screen::new(View::Job));
+            }
+            Vec::new()
+        }
+        "clusters" => {
+            state.stack.truncate(1);
+            Vec::new()
+        }
+        "services" => {
+            let cluster = if arg.is_empty() {
+                context_cluster(state)
+            } else {
+                state.cluster(arg).map(|c| c.name.clone())
+            };
+            match cluster {
+                Some(cluster) => {
+                    state.stack.truncate(1);
+                    open(state, View::Services { cluster })
+                }
+                None if !arg.is_empty() => error(state, &format!("no cluster named {arg}")),
+                None => error(state, "select a cluster first"),
+            }
+        }
+        "tasks" => match context_service(state) {
+            Some((cluster, service)) => {
+                state.stack.truncate(1);
+                state.stack.push(Screen::new(View::Services {
+                    cluster: cluster.clone(),
+                }));
+                open(state, View::Tasks { cluster, service })
+            }
+            None => error(state, "select a service first"),
+        },
+        "profile" | "region" => super::update_switch::command(state, command.name, arg),
+        // Every name in the table has an arm above; a new one shows up here in tests.
+        other => error(state, &format!(":{other} is not wired up")),
+    }
+}

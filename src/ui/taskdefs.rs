@@ -1,0 +1,111 @@
+//! `:taskdefs`: a family's revisions, and the diff between two.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row};
+use ratatui::Frame;
+
+use super::table::{ListHit, ListPane};
+use super::text;
+use super::theme::Theme;
+use crate::app::update_taskdefs::{in_use, visible};
+use crate::app::{Screen, State};
+use crate::domain::family_revision;
+use crate::ops::taskdef_diff::diff;
+use crate::safety::sanitize;
+
+pub fn draw(
+    state: &State,
+    screen: &Screen,
+    family: &str,
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<ListHit> {
+    let theme = Theme::new(&state.colors);
+    let rows = visible(state, family, &screen.filter);
+    let slot = state.taskdefs.get(family);
+    let loaded = slot.is_some_and(|s| s.data.is_some());
+    let base = state.taskdef_base.get(family);
+    let pane = ListPane {
+        title: format!("revisions · {}", sanitize(family)),
+        columns: &["REVISION", "BASE", "RUNNING IN", "ARN"],
+        widths: &[
+            Constraint::Length(9),
+            Constraint::Length(4),
+            Constraint::Fill(1),
+            Constraint::Fill(2),
+        ],
+        len: rows.len(),
+        loading: !loaded,
+        selected: screen.selected,
+        empty: if loaded {
+            "no revisions match"
+        } else {
+            "listing revisions…"
+        },
+        error: slot.and_then(|s| s.error.clone()),
+        sort: None,
+    };
+    pane.draw(frame, area, &theme, |i| {
+        let arn = rows[i];
+        let rev = family_revision(arn);
+        let rev = rev.rsplit_once(':').map_or(rev.clone(), |(_, r)| r.to_string());
+        let users = in_use(state, arn);
+        Row::new(vec![
+            Cell::from(rev),
+            Cell::from(Span::styled(
+                if base == Some(arn) { "◆" } else { "" },
+                theme.accent,
+            )),
+            Cell::from(Span::styled(sanitize(&users.join(" ")), theme.ok)),
+            Cell::from(Span::styled(sanitize(arn), theme.dim)),
+        ])
+    })
+}
+
+pub fn draw_diff(
+    state: &State,
+    screen: &Screen,
+    before: &str,
+    after: &str,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let theme = Theme::new(&state.colors);
+    let title = format!(
+        "{} → {}",
+        sanitize(&family_revision(before)),
+        sanitize(&family_revision(after))
+    );
+    let get = |arn: &str| state.revisions.get(arn);
+    let lines = match (get(before), get(after)) {
+        (Some(Ok(a)), Some(Ok(b))) => {
+            let changes = diff(a, b);
+            let mut lines = vec![text::heading(
+                &format!("{} field(s) differ", changes.len()),
+                &theme,
+            )];
+            if changes.is_empty() {
+                lines.push(Line::styled("  the two revisions are the same", theme.dim));
+            }
+            for c in changes {
+                lines.push(Line::styled(
+                    format!("  {}", sanitize(&c.field)),
+                    theme.accent,
+                ));
+                if let Some(v) = c.before {
+                    lines.push(Line::styled(format!("    - {}", sanitize(&v)), theme.error));
+                }
+                if let Some(v) = c.after {
+                    lines.push(Line::styled(format!("    + {}", sanitize(&v)), theme.ok));
+                }
+            }
+            lines
+        }
+        (Some(Err(e)), _) | (_, Some(Err(e))) => {
+            vec![Line::styled(format!("⚠ {}", sanitize(e)), theme.error)]
+        }
+        _ => vec![Line::styled("describing the two revisions…", theme.dim)],
+    };
+    text::draw(frame, area, &theme, &title, lines, screen.scroll);
+}
