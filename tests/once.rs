@@ -369,7 +369,7 @@ fn bad_config_names_file_line_and_key() {
     // The same file in the default location is read too.
     let default = bed.home.path().join("config/toadtop/config.toml");
     std::fs::create_dir_all(default.parent().unwrap()).unwrap();
-    std::fs::write(&default, "[colors]\nok = 3\n").unwrap();
+    std::fs::write(&default, "[theme]\nok = 3\n").unwrap();
     let out = bed.toadtop().args(["--once"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));

@@ -3,10 +3,10 @@
 
 pub mod actions;
 pub mod columns;
-pub mod palette;
 mod lists;
 pub mod logs;
 mod msg;
+pub mod palette;
 mod state;
 mod update;
 mod update_actions;
@@ -18,8 +18,8 @@ mod update_palette;
 pub mod update_remember;
 mod update_secrets;
 mod update_sort;
-pub mod update_taskdefs;
 pub mod update_switch;
+pub mod update_taskdefs;
 
 pub use crate::config::Action;
 pub use lists::{

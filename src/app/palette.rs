@@ -33,7 +33,11 @@ pub const COMMANDS: &[Command] = &[
     cmd("clusters", &["cl"], "the cluster list"),
     Command {
         arg: Some(Arg::Cluster),
-        ..cmd("services", &["svc"], "services of the current or named cluster")
+        ..cmd(
+            "services",
+            &["svc"],
+            "services of the current or named cluster",
+        )
     },
     cmd("tasks", &[], "tasks of the current service"),
     Command {
@@ -152,7 +156,10 @@ mod tests {
     #[test]
     fn command_words_complete_to_what_they_share() {
         assert_eq!(suggestions("ta", values), ["tasks", "taskdefs"]);
-        assert_eq!(complete("ta", &suggestions("ta", values)).as_deref(), Some("task"));
+        assert_eq!(
+            complete("ta", &suggestions("ta", values)).as_deref(),
+            Some("task")
+        );
         assert_eq!(
             complete("al", &suggestions("al", values)).as_deref(),
             Some("alerts")

@@ -638,3 +638,7 @@ fn move_by(state: &mut State, delta: i64) -> Vec<Effect> {
 #[cfg(test)]
 #[path = "update_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "update_comfort_tests.rs"]
+mod comfort_tests;

@@ -78,7 +78,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         .split_once(' ')
         .map_or((line, ""), |(w, a)| (w, a.trim()));
     let Some(command) = palette::find(word) else {
-        return error(state, &format!("unknown command :{word} (:help lists them)"));
+        return error(
+            state,
+            &format!("unknown command :{word} (:help lists them)"),
+        );
     };
     match command.name {
         "quit" => super::update::quit(state),

@@ -121,7 +121,9 @@ pub fn in_use(state: &State, arn: &str) -> Vec<String> {
 
 fn selected(state: &State, family: &str) -> Option<String> {
     let s = state.screen();
-    visible(state, family, &s.filter).get(s.selected).map(|a| a.to_string())
+    visible(state, family, &s.filter)
+        .get(s.selected)
+        .map(|a| a.to_string())
 }
 
 /// Space: the selected revision becomes the base the others are compared with.
@@ -148,7 +150,8 @@ fn base_for(state: &State, family: &str, chosen: &str) -> Option<String> {
         .find(|a| *a != chosen && !in_use(state, a).is_empty());
     let previous = || {
         let i = all.iter().position(|a| a == chosen)?;
-        all.get(i + 1).or_else(|| i.checked_sub(1).and_then(|j| all.get(j)))
+        all.get(i + 1)
+            .or_else(|| i.checked_sub(1).and_then(|j| all.get(j)))
     };
     marked.or(running).or_else(previous).cloned()
 }

@@ -139,7 +139,11 @@ fn a_stale_listing_is_dropped_and_refresh_lists_again() {
             result: Ok(vec![]),
         },
     );
-    assert_eq!(visible(&s, FAMILY, "").len(), 2, "a stale answer changes nothing");
+    assert_eq!(
+        visible(&s, FAMILY, "").len(),
+        2,
+        "a stale answer changes nothing"
+    );
     let fx = update_action(&mut s, Action::Refresh);
     assert!(fx
         .iter()
@@ -153,10 +157,7 @@ fn update_action(s: &mut State, action: Action) -> Vec<Effect> {
     } else {
         crossterm::event::KeyModifiers::NONE
     };
-    update(
-        s,
-        Msg::Key(crossterm::event::KeyEvent::new(key.code, mods)),
-    )
+    update(s, Msg::Key(crossterm::event::KeyEvent::new(key.code, mods)))
 }
 
 /// Selects a row of the revisions pane and presses Enter.

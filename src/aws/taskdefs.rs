@@ -82,7 +82,11 @@ mod tests {
         );
         assert_eq!(
             got,
-            [arn("laravel-web:10"), arn("laravel-web:9"), arn("laravel-web:2")]
+            [
+                arn("laravel-web:10"),
+                arn("laravel-web:9"),
+                arn("laravel-web:2")
+            ]
         );
     }
 }

@@ -2,14 +2,15 @@
 //! per-service settings. Every key is documented in `config.example.toml`.
 
 pub mod keymap;
+pub mod theme;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ratatui::style::Color;
 use serde::Deserialize;
 
 pub use keymap::{Action, KeyBinding, Keymap};
+pub use theme::{Colors, ThemeSettings};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,7 +30,7 @@ pub struct Config {
     pub mouse: bool,
     /// Per-action key lists replacing the defaults.
     pub keys: BTreeMap<Action, Vec<KeyBinding>>,
-    pub colors: Colors,
+    pub theme: ThemeSettings,
     pub logs: LogsSettings,
     pub exec: ExecGlobal,
     pub alerts: AlertSettings,
@@ -47,7 +48,7 @@ impl Default for Config {
             read_only: false,
             mouse: true,
             keys: BTreeMap::new(),
-            colors: Colors::default(),
+            theme: ThemeSettings::default(),
             logs: LogsSettings::default(),
             exec: ExecGlobal::default(),
             alerts: AlertSettings::default(),
@@ -113,46 +114,6 @@ impl Default for LogsSettings {
 fn duration_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
     let text = String::deserialize(d)?;
     crate::cli::parse_duration(&text).map_err(serde::de::Error::custom)
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Colors {
-    pub accent: ColorSpec,
-    pub header: ColorSpec,
-    pub selection: ColorSpec,
-    pub ok: ColorSpec,
-    pub warn: ColorSpec,
-    pub error: ColorSpec,
-    pub dim: ColorSpec,
-}
-
-impl Default for Colors {
-    fn default() -> Self {
-        Colors {
-            accent: ColorSpec(Color::Cyan),
-            header: ColorSpec(Color::Blue),
-            selection: ColorSpec(Color::DarkGray),
-            ok: ColorSpec(Color::Green),
-            warn: ColorSpec(Color::Yellow),
-            error: ColorSpec(Color::Red),
-            dim: ColorSpec(Color::Gray),
-        }
-    }
-}
-
-/// A colour name (`cyan`, `lightred`), `#rrggbb`, or an ANSI index (`208`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "String")]
-pub struct ColorSpec(pub Color);
-
-impl TryFrom<String> for ColorSpec {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        text.parse::<Color>().map(ColorSpec).map_err(|_| {
-            format!("unknown colour `{text}` (use a name like cyan, #rrggbb, or 0-255)")
-        })
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -344,7 +305,7 @@ mod tests {
         let text = include_str!("../../config.example.toml");
         let config = parse(text).expect("example parses");
         assert_eq!(config.refresh_secs, 10);
-        assert_eq!(config.colors, Colors::default());
+        assert_eq!(config.theme.resolve(false), Colors::default());
         let web = config.service("production", "web");
         assert_eq!(web.migration.container, "php");
         assert_eq!(web.exec.shell, "/bin/sh");
@@ -371,7 +332,7 @@ mod tests {
             .to_string();
         assert!(err.contains("line 2"), "{err}");
         assert!(err.contains("refresh_secs"), "{err}");
-        let err = parse("[colors]\nok = \"blurple\"\n")
+        let err = parse("[theme]\nok = \"blurple\"\n")
             .unwrap_err()
             .to_string();
         assert!(err.contains("line 2") && err.contains("blurple"), "{err}");

@@ -172,9 +172,15 @@ mod tests {
             find("php: image").and_then(|c| c.after.as_deref()),
             Some("1.dkr.ecr.us-east-1.amazonaws.com/laravel:v2")
         );
-        assert_eq!(find("memory").and_then(|c| c.after.as_deref()), Some("4096"));
+        assert_eq!(
+            find("memory").and_then(|c| c.after.as_deref()),
+            Some("4096")
+        );
         let log = find("php: env LOG_LEVEL").expect("new env var");
-        assert_eq!((log.before.as_deref(), log.after.as_deref()), (None, Some("debug")));
+        assert_eq!(
+            (log.before.as_deref(), log.after.as_deref()),
+            (None, Some("debug"))
+        );
         assert_eq!(
             find("php: secret STRIPE_SECRET").and_then(|c| c.after.as_deref()),
             Some("/laravel/prod/STRIPE_SECRET")

@@ -152,7 +152,10 @@ fn initial_state(settings: &Settings, ctx: &AwsContext, startup: Startup) -> Sta
     state.read_only = settings.read_only;
     state.refresh_secs = settings.refresh_secs;
     state.keymap = settings.config.keymap();
-    state.colors = settings.config.colors.clone();
+    state.colors = settings
+        .config
+        .theme
+        .resolve(crate::config::theme::no_color_env());
     state.log_settings = settings.config.logs.clone();
     state.config = settings.config.clone();
     state.exec_plugin =

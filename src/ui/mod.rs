@@ -75,9 +75,9 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
         }
         View::Alerts => return alerts::draw(state, screen, frame, area),
         View::TaskDefs { family } => return taskdefs::draw(state, screen, family, frame, area),
-        View::TaskDefDiff {
-            before, after, ..
-        } => taskdefs::draw_diff(state, screen, before, after, frame, area),
+        View::TaskDefDiff { before, after, .. } => {
+            taskdefs::draw_diff(state, screen, before, after, frame, area)
+        }
         View::Help => help::draw(state, screen, frame, area),
     }
     None

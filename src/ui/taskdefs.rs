@@ -49,7 +49,9 @@ pub fn draw(
     pane.draw(frame, area, &theme, |i| {
         let arn = rows[i];
         let rev = family_revision(arn);
-        let rev = rev.rsplit_once(':').map_or(rev.clone(), |(_, r)| r.to_string());
+        let rev = rev
+            .rsplit_once(':')
+            .map_or(rev.clone(), |(_, r)| r.to_string());
         let users = in_use(state, arn);
         Row::new(vec![
             Cell::from(rev),

@@ -17,15 +17,34 @@ pub struct Theme {
 
 impl Theme {
     pub fn new(c: &Colors) -> Self {
+        if c.mono {
+            return Theme::mono();
+        }
         Theme {
-            accent: Style::new().fg(c.accent.0),
-            header: Style::new().fg(Color::White).bg(c.header.0),
-            selected: Style::new().bg(c.selection.0).add_modifier(Modifier::BOLD),
-            ok: Style::new().fg(c.ok.0),
-            warn: Style::new().fg(c.warn.0),
-            error: Style::new().fg(c.error.0),
-            dim: Style::new().fg(c.dim.0),
-            title: Style::new().fg(c.accent.0).add_modifier(Modifier::BOLD),
+            accent: Style::new().fg(c.accent),
+            header: Style::new().fg(Color::White).bg(c.header),
+            selected: Style::new().bg(c.selection).add_modifier(Modifier::BOLD),
+            ok: Style::new().fg(c.ok),
+            warn: Style::new().fg(c.warn),
+            error: Style::new().fg(c.error),
+            dim: Style::new().fg(c.dim),
+            title: Style::new().fg(c.accent).add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// No colour anywhere: what matters most is bold, errors are also underlined, the
+    /// selection is reversed, and nothing is dimmed into unreadability.
+    fn mono() -> Self {
+        let plain = Style::new();
+        Theme {
+            accent: plain.add_modifier(Modifier::BOLD),
+            header: plain.add_modifier(Modifier::REVERSED),
+            selected: plain.add_modifier(Modifier::REVERSED),
+            ok: plain,
+            warn: plain.add_modifier(Modifier::BOLD),
+            error: plain.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            dim: plain,
+            title: plain.add_modifier(Modifier::BOLD),
         }
     }
 
