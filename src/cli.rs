@@ -48,6 +48,19 @@ pub struct Cli {
     /// Print the number of AWS API calls per operation to stderr on exit.
     #[arg(long, global = true)]
     pub stats: bool,
+    /// Write a diagnostic log (off by default): alone, to `log_file` from the config or
+    /// <data dir>/toadtop.log; `--log-file=PATH` names the file. Never to the terminal.
+    #[arg(long, value_name = "PATH", require_equals = true, global = true)]
+    pub log_file: Option<Option<PathBuf>>,
+    /// Detail of the diagnostic log (default info). AWS SDK events stay at warn below trace.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LEVEL",
+        env = "TOADTOP_LOG",
+        global = true
+    )]
+    pub log_level: Option<crate::logfile::LogLevel>,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -64,6 +77,17 @@ pub enum Command {
     Exec(ExecArgs),
     /// Check why ECS Exec would fail for a task, with fixes.
     Doctor(DoctorArgs),
+    /// Print a shell completion script, e.g. `toadtop completions zsh > ~/.zfunc/_toadtop`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into --dir.
+    Man {
+        /// Write toadtop.1 and toadtop-<command>.1 here instead of printing toadtop.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
