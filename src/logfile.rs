@@ -59,6 +59,25 @@ pub fn choose_path(
     }
 }
 
+/// The level: `--log-level`, then `TOADTOP_LOG`, then the config, then info. Read by
+/// hand rather than by clap, so that a bad TOADTOP_LOG only matters when a log is
+/// written (it must not break `toadtop completions`).
+pub fn choose_level(
+    flag: Option<LogLevel>,
+    env: Option<&str>,
+    config: Option<LogLevel>,
+) -> Result<LogLevel, String> {
+    if let Some(level) = flag {
+        return Ok(level);
+    }
+    match env.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(text) => LogLevel::from_str(text, true).map_err(|_| {
+            format!("TOADTOP_LOG: unknown level `{text}` (error, warn, info, debug, trace)")
+        }),
+        None => Ok(config.unwrap_or(LogLevel::Info)),
+    }
+}
+
 /// `<data dir>/toadtop.log` (`~/.local/share/toadtop/toadtop.log` on Linux).
 pub fn default_path() -> Option<PathBuf> {
     crate::config::Config::data_dir().map(|d| d.join(FILE_NAME))
@@ -135,6 +154,22 @@ mod tests {
             Some(config.to_path_buf())
         );
         assert_eq!(choose_path(None, None, default()), None);
+    }
+
+    #[test]
+    fn level_flag_beats_env_beats_config() {
+        use LogLevel::*;
+        assert_eq!(
+            choose_level(Some(Warn), Some("debug"), Some(Error)),
+            Ok(Warn)
+        );
+        assert_eq!(choose_level(None, Some("DEBUG"), Some(Error)), Ok(Debug));
+        assert_eq!(choose_level(None, Some(""), Some(Error)), Ok(Error));
+        assert_eq!(choose_level(None, None, None), Ok(Info));
+        let err = choose_level(None, Some("loud"), None).unwrap_err();
+        assert!(err.contains("TOADTOP_LOG") && err.contains("loud"), "{err}");
+        // The flag wins even over a bad variable.
+        assert_eq!(choose_level(Some(Trace), Some("loud"), None), Ok(Trace));
     }
 
     #[test]

@@ -46,11 +46,10 @@ fn main() -> ExitCode {
         logfile::default_path(),
     );
     if let Some(log_path) = &log_path {
-        let level = cli
-            .log_level
-            .or(config.log_level)
-            .unwrap_or(logfile::LogLevel::Info);
-        if let Err(e) = logfile::init(log_path, level) {
+        let env_level = std::env::var("TOADTOP_LOG").ok();
+        let started = logfile::choose_level(cli.log_level, env_level.as_deref(), config.log_level)
+            .and_then(|level| logfile::init(log_path, level));
+        if let Err(e) = started {
             return fail(&e, 2);
         }
     }

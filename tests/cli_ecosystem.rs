@@ -22,7 +22,7 @@ const TOKEN_CANARY: &str = "CANARYsessiontoken456";
 const KEY_ID_CANARY: &str = "AKIACANARYKEYID789";
 
 /// toadtop with no AWS settings at all, a home with a config file that does not parse,
-/// and nothing else: generated text must not need either.
+/// and a bad TOADTOP_LOG: generated text must need none of them.
 fn bare_toadtop(home: &Path) -> Command {
     let config_dir = home.join("config/toadtop");
     std::fs::create_dir_all(&config_dir).expect("mkdir");
@@ -37,6 +37,8 @@ fn bare_toadtop(home: &Path) -> Command {
             cmd.env_remove(&var);
         }
     }
+    // Not a level at all: it only matters once a log is written.
+    cmd.env("TOADTOP_LOG", "not-a-level");
     cmd.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"));
@@ -309,21 +311,38 @@ fn no_log_file_unless_asked_and_the_default_lives_in_the_data_dir() {
 }
 
 #[test]
-fn an_unwritable_log_file_is_bad_input() {
+fn a_bad_level_or_an_unwritable_log_file_is_bad_input() {
     let home = TempDir::new();
+    // A valid (empty) config, so only the log settings can be what fails.
+    let valid = |mut cmd: Command| {
+        std::fs::write(home.path().join("config/toadtop/config.toml"), "").expect("write");
+        cmd.args(["--once", "--region", "us-east-1"]);
+        cmd
+    };
+    let flag = format!("--log-file={}", home.path().join("ok.log").display());
+    let out = valid(bare_toadtop(home.path()))
+        .arg(&flag)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("TOADTOP_LOG: unknown level `not-a-level`"),
+        "{}",
+        stderr(&out)
+    );
+
     let file = home.path().join("a-file");
     std::fs::write(&file, "").expect("write");
     // A path under a regular file cannot be created.
     let flag = format!("--log-file={}", file.join("toadtop.log").display());
-    let mut cmd = bare_toadtop(home.path());
-    // A valid (empty) config, so only the log file can be what fails.
-    std::fs::write(home.path().join("config/toadtop/config.toml"), "").expect("write");
-    let out = cmd
-        .args(["--once", &flag, "--region", "us-east-1"])
+    let out = valid(bare_toadtop(home.path()))
+        .env_remove("TOADTOP_LOG")
+        .arg(&flag)
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("log file"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a-file"), "{}", stderr(&out));
 }
 
 #[test]
