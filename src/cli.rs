@@ -48,6 +48,14 @@ pub struct Cli {
     /// Print the number of AWS API calls per operation to stderr on exit.
     #[arg(long, global = true)]
     pub stats: bool,
+    /// Write a diagnostic log, never to the terminal: to PATH, else `log_file` from the
+    /// config, else <data dir>/toadtop.log. Off unless given (or set in the config).
+    #[arg(long, value_name = "PATH", require_equals = true, global = true)]
+    pub log_file: Option<Option<PathBuf>>,
+    /// Detail of the diagnostic log (else TOADTOP_LOG, else `log_level` in the config,
+    /// else info). AWS SDK events stay at warn below trace.
+    #[arg(long, value_enum, value_name = "LEVEL", global = true)]
+    pub log_level: Option<crate::logfile::LogLevel>,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -64,6 +72,17 @@ pub enum Command {
     Exec(ExecArgs),
     /// Check why ECS Exec would fail for a task, with fixes.
     Doctor(DoctorArgs),
+    /// Print a shell completion script (see the README for where it goes).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into --dir.
+    Man {
+        /// Write toadtop.1 and toadtop-<command>.1 here instead of printing toadtop.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -368,6 +387,22 @@ mod tests {
         assert_eq!(a.level, Some(crate::logs::Level::Error));
         assert_eq!(a.since, Duration::from_secs(600));
         assert_eq!(c.region.as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn log_file_takes_its_path_only_after_equals() {
+        assert_eq!(cli(&[]).log_file, None);
+        assert_eq!(cli(&["--log-file"]).log_file, Some(None));
+        assert_eq!(
+            cli(&["--log-file=/tmp/t.log"]).log_file,
+            Some(Some(PathBuf::from("/tmp/t.log")))
+        );
+        // A bare word after it is the command, not a path.
+        let c = cli(&["--log-file", "logs", "--cluster", "c", "--service", "s"]);
+        assert_eq!(c.log_file, Some(None));
+        assert!(matches!(c.command, Some(Command::Logs(_))));
+        let c = cli(&["--log-level", "trace"]);
+        assert_eq!(c.log_level, Some(crate::logfile::LogLevel::Trace));
     }
 
     #[test]

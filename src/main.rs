@@ -5,10 +5,27 @@ use clap::Parser;
 
 use toadtop::cli::{Cli, Command, Output, Settings};
 use toadtop::config::Config;
-use toadtop::{aws, headless, ops, tui};
+use toadtop::{aws, cli_docs, headless, logfile, ops, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Generated text needs neither the config (a broken one must not block it) nor AWS.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return print(&cli_docs::completions(*shell)),
+        Some(Command::Man { dir: None }) => {
+            return match cli_docs::man_page() {
+                Ok(page) => print(&page),
+                Err(e) => fail(&format!("man page: {e}"), 1),
+            }
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            return match cli_docs::write_man_pages(dir) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("man pages in {}: {e}", dir.display()), 1),
+            }
+        }
+        _ => {}
+    }
     let (path, explicit) = match &cli.config {
         Some(p) => (p.clone(), true),
         None => match Config::default_path() {
@@ -23,6 +40,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let log_path = logfile::choose_path(
+        cli.log_file.as_ref().map(Option::as_deref),
+        config.log_file.as_deref(),
+        logfile::default_path(),
+    );
+    if let Some(log_path) = &log_path {
+        let env_level = std::env::var("TOADTOP_LOG").ok();
+        let started = logfile::choose_level(cli.log_level, env_level.as_deref(), config.log_level)
+            .and_then(|level| logfile::init(log_path, level));
+        if let Err(e) = started {
+            return fail(&e, 2);
+        }
+    }
     let mut settings = Settings::merge(&cli, config, |k| std::env::var(k).ok());
     // Only the TUI reopens where it was left: a script's --once or deploy must not
     // depend on the last interactive session.
@@ -63,6 +93,35 @@ fn remembered(settings: &mut Settings) -> tui::runtime::Startup {
     }
 }
 
+/// Writes generated text to stdout; a closed pipe (`| head`) is not an error.
+fn print(bytes: &[u8]) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => fail(&e.to_string(), 1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn fail(message: &str, code: u8) -> ExitCode {
+    eprintln!("toadtop: {message}");
+    ExitCode::from(code)
+}
+
+/// What this run does, for the log's startup line.
+fn mode(cli: &Cli) -> &'static str {
+    match &cli.command {
+        Some(Command::Logs(_)) => "logs",
+        Some(Command::Deploy(_)) => "deploy",
+        Some(Command::Migrate(_)) => "migrate",
+        Some(Command::Rollback(_)) => "rollback",
+        Some(Command::Exec(_)) => "exec",
+        Some(Command::Doctor(_)) => "doctor",
+        Some(Command::Completions { .. } | Command::Man { .. }) => "docs",
+        None if cli.once => "once",
+        None => "tui",
+    }
+}
+
 async fn async_main(
     cli: Cli,
     settings: Settings,
@@ -71,10 +130,20 @@ async fn async_main(
     let ctx = match aws::connect(&settings.aws).await {
         Ok(ctx) => ctx,
         Err(e) => {
+            tracing::error!(error = %e, "cannot set up AWS clients");
             eprintln!("toadtop: {e}");
             return ExitCode::from(2);
         }
     };
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        mode = mode(&cli),
+        profile = %ctx.profile,
+        region = %ctx.region,
+        endpoint = ctx.endpoint_url.as_deref().unwrap_or("(AWS)"),
+        read_only = settings.read_only,
+        "toadtop started"
+    );
     let code = if let Some(Command::Deploy(args)) = &cli.command {
         ExitCode::from(headless::actions::deploy(&ctx, &settings, args).await)
     } else if let Some(Command::Migrate(args)) = &cli.command {
@@ -115,6 +184,7 @@ async fn async_main(
         match tui::runtime::run(settings, ctx.clone(), startup).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
+                tracing::error!(error = %e, "terminal error");
                 eprintln!("toadtop: terminal error: {e}");
                 ExitCode::from(1)
             }

@@ -908,3 +908,32 @@ fn a_corrupt_remembered_file_is_a_warning_not_a_failure() {
     assert!(status.success(), "exit status {status:?}");
     assert_eq!(remembered(&bed)["pane"], "clusters", "rewritten on quit");
 }
+
+#[test]
+fn the_diagnostic_log_goes_to_its_file_never_to_the_screen() {
+    let bed = TestBed::seeded();
+    let log = bed.home.path().join("tui.log");
+    let flag = format!("--log-file={}", log.display());
+    let mut tui = Tui::start(
+        &bed,
+        100,
+        30,
+        &["--cluster", "production", &flag, "--log-level", "debug"],
+    );
+    tui.wait_for("the services pane", services_pane);
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+    let text = std::fs::read_to_string(&log).expect("the log file");
+    for line in [
+        "toadtop started",
+        "effect=\"load_clusters\"",
+        "effect finished",
+    ] {
+        assert!(text.contains(line), "no {line} in\n{text}");
+    }
+    for leak in ["toadtop started", "AWS call", "effect", "DEBUG"] {
+        assert!(!raw.contains(leak), "{leak} reached the terminal");
+    }
+}

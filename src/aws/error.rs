@@ -90,10 +90,13 @@ impl AwsError {
             ),
             _ => (AwsErrorKind::Service, last_cause(&full), None),
         };
+        let reason = crate::safety::sanitize(&reason);
+        // The code and AWS's message, as the screen shows them; never the request.
+        tracing::warn!(operation, kind = ?kind, reason = %reason, "AWS call failed");
         AwsError {
             operation,
             kind,
-            reason: crate::safety::sanitize(&reason),
+            reason,
             hint,
         }
     }

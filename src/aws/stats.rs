@@ -10,6 +10,8 @@ pub struct ApiStats {
 
 impl ApiStats {
     pub fn record(&self, operation: &'static str) {
+        // The operation name only: parameters may hold resource names, never bodies.
+        tracing::debug!(operation, "AWS call");
         // A poisoned lock only means another thread panicked mid-increment; counts stay usable.
         let mut calls = self.calls.lock().unwrap_or_else(|e| e.into_inner());
         *calls.entry(operation).or_default() += 1;

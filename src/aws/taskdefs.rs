@@ -47,7 +47,7 @@ pub fn newest_first(family: &str, arns: Vec<String>) -> Vec<String> {
             (f == family).then_some((r.parse().ok()?, arn))
         })
         .collect();
-    revs.sort_by(|a, b| b.0.cmp(&a.0));
+    revs.sort_by_key(|r| std::cmp::Reverse(r.0));
     revs.dedup_by(|a, b| a.0 == b.0);
     revs.into_iter()
         .take(MAX_REVISIONS)

@@ -28,6 +28,10 @@ pub struct Config {
     /// Click selects, double-click drills in, the wheel scrolls. `false` leaves the mouse
     /// to the terminal (text selection without holding shift).
     pub mouse: bool,
+    /// Write the diagnostic log here, as if `--log-file=PATH` were given.
+    pub log_file: Option<PathBuf>,
+    /// Detail of the diagnostic log when `--log-level` / `TOADTOP_LOG` are not set.
+    pub log_level: Option<crate::logfile::LogLevel>,
     /// Per-action key lists replacing the defaults.
     pub keys: BTreeMap<Action, Vec<KeyBinding>>,
     pub theme: ThemeSettings,
@@ -47,6 +51,8 @@ impl Default for Config {
             refresh_secs: 10,
             read_only: false,
             mouse: true,
+            log_file: None,
+            log_level: None,
             keys: BTreeMap::new(),
             theme: ThemeSettings::default(),
             logs: LogsSettings::default(),
@@ -184,6 +190,12 @@ impl Config {
     pub fn default_path() -> Option<PathBuf> {
         directories::ProjectDirs::from("", "", "toadtop")
             .map(|d| d.config_dir().join("config.toml"))
+    }
+
+    /// The platform's data dir (`~/.local/share/toadtop` on Linux): the audit log and
+    /// the diagnostic log live there.
+    pub fn data_dir() -> Option<PathBuf> {
+        directories::ProjectDirs::from("", "", "toadtop").map(|d| d.data_dir().to_path_buf())
     }
 
     /// Loads `path`; a missing file at the default location means defaults, while a
@@ -342,6 +354,18 @@ mod tests {
         assert!(err.contains("line 2") && err.contains("nope"), "{err}");
         let err = parse("refresh_secs = 0\n").unwrap_err().to_string();
         assert!(err.contains("line 1") && err.contains("at least"), "{err}");
+    }
+
+    #[test]
+    fn log_keys() {
+        let c = parse("log_file = \"/var/tmp/toadtop.log\"\nlog_level = \"debug\"\n").unwrap();
+        assert_eq!(c.log_file, Some(PathBuf::from("/var/tmp/toadtop.log")));
+        assert_eq!(c.log_level, Some(crate::logfile::LogLevel::Debug));
+        let err = parse("# c\nlog_level = \"loud\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("log_level"), "{err}");
+        assert!(err.contains("loud") && err.contains("trace"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::progress::Outcome;
 use crate::timefmt::Timestamp;
 
 pub fn path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "toadtop").map(|d| d.data_dir().join("audit.log"))
+    crate::config::Config::data_dir().map(|d| d.join("audit.log"))
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +41,8 @@ pub fn record(who: &Who, phase: &str, outcome: &Outcome) -> Result<(), String> {
         "failed_step": outcome.failed_step,
         "reason": outcome.reason,
     });
+    // The diagnostic log gets the same line: it holds no secrets by construction.
+    tracing::info!(audit = %line, "action {phase}");
     let path = path().ok_or("no data directory for the audit log")?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("audit log {}: {e}", dir.display()))?;

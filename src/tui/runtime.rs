@@ -254,7 +254,7 @@ impl Effects {
         let (ctx, config, tx) = (self.ctx.clone(), Arc::clone(&self.config), self.tx.clone());
         match effect {
             Effect::LoadClusters { req } => {
-                tokio::spawn(async move {
+                spawn_traced("load_clusters", async move {
                     let keep = |name: &str| config.shows_cluster(name);
                     let result = ecs::load_clusters(&ctx, &keep)
                         .await
@@ -263,7 +263,7 @@ impl Effects {
                 });
             }
             Effect::LoadDetail { req, cluster } => {
-                tokio::spawn(async move {
+                spawn_traced("load_detail", async move {
                     let result = ecs::load_cluster_detail(&ctx, &cluster)
                         .await
                         .map_err(|e| e.to_string());
@@ -287,7 +287,7 @@ impl Effects {
                     follow: true,
                     live_tail,
                 };
-                let follower = tokio::spawn(follow(ctx, plan_rx, opts, ftx));
+                let follower = spawn_traced("follow_logs", follow(ctx, plan_rx, opts, ftx));
                 let forwarder = tokio::spawn(async move {
                     while let Some(event) = frx.recv().await {
                         if tx.send(Msg::Log { session, event }).is_err() {
@@ -319,7 +319,7 @@ impl Effects {
                 registry,
                 repository,
             } => {
-                tokio::spawn(async move {
+                spawn_traced("load_images", async move {
                     let result = crate::aws::ecr::list_images(&ctx, &registry, &repository)
                         .await
                         .map_err(|e| e.to_string());
@@ -332,7 +332,7 @@ impl Effects {
                 });
             }
             Effect::PrepareDeploy { job } => {
-                tokio::spawn(async move {
+                spawn_traced("prepare_deploy", async move {
                     let result = match &job {
                         JobRequest::Deploy(req) => crate::ops::deploy::prepare(&ctx, req)
                             .await
@@ -348,7 +348,7 @@ impl Effects {
                     region: ctx.region.clone(),
                     account: None,
                 };
-                tokio::spawn(async move {
+                spawn_traced("run_job", async move {
                     let progress_tx = tx.clone();
                     let report: Reporter = Arc::new(move |progress| {
                         let _ = progress_tx.send(Msg::JobProgress { id, progress });
@@ -375,7 +375,7 @@ impl Effects {
             }
             Effect::LoadFindings { images } => {
                 let cache = Arc::clone(&self.findings);
-                tokio::spawn(async move {
+                spawn_traced("load_findings", async move {
                     let found = crate::aws::findings::load(&ctx, &images, &cache).await;
                     let _ = tx.send(Msg::FindingsLoaded(found));
                 });
@@ -385,7 +385,7 @@ impl Effects {
                 cluster,
                 services,
             } => {
-                tokio::spawn(async move {
+                spawn_traced("load_metrics", async move {
                     let now = crate::timefmt::Timestamp::now().millis();
                     let result =
                         crate::aws::metrics::service_metrics(&ctx, &cluster, &services, now)
@@ -407,7 +407,7 @@ impl Effects {
                 cluster,
                 services,
             } => {
-                tokio::spawn(async move {
+                spawn_traced("load_secrets", async move {
                     let secrets = crate::aws::parameters::secrets_health(&ctx, &services).await;
                     let _ = tx.send(Msg::SecretsLoaded {
                         req,
@@ -417,7 +417,7 @@ impl Effects {
                 });
             }
             Effect::LoadRevisions { req, family } => {
-                tokio::spawn(async move {
+                spawn_traced("load_revisions", async move {
                     let result = crate::aws::taskdefs::list_revisions(&ctx, &family)
                         .await
                         .map_err(|e| e.to_string());
@@ -429,7 +429,7 @@ impl Effects {
                 });
             }
             Effect::DescribeRevisions { arns } => {
-                tokio::spawn(async move {
+                spawn_traced("describe_revisions", async move {
                     // A failure names the call; each asked-for revision carries it.
                     let described = match crate::aws::taskdefs::describe(&ctx, &arns).await {
                         Ok(mut found) => arns
@@ -486,6 +486,20 @@ impl Effects {
 }
 
 /// Saved logs go to the data dir (`~/.local/share/toadtop/saved-logs` on Linux).
+/// Spawns an effect's work, noting in the diagnostic log (debug) when it starts and how
+/// long it took (the effect's kind only: its data may hold log text).
+fn spawn_traced<F>(effect: &'static str, work: F) -> JoinHandle<()>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    tracing::debug!(effect, "effect started");
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        work.await;
+        tracing::debug!(effect, took = ?started.elapsed(), "effect finished");
+    })
+}
+
 fn save_file(name: &str, contents: &str) -> Result<String, String> {
     let dir = directories::ProjectDirs::from("", "", "toadtop")
         .map(|d| d.data_dir().join("saved-logs"))

@@ -10,12 +10,14 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-/// A developer's AWS settings that would otherwise leak into the binary under test.
-pub const UNSET_ENV: [&str; 4] = [
+/// A developer's AWS settings (and log level) that would otherwise leak into the binary
+/// under test.
+pub const UNSET_ENV: [&str; 5] = [
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
     "AWS_ENDPOINT_URL",
     "AWS_DEFAULT_REGION",
+    "TOADTOP_LOG",
 ];
 
 pub struct TestBed {

@@ -8,12 +8,25 @@ use std::path::{Path, PathBuf};
 /// argv[1] names it.
 pub const RESPONSE_ENV: &str = "AWS_SSM_START_SESSION_RESPONSE";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Invocation {
     pub program: PathBuf,
     pub args: Vec<String>,
     /// (name, value) to add to the child's environment; holds the token.
     pub env: Vec<(String, String)>,
+}
+
+/// Names the environment variables but never their values (the session token), so no
+/// `{:?}` in a log line or a failed test can leak it.
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env: Vec<&str> = self.env.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("Invocation")
+            .field("program", &self.program)
+            .field("args", &self.args)
+            .field("env", &env)
+            .finish()
+    }
 }
 
 /// argv = [plugin, RESPONSE_ENV, region, "StartSession", profile or "",

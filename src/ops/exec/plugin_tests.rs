@@ -112,6 +112,13 @@ fn the_session_and_its_token_travel_only_in_the_environment() {
         assert!(!a.contains("sessionId"), "session in argv: {a}");
     }
     assert!(!inv.program.to_string_lossy().contains("S3CRET"));
+    let debug = format!("{inv:?}");
+    assert!(!debug.contains("S3CRET-T0KEN"), "token in Debug: {debug}");
+    assert!(
+        !debug.contains("data-channel"),
+        "stream URL in Debug: {debug}"
+    );
+    assert!(debug.contains(RESPONSE_ENV), "{debug}");
 }
 
 #[test]

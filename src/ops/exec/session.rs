@@ -183,6 +183,14 @@ pub async fn run_audited(
             return Err(e);
         }
     };
+    // The session id only: the token and stream URL stay inside `inv.env`.
+    tracing::info!(
+        session_id = %session_id,
+        cluster = %target.cluster,
+        task = %target.task.id,
+        container = %target.container,
+        "exec session opened"
+    );
     let status = foreground(&inv);
     // The plugin normally ends the session itself; this makes sure (errors are harmless).
     let _ = ecs_write::terminate_session(ctx, &session_id).await;
@@ -195,6 +203,12 @@ pub async fn run_audited(
         ),
         Err(e) => Some(format!("could not run {}: {e}", inv.program.display())),
     };
+    tracing::info!(
+        session_id = %session_id,
+        secs = started.elapsed().as_secs(),
+        failure = failure.as_deref().unwrap_or(""),
+        "exec session ended"
+    );
     if let Some(reason) = failure {
         out = out.fail(Step::Exec, reason, "the session ended with an error");
     }
