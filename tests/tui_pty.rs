@@ -380,7 +380,7 @@ fn help_lists_the_keymap_and_esc_closes_it() {
     // Built from the keymap: action descriptions next to their keys.
     tui.wait_for("the help page", |s| {
         s.contains("clusters › help")
-            && line_with(s, "quit").is_some_and(|l| l.contains("q, ctrl-c"))
+            && line_with(s, "q, ctrl-c").is_some_and(|l| l.contains("quit"))
             && line_with(s, "filter").is_some_and(|l| l.contains('/'))
             && s.contains("drill in")
     });
@@ -936,4 +936,151 @@ fn the_diagnostic_log_goes_to_its_file_never_to_the_screen() {
     for leak in ["toadtop started", "AWS call", "effect", "DEBUG"] {
         assert!(!raw.contains(leak), "{leak} reached the terminal");
     }
+}
+
+// ---- the palette, sorting, the mouse and the clipboard ---------------------------------
+
+/// Standard base64, decoded (the OSC 52 payload).
+fn unbase64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        other => panic!("not base64: {other}"),
+    };
+    let bytes: Vec<u8> = text.bytes().filter(|c| *c != b'=').map(value).collect();
+    let mut out = Vec::new();
+    for chunk in bytes.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, v)| n | (u32::from(*v) << (18 - 6 * i)));
+        for i in 0..chunk.len().saturating_sub(1) {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    out
+}
+
+/// A left click at a screen cell (0-based), as an xterm SGR mouse report.
+fn click(row: usize, column: usize) -> String {
+    let (x, y) = (column + 1, row + 1);
+    format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m")
+}
+
+#[test]
+fn palette_sort_mouse_and_copy_as_an_operator_uses_them() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(&bed, 110, 30, &[]);
+    tui.wait_for("the clusters", |s| s.contains("│production "));
+
+    // `:svc` + Tab names the command; the next Tab completes the cluster.
+    tui.send(":svc");
+    tui.send("\t");
+    tui.wait_for("the completed command", |s| {
+        line(s, 29).starts_with(":services ▏")
+            && line(s, 29).contains("production  production-eu  staging")
+    });
+    tui.send("st\t");
+    tui.wait_for("the completed cluster", |s| {
+        line(s, 29).starts_with(":services staging▏")
+    });
+    tui.send(ENTER);
+    tui.wait_for("staging's services", |s| {
+        s.contains("services · staging") && s.contains("clusters › staging")
+    });
+
+    // `:services` with no argument: the cluster in view. Then sort by name, backwards.
+    tui.send(":services production");
+    tui.send(ENTER);
+    tui.wait_for("production's services", services_pane);
+    tui.send("O");
+    let screen = tui.wait_for("NAME sorted descending", |s| {
+        s.contains("NAME▼")
+            && s.contains("sorted by NAME ▼")
+            && matches!(
+                (s.find("│worker "), s.find("│web "), s.find("│scheduler ")),
+                (Some(a), Some(b), Some(c)) if a < b && b < c
+            )
+    });
+    // `o` moves on to STATUS, keeping the direction; `O` flips it.
+    tui.send("o");
+    tui.wait_for("STATUS sorted", |s| {
+        s.contains("STATUS▼") && !s.contains("NAME▼")
+    });
+    tui.send("O");
+    tui.wait_for("STATUS ascending", |s| s.contains("STATUS▲"));
+    // Seven more columns (D/R/P … LAUNCH), then the API's order.
+    tui.send("oooooooo");
+    tui.wait_for("back to the API's order after the last column", |s| {
+        s.contains("in the order AWS lists them") && !s.contains('▲') && !s.contains('▼')
+    });
+    tui.send("O");
+    let screen2 = tui.wait_for("NAME descending again", |s| s.contains("NAME▼"));
+    assert_eq!(
+        line_with(&screen, "│worker "),
+        line_with(&screen2, "│worker ")
+    );
+
+    // A double click on scheduler's row opens its tasks.
+    let row = screen2
+        .lines()
+        .position(|l| l.starts_with("│scheduler "))
+        .expect("scheduler's row");
+    tui.send(&click(row, 3));
+    tui.wait_for("scheduler selected", |s| {
+        s.lines().nth(row).is_some_and(|l| l.contains("scheduler"))
+    });
+    tui.send(&click(row, 3));
+    let tasks = tui.wait_for("scheduler's tasks", |s| {
+        s.contains("tasks · production/scheduler")
+    });
+    let first_task = tasks
+        .lines()
+        .find(|l| l.contains("RUNNING"))
+        .and_then(|l| l.trim_start_matches('│').split_whitespace().next())
+        .expect("a running task row")
+        .to_string();
+
+    // `y` copies the selected task's ARN through OSC 52.
+    tui.send("y");
+    tui.wait_for("the copied note", |s| s.contains("copied task ARN"));
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+    let start = raw.find("\x1b]52;c;").expect("an OSC 52 sequence") + "\x1b]52;c;".len();
+    let end = start + raw[start..].find('\x07').expect("BEL ends the sequence");
+    let arn = String::from_utf8(unbase64(&raw[start..end])).expect("UTF-8");
+    assert!(
+        arn.starts_with("arn:aws:ecs:us-east-1:") && arn.contains(":task/production/"),
+        "{arn}"
+    );
+    assert!(arn.contains(&first_task), "{arn} is not task {first_task}");
+    // Mouse reporting was on, and is off again at exit.
+    assert!(
+        raw.contains("\x1b[?1000h"),
+        "mouse capture was never enabled"
+    );
+    let last_on = raw.rfind("\x1b[?1000h").unwrap_or(0);
+    let last_off = raw
+        .rfind("\x1b[?1000l")
+        .expect("mouse capture disabled at exit");
+    assert!(last_off > last_on);
+}
+
+#[test]
+fn mouse_off_in_the_config_leaves_the_mouse_to_the_terminal() {
+    let bed = TestBed::seeded();
+    let config = bed.home.path().join("mouse.toml");
+    std::fs::write(&config, "mouse = false\n").expect("write config");
+    let path = config.display().to_string();
+    let mut tui = Tui::start(&bed, 100, 30, &["--config", &path]);
+    tui.wait_for("the clusters", |s| s.contains("│production "));
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(!raw.contains("\x1b[?1000h"), "mouse capture enabled anyway");
 }

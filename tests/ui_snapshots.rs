@@ -1000,3 +1000,155 @@ mod findings_alerts {
         insta::assert_snapshot!("service_detail_metrics", text);
     }
 }
+
+// ---- sorting, the palette, revisions, themes ---------------------------------------------
+
+fn sorted(mut state: State, column: usize, descending: bool) -> State {
+    state.sorts.insert(
+        toadtop::app::columns::Pane::Services,
+        toadtop::app::columns::Sort { column, descending },
+    );
+    state
+}
+
+#[test]
+fn services_sorted_by_name_descending() {
+    let text = render(&sorted(in_services(), 0, true), W, H);
+    assert!(text.contains("NAME▼"), "{text}");
+    let order: Vec<usize> = ["worker", "web", "scheduler"]
+        .iter()
+        .map(|n| text.find(&format!("│{n} ")).expect(n))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    insta::assert_snapshot!("services_sorted_by_name_descending", text);
+}
+
+#[test]
+fn a_sort_on_a_column_off_screen_is_named_in_the_title() {
+    // VULNS is the 7th column; at 80 columns it is not drawn.
+    let text = render(&sorted(in_services(), 6, false), 80, 24);
+    assert!(text.contains("by VULNS▲"), "{text}");
+    insta::assert_snapshot!("services_sorted_by_vulns_80x24", text);
+}
+
+#[test]
+fn palette_lists_what_tab_completes_to() {
+    let mut state = in_services();
+    state.input = Input::Command("ta".into());
+    let text = render(&state, W, H);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(":ta▏") && last.contains("tasks  taskdefs"),
+        "{last}"
+    );
+    state.input = Input::Command("services ".into());
+    let text = render(&state, W, H);
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.contains("production  staging"), "{last}");
+    insta::assert_snapshot!("palette_cluster_names", text);
+}
+
+fn revisions_state() -> State {
+    let mut state = open(
+        loaded(),
+        [View::TaskDefs {
+            family: "laravel-web".into(),
+        }],
+    );
+    let arns: Vec<String> = (1..=3)
+        .rev()
+        .map(|r| fixtures::web_task_definition(r).arn)
+        .collect();
+    let slot = state.taskdefs.entry("laravel-web".into()).or_default();
+    slot.data = Some(arns);
+    slot.fetched_at = Some(NOW);
+    state
+}
+
+#[test]
+fn taskdefs_revisions_with_who_runs_them() {
+    let mut state = revisions_state();
+    state
+        .taskdef_base
+        .insert("laravel-web".into(), fixtures::web_task_definition(1).arn);
+    let text = render(&state, W, H);
+    // The fixture services all run revision 2.
+    let rev2 = text
+        .lines()
+        .find(|l| l.starts_with("│2 "))
+        .unwrap_or_default();
+    assert!(
+        rev2.contains("production/scheduler production/web"),
+        "{text}"
+    );
+    let rev1 = text
+        .lines()
+        .find(|l| l.starts_with("│1 "))
+        .unwrap_or_default();
+    assert!(rev1.contains('◆'), "the marked base:\n{text}");
+    insta::assert_snapshot!("taskdefs_revisions", text);
+}
+
+#[test]
+fn taskdef_diff_masks_secret_looking_values() {
+    let before = fixtures::web_task_definition(2);
+    let mut after = fixtures::web_task_definition(3);
+    for c in &mut after.containers {
+        if c.name == "php" {
+            c.image = c.image.replace(":v1", ":v2");
+            for (k, v) in &mut c.environment {
+                if k == "APP_KEY" {
+                    *v = "base64:rotated-key-never-shown".into();
+                }
+            }
+        }
+    }
+    let mut state = open(
+        revisions_state(),
+        [View::TaskDefDiff {
+            family: "laravel-web".into(),
+            before: before.arn.clone(),
+            after: after.arn.clone(),
+        }],
+    );
+    state.revisions.insert(before.arn.clone(), Ok(before));
+    state.revisions.insert(after.arn.clone(), Ok(after));
+    let text = render(&state, W, H);
+    assert!(text.contains("laravel-web:2 → laravel-web:3"), "{text}");
+    assert!(text.contains("php: env APP_KEY"), "{text}");
+    assert!(text.contains("+ •••••• (changed)"), "{text}");
+    assert!(!text.contains("rotated-key"), "{text}");
+    insta::assert_snapshot!("taskdef_diff", text);
+}
+
+#[test]
+fn mono_theme_draws_no_colour_at_all() {
+    let mut state = sorted(in_services(), 0, false);
+    state.colors = toadtop::config::Colors::preset(toadtop::config::theme::Preset::Mono);
+    state.say("a status line", true);
+    let mut term = Terminal::new(TestBackend::new(W, H)).expect("terminal");
+    term.draw(|f| {
+        toadtop::ui::draw(&state, f);
+    })
+    .expect("draw");
+    let buf = term.backend().buffer();
+    let coloured: Vec<(u16, u16)> = (0..H)
+        .flat_map(|y| (0..W).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let cell = &buf[(x, y)];
+            cell.fg != ratatui::style::Color::Reset || cell.bg != ratatui::style::Color::Reset
+        })
+        .collect();
+    assert!(
+        coloured.is_empty(),
+        "cells with colour: {:?}",
+        &coloured[..coloured.len().min(5)]
+    );
+    // The selection is still visible: reversed.
+    let selected = (0..W).any(|x| {
+        buf[(x, 4)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    });
+    assert!(selected, "the selected row is not marked");
+}

@@ -98,9 +98,10 @@ pub fn usage(c: &Command) -> String {
 /// after a space, the argument's values.
 pub fn suggestions(text: &str, values: impl Fn(Arg) -> Vec<String>) -> Vec<String> {
     match text.split_once(' ') {
+        // An alias typed whole (`svc`) completes to its command's name.
         None => COMMANDS
             .iter()
-            .filter(|c| c.name.starts_with(text))
+            .filter(|c| c.name.starts_with(text) || c.aliases.contains(&text))
             .map(|c| c.name.to_string())
             .collect(),
         Some((word, typed)) => {
@@ -170,6 +171,10 @@ mod tests {
             Some("profile ")
         );
         assert_eq!(complete("zz", &suggestions("zz", values)), None);
+        assert_eq!(
+            complete("svc", &suggestions("svc", values)).as_deref(),
+            Some("services ")
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
     for c in COMMANDS {
         let cmd = format!(":{}", usage(c));
         lines.push(Line::from(vec![
-            Span::styled(format!("  {cmd:<18}"), theme.accent),
+            Span::styled(format!("  {cmd:<21} "), theme.accent),
             Span::raw(c.about),
         ]));
     }
@@ -44,7 +44,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
             .map(ToString::to_string)
             .collect();
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<18}", keys.join(", ")), theme.accent),
+            Span::styled(format!("  {:<21} ", keys.join(", ")), theme.accent),
             Span::raw(action.describe()),
         ]));
     }

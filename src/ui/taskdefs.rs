@@ -28,12 +28,12 @@ pub fn draw(
     let base = state.taskdef_base.get(family);
     let pane = ListPane {
         title: format!("revisions · {}", sanitize(family)),
-        columns: &["REVISION", "BASE", "RUNNING IN", "ARN"],
+        // The ARN is family:revision plus the account and region in the header; y copies it.
+        columns: &["REVISION", "BASE", "RUNNING IN"],
         widths: &[
             Constraint::Length(9),
             Constraint::Length(4),
             Constraint::Fill(1),
-            Constraint::Fill(2),
         ],
         len: rows.len(),
         loading: !loaded,
@@ -60,7 +60,6 @@ pub fn draw(
                 theme.accent,
             )),
             Cell::from(Span::styled(sanitize(&users.join(" ")), theme.ok)),
-            Cell::from(Span::styled(sanitize(arn), theme.dim)),
         ])
     })
 }
