@@ -264,7 +264,7 @@ fn browse_clusters_services_tasks_filter_and_quit() {
     // Clusters are sorted by name, so production is the first row and selected.
     tui.send(ENTER);
     tui.wait_for("the production services", |s| {
-        services_pane(s) && s.contains("clusters › production")
+        services_pane(s) && s.contains("us-east-1 › production")
     });
 
     // scheduler, web, worker: one down is web.
@@ -272,7 +272,7 @@ fn browse_clusters_services_tasks_filter_and_quit() {
     tui.send(ENTER);
     tui.wait_for("the web tasks, the stopped one with its stop code", |s| {
         s.contains("tasks · production/web")
-            && s.contains("clusters › production › web")
+            && s.contains("us-east-1 › production › web")
             && ids.iter().all(|id| s.contains(id.as_str()))
             && line_with(s, &stopped_id).is_some_and(|row| {
                 row.contains("STOPPED") && row.contains(stop_code) && row.contains("php exit 0")
@@ -312,7 +312,7 @@ fn small_terminal_fits_and_ctrl_c_quits() {
     tui.wait_for("the production services at 80x24", |s| {
         line(s, 0).contains(" toadtop ")
             && line(s, 0).contains("ago)")
-            && line(s, 1).contains("clusters › production")
+            && line(s, 1).contains("us-east-1 › production")
             && services_pane(s)
             && s.contains("NAME")
             && line(s, 22).starts_with('└')
@@ -405,7 +405,7 @@ fn log_pane_search_unfold_level_filter_and_close() {
     tui.send("l");
     let is_error = |l: &str| l.contains(" ERROR ") && l.contains("SQLSTATE[HY000]");
     tui.wait_for("the folded Laravel error in the log pane", |s| {
-        s.contains("clusters › production › web › logs")
+        s.contains("us-east-1 › production › web › logs")
             && line_with(s, " logs · ").is_some_and(|t| t.contains("all tasks"))
             && s.lines()
                 .filter(|l| is_error(l))
@@ -525,7 +525,8 @@ fn deploy_a_tag_from_the_picker_and_watch_the_rollout() {
 
     tui.send(ENTER);
     tui.wait_for("the job pane", |s| {
-        s.contains("clusters › production › web › deploy") && s.contains("describe: production/web")
+        s.contains("us-east-1 › production › web › deploy")
+            && s.contains("describe: production/web")
     });
     // The job polls every 5 s and the server completes a rollout on the third
     // DescribeServices: a minute is a hang guard, not a time limit.
@@ -774,15 +775,15 @@ fn profile_and_region_switch_reload_every_pane_through_the_same_endpoint() {
     let env = bed.aws_profiles();
     let endpoint = bed.endpoint.trim_start_matches("http://").to_string();
     let mut tui = Tui::start_with_env(&bed, 110, 30, &[], &env);
-    tui.wait_for("the seeded clusters as default @ us-east-1", |s| {
-        line(s, 0).contains("default @ us-east-1")
+    tui.wait_for("the seeded clusters as default › us-east-1", |s| {
+        line(s, 1).contains("default › us-east-1")
             && ["production", "production-eu", "staging"]
                 .iter()
                 .all(|c| s.contains(&format!("│{c} ")))
     });
     tui.send(ENTER);
     tui.wait_for("the production services", |s| {
-        services_pane(s) && s.contains("clusters › production")
+        services_pane(s) && s.contains("us-east-1 › production")
     });
 
     tui.send(":profile other");
@@ -790,7 +791,7 @@ fn profile_and_region_switch_reload_every_pane_through_the_same_endpoint() {
     tui.wait_for(
         "other's region, its clusters only, back at the clusters list",
         |s| {
-            line(s, 0).contains("other @ eu-west-1")
+            line(s, 1).contains("other › eu-west-1")
                 && line(s, 0).contains(&endpoint)
                 && line(s, 1).contains("switched to other @ eu-west-1")
                 && !line(s, 1).contains("› production")
@@ -806,14 +807,14 @@ fn profile_and_region_switch_reload_every_pane_through_the_same_endpoint() {
     tui.send(ENTER);
     tui.wait_for("the SSO hint, other still shown", |s| {
         line(s, 1).contains("SSO session expired: run `aws sso login --profile expired`")
-            && line(s, 0).contains("other @ eu-west-1")
+            && line(s, 1).contains("other › eu-west-1")
             && s.contains("│eu-only ")
     });
 
     tui.send(":region us-east-1");
     tui.send(ENTER);
     tui.wait_for("other in us-east-1: the seeded clusters again", |s| {
-        line(s, 0).contains("other @ us-east-1")
+        line(s, 1).contains("other › us-east-1")
             && line(s, 0).contains(&endpoint)
             && ["production", "production-eu", "staging"]
                 .iter()
@@ -838,7 +839,7 @@ fn an_expired_sso_profile_is_one_banner_not_an_error_per_call() {
     let env = bed.aws_profiles();
     let mut tui = Tui::start_with_env(&bed, 110, 30, &["--profile", "expired"], &env);
     let screen = tui.wait_for("the SSO banner", |s| {
-        line(s, 0).contains("expired @ us-east-1")
+        line(s, 1).contains("expired › us-east-1")
             && line(s, 1).contains("⚠ SSO session expired: run `aws sso login --profile expired`")
     });
     assert!(
@@ -879,7 +880,7 @@ fn the_next_start_reopens_the_tasks_pane_it_quit_in() {
     // No keys this time: it opens where the last run ended, and Esc goes back one.
     let mut tui = Tui::start(&bed, 100, 30, &[]);
     tui.wait_for("web's tasks again", |s| {
-        s.contains("tasks · production/web") && s.contains("clusters › production › web")
+        s.contains("tasks · production/web") && s.contains("us-east-1 › production › web")
     });
     tui.esc_until("the production services", |s| {
         services_pane(s) && !s.contains("tasks · ")
@@ -989,7 +990,7 @@ fn palette_sort_mouse_and_copy_as_an_operator_uses_them() {
     });
     tui.send(ENTER);
     tui.wait_for("staging's services", |s| {
-        s.contains("services · staging") && s.contains("clusters › staging")
+        s.contains("services · staging") && s.contains("us-east-1 › staging")
     });
 
     // `:services` with no argument: the cluster in view. Then sort by name, backwards.

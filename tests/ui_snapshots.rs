@@ -255,7 +255,7 @@ fn task_detail() {
     );
     let text = render(&state, W, 48);
     assert!(text.contains("Essential container in task exited"));
-    assert!(text.contains("clusters › production › web › 3d4e5f60"));
+    assert!(text.contains("us-east-1 › production › web › 3d4e5f60"));
     insta::assert_snapshot!("task_detail", text);
 }
 

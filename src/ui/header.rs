@@ -62,18 +62,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let right = Line::from(right);
     let right_width = right.width() as u16;
 
-    let mut left = vec![
-        Span::styled(" toadtop ", theme.header),
-        Span::raw(" "),
-        Span::raw(sanitize(&state.profile)),
-        Span::styled(" @ ", theme.dim),
-        Span::raw(sanitize(&state.region)),
-    ];
+    // Profile and region lead the breadcrumbs below; a custom endpoint is worth a
+    // warning colour up here, since every call goes somewhere other than AWS.
+    let mut left = vec![Span::styled(" toadtop ", theme.header)];
     if let Some(url) = &state.endpoint_url {
         let short = url
             .trim_start_matches("https://")
             .trim_start_matches("http://");
-        left.push(Span::styled(" · ", theme.dim));
+        left.push(Span::styled("  endpoint ", theme.dim));
         left.push(Span::styled(sanitize(short), theme.warn));
     }
     let [l, r] =
@@ -105,9 +101,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(crumb)), crumbs);
 }
 
-/// `clusters › production › web › 1a2b3c4d`, from the deepest view on the stack.
+/// `default › us-east-1 › production › web › 1a2b3c4d`: profile, region, then the
+/// deepest view on the stack (`clusters` at the root).
 fn breadcrumbs(state: &State) -> Vec<String> {
-    let mut parts = vec!["clusters".to_string()];
+    let mut parts = vec![state.profile.clone(), state.region.clone()];
     let view = state
         .stack
         .iter()
@@ -116,7 +113,7 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         .find(|v| **v != View::Help)
         .unwrap_or(&View::Clusters);
     match view {
-        View::Clusters | View::Help => {}
+        View::Clusters | View::Help => parts.push("clusters".into()),
         View::Alerts => parts.push("alerts".into()),
         View::TaskDefs { family } => {
             parts.push("taskdefs".into());
