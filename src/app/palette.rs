@@ -45,7 +45,7 @@ pub const COMMANDS: &[Command] = &[
         ..cmd(
             "taskdefs",
             &["td"],
-            "revisions of a family; enter diffs, space marks the base",
+            "a family's revisions, and a diff of any two",
         )
     },
     cmd("logs", &[], "logs of the current service or task"),

@@ -162,7 +162,7 @@ pub fn drill(state: &mut State, family: &str) -> Vec<Effect> {
         return Vec::new();
     };
     let Some(base) = base_for(state, family, &chosen) else {
-        state.say("only one revision: nothing to compare", true);
+        state.say("one revision only: nothing to compare", true);
         return Vec::new();
     };
     let rev = |a: &str| {
