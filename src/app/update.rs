@@ -176,7 +176,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 /// Stores an answer; returns whether another refresh was requested meanwhile.
-fn finish<T>(
+pub(super) fn finish<T>(
     slot: &mut Slot<T>,
     now: crate::timefmt::Timestamp,
     result: Result<T, String>,

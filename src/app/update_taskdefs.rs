@@ -62,16 +62,7 @@ pub fn on_listed(
     if slot.in_flight != Some(req) {
         return Vec::new();
     }
-    slot.in_flight = None;
-    match result {
-        Ok(arns) => {
-            slot.data = Some(arns);
-            slot.fetched_at = Some(now);
-            slot.error = None;
-        }
-        Err(e) => slot.error = Some(e),
-    }
-    if std::mem::take(&mut slot.again) {
+    if super::update::finish(slot, now, result) {
         return load(state, family).into_iter().collect();
     }
     Vec::new()

@@ -333,40 +333,6 @@ pub async fn stop_task(
     })
 }
 
-/// The newest ACTIVE revision of `family` older than `revision` (what a rollback goes to).
-pub async fn previous_revision(
-    ctx: &AwsContext,
-    family: &str,
-    revision: i32,
-) -> Result<Option<String>, AwsError> {
-    let mut token = None;
-    loop {
-        ctx.stats.record("ListTaskDefinitions");
-        let out = ctx
-            .ecs
-            .list_task_definitions()
-            .family_prefix(family)
-            .status(ecs::TaskDefinitionStatus::Active)
-            .sort(ecs::SortOrder::Desc)
-            .set_next_token(token)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("ListTaskDefinitions", e))?;
-        // familyPrefix is a prefix: `laravel-web` also lists `laravel-web-staging`.
-        let hit = out.task_definition_arns().iter().find(|arn| {
-            let fr = crate::domain::family_revision(arn);
-            matches!(fr.rsplit_once(':'), Some((f, r)) if f == family && r.parse::<i32>().is_ok_and(|r| r < revision))
-        });
-        if let Some(arn) = hit {
-            return Ok(Some(arn.clone()));
-        }
-        token = out.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(None);
-        }
-    }
-}
-
 /// An ECS Exec session as ECS returned it. `session_json` holds the token: it goes to
 /// the plugin through the environment only, never to argv, logs or the screen.
 #[derive(Clone)]

@@ -11,9 +11,13 @@ use crate::domain::TaskDefinition;
 /// ones worth comparing are recent.
 pub const MAX_REVISIONS: usize = 100;
 
-/// ARNs of a family's ACTIVE revisions, newest first.
-pub async fn list_revisions(ctx: &AwsContext, family: &str) -> Result<Vec<String>, AwsError> {
-    let mut arns = Vec::new();
+/// Pages through the ACTIVE revisions whose family starts with `family`, newest first
+/// (as AWS sorts them), until `enough` says so.
+async fn pages(
+    ctx: &AwsContext,
+    family: &str,
+    mut enough: impl FnMut(&[String]) -> bool,
+) -> Result<(), AwsError> {
     let mut token = None;
     loop {
         ctx.stats.record("ListTaskDefinitions");
@@ -27,13 +31,48 @@ pub async fn list_revisions(ctx: &AwsContext, family: &str) -> Result<Vec<String
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ListTaskDefinitions", e))?;
-        arns.extend(out.task_definition_arns().iter().cloned());
         token = out.next_token().map(str::to_string);
-        if token.is_none() || arns.len() >= MAX_REVISIONS * 2 {
-            break;
+        if enough(out.task_definition_arns()) || token.is_none() {
+            return Ok(());
         }
     }
+}
+
+/// `(family, revision)` of a task-definition ARN.
+fn revision_of(arn: &str) -> Option<(String, i32)> {
+    let fr = crate::domain::family_revision(arn);
+    let (f, r) = fr.rsplit_once(':')?;
+    Some((f.to_string(), r.parse().ok()?))
+}
+
+/// ARNs of a family's ACTIVE revisions, newest first.
+pub async fn list_revisions(ctx: &AwsContext, family: &str) -> Result<Vec<String>, AwsError> {
+    let mut arns = Vec::new();
+    pages(ctx, family, |page| {
+        arns.extend(page.iter().cloned());
+        arns.len() >= MAX_REVISIONS * 2
+    })
+    .await?;
     Ok(newest_first(family, arns))
+}
+
+/// The newest ACTIVE revision of `family` older than `revision` (what a rollback goes to).
+pub async fn previous_revision(
+    ctx: &AwsContext,
+    family: &str,
+    revision: i32,
+) -> Result<Option<String>, AwsError> {
+    let mut hit = None;
+    pages(ctx, family, |page| {
+        // familyPrefix is a prefix: `laravel-web` also lists `laravel-web-staging`.
+        hit = page
+            .iter()
+            .find(|arn| revision_of(arn).is_some_and(|(f, r)| f == family && r < revision))
+            .cloned();
+        hit.is_some()
+    })
+    .await?;
+    Ok(hit)
 }
 
 /// Keeps the family's own revisions (the prefix `laravel-web` also lists
@@ -42,9 +81,8 @@ pub fn newest_first(family: &str, arns: Vec<String>) -> Vec<String> {
     let mut revs: Vec<(i32, String)> = arns
         .into_iter()
         .filter_map(|arn| {
-            let fr = crate::domain::family_revision(&arn);
-            let (f, r) = fr.rsplit_once(':')?;
-            (f == family).then_some((r.parse().ok()?, arn))
+            let (f, r) = revision_of(&arn)?;
+            (f == family).then_some((r, arn))
         })
         .collect();
     revs.sort_by_key(|r| std::cmp::Reverse(r.0));

@@ -292,7 +292,13 @@ pub async fn rollback(ctx: &AwsContext, settings: &Settings, args: &RollbackArgs
                 eprintln!("toadtop: cannot read the revision of {fr}");
                 return 1;
             };
-            match ecs_write::previous_revision(ctx, family, rev.parse().unwrap_or(i32::MAX)).await {
+            match crate::aws::taskdefs::previous_revision(
+                ctx,
+                family,
+                rev.parse().unwrap_or(i32::MAX),
+            )
+            .await
+            {
                 Ok(Some(arn)) => arn,
                 Ok(None) => {
                     eprintln!("toadtop: {fr} has no earlier active revision to roll back to");

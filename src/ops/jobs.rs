@@ -242,7 +242,7 @@ async fn previous(ctx: &AwsContext, cluster: &str, service: &str) -> Result<Stri
     let (family, rev) = fr
         .rsplit_once(':')
         .ok_or_else(|| format!("cannot read the revision of {fr}"))?;
-    ecs_write::previous_revision(ctx, family, rev.parse().unwrap_or(i32::MAX))
+    crate::aws::taskdefs::previous_revision(ctx, family, rev.parse().unwrap_or(i32::MAX))
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("{fr} has no earlier active revision to roll back to"))
