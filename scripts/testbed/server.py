@@ -927,17 +927,31 @@ def error_answer(environ: dict[str, Any], start_response: Any, status: str, code
                  message: str) -> Any:
     """An AWS error in the request's protocol: RPC v2 CBOR for CloudWatch, else awsJson."""
     if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
-        from botocore.serialize import RpcV2CBORSerializer
-
-        encoded = bytearray()
-        RpcV2CBORSerializer()._serialize_type_map(encoded, {"__type": code, "message": message}, None, None)
-        body, headers = bytes(encoded), [("Content-Type", "application/cbor"),
-                                         ("smithy-protocol", "rpc-v2-cbor")]
+        body, headers = cbor_text_map({"__type": code, "message": message}), [
+            ("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
     else:
         body = json.dumps({"__type": code, "message": message}).encode()
         headers = [("Content-Type", "application/x-amz-json-1.1")]
     start_response(status, headers + [("Content-Length", str(len(body)))])
     return [body]
+
+
+def cbor_text_map(fields: dict[str, str]) -> bytes:
+    """A CBOR map of text to text (botocore's CBOR serializer needs a model shape, and
+    error bodies have none)."""
+    def head(major: int, n: int) -> bytes:
+        if n < 24:
+            return bytes([major << 5 | n])
+        if n < 256:
+            return bytes([major << 5 | 24, n])
+        return bytes([major << 5 | 25]) + n.to_bytes(2, "big")
+
+    out = bytearray(head(5, len(fields)))
+    for k, v in fields.items():
+        for text in (k, v):
+            raw = text.encode()[:65535]
+            out += head(3, len(raw)) + raw
+    return bytes(out)
 
 
 def target_of(environ: dict[str, Any]) -> str:

@@ -36,9 +36,12 @@ impl Intercept for AttemptObserver {
         "toadtop::AttemptObserver"
     }
 
-    fn read_before_execution(
+    // Not read_before_execution: client interceptors see that before the operation's
+    // config (with its name) is in the bag.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         self.stats.call_started(operation(cfg));
@@ -69,7 +72,7 @@ impl Intercept for AttemptObserver {
     }
 
     fn overridden_hooks(&self) -> OverriddenHooks {
-        OverriddenHooks::READ_BEFORE_EXECUTION
+        OverriddenHooks::READ_BEFORE_SERIALIZATION
             | OverriddenHooks::READ_AFTER_ATTEMPT
             | OverriddenHooks::READ_AFTER_EXECUTION
     }

@@ -68,6 +68,12 @@ impl TaskDefinitionCache {
 /// after throttling; the SDK's retry quota stops retries when most calls fail.
 pub const MAX_ATTEMPTS: u32 = 3;
 
+/// The longest wait before a retry. The adaptive rate limiter asks for long waits right
+/// after a throttle at a low request rate (up to the SDK's default of 20 s each); 5 s
+/// keeps a call's three attempts well inside the operation timeout and a TUI refresh
+/// responsive, while the limiter still spaces out new calls.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
 /// Independent describe calls in flight at once: enough to hide latency, few enough
 /// not to trip API throttling on large fleets.
 pub const CONCURRENCY: usize = 4;
@@ -110,7 +116,11 @@ async fn load(settings: &AwsSettings) -> Result<aws_config::SdkConfig, AwsError>
         // Adaptive: standard retry (backoff with jitter on throttling and 5xx) plus a
         // client-side rate limiter that throttling answers turn on, so a throttled fleet
         // load backs off as a whole instead of every call retrying on its own schedule.
-        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(MAX_ATTEMPTS)
+                .with_max_backoff(MAX_BACKOFF),
+        )
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
