@@ -974,6 +974,32 @@ mod findings_alerts {
     }
 
     #[test]
+    fn findings_pane_names_a_failed_call_readably() {
+        let mut state = open(
+            with_data(loaded()),
+            [
+                services_view(),
+                View::Findings {
+                    cluster: "production".into(),
+                    service: Some("web".into()),
+                },
+            ],
+        );
+        let php = state.findings.get_mut(PHP).unwrap();
+        php.items.clear();
+        php.counts.clear();
+        php.status = "error".into();
+        php.error = Some("DescribeImages failed: AccessDeniedException: not authorized".into());
+        let text = render(&state, W, H);
+        let row = text
+            .lines()
+            .find(|l| l.contains("⚠ error"))
+            .unwrap_or_else(|| panic!("an error row:\n{text}"));
+        assert!(row.contains("DescribeImages failed: AccessDen"), "{row}");
+        assert!(text.contains("not in ECR"), "{text}");
+    }
+
+    #[test]
     fn alerts_pane() {
         let state = open(with_data(loaded()), [View::Alerts]);
         let text = render(&state, W, H);
