@@ -127,6 +127,8 @@ fn throttling_beyond_the_attempt_limit_fails_naming_the_call_without_a_storm() {
 #[test]
 fn server_errors_are_retried_and_persistent_ones_fail_naming_the_call() {
     let bed = TestBed::seeded();
+    let bad = serde_json::json!({"operation": "DescribeTasks", "kind": "teapot"});
+    assert_eq!(bed.post("/_toadtop/faults", &bad).0, 400);
     let before = bed.requests();
     bed.inject("DescribeTasks", "5xx", 2);
     let run = bed.run(["--once", "--output", "json", "--stats"], LIMIT);
