@@ -45,6 +45,10 @@ pub struct Cli {
     /// Snapshot format for --once.
     #[arg(long, value_enum, requires = "once")]
     pub output: Option<Output>,
+    /// Give --once at most this long (30s, 2m), retries included; on expiry it exits 4
+    /// naming the calls still waiting.
+    #[arg(long, value_name = "DURATION", value_parser = parse_limit, requires = "once")]
+    pub timeout: Option<Duration>,
     /// Print the number of AWS API calls per operation to stderr on exit.
     #[arg(long, global = true)]
     pub stats: bool,
@@ -244,6 +248,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
+/// A duration that is not zero (a zero limit could never be met).
+fn parse_limit(text: &str) -> Result<Duration, String> {
+    parse_duration(text).and_then(|d| {
+        if d.is_zero() {
+            Err("must be more than 0s".into())
+        } else {
+            Ok(d)
+        }
+    })
+}
+
 fn parse_level(text: &str) -> Result<crate::logs::Level, String> {
     crate::logs::Level::parse(text)
         .ok_or_else(|| format!("unknown level `{text}` (debug, info, notice, warning, error, critical, alert, emergency)"))
@@ -413,5 +428,9 @@ mod tests {
         assert!(parse(&["--once", "--output", "json"]).is_ok());
         assert!(parse(&["--refresh", "0"]).is_err());
         assert!(parse(&["--once", "--output", "yaml"]).is_err());
+        assert!(parse(&["--timeout", "5s"]).is_err());
+        assert!(parse(&["--once", "--timeout", "0"]).is_err());
+        let c = parse(&["--once", "--timeout", "2m"]).unwrap();
+        assert_eq!(c.timeout, Some(Duration::from_secs(120)));
     }
 }

@@ -163,7 +163,11 @@ async fn async_main(
             }
         }
     } else if cli.once {
-        match headless::once::take(&ctx, &settings).await {
+        let taken = headless::once::take_within(&ctx, &settings, cli.timeout).await;
+        if let Some(warning) = headless::once::retry_warning(&ctx) {
+            eprintln!("toadtop: {warning}");
+        }
+        match taken {
             Ok(snapshot) => {
                 let text = headless::once::render(&snapshot, cli.output.unwrap_or(Output::Table));
                 let mut out = std::io::stdout().lock();

@@ -348,6 +348,19 @@ fn read_only_badge() {
 }
 
 #[test]
+fn throttled_badge() {
+    let mut state = in_services();
+    assert!(!render(&state, W, H).contains("throttled"));
+    state.throttled = true;
+    let text = render(&state, W, H);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.trim_end().ends_with("throttled"), "{header}");
+    // A badge, not a failure: the data is still fresh and shown.
+    assert!(!header.contains("stale"), "{header}");
+    assert!(text.contains("worker"), "{text}");
+}
+
+#[test]
 fn endpoint_and_status_line() {
     let mut state = in_services();
     state.endpoint_url = Some("http://127.0.0.1:5000".into());
@@ -961,6 +974,32 @@ mod findings_alerts {
     }
 
     #[test]
+    fn findings_pane_names_a_failed_call_readably() {
+        let mut state = open(
+            with_data(loaded()),
+            [
+                services_view(),
+                View::Findings {
+                    cluster: "production".into(),
+                    service: Some("web".into()),
+                },
+            ],
+        );
+        let php = state.findings.get_mut(PHP).unwrap();
+        php.items.clear();
+        php.counts.clear();
+        php.status = "error".into();
+        php.error = Some("DescribeImages failed: AccessDeniedException: not authorized".into());
+        let text = render(&state, W, H);
+        let row = text
+            .lines()
+            .find(|l| l.contains("⚠ error"))
+            .unwrap_or_else(|| panic!("an error row:\n{text}"));
+        assert!(row.contains("DescribeImages failed: AccessDen"), "{row}");
+        assert!(text.contains("not in ECR"), "{text}");
+    }
+
+    #[test]
     fn alerts_pane() {
         let state = open(with_data(loaded()), [View::Alerts]);
         let text = render(&state, W, H);
@@ -998,6 +1037,45 @@ mod findings_alerts {
         assert!(text.contains("Last hour (Maximum)"), "{text}");
         assert!(!text.contains("no metrics yet"), "{text}");
         insta::assert_snapshot!("service_detail_metrics", text);
+    }
+
+    #[test]
+    fn service_detail_when_metrics_are_denied() {
+        let denied = "GetMetricData failed: AccessDeniedException: not authorized";
+        let mut state = open(
+            loaded(),
+            [
+                services_view(),
+                web(|cluster, service| View::ServiceDetail { cluster, service }),
+            ],
+        );
+        let slot = state.metrics.entry("production".into()).or_default();
+        slot.error = Some(denied.into());
+        slot.fetched_at = Some(NOW);
+        let text = render(&state, W, 40);
+        assert!(
+            text.contains(&format!("metrics unavailable: {denied}")),
+            "{text}"
+        );
+        assert!(!text.contains("no metrics yet"), "{text}");
+        // The rest of the detail is there.
+        assert!(text.contains("laravel-web:2"), "{text}");
+
+        // Data from before the failure stays, with the failure under it.
+        let mut state = open(
+            with_data(loaded()),
+            [
+                services_view(),
+                web(|cluster, service| View::ServiceDetail { cluster, service }),
+            ],
+        );
+        state.metrics.get_mut("production").unwrap().error = Some(denied.into());
+        let text = render(&state, W, 40);
+        assert!(text.contains("max 60%"), "{text}");
+        assert!(
+            text.contains(&format!("last update failed: {denied}")),
+            "{text}"
+        );
     }
 }
 

@@ -9,6 +9,12 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
 
     POST /_toadtop/task     edit a stored task (status, stop code, containers' exit codes, ...)
     POST /_toadtop/service  add service events, override deployment fields
+    POST /_toadtop/faults   {"operation":"ListServices","kind":"throttle"|"5xx","count":N,
+                            "status":503}: the next N requests of that operation (action name
+                            or full X-Amz-Target) answer ThrottlingException (HTTP 400) or a
+                            5xx instead of reaching moto
+    GET  /_toadtop/requests requests seen per operation since start ({"ListServices": 4, ...}),
+                            retries and injected faults included: what a client really sent
 
 Both answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
 the accepted fields are in edit_task / edit_service below. --port 0 picks a free port
@@ -25,9 +31,11 @@ Environment of the server process, read at request time:
                                  (default 2; 0 = never)
     TOADTOP_MIGRATION_EXIT_CODE  exit code of that task's migration container (default 0)
     MOTO_ECS_SERVICE_FAILED_TASKS  failedTasks of a new deployment (moto's own variable)
-    TOADTOP_DENY                 comma-separated JSON-protocol operations (X-Amz-Target, e.g.
-                                 AmazonSSM.DescribeParameters) answered with AccessDeniedException,
-                                 as for a role without that permission (moto has no IAM by default)
+    TOADTOP_DENY                 comma-separated operations as X-Amz-Target (e.g.
+                                 AmazonSSM.DescribeParameters; CloudWatch's CBOR calls as
+                                 GraniteServiceVersion20100801.GetMetricData) answered with
+                                 AccessDeniedException, as for a role without that permission
+                                 (moto has no IAM by default)
 """
 
 from __future__ import annotations
@@ -868,9 +876,6 @@ def service_json(service: Any) -> dict[str, Any]:
     })
 
 
-ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service}
-
-
 # The Rust CloudWatch SDK speaks Smithy RPC v2 CBOR (POST /service/<target>/operation/<op>);
 # moto 5.2.5 routes only the JSON/query protocols (404 otherwise). Translate: CBOR request
 # -> awsJson1_0 request to moto -> CBOR response, using botocore's CBOR codec and model.
@@ -911,27 +916,112 @@ def cloudwatch_cbor(moto_app: Any, environ: dict[str, Any], start_response: Any)
         serializer._serialize_data_item(encoded, answer, model.operation_model(op).output_shape)
     else:  # errors: a map with __type and message, as RPC v2 CBOR has it
         code = str(answer.get("__type") or answer.get("code") or "InternalFailure").split("#")[-1]
-        err = {"__type": code, "message": str(answer.get("message") or answer.get("Message") or "")}
-        serializer._serialize_type_map(encoded, err, None, None)
+        return error_answer(environ, start_response, status, code,
+                            str(answer.get("message") or answer.get("Message") or ""))
     start_response(status, [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
                             ("Content-Length", str(len(encoded)))])
     return [bytes(encoded)]
 
 
+def error_answer(environ: dict[str, Any], start_response: Any, status: str, code: str,
+                 message: str) -> Any:
+    """An AWS error in the request's protocol: RPC v2 CBOR for CloudWatch, else awsJson."""
+    if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
+        body, headers = cbor_text_map({"__type": code, "message": message}), [
+            ("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor")]
+    else:
+        body = json.dumps({"__type": code, "message": message}).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1")]
+    start_response(status, headers + [("Content-Length", str(len(body)))])
+    return [body]
+
+
+def cbor_text_map(fields: dict[str, str]) -> bytes:
+    """A CBOR map of text to text (botocore's CBOR serializer needs a model shape, and
+    error bodies have none)."""
+    def head(major: int, n: int) -> bytes:
+        if n < 24:
+            return bytes([major << 5 | n])
+        if n < 256:
+            return bytes([major << 5 | 24, n])
+        return bytes([major << 5 | 25]) + n.to_bytes(2, "big")
+
+    out = bytearray(head(5, len(fields)))
+    for k, v in fields.items():
+        for text in (k, v):
+            raw = text.encode()[:65535]
+            out += head(3, len(raw)) + raw
+    return bytes(out)
+
+
+def target_of(environ: dict[str, Any]) -> str:
+    """The operation a request calls, as X-Amz-Target (CBOR: built from the path); "" for
+    test-only endpoints and moto's own API."""
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(CBOR_PREFIX):
+        return f"GraniteServiceVersion20100801.{path[len(CBOR_PREFIX):]}"
+    return environ.get("HTTP_X_AMZ_TARGET", "")
+
+
 def denied(environ: dict[str, Any], start_response: Any) -> Any:
-    """TOADTOP_DENY: a 400 AccessDeniedException in the JSON protocols' error shape, or None."""
-    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    """TOADTOP_DENY: a 400 AccessDeniedException in the request's protocol, or None."""
+    target = target_of(environ)
     deny = {t.strip() for t in os.environ.get("TOADTOP_DENY", "").split(",") if t.strip()}
     if not target or target not in deny:
         return None
     action = target.split(".")[-1]
-    body = json.dumps({"__type": "AccessDeniedException",
-                       "message": f"User: arn:aws:sts::{DEFAULT_ACCOUNT_ID}:assumed-role/readonly/test "
-                                  f"is not authorized to perform: {action} because no identity-based "
-                                  "policy allows the action"}).encode()
-    start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.1"),
-                                       ("Content-Length", str(len(body)))])
-    return [body]
+    return error_answer(environ, start_response, "400 Bad Request", "AccessDeniedException",
+                        f"User: arn:aws:sts::{DEFAULT_ACCOUNT_ID}:assumed-role/readonly/test "
+                        f"is not authorized to perform: {action} because no identity-based "
+                        "policy allows the action")
+
+
+# --- (i) throttling and server errors on demand, and a request count --------------------
+# moto never throttles and never fails with a 5xx on purpose. POST /_toadtop/faults queues
+# faults per operation; every request an SDK sends (retries included) is counted, so tests
+# can see how many attempts a client made.
+_faults: dict[str, list[dict[str, Any]]] = {}  # action -> [{"kind", "left", "status"}]
+_requests: dict[str, int] = {}  # action -> requests seen
+FAULTS = {
+    "throttle": ("400 Bad Request", "ThrottlingException", "Rate exceeded"),
+    "5xx": (None, "ServiceUnavailableException", "Service is unavailable, try again"),
+}
+
+
+def add_fault(body: dict[str, Any]) -> dict[str, Any]:
+    """{"operation", "kind": "throttle"|"5xx", "count": N (default 1), "status": 5xx (default 503)}"""
+    op = str(body["operation"]).split(".")[-1]
+    kind = body["kind"]
+    if kind not in FAULTS:
+        raise ValueError(f"kind must be one of {sorted(FAULTS)}")
+    count, status = int(body.get("count", 1)), int(body.get("status", 503))
+    if not 500 <= status <= 599:
+        raise ValueError("status must be 5xx")
+    with _LOCK:
+        _faults.setdefault(op, []).append({"kind": kind, "left": count, "status": status})
+        return {"operation": op, "pending": sum(f["left"] for f in _faults[op])}
+
+
+def faulted(environ: dict[str, Any], start_response: Any) -> Any:
+    """Counts the request; answers the next queued fault of its operation, or None."""
+    action = target_of(environ).split(".")[-1]
+    if not action:
+        return None
+    with _LOCK:
+        _requests[action] = _requests.get(action, 0) + 1
+        queue = _faults.get(action) or []
+        while queue and queue[0]["left"] <= 0:
+            queue.pop(0)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault["left"] -= 1
+    status, code, message = FAULTS[fault["kind"]]
+    status = status or f"{fault['status']} Server Error"
+    return error_answer(environ, start_response, status, code, message)
+
+
+ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service, "/_toadtop/faults": add_fault}
 
 
 class TestEndpoint:
@@ -941,9 +1031,13 @@ class TestEndpoint:
         self.moto_app = moto_app
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        refused = denied(environ, start_response)
+        refused = faulted(environ, start_response) or denied(environ, start_response)
         if refused is not None:
             return refused
+        if environ.get("PATH_INFO") == "/_toadtop/requests":
+            with _LOCK:
+                counts = json.dumps(_requests)
+            return Response(counts, mimetype="application/json")(environ, start_response)
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
             return cloudwatch_cbor(self.moto_app, environ, start_response)
         handler = ROUTES.get(environ.get("PATH_INFO", ""))

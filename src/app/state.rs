@@ -242,6 +242,9 @@ pub struct State {
     pub alerts: Vec<crate::alerts::Alert>,
     /// Profiles, the switch in flight and the place to reopen (`update_switch`).
     pub account: super::update_switch::Account,
+    /// AWS throttled an attempt in the last minute (set by the runtime from the API
+    /// stats on each tick; the SDK's retries hide it from the loads' results).
+    pub throttled: bool,
     pub quit: bool,
 }
 
@@ -294,6 +297,7 @@ impl State {
             secrets: HashMap::new(),
             alerts: Vec::new(),
             account: super::update_switch::Account::default(),
+            throttled: false,
             quit: false,
         }
     }

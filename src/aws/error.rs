@@ -63,7 +63,9 @@ impl AwsError {
                     AwsErrorKind::Credentials => {
                         Some("refresh the credentials, e.g. `aws sso login`")
                     }
-                    AwsErrorKind::Throttled => Some("AWS is throttling; toadtop backs off"),
+                    AwsErrorKind::Throttled => {
+                        Some("throttled by AWS on every attempt; try again in a minute")
+                    }
                     _ => None,
                 };
                 (

@@ -1,5 +1,6 @@
 //! The only code that talks to AWS. Everything here returns domain types or [`AwsError`].
 
+pub mod attempts;
 mod convert;
 pub mod ecr;
 pub mod ecs;
@@ -62,6 +63,17 @@ impl TaskDefinitionCache {
     }
 }
 
+/// Attempts per call, the first included: with adaptive retry a throttled or 5xx answer
+/// is retried after a jittered, growing backoff, and the client also slows its own rate
+/// after throttling; the SDK's retry quota stops retries when most calls fail.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// The longest wait before a retry. The adaptive rate limiter asks for long waits right
+/// after a throttle at a low request rate (up to the SDK's default of 20 s each); 5 s
+/// keeps a call's three attempts well inside the operation timeout and a TUI refresh
+/// responsive, while the limiter still spaces out new calls.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
 /// Independent describe calls in flight at once: enough to hide latency, few enough
 /// not to trip API throttling on large fleets.
 pub const CONCURRENCY: usize = 4;
@@ -101,8 +113,14 @@ pub async fn connect_checked(settings: &AwsSettings) -> Result<AwsContext, AwsEr
 
 async fn load(settings: &AwsSettings) -> Result<aws_config::SdkConfig, AwsError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        // Standard retry: exponential backoff with jitter on throttling and 5xx.
-        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        // Adaptive: standard retry (backoff with jitter on throttling and 5xx) plus a
+        // client-side rate limiter that throttling answers turn on, so a throttled fleet
+        // load backs off as a whole instead of every call retrying on its own schedule.
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(MAX_ATTEMPTS)
+                .with_max_backoff(MAX_BACKOFF),
+        )
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
@@ -151,18 +169,41 @@ async fn load(settings: &AwsSettings) -> Result<aws_config::SdkConfig, AwsError>
 }
 
 fn context(settings: &AwsSettings, sdk: &aws_config::SdkConfig) -> AwsContext {
+    let stats = Arc::new(ApiStats::default());
+    let observer = attempts::AttemptObserver::new(Arc::clone(&stats));
     AwsContext {
         profile: settings.profile.clone().unwrap_or_else(|| "default".into()),
         profile_flag: settings.profile.clone(),
         // `load` returns only configs with a region.
         region: sdk.region().map(ToString::to_string).unwrap_or_default(),
         endpoint_url: sdk.endpoint_url().map(str::to_string),
-        ecs: aws_sdk_ecs::Client::new(sdk),
-        logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
-        cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
-        ecr: aws_sdk_ecr::Client::new(sdk),
-        ssm: aws_sdk_ssm::Client::new(sdk),
-        stats: Arc::new(ApiStats::default()),
+        // Every client reports its attempts (see `attempts`).
+        ecs: aws_sdk_ecs::Client::from_conf(
+            aws_sdk_ecs::config::Builder::from(sdk)
+                .interceptor(observer.clone())
+                .build(),
+        ),
+        logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+            aws_sdk_cloudwatchlogs::config::Builder::from(sdk)
+                .interceptor(observer.clone())
+                .build(),
+        ),
+        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+            aws_sdk_cloudwatch::config::Builder::from(sdk)
+                .interceptor(observer.clone())
+                .build(),
+        ),
+        ecr: aws_sdk_ecr::Client::from_conf(
+            aws_sdk_ecr::config::Builder::from(sdk)
+                .interceptor(observer.clone())
+                .build(),
+        ),
+        ssm: aws_sdk_ssm::Client::from_conf(
+            aws_sdk_ssm::config::Builder::from(sdk)
+                .interceptor(observer)
+                .build(),
+        ),
+        stats,
         task_definitions: Arc::new(TaskDefinitionCache::default()),
         parameters: Arc::new(parameters::ParameterCache::default()),
     }

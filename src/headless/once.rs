@@ -1,6 +1,8 @@
 //! `toadtop --once`: fetch every shown cluster with the same `aws/` code as the TUI,
 //! then print JSON or tables.
 
+use std::time::Duration;
+
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::snapshot::{self, Snapshot};
@@ -19,16 +21,69 @@ pub enum OnceError {
         region: String,
         existing: String,
     },
+    #[error("{}", timed_out(*.after, .pending))]
+    TimedOut {
+        after: Duration,
+        /// Operations still waiting for an answer when time ran out.
+        pending: Vec<String>,
+    },
+}
+
+/// `timed out after 5s waiting for DescribeServices, ListTasks (--timeout)`
+fn timed_out(after: Duration, pending: &[String]) -> String {
+    // As the flag takes it, exactly (90s stays 90s).
+    let after = match after.as_secs() {
+        s if s >= 3600 && s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    };
+    if pending.is_empty() {
+        format!("timed out after {after} (--timeout)")
+    } else {
+        format!(
+            "timed out after {after} waiting for {} (--timeout)",
+            pending.join(", ")
+        )
+    }
 }
 
 impl OnceError {
-    /// 2 for input the user can correct, 1 for failures talking to AWS.
+    /// 2 for input the user can correct, 1 for failures talking to AWS, 4 for running
+    /// out of `--timeout` (as the action commands do).
     pub fn exit_code(&self) -> u8 {
         match self {
             OnceError::UnknownCluster { .. } => 2,
             OnceError::Aws(_) => 1,
+            OnceError::TimedOut { .. } => 4,
         }
     }
+}
+
+/// `take`, given at most `limit` when there is one.
+pub async fn take_within(
+    ctx: &AwsContext,
+    settings: &Settings,
+    limit: Option<Duration>,
+) -> Result<Snapshot, OnceError> {
+    let Some(limit) = limit else {
+        return take(ctx, settings).await;
+    };
+    match tokio::time::timeout(limit, take(ctx, settings)).await {
+        Ok(result) => result,
+        // The dropped calls never finished, so they are still listed as in flight.
+        Err(_) => Err(OnceError::TimedOut {
+            after: limit,
+            pending: ctx.stats.pending(),
+        }),
+    }
+}
+
+/// One stderr line when AWS throttled or failed attempts that retries then covered:
+/// the snapshot is complete, but the account is near its API limits.
+pub fn retry_warning(ctx: &AwsContext) -> Option<String> {
+    ctx.stats
+        .faults_summary()
+        .map(|f| format!("warning: AWS refused some attempts, toadtop retried them ({f})"))
 }
 
 pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, OnceError> {
@@ -149,5 +204,33 @@ pub fn render(s: &Snapshot, output: Output) -> String {
             text
         }
         Output::Table => snapshot::to_table(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_names_what_it_waited_for_and_exits_4() {
+        let e = OnceError::TimedOut {
+            after: Duration::from_secs(5),
+            pending: vec!["DescribeServices".into(), "ListTasks".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "timed out after 5s waiting for DescribeServices, ListTasks (--timeout)"
+        );
+        assert_eq!(e.exit_code(), 4);
+        let e = OnceError::TimedOut {
+            after: Duration::from_secs(120),
+            pending: vec![],
+        };
+        assert_eq!(e.to_string(), "timed out after 2m (--timeout)");
+        let e = OnceError::TimedOut {
+            after: Duration::from_secs(90),
+            pending: vec![],
+        };
+        assert_eq!(e.to_string(), "timed out after 90s (--timeout)");
     }
 }

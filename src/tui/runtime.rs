@@ -72,6 +72,12 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
         };
         let size = session.terminal.size()?;
         state.page_rows = ui::page_rows(size.height.saturating_sub(ui::CHROME_ROWS));
+        if let Msg::Tick(_) = msg {
+            state.throttled = effects.ctx.stats.throttled_within(
+                crate::aws::stats::THROTTLED_WINDOW,
+                std::time::Instant::now(),
+            );
+        }
         let mut pending = update(&mut state, msg);
         // Everything else already waiting goes in before the next frame, so a burst of
         // log batches costs one draw.

@@ -92,23 +92,39 @@ pub fn draw(
                 Cell::from(img),
             ]),
             None => {
-                let what = match &r.scan.error {
-                    Some(e) => format!("⚠ {}", sanitize(e)),
-                    None if r.scan.status == "COMPLETE" => "no findings".into(),
-                    None => sanitize(&r.scan.status),
+                let settings = r
+                    .scan
+                    .scan_settings
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_default();
+                let cells: [Cell; 3] = match &r.scan.error {
+                    // The FINDING column is narrow: the failure (which call, why) goes in
+                    // the wide PACKAGE column so it stays readable.
+                    Some(e) => [
+                        Cell::from(Span::styled("⚠ error", theme.warn)),
+                        Cell::from(Span::styled(sanitize(e), theme.warn)),
+                        Cell::from(Span::styled(settings, theme.dim)),
+                    ],
+                    None => [
+                        Cell::from(Span::styled(
+                            if r.scan.status == "COMPLETE" {
+                                "no findings".into()
+                            } else {
+                                sanitize(&r.scan.status)
+                            },
+                            theme.dim,
+                        )),
+                        Cell::from(Span::styled(settings, theme.dim)),
+                        Cell::from(""),
+                    ],
                 };
+                let [what, detail, more] = cells;
                 Row::new(vec![
                     Cell::from(Span::styled("-", theme.dim)),
-                    Cell::from(Span::styled(what, theme.dim)),
-                    Cell::from(Span::styled(
-                        r.scan
-                            .scan_settings
-                            .as_deref()
-                            .map(sanitize)
-                            .unwrap_or_default(),
-                        theme.dim,
-                    )),
-                    Cell::from(""),
+                    what,
+                    detail,
+                    more,
                     Cell::from(""),
                     Cell::from(sanitize(r.image)),
                 ])

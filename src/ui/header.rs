@@ -40,6 +40,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         ),
         theme.accent,
     ));
+    // Loads still succeed while throttled (the SDK retries), just slower: say why.
+    if state.throttled {
+        right.push(Span::styled(" throttled ", theme.warn.reversed()));
+    }
     let (crit, warn, _) = crate::alerts::counts(&state.alerts);
     if crit + warn > 0 {
         right.push(Span::raw(" "));

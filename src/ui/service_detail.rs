@@ -119,11 +119,12 @@ pub fn draw(
         }
     }
     // Load over the last hour (CloudWatch, Maximum per 5 minutes).
-    let metrics = state
-        .metrics
-        .get(cluster)
+    let slot = state.metrics.get(cluster);
+    let metrics = slot
         .and_then(|m| m.data.as_ref())
         .and_then(|m| m.get(&s.name));
+    // A failed GetMetricData (e.g. not allowed) says so rather than "no metrics yet".
+    let failed = slot.and_then(|m| m.error.as_deref());
     lines.push(Line::raw(""));
     lines.push(heading("Last hour (Maximum)", &theme));
     match metrics {
@@ -146,7 +147,19 @@ pub fn draw(
                 ]));
             }
         }
-        None => lines.push(Line::styled("  no metrics yet", theme.dim)),
+        None => match failed {
+            Some(e) => lines.push(Line::styled(
+                format!("  metrics unavailable: {}", sanitize(e)),
+                theme.warn,
+            )),
+            None => lines.push(Line::styled("  no metrics yet", theme.dim)),
+        },
+    }
+    if let (Some(_), Some(e)) = (metrics, failed) {
+        lines.push(Line::styled(
+            format!("  last update failed: {}", sanitize(e)),
+            theme.warn,
+        ));
     }
     let badge = super::services::vulns(state, s);
     lines.push(field(

@@ -628,3 +628,76 @@ sso_region = us-east-1
         ]
     }
 }
+
+/// Faults and slow answers (`/_toadtop/faults`, `/_toadtop/requests`, slow_proxy.py).
+impl TestBed {
+    /// The next `count` requests of `operation` (e.g. "ListServices") answer `kind`:
+    /// "throttle" (HTTP 400 ThrottlingException) or "5xx" (HTTP 503).
+    pub fn inject(&self, operation: &str, kind: &str, count: u32) {
+        let (status, body) = self.post(
+            "/_toadtop/faults",
+            &serde_json::json!({"operation": operation, "kind": kind, "count": count}),
+        );
+        assert_eq!(status, 200, "inject {kind} on {operation}: {body}");
+    }
+
+    /// Requests the server has seen per operation (every attempt, retries included).
+    pub fn requests(&self) -> std::collections::BTreeMap<String, u64> {
+        let addr = self.endpoint.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect testbed");
+        write!(
+            s,
+            "GET /_toadtop/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).expect("read");
+        let body = resp.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("requests are JSON ({e}): {resp}"))
+    }
+}
+
+/// scripts/testbed/slow_proxy.py in front of a bed: the same server, with chosen
+/// operations answered `delay` ms late. Stopped on drop.
+pub struct SlowProxy {
+    child: Child,
+    pub endpoint: String,
+}
+
+impl SlowProxy {
+    /// `delays`: (operation, ms); "*" is every other operation.
+    pub fn start(bed: &TestBed, delays: &[(&str, u64)]) -> SlowProxy {
+        let mut cmd = Command::new(python());
+        cmd.arg(repo().join("scripts/testbed/slow_proxy.py")).args([
+            "--upstream",
+            &bed.endpoint,
+            "--port",
+            "0",
+        ]);
+        for (op, ms) in delays {
+            cmd.arg("--delay").arg(format!("{op}={ms}"));
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start slow_proxy.py");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("read listening line");
+        let endpoint = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("slow proxy did not report its address: {line:?}"))
+            .to_string();
+        SlowProxy { child, endpoint }
+    }
+}
+
+impl Drop for SlowProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,121 @@
+//! The real `toadtop` in a pseudo-terminal, its screen read back through a VT100
+//! emulator (the same approach as tests/tui_pty.rs, for test files that need another
+//! endpoint than the bed's, e.g. a slow proxy). Include with
+//! `#[path = "support/pty.rs"] mod pty;`. Timeouts only stop a broken run from hanging.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+use super::support::{TestBed, UNSET_ENV};
+
+pub const ENTER: &str = "\r";
+pub const ESC: &str = "\x1b";
+
+pub struct Tui {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    // Kept open for the life of the child: dropping the master hangs up the terminal.
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Tui {
+    /// toadtop with the bed's environment, `endpoint` as its AWS endpoint, and `args`.
+    pub fn start(bed: &TestBed, endpoint: &str, cols: u16, rows: u16, args: &[&str]) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_toadtop"));
+        for var in UNSET_ENV {
+            cmd.env_remove(var);
+        }
+        for (key, value) in bed.env_pairs() {
+            cmd.env(key, value);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.cwd(bed.home.path());
+        cmd.args(["--endpoint-url", endpoint]);
+        cmd.args(args);
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let child = pair.slave.spawn_command(cmd).expect("spawn toadtop");
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let mut source = pair.master.try_clone_reader().expect("pty reader");
+        let sink = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            // EOF, or EIO on Linux once the last slave descriptor closes.
+            while let Ok(n @ 1..) = source.read(&mut buf) {
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().expect("pty writer");
+        Tui {
+            parser,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Polls the screen until `pred` holds; panics with the screen after `limit`.
+    pub fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let screen = self.screen();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write");
+        self.writer.flush().expect("flush");
+    }
+
+    /// Sends `q` and waits for a successful exit.
+    pub fn quit(mut self, limit: Duration) {
+        self.send("q");
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                assert!(status.success(), "exit status {status:?}");
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "toadtop did not exit; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Tui {
+    /// A failed test must not leave the binary running.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
