@@ -281,7 +281,9 @@ fn service_row(s: &Service) -> Vec<String> {
         .task_definition
         .iter()
         .flat_map(|td| &td.containers)
-        .map(|c| format!("{}:{}", c.name, image_tag(&c.image)))
+        // The whole image first: a tag cut from inside an escape sequence would show its
+        // payload as text.
+        .map(|c| format!("{}:{}", c.name, image_tag(&sanitize(&c.image))))
         .collect::<Vec<_>>()
         .join(" ");
     vec![
