@@ -84,8 +84,16 @@ fn cases(task: &str) -> Vec<Case> {
             "[logs]\nsince = \"5x\"\n",
             &["line 2", "5x"],
         ),
-        config("refresh of zero", "refresh_secs = 0\n", &["line 1", "at least 1"]),
-        config("a value missing at the end", "x = ", &["line 1", "ends too early"]),
+        config(
+            "refresh of zero",
+            "refresh_secs = 0\n",
+            &["line 1", "at least 1"],
+        ),
+        config(
+            "a value missing at the end",
+            "x = ",
+            &["line 1", "ends too early"],
+        ),
         case(
             "a config file that is not there",
             "--config /nonexistent/toadtop.toml --once",
@@ -93,7 +101,11 @@ fn cases(task: &str) -> Vec<Case> {
         ),
         // Flags.
         clap("unknown flag", "--once --bogus", &["--bogus"]),
-        clap("bad --output", "--once --output yaml", &["yaml", "table, json"]),
+        clap(
+            "bad --output",
+            "--once --output yaml",
+            &["yaml", "table, json"],
+        ),
         clap("--output without --once", "--output json", &["--once"]),
         clap(
             "bad duration",
@@ -279,7 +291,11 @@ fn check(c: &Case, run: &Run) -> Result<(), String> {
     if !run.stdout.is_empty() {
         return fail("something on stdout");
     }
-    let lines: Vec<&str> = run.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     let first = lines.first().copied().unwrap_or_default();
     if c.clap {
         if !first.starts_with("error: ") || lines.len() > 6 {
@@ -292,7 +308,13 @@ fn check(c: &Case, run: &Run) -> Result<(), String> {
         return fail(&format!("the message does not say {missing:?}"));
     }
     // No panic, backtrace or Debug dump of an SDK error.
-    for noise in ["panicked", "backtrace", "Error {", "ServiceError(", "DispatchFailure("] {
+    for noise in [
+        "panicked",
+        "backtrace",
+        "Error {",
+        "ServiceError(",
+        "DispatchFailure(",
+    ] {
         if run.stderr.contains(noise) {
             return fail(&format!("noise in the message: {noise}"));
         }
