@@ -37,7 +37,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
     /// Seconds between automatic refreshes.
-    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECS", value_parser = parse_refresh)]
     pub refresh: Option<u64>,
     /// Print one snapshot and exit, without the TUI.
     #[arg(long)]
@@ -228,7 +228,11 @@ pub enum LogOutput {
     Json,
 }
 
-/// `90s`, `10m`, `2h`, `1d` (a bare number is seconds).
+/// The longest duration a flag or the config takes. Far beyond any real use (CloudWatch
+/// keeps logs 10 years at most), and small enough that every millisecond sum stays in i64.
+pub const MAX_DURATION_DAYS: u64 = 36_500;
+
+/// `90s`, `10m`, `2h`, `1d` (a bare number is seconds), at most [`MAX_DURATION_DAYS`].
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
@@ -238,14 +242,28 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let n: u64 = num
         .parse()
         .map_err(|_| format!("`{text}` is not a duration (use e.g. 30s, 10m, 2h, 1d)"))?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+    let unit_secs = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
         _ => return Err(format!("unknown unit in `{text}` (use s, m, h or d)")),
     };
-    Ok(Duration::from_secs(secs))
+    match n.checked_mul(unit_secs) {
+        Some(secs) if secs <= MAX_DURATION_DAYS * 86_400 => Ok(Duration::from_secs(secs)),
+        _ => Err(format!(
+            "`{text}` is too long (at most {MAX_DURATION_DAYS}d)"
+        )),
+    }
+}
+
+/// `--refresh`: whole seconds, at least 1.
+fn parse_refresh(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1 second".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a number of seconds")),
+    }
 }
 
 /// A duration that is not zero (a zero limit could never be met).
@@ -383,6 +401,15 @@ mod tests {
         assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5y").is_err());
+        // Too big to multiply or to add to a clock in milliseconds: an error, not a panic.
+        let e = parse_duration("99999999999999999d").unwrap_err();
+        assert!(e.contains("too long") && e.contains("36500d"), "{e}");
+        assert!(parse_duration(&u64::MAX.to_string()).is_err());
+        assert_eq!(
+            parse_duration("36500d"),
+            Ok(Duration::from_secs(36_500 * 86_400))
+        );
+        assert!(parse_duration("36501d").is_err());
         let c = cli(&[
             "logs",
             "--cluster",
@@ -426,7 +453,9 @@ mod tests {
             |a: &[&str]| Cli::try_parse_from(std::iter::once("toadtop").chain(a.iter().copied()));
         assert!(parse(&["--output", "json"]).is_err());
         assert!(parse(&["--once", "--output", "json"]).is_ok());
-        assert!(parse(&["--refresh", "0"]).is_err());
+        let e = parse(&["--refresh", "0"]).unwrap_err().to_string();
+        assert!(e.contains("at least 1 second"), "{e}");
+        assert!(parse(&["--refresh", "x"]).is_err());
         assert!(parse(&["--once", "--output", "yaml"]).is_err());
         assert!(parse(&["--timeout", "5s"]).is_err());
         assert!(parse(&["--once", "--timeout", "0"]).is_err());

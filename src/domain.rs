@@ -311,7 +311,9 @@ pub fn short_task_id(id: &str) -> &str {
 pub fn image_tag(image: &str) -> String {
     if let Some((_, digest)) = image.split_once('@') {
         let hex = digest.trim_start_matches("sha256:");
-        return format!("@{}", &hex[..hex.len().min(12)]);
+        // 12 characters, not bytes: an image name from AWS may hold anything.
+        let short = hex.char_indices().nth(12).map_or(hex, |(i, _)| &hex[..i]);
+        return format!("@{short}");
     }
     let last = image.rsplit_once('/').map_or(image, |(_, l)| l);
     match last.split_once(':') {
@@ -373,6 +375,9 @@ mod tests {
             image_tag("app@sha256:0123456789abcdef0123"),
             "@0123456789ab"
         );
+        // Multi-byte text where the 12th byte falls inside a character: no panic.
+        assert_eq!(image_tag("app@a€€€€€"), "@a€€€€€");
+        assert_eq!(image_tag("app@a€€€€€€€€€€€€"), "@a€€€€€€€€€€€");
     }
 }
 

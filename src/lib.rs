@@ -17,6 +17,8 @@ pub mod logfile;
 pub mod logs;
 pub mod ops;
 pub mod safety;
+#[cfg(test)]
+mod testing;
 pub mod timefmt;
 pub mod tui;
 pub mod ui;

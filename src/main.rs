@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     let config = match Config::load(&path, explicit) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("toadtop: {e}");
+            headless::say_error(&e);
             return ExitCode::from(2);
         }
     };
@@ -64,7 +64,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("toadtop: cannot start the async runtime: {e}");
+            headless::say_error(format_args!("cannot start the async runtime: {e}"));
             return ExitCode::from(1);
         }
     };
@@ -103,7 +103,7 @@ fn print(bytes: &[u8]) -> ExitCode {
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {
-    eprintln!("toadtop: {message}");
+    headless::say_error(message);
     ExitCode::from(code)
 }
 
@@ -131,7 +131,7 @@ async fn async_main(
         Ok(ctx) => ctx,
         Err(e) => {
             tracing::error!(error = %e, "cannot set up AWS clients");
-            eprintln!("toadtop: {e}");
+            headless::say_error(&e);
             return ExitCode::from(2);
         }
     };
@@ -158,7 +158,7 @@ async fn async_main(
         match headless::logs::run(&ctx, args).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("toadtop: {e}");
+                headless::say_error(&e);
                 ExitCode::from(e.exit_code())
             }
         }
@@ -176,7 +176,7 @@ async fn async_main(
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("toadtop: {e}");
+                headless::say_error(&e);
                 ExitCode::from(e.exit_code())
             }
         }
@@ -189,7 +189,7 @@ async fn async_main(
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 tracing::error!(error = %e, "terminal error");
-                eprintln!("toadtop: terminal error: {e}");
+                headless::say_error(format_args!("terminal error: {e}"));
                 ExitCode::from(1)
             }
         }

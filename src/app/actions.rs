@@ -155,7 +155,11 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
     format!(
         "{tag:<24} pushed {:>4} ago  {}  {}",
         img.pushed_at.map_or_else(|| "?".into(), |t| t.age(now)),
-        &digest[..digest.len().min(12)],
+        // 12 characters, never a slice inside one.
+        digest
+            .char_indices()
+            .nth(12)
+            .map_or(digest, |(i, _)| &digest[..i]),
         if sev.is_empty() {
             img.scan_status
                 .clone()

@@ -148,8 +148,9 @@ impl View {
     }
 }
 
+/// The first 8 characters (not bytes: an id from AWS may hold anything).
 pub fn short_id(id: &str) -> &str {
-    &id[..id.len().min(8)]
+    id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
 }
 
 /// A view on the navigation stack, with its own cursor, scroll and filter.
@@ -352,5 +353,17 @@ impl State {
             Some(slot) => (slot.fetched_at, slot.error.as_deref()),
             None => (self.clusters.fetched_at, self.clusters.error.as_deref()),
         }
+    }
+}
+
+#[cfg(test)]
+mod short_id_tests {
+    #[test]
+    fn short_id_counts_characters_not_bytes() {
+        assert_eq!(super::short_id("3105b0ed1234"), "3105b0ed");
+        assert_eq!(super::short_id("abc"), "abc");
+        // The 8th byte falls inside a character: no panic, 8 characters.
+        assert_eq!(super::short_id("abcdefg€hij"), "abcdefg€");
+        assert_eq!(super::short_id("€€€€€€€€€"), "€€€€€€€€");
     }
 }

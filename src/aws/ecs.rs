@@ -73,6 +73,35 @@ pub async fn list_cluster_arns(ctx: &AwsContext) -> Result<Vec<String>, AwsError
     }
 }
 
+/// Names of a cluster's services (ListServices, every page), sorted: for the "services:"
+/// list of a message about a name that does not exist.
+pub async fn list_service_names(ctx: &AwsContext, cluster: &str) -> Result<Vec<String>, AwsError> {
+    let mut names = Vec::new();
+    let mut token = None;
+    loop {
+        ctx.stats.record("ListServices");
+        let out = ctx
+            .ecs
+            .list_services()
+            .cluster(cluster)
+            .set_next_token(token)
+            .max_results(100)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("ListServices", e))?;
+        names.extend(
+            out.service_arns()
+                .iter()
+                .map(|a| crate::domain::arn_tail(a).to_string()),
+        );
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            names.sort();
+            return Ok(names);
+        }
+    }
+}
+
 /// Services of one cluster with their task definitions and tasks.
 ///
 /// Tasks come from one cluster-wide ListTasks per desired status (RUNNING, and STOPPED so

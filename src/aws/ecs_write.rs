@@ -9,6 +9,9 @@ use aws_sdk_ecs::types::{
     TaskDefinitionField, TaskOverride,
 };
 
+use aws_sdk_ecs::operation::register_task_definition::builders::RegisterTaskDefinitionInputBuilder;
+use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionInput;
+
 use super::{convert, AwsContext, AwsError};
 use crate::domain::{CapacityProviderItem, NetworkConfig, Service, Task, TaskDefinition};
 
@@ -62,51 +65,16 @@ pub async fn describe_task_definition_source(
     })
 }
 
-/// Registers a copy of `source` in which only the named containers' images differ.
-/// Read-only fields (ARN, revision, status, requiresAttributes, compatibilities,
-/// registeredAt/By, deregisteredAt) are not part of the register input; everything
-/// else is carried over, tags included.
+/// Registers a copy of `source` in which only the named containers' images differ (see
+/// [`register_input`]).
 pub async fn register_with_images(
     ctx: &AwsContext,
     source: &TaskDefinitionSource,
     images: &BTreeMap<String, String>,
 ) -> Result<TaskDefinition, AwsError> {
-    let td = &source.raw;
-    let containers: Vec<ecs::ContainerDefinition> = td
-        .container_definitions()
-        .iter()
-        .map(|c| {
-            let mut c = c.clone();
-            if let Some(image) = c.name.as_ref().and_then(|n| images.get(n)) {
-                c.image = Some(image.clone());
-            }
-            c
-        })
-        .collect();
     ctx.stats.record("RegisterTaskDefinition");
-    let out = ctx
-        .ecs
-        .register_task_definition()
-        .set_family(td.family.clone())
-        .set_task_role_arn(td.task_role_arn.clone())
-        .set_execution_role_arn(td.execution_role_arn.clone())
-        .set_network_mode(td.network_mode.clone())
-        .set_container_definitions(Some(containers))
-        .set_volumes(td.volumes.clone())
-        .set_placement_constraints(td.placement_constraints.clone())
-        .set_requires_compatibilities(td.requires_compatibilities.clone())
-        .set_cpu(td.cpu.clone())
-        .set_memory(td.memory.clone())
-        .set_tags((!source.tags.is_empty()).then(|| source.tags.clone()))
-        .set_pid_mode(td.pid_mode.clone())
-        .set_ipc_mode(td.ipc_mode.clone())
-        .set_proxy_configuration(td.proxy_configuration.clone())
-        .set_ephemeral_storage(td.ephemeral_storage.clone())
-        .set_runtime_platform(td.runtime_platform.clone())
-        // inferenceAccelerators: retired by AWS (the SDK marks it deprecated); Fargate
-        // never had it, so it is not carried over.
-        .set_enable_fault_injection(td.enable_fault_injection)
-        .send()
+    let out = register_input(&source.raw, &source.tags, images)
+        .send_with(&ctx.ecs)
         .await
         .map_err(|e| AwsError::from_sdk("RegisterTaskDefinition", e))?;
     out.task_definition()
@@ -118,6 +86,49 @@ pub async fn register_with_images(
                 "no task definition in the answer",
             )
         })
+}
+
+/// The RegisterTaskDefinition input that copies `td` (a revision as DescribeTaskDefinition
+/// returned it, with its `tags`), changing only the image of each container named in
+/// `images`. Read-only fields (ARN, revision, status, requiresAttributes, compatibilities,
+/// registeredAt/By, deregisteredAt) are not part of the input; everything else is carried
+/// over. Pure, so the property tests can check it for arbitrary task definitions.
+pub(crate) fn register_input(
+    td: &ecs::TaskDefinition,
+    tags: &[ecs::Tag],
+    images: &BTreeMap<String, String>,
+) -> RegisterTaskDefinitionInputBuilder {
+    let containers: Vec<ecs::ContainerDefinition> = td
+        .container_definitions()
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            if let Some(image) = c.name.as_ref().and_then(|n| images.get(n)) {
+                c.image = Some(image.clone());
+            }
+            c
+        })
+        .collect();
+    RegisterTaskDefinitionInput::builder()
+        .set_family(td.family.clone())
+        .set_task_role_arn(td.task_role_arn.clone())
+        .set_execution_role_arn(td.execution_role_arn.clone())
+        .set_network_mode(td.network_mode.clone())
+        .set_container_definitions(Some(containers))
+        .set_volumes(td.volumes.clone())
+        .set_placement_constraints(td.placement_constraints.clone())
+        .set_requires_compatibilities(td.requires_compatibilities.clone())
+        .set_cpu(td.cpu.clone())
+        .set_memory(td.memory.clone())
+        .set_tags((!tags.is_empty()).then(|| tags.to_vec()))
+        .set_pid_mode(td.pid_mode.clone())
+        .set_ipc_mode(td.ipc_mode.clone())
+        .set_proxy_configuration(td.proxy_configuration.clone())
+        .set_ephemeral_storage(td.ephemeral_storage.clone())
+        .set_runtime_platform(td.runtime_platform.clone())
+        // inferenceAccelerators: retired by AWS (the SDK marks it deprecated); Fargate
+        // never had it, so it is not carried over.
+        .set_enable_fault_injection(td.enable_fault_injection)
 }
 
 /// One service with its events (for the rollout watch).
@@ -400,3 +411,7 @@ pub async fn terminate_session(ctx: &AwsContext, session_id: &str) -> Result<(),
         .map_err(|e| AwsError::from_sdk("TerminateSession", e))?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "ecs_write_tests.rs"]
+mod tests;

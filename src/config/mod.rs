@@ -216,15 +216,28 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            let line = text[..offset.min(text.len())].matches('\n').count() + 1;
+            let line = line_at(text, offset);
             let key = key_on_line(text, line)
                 .map(|k| format!(" (key `{k}`)"))
                 .unwrap_or_default();
+            // toml puts what it expected on a second line: one line reads better on stderr.
+            let message: Vec<&str> = e
+                .message()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            // toml has no words for some errors at the very end (`x = ` and nothing after).
+            let message = match message.join("; ") {
+                m if !m.is_empty() => m,
+                _ if offset >= text.trim_end().len() => "the file ends too early".to_string(),
+                _ => "invalid TOML".to_string(),
+            };
             ConfigError::Invalid {
                 path: path.to_path_buf(),
                 line,
                 key,
-                message: e.message().trim().to_string(),
+                message,
             }
         })?;
         if config.logs.buffer_records == 0 {
@@ -265,6 +278,18 @@ impl Config {
     }
 }
 
+/// The 1-based line of byte `offset`, always one the file has: an error at the very end
+/// (after the last newline) belongs to the last line, and an empty file has line 1.
+fn line_at(text: &str, offset: usize) -> usize {
+    let b = text.as_bytes();
+    let line = b[..offset.min(b.len())]
+        .iter()
+        .filter(|&&c| c == b'\n')
+        .count()
+        + 1;
+    line.min(text.lines().count().max(1))
+}
+
 fn key_on_line(text: &str, line: usize) -> Option<String> {
     let l = text.lines().nth(line.checked_sub(1)?)?.trim();
     if l.starts_with('[') {
@@ -303,6 +328,9 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     }
     p[pi..].iter().all(|&c| c == '*')
 }
+
+#[cfg(test)]
+mod props_tests;
 
 #[cfg(test)]
 mod tests {
@@ -354,6 +382,26 @@ mod tests {
         assert!(err.contains("line 2") && err.contains("nope"), "{err}");
         let err = parse("refresh_secs = 0\n").unwrap_err().to_string();
         assert!(err.contains("line 1") && err.contains("at least"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_are_one_line_on_a_line_that_exists() {
+        let err = parse("refresh_secs = 5\n[theme\n").unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("`theme`"), "{err}");
+        assert!(!err.contains('\n'), "one line: {err}");
+        // A value missing at the very end: the last line, not one past it.
+        let err = parse("# c\nrefresh_secs =\n").unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        // toml gives no message at all for this one.
+        let err = parse("x = ").unwrap_err().to_string();
+        assert!(
+            err.ends_with("line 1 (key `x`): the file ends too early"),
+            "{err}"
+        );
+        assert_eq!(line_at("", 0), 1);
+        assert_eq!(line_at("a\n", 2), 1);
+        assert_eq!(line_at("a\nb", 3), 2);
+        assert_eq!(line_at("a\n\n\n", 99), 3);
     }
 
     #[test]

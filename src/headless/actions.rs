@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use crate::aws::error::AwsErrorKind;
 use crate::aws::{ecs_write, AwsContext};
 use crate::cli::{DeployArgs, LogOutput, MigrateArgs, RollbackArgs, Settings};
 use crate::domain::{family_revision, short_task_id, Service};
 use crate::ops::audit::{self, audited, Who};
-use crate::ops::deploy::{self, DeployRequest, ServiceAction, WatchSettings};
+use crate::ops::deploy::{self, DeployRequest, PrepareError, ServiceAction, WatchSettings};
 use crate::ops::migrate::{self, MigrateRequest};
-use crate::ops::progress::{Outcome, Progress, Reporter, Result_, Step, Tone};
+use crate::ops::progress::{say, Outcome, Progress, Reporter, Result_, Step, Tone};
 use crate::safety::sanitize;
 
 fn who(ctx: &AwsContext, service_arn: Option<&str>) -> Who {
@@ -39,8 +40,8 @@ fn stderr_reporter() -> Reporter {
         }
         Progress::Log(l) => eprintln!(
             "  | {}/{} {}",
-            short_task_id(&l.task),
-            l.container,
+            sanitize(short_task_id(&l.task)),
+            sanitize(&l.container),
             sanitize(&l.message)
         ),
     })
@@ -49,14 +50,19 @@ fn stderr_reporter() -> Reporter {
 fn print(outcome: &Outcome, output: LogOutput) -> u8 {
     if outcome.failed_step == Some(Step::Rollout) && !outcome.rolled_back {
         if let Some(old) = &outcome.old_revision {
-            eprintln!(
-                "toadtop: to roll back: toadtop rollback --cluster {} --service {} --to {old}",
+            super::say_error(format_args!(
+                "to roll back: toadtop rollback --cluster {} --service {} --to {old}",
                 outcome.cluster, outcome.service
-            );
+            ));
         }
     }
     match output {
-        LogOutput::Json => println!("{}", serde_json::to_string(outcome).unwrap_or_default()),
+        LogOutput::Json => {
+            // Reasons quote AWS (stop reasons, events): stripped like the text summary.
+            let mut doc = serde_json::to_value(outcome).unwrap_or_default();
+            crate::safety::sanitize_json(&mut doc);
+            println!("{}", crate::safety::json_string(&doc));
+        }
         LogOutput::Text => println!("{}", sanitize(&outcome.summary())),
     }
     outcome.exit_code()
@@ -74,7 +80,7 @@ fn refused(
     o.result = Result_::Refused;
     o.reason = Some(reason);
     if let Err(e) = audit::record(&who(ctx, None), "end", &o) {
-        eprintln!("toadtop: {e}");
+        super::say_error(&e);
     }
     print(&o, output)
 }
@@ -87,7 +93,7 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
                 images.push((c.to_string(), img.to_string()))
             }
             _ => {
-                eprintln!("toadtop: --image `{i}` is not CONTAINER=IMAGE");
+                super::say_error(format_args!("--image `{i}` is not CONTAINER=IMAGE"));
                 return 2;
             }
         }
@@ -122,44 +128,57 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
         },
         no_wait: args.no_wait,
     };
-    if args.dry_run {
-        return match deploy::prepare(ctx, &req).await {
-            Ok(p) => {
-                match args.output {
-                    LogOutput::Json => println!(
-                        "{}",
-                        json!({
-                            "dry_run": true,
-                            "cluster": args.cluster,
-                            "service": args.service,
-                            "old_revision": family_revision(&p.service.task_definition_arn),
-                            "images": p.images,
-                            "preview": p.preview,
-                        })
-                    ),
-                    LogOutput::Text => {
-                        for l in &p.preview {
-                            println!("{}", sanitize(l));
-                        }
-                        println!("dry run: nothing registered, the service is unchanged");
-                    }
+    // Names and images are checked before anything is written: a cluster, service or
+    // container that does not exist is bad input (exit 2, no audit line), not a failed
+    // deploy. When AWS itself fails here, the deploy reports its describe step as usual.
+    let prepared = match deploy::try_prepare(ctx, &req).await {
+        Ok(p) => Some(p),
+        Err(e) if e.is_bad_input() => {
+            let message = match &e {
+                PrepareError::Aws(aws) => {
+                    super::explain_not_found(ctx, &args.cluster, &args.service, aws).await
                 }
-                0
+                PrepareError::Plan(m) => m.clone(),
+            };
+            super::say_error(message);
+            return 2;
+        }
+        Err(e) if args.dry_run => {
+            super::say_error(&e);
+            return 1;
+        }
+        Err(_) => None,
+    };
+    if args.dry_run {
+        // Some: every error returned above.
+        let Some(p) = prepared else { return 1 };
+        match args.output {
+            LogOutput::Json => {
+                let mut doc = json!({
+                    "dry_run": true,
+                    "cluster": args.cluster,
+                    "service": args.service,
+                    "old_revision": family_revision(&p.service.task_definition_arn),
+                    "images": p.images,
+                    "preview": p.preview,
+                });
+                crate::safety::sanitize_json(&mut doc);
+                println!("{}", crate::safety::json_string(&doc));
             }
-            Err(e) => {
-                eprintln!("toadtop: {e}");
-                2
+            LogOutput::Text => {
+                for l in &p.preview {
+                    println!("{}", sanitize(l));
+                }
+                println!("dry run: nothing registered, the service is unchanged");
             }
-        };
+        }
+        return 0;
     }
     let report = stderr_reporter();
     let mut start = Outcome::new("deploy", &args.cluster, &args.service);
-    // What is being replaced, for the audit log's start line (a failed describe here is
-    // reported by the deploy's own describe step).
-    let current = ecs_write::describe_service(ctx, &args.cluster, &args.service)
-        .await
-        .ok();
-    start.old_revision = current.as_ref().map(Service::family_revision);
+    // What is being replaced, for the audit log's start line.
+    let current = prepared.as_ref().map(|p| &p.service);
+    start.old_revision = current.map(Service::family_revision);
     start.command = Some(
         req.images
             .iter()
@@ -167,11 +186,21 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
             .collect::<Vec<_>>()
             .join(" "),
     );
-    let who = who(ctx, current.as_ref().map(|s| s.arn.as_str()));
-    let out = audited(&who, &start, deploy::deploy(ctx, &req, &report), |e| {
-        eprintln!("toadtop: {e}")
-    })
-    .await;
+    let who = who(ctx, current.map(|s| s.arn.as_str()));
+    let run = async {
+        match prepared {
+            Some(p) => {
+                say(
+                    &report,
+                    Tone::Step,
+                    format!("describe: {}/{}", req.cluster, req.service),
+                );
+                deploy::deploy_prepared(ctx, &req, p, &report).await
+            }
+            None => deploy::deploy(ctx, &req, &report).await,
+        }
+    };
+    let out = audited(&who, &start, run, |e| super::say_error(&e)).await;
     print(&out, args.output)
 }
 
@@ -197,7 +226,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         match migrate::parse_env(&args.env) {
             Ok(env) => m.env = env,
             Err(e) => {
-                eprintln!("toadtop: --env {e}");
+                super::say_error(format_args!("--env {e}"));
                 return 2;
             }
         }
@@ -208,18 +237,15 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
     if let Some(t) = args.timeout {
         m.timeout_override = Some(t);
     }
-    let service = match ecs_write::describe_service(ctx, &args.cluster, &args.service).await {
+    let service = match describe_named_service(ctx, &args.cluster, &args.service).await {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("toadtop: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let td =
         match ecs_write::describe_task_definition_source(ctx, &service.task_definition_arn).await {
             Ok(s) => s.domain,
             Err(e) => {
-                eprintln!("toadtop: {e}");
+                super::say_error(&e);
                 return 1;
             }
         };
@@ -230,7 +256,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         poll_every: args.poll_every,
     };
     if let Err(e) = migrate::run_spec(&req) {
-        eprintln!("toadtop: {e}");
+        super::say_error(&e);
         return 2;
     }
     let report = stderr_reporter();
@@ -262,7 +288,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         o.duration_secs = started.elapsed().as_secs_f64();
         o
     };
-    let out = audited(&who, &start, run, |e| eprintln!("toadtop: {e}")).await;
+    let out = audited(&who, &start, run, |e| super::say_error(&e)).await;
     print(&out, args.output)
 }
 
@@ -277,19 +303,29 @@ pub async fn rollback(ctx: &AwsContext, settings: &Settings, args: &RollbackArgs
             args.output,
         );
     }
-    let service = match ecs_write::describe_service(ctx, &args.cluster, &args.service).await {
+    let service = match describe_named_service(ctx, &args.cluster, &args.service).await {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("toadtop: {e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     let to = match &args.to {
-        Some(t) => t.clone(),
+        // A revision that does not exist is refused before the audit's start line.
+        Some(t) => match ecs_write::describe_task_definition_source(ctx, t).await {
+            Ok(td) => td.domain.arn,
+            Err(e) if matches!(e.kind, AwsErrorKind::NotFound | AwsErrorKind::Service) => {
+                super::say_error(format_args!(
+                    "no task definition `{t}` to roll back to ({e})"
+                ));
+                return 2;
+            }
+            Err(e) => {
+                super::say_error(&e);
+                return 1;
+            }
+        },
         None => {
             let fr = service.family_revision();
             let Some((family, rev)) = fr.rsplit_once(':') else {
-                eprintln!("toadtop: cannot read the revision of {fr}");
+                super::say_error(format_args!("cannot read the revision of {fr}"));
                 return 1;
             };
             match crate::aws::taskdefs::previous_revision(
@@ -301,11 +337,13 @@ pub async fn rollback(ctx: &AwsContext, settings: &Settings, args: &RollbackArgs
             {
                 Ok(Some(arn)) => arn,
                 Ok(None) => {
-                    eprintln!("toadtop: {fr} has no earlier active revision to roll back to");
+                    super::say_error(format_args!(
+                        "{fr} has no earlier active revision to roll back to"
+                    ));
                     return 2;
                 }
                 Err(e) => {
-                    eprintln!("toadtop: {e}");
+                    super::say_error(&e);
                     return 1;
                 }
             }
@@ -333,10 +371,30 @@ pub async fn rollback(ctx: &AwsContext, settings: &Settings, args: &RollbackArgs
             &settings,
             &report,
         ),
-        |e| eprintln!("toadtop: {e}"),
+        |e| super::say_error(&e),
     )
     .await;
     print(&out, args.output)
+}
+
+/// The service a migrate or rollback names. Err: the exit code, after one line on stderr
+/// (2 when the cluster or service does not exist, naming what does; as before otherwise).
+async fn describe_named_service(
+    ctx: &AwsContext,
+    cluster: &str,
+    service: &str,
+) -> Result<Service, u8> {
+    match ecs_write::describe_service(ctx, cluster, service).await {
+        Ok(s) => Ok(s),
+        Err(e) if e.kind == AwsErrorKind::NotFound => {
+            super::say_error(super::explain_not_found(ctx, cluster, service, &e).await);
+            Err(2)
+        }
+        Err(e) => {
+            super::say_error(&e);
+            Err(2)
+        }
+    }
 }
 
 /// Watch settings for TUI actions (the config has no knobs for them yet).

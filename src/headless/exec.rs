@@ -131,7 +131,7 @@ pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) ->
     {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("toadtop: {e}");
+            super::say_error(&e);
             return 2;
         }
     };
@@ -139,25 +139,27 @@ pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) ->
         .map(|p| p.display().to_string());
     let checks = doctor::for_container(&svc, &task, &container, plugin);
     match args.output {
-        LogOutput::Json => println!(
-            "{}",
-            serde_json::json!({
+        LogOutput::Json => {
+            let mut doc = serde_json::json!({
                 "cluster": args.cluster,
                 "service": svc.name,
                 "task": task.id,
                 "container": container,
                 "passed": doctor::passed(&checks),
                 "checks": checks,
-            })
-        ),
+            });
+            crate::safety::sanitize_json(&mut doc);
+            println!("{}", crate::safety::json_string(&doc));
+        }
         LogOutput::Text => {
-            println!(
+            let head = format!(
                 "exec doctor: {} in task {} ({}/{})",
                 container,
                 short_task_id(&task.id),
                 args.cluster,
                 svc.name
             );
+            println!("{}", sanitize(&head));
             print_checks(&checks, &mut std::io::stdout());
         }
     }
@@ -170,7 +172,7 @@ pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) ->
 
 pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 {
     if let Err(e) = allowed(settings.read_only, &settings.config.exec) {
-        eprintln!("toadtop: {e}");
+        super::say_error(&e);
         return 5;
     }
     let (svc, task, container) = match resolve(
@@ -185,7 +187,7 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
     {
         Ok(x) => x,
         Err(e) => {
-            eprintln!("toadtop: {e}");
+            super::say_error(&e);
             return 2;
         }
     };
@@ -198,7 +200,7 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
         plugin_path.clone().map(|p| p.display().to_string()),
     );
     if !doctor::passed(&checks) {
-        eprintln!("toadtop: exec would fail:");
+        super::say_error("exec would fail:");
         print_checks(&checks, &mut std::io::stderr());
         return 3;
     }
@@ -223,18 +225,18 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
         &target,
         &plugin_path,
         |inv| {
-            eprintln!(
-                "toadtop: {command} in {container} of task {}",
+            super::say_error(format_args!(
+                "{command} in {container} of task {}",
                 short_task_id(&task.id)
-            );
+            ));
             tokio::task::block_in_place(|| session::run_foreground(inv))
         },
-        |e| eprintln!("toadtop: {e}"),
+        |e| super::say_error(&e),
     )
     .await;
     match ended {
         Err(e) => {
-            eprintln!("toadtop: {e}");
+            super::say_error(&e);
             1
         }
         Ok(Ended { status: Ok(s), .. }) => s.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1),
@@ -243,7 +245,7 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
             program,
             ..
         }) => {
-            eprintln!("toadtop: could not run {}: {e}", program.display());
+            super::say_error(format_args!("could not run {}: {e}", program.display()));
             1
         }
     }

@@ -48,7 +48,7 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
     check_scope(&service, &scope)?;
     let first = plan(&service, &scope);
     for note in &first.unavailable {
-        eprintln!("toadtop: {note}");
+        super::say_error(format_args!("{note}"));
     }
     if first.sources.is_empty() {
         return Err(LogsError::NotFound(format!(
@@ -100,14 +100,14 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
                     if args.follow && last_mode.as_ref() != Some(&label) {
                         match &mode {
                             FollowMode::Polling { why, .. } if !why.is_empty() => {
-                                eprintln!("toadtop: {} ({why})", mode.label())
+                                super::say_error(format_args!("{} ({why})", mode.label()))
                             }
-                            _ => eprintln!("toadtop: {}", mode.label()),
+                            _ => super::say_error(format_args!("{}", mode.label())),
                         }
                     }
                     last_mode = Some(label);
                 }
-                Some(FollowEvent::Error(e)) => eprintln!("toadtop: {e}"),
+                Some(FollowEvent::Error(e)) => super::say_error(&e),
             },
             // A quiet stream sends no more batches: print its last record after a while
             // (stack-trace lines arriving later then print as records of their own).

@@ -40,6 +40,35 @@ pub async fn find_cluster(ctx: &AwsContext, name: &str) -> Result<Cluster, FindE
         })
 }
 
+/// The message for a describe of `cluster`/`service` that found nothing: which of the two
+/// does not exist, and what does. Falls back to `err` when listing fails as well.
+pub async fn explain_not_found(
+    ctx: &AwsContext,
+    cluster: &str,
+    service: &str,
+    err: &AwsError,
+) -> String {
+    let Ok(arns) = ecs::list_cluster_arns(ctx).await else {
+        return err.to_string();
+    };
+    let mut names: Vec<String> = arns
+        .iter()
+        .map(|a| crate::domain::arn_tail(a).to_string())
+        .collect();
+    names.sort();
+    if !arns.iter().any(|a| a == cluster) && !names.iter().any(|n| n == cluster) {
+        return format!("no cluster `{cluster}`; clusters: {}", list(&names));
+    }
+    match ecs::list_service_names(ctx, cluster).await {
+        Ok(services) => format!(
+            "no service `{service}` in {}; services: {}",
+            crate::domain::arn_tail(cluster),
+            list(&services)
+        ),
+        Err(_) => err.to_string(),
+    }
+}
+
 /// Names for a "what exists" message.
 pub fn list(names: &[String]) -> String {
     if names.is_empty() {
@@ -47,4 +76,10 @@ pub fn list(names: &[String]) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// One line on stderr after `toadtop: `, stripped like everything else that may quote AWS
+/// (names in "what exists" lists, reasons): never raw escapes, never several lines.
+pub fn say_error(message: impl std::fmt::Display) {
+    eprintln!("toadtop: {}", crate::safety::sanitize(&message.to_string()));
 }

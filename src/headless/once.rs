@@ -133,7 +133,10 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
             match crate::aws::metrics::service_metrics(ctx, &c.name, &names, now.millis()).await {
                 Ok(m) => m,
                 Err(e) => {
-                    eprintln!("toadtop: {e} (CPU/memory alerts skipped for {})", c.name);
+                    super::say_error(format_args!(
+                        "{e} (CPU/memory alerts skipped for {})",
+                        c.name
+                    ));
                     Default::default()
                 }
             }
@@ -188,10 +191,10 @@ async fn secrets_of(
         secrets.insert(c.name.clone(), by_service);
     }
     for (e, hit) in errors {
-        eprintln!(
-            "toadtop: {e} (secrets of {} shown as unknown)",
+        super::say_error(format_args!(
+            "{e} (secrets of {} shown as unknown)",
             hit.join(", ")
-        );
+        ));
     }
     secrets
 }
@@ -199,7 +202,7 @@ async fn secrets_of(
 pub fn render(s: &Snapshot, output: Output) -> String {
     match output {
         Output::Json => {
-            let mut text = serde_json::to_string_pretty(&snapshot::to_json(s)).unwrap_or_default();
+            let mut text = crate::safety::json_string_pretty(&snapshot::to_json(s));
             text.push('\n');
             text
         }

@@ -55,7 +55,7 @@ pub fn to_json(s: &Snapshot) -> Value {
             "since": rfc(a.since),
         })).collect::<Vec<_>>(),
     });
-    sanitize_strings(&mut doc);
+    crate::safety::sanitize_json(&mut doc);
     doc
 }
 
@@ -166,17 +166,6 @@ fn task_json(t: &Task) -> Value {
             "reason": c.reason,
         })).collect::<Vec<_>>(),
     })
-}
-
-/// JSON escapes control characters already; this also drops escape sequences and bidi
-/// controls, so a consumer that prints a field cannot be driven by it.
-fn sanitize_strings(v: &mut Value) {
-    match v {
-        Value::String(s) => *s = sanitize(s),
-        Value::Array(items) => items.iter_mut().for_each(sanitize_strings),
-        Value::Object(map) => map.values_mut().for_each(sanitize_strings),
-        _ => {}
-    }
 }
 
 pub fn to_table(s: &Snapshot) -> String {
@@ -292,7 +281,9 @@ fn service_row(s: &Service) -> Vec<String> {
         .task_definition
         .iter()
         .flat_map(|td| &td.containers)
-        .map(|c| format!("{}:{}", c.name, image_tag(&c.image)))
+        // The whole image first: a tag cut from inside an escape sequence would show its
+        // payload as text.
+        .map(|c| format!("{}:{}", c.name, image_tag(&sanitize(&c.image))))
         .collect::<Vec<_>>()
         .join(" ");
     vec![

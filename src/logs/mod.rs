@@ -94,6 +94,9 @@ pub fn synthetic_event(i: u64, out: &mut String) -> (usize, usize) {
 }
 
 #[cfg(test)]
+mod props_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Arc;

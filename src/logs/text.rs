@@ -4,21 +4,23 @@ use serde_json::json;
 
 use super::{Level, LogRecord};
 use crate::domain::short_task_id;
+use crate::safety::{json_string, sanitize};
 use crate::timefmt::Timestamp;
 
-/// `{"timestamp","task","container","level","channel","message","context","stacktrace"}`
+/// `{"timestamp","task","container","level","channel","message","context","stacktrace"}`.
+/// The record's text is sanitized already; task and container names come from AWS as they
+/// are, so they are sanitized here, and the line is written with [`json_string`].
 pub fn json_line(r: &LogRecord) -> String {
-    let mut line = json!({
+    let mut line = json_string(&json!({
         "timestamp": Timestamp(r.timestamp_ms).rfc3339(),
-        "task": &*r.task,
-        "container": &*r.container,
+        "task": sanitize(&r.task),
+        "container": sanitize(&r.container),
         "level": r.level.as_str(),
         "channel": r.channel,
         "message": r.message,
         "context": r.context,
         "stacktrace": r.stacktrace,
-    })
-    .to_string();
+    }));
     line.push('\n');
     line
 }
@@ -37,8 +39,8 @@ pub fn record_text(r: &LogRecord, color: bool) -> String {
     let mut s = format!(
         "{} {}/{} {on}{:<7}{off} ",
         Timestamp(r.timestamp_ms).rfc3339(),
-        short_task_id(&r.task),
-        r.container,
+        sanitize(short_task_id(&r.task)),
+        sanitize(&r.container),
         r.level.as_str()
     );
     if let Some(ch) = &r.channel {

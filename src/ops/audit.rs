@@ -52,7 +52,9 @@ pub fn record(who: &Who, phase: &str, outcome: &Outcome) -> Result<(), String> {
         .append(true)
         .open(&path)
         .map_err(|e| format!("audit log {}: {e}", path.display()))?;
-    writeln!(f, "{line}").map_err(|e| format!("audit log {}: {e}", path.display()))
+    // Escaped like stdout's JSON: `cat audit.log` must not replay a hostile reason.
+    writeln!(f, "{}", crate::safety::json_string(&line))
+        .map_err(|e| format!("audit log {}: {e}", path.display()))
 }
 
 /// Writes the start and end lines around `run`; a failed audit write is reported, not fatal.

@@ -83,7 +83,9 @@ fn service_row<'a>(state: &State, s: &Service, theme: &Theme, wide: bool) -> Row
         .map(|td| {
             td.containers
                 .iter()
-                .map(|c| format!("{}:{}", c.name, image_tag(&c.image)))
+                // The whole image first: a tag cut from inside an escape sequence would show its
+                // payload as text.
+                .map(|c| format!("{}:{}", c.name, image_tag(&sanitize(&c.image))))
                 .collect::<Vec<_>>()
                 .join(" ")
         })

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use super::plan::{plan_swap, preview};
 use super::watch::{judge, Verdict, Watch};
 use crate::aws::ecs_write::{self, ServiceUpdate};
-use crate::aws::AwsContext;
+use crate::aws::error::AwsErrorKind;
+use crate::aws::{AwsContext, AwsError};
 use crate::config::MigrationSettings;
 use crate::domain::{family_revision, Service};
 use crate::ops::migrate::{migrate, MigrateRequest};
@@ -55,13 +56,49 @@ pub struct Prepared {
 }
 
 pub async fn prepare(ctx: &AwsContext, req: &DeployRequest) -> Result<Prepared, String> {
+    try_prepare(ctx, req).await.map_err(|e| e.to_string())
+}
+
+/// Why a deploy could not be prepared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PrepareError {
+    /// A describe call failed (the cluster or service may not exist: see [`Self::is_bad_input`]).
+    Aws(AwsError),
+    /// The request does not fit the running revision: an unknown container, a malformed
+    /// image, or nothing that would change.
+    Plan(String),
+}
+
+impl PrepareError {
+    /// The operator named something that is not there or asked for nothing: a correction,
+    /// not a failure of AWS.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            PrepareError::Plan(_) => true,
+            PrepareError::Aws(e) => e.kind == AwsErrorKind::NotFound,
+        }
+    }
+}
+
+impl std::fmt::Display for PrepareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrepareError::Aws(e) => e.fmt(f),
+            PrepareError::Plan(m) => f.write_str(m),
+        }
+    }
+}
+
+/// [`prepare`] with the reason kept apart, so a headless deploy can refuse bad input
+/// before it writes an audit line.
+pub async fn try_prepare(ctx: &AwsContext, req: &DeployRequest) -> Result<Prepared, PrepareError> {
     let service = ecs_write::describe_service(ctx, &req.cluster, &req.service)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(PrepareError::Aws)?;
     let source = ecs_write::describe_task_definition_source(ctx, &service.task_definition_arn)
         .await
-        .map_err(|e| e.to_string())?;
-    let changes = plan_swap(&source.domain, &req.images)?;
+        .map_err(PrepareError::Aws)?;
+    let changes = plan_swap(&source.domain, &req.images).map_err(PrepareError::Plan)?;
     let preview = preview(&source.domain, &changes);
     let images = changes.into_iter().map(|c| (c.container, c.to)).collect();
     Ok(Prepared {
@@ -74,20 +111,37 @@ pub async fn prepare(ctx: &AwsContext, req: &DeployRequest) -> Result<Prepared, 
 
 pub async fn deploy(ctx: &AwsContext, req: &DeployRequest, report: &Reporter) -> Outcome {
     let started = Instant::now();
-    let mut out = Outcome::new("deploy", &req.cluster, &req.service);
-    let finish = |mut o: Outcome| {
-        o.duration_secs = started.elapsed().as_secs_f64();
-        o
-    };
-
     say(
         report,
         Tone::Step,
         format!("describe: {}/{}", req.cluster, req.service),
     );
-    let p = match prepare(ctx, req).await {
-        Ok(p) => p,
-        Err(e) => return finish(out.fail(Step::Describe, e, "nothing was changed")),
+    match prepare(ctx, req).await {
+        Ok(p) => deploy_prepared(ctx, req, p, report).await,
+        Err(e) => {
+            let mut o = Outcome::new("deploy", &req.cluster, &req.service).fail(
+                Step::Describe,
+                e,
+                "nothing was changed",
+            );
+            o.duration_secs = started.elapsed().as_secs_f64();
+            o
+        }
+    }
+}
+
+/// The deploy from the register step on, for a swap already prepared (and shown).
+pub async fn deploy_prepared(
+    ctx: &AwsContext,
+    req: &DeployRequest,
+    p: Prepared,
+    report: &Reporter,
+) -> Outcome {
+    let started = Instant::now();
+    let mut out = Outcome::new("deploy", &req.cluster, &req.service);
+    let finish = |mut o: Outcome| {
+        o.duration_secs = started.elapsed().as_secs_f64();
+        o
     };
     let old = p.service.task_definition_arn.clone();
     out.old_revision = Some(family_revision(&old));

@@ -6,5 +6,6 @@ pub mod plan;
 pub mod watch;
 
 pub use drive::{
-    deploy, prepare, run_action, stop_task, DeployRequest, ServiceAction, WatchSettings,
+    deploy, deploy_prepared, prepare, run_action, stop_task, try_prepare, DeployRequest,
+    PrepareError, ServiceAction, WatchSettings,
 };

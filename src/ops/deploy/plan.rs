@@ -17,7 +17,12 @@ pub fn plan_swap(
 ) -> Result<Vec<ImageChange>, String> {
     let mut changes = Vec::new();
     for (container, image) in wanted {
-        let Some(c) = td.container(container) else {
+        // ECS names every container; an empty name would match a definition without one,
+        // which the register copy could not address.
+        let found = (!container.is_empty())
+            .then(|| td.container(container))
+            .flatten();
+        let Some(c) = found else {
             let names: Vec<&str> = td.containers.iter().map(|c| c.name.as_str()).collect();
             return Err(format!(
                 "{} has no container `{container}` (containers: {})",
