@@ -1,6 +1,6 @@
 //! `toadtop deploy`, `migrate` and `rollback`: progress on stderr, a summary on stdout
 //! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed,
-//! 4 timed out, 5 refused (read-only).
+//! 4 timed out, 5 refused (read-only), 6 unconfirmed (sent, but AWS stopped answering).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,7 +47,11 @@ fn stderr_reporter() -> Reporter {
 }
 
 fn print(outcome: &Outcome, output: LogOutput) -> u8 {
-    if outcome.failed_step == Some(Step::Rollout) && !outcome.rolled_back {
+    // Not after an unconfirmed rollout: nobody saw it fail.
+    if outcome.failed_step == Some(Step::Rollout)
+        && !outcome.rolled_back
+        && outcome.result != Result_::Unconfirmed
+    {
         if let Some(old) = &outcome.old_revision {
             eprintln!(
                 "toadtop: to roll back: toadtop rollback --cluster {} --service {} --to {old}",
