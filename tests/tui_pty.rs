@@ -195,6 +195,12 @@ fn short(id: &str) -> &str {
 /// Asserts the run ended with the terminal given back: the alternate screen left and the
 /// cursor shown, after the last time either was taken.
 fn assert_terminal_restored(raw: &str) {
+    assert_terminal_restored_then(raw, "");
+}
+
+/// `assert_terminal_restored`, with `after` (line ends as `\n`) the only text written on
+/// the main screen afterwards.
+fn assert_terminal_restored_then(raw: &str, after: &str) {
     let last = |seq: &str| raw.rfind(seq);
     let left = last(LEAVE_ALT_SCREEN).expect("never left the alternate screen");
     assert!(
@@ -211,8 +217,10 @@ fn assert_terminal_restored(raw: &str) {
         "cursor shown before leaving the alternate screen"
     );
     // Nothing but cursor-shows after that (ratatui's own drop shows it a second time).
-    let tail = raw[left + LEAVE_ALT_SCREEN.len()..].replace(SHOW_CURSOR, "");
-    assert_eq!(tail, "", "output after leaving the alternate screen");
+    let tail = raw[left + LEAVE_ALT_SCREEN.len()..]
+        .replace(SHOW_CURSOR, "")
+        .replace("\r\n", "\n");
+    assert_eq!(tail, after, "output after leaving the alternate screen");
 }
 
 /// The production services pane, loaded.
@@ -324,6 +332,123 @@ fn small_terminal_fits_and_ctrl_c_quits() {
     let (status, raw) = tui.finish();
     assert!(status.success(), "exit status {status:?}");
     assert_terminal_restored(&raw);
+}
+
+// ---- faults ----------------------------------------------------------------------------
+
+/// The data's age in the header (`(12s ago)`), in seconds.
+fn header_age(screen: &str) -> Option<u64> {
+    let (before, _) = line(screen, 0).split_once(" ago)")?;
+    let age = before.rsplit('(').next()?;
+    let (n, unit) = age.split_at(age.len().checked_sub(1)?);
+    let n: u64 = n.parse().ok()?;
+    Some(match unit {
+        "s" => n,
+        "m" => n * 60,
+        _ => n * 3600,
+    })
+}
+
+#[test]
+fn the_server_going_away_marks_the_data_stale_and_it_recovers_by_itself() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(
+        &bed,
+        120,
+        30,
+        &["--cluster", "production", "--refresh", "1"],
+    );
+    tui.wait_for("the production services, fresh", |s| {
+        services_pane(s) && line(s, 0).contains("ago)") && !line(s, 0).contains("stale")
+    });
+
+    bed.stop();
+    let stale = tui.wait_for("the stale mark and the retry note", |s| {
+        let head = line(s, 0);
+        head.contains(" stale · offline since ") && head.contains(" · retry")
+    });
+    let age = header_age(&stale).expect("the age of the data");
+    // The screen goes on drawing: the age grows while nothing answers, the rows stay.
+    tui.wait_for("the age to grow", |s| {
+        header_age(s).is_some_and(|a| a >= age + 2) && line(s, 0).contains("stale")
+    });
+    // And keys work: a filter over the kept rows, help opened and closed.
+    tui.send("/wor");
+    tui.wait_for("the kept rows filtered", |s| {
+        line_with(s, "│worker").is_some() && line_with(s, "│web ").is_none()
+    });
+    tui.send(ENTER);
+    tui.esc_until("the filter to clear", |s| {
+        services_pane(s) && !s.contains("/wor")
+    });
+    tui.send("?");
+    tui.wait_for("the help page", |s| {
+        s.contains("› help") && s.contains("drill in")
+    });
+    tui.esc_until("the help to close", |s| {
+        services_pane(s) && !s.contains("› help")
+    });
+    assert!(
+        line(&tui.screen(), 0).contains("stale"),
+        "the server is still away"
+    );
+
+    // Back, with the same fleet: the next retry gets through, no key pressed. Retries back
+    // off to at most a minute; the guard is a hang guard.
+    bed.restart();
+    wait_long(&tui, "fresh data again", Duration::from_secs(90), |s| {
+        let head = line(s, 0);
+        services_pane(s)
+            && !head.contains("stale")
+            && !head.contains("offline")
+            && header_age(s).is_some_and(|a| a < age)
+    });
+
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_and_leaves_a_report() {
+    // In the event loop and in a spawned task (TOADTOP_TEST_PANIC, test-only, makes the
+    // first tick panic there).
+    for place in ["loop", "task"] {
+        let bed = TestBed::empty();
+        let tui = Tui::start_with_env(&bed, 100, 30, &[], &[("TOADTOP_TEST_PANIC", place.into())]);
+        let (status, raw) = tui.finish();
+        assert_eq!(status.exit_code(), 101, "{place}: exit status {status:?}");
+
+        let dir = bed.home.path().join("data/toadtop");
+        let reports: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{place}: no data dir {}: {e}", dir.display()))
+            .map(|e| e.expect("dir entry").path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("crash-") && n.ends_with(".txt"))
+            })
+            .collect();
+        assert_eq!(reports.len(), 1, "{place}: {reports:?}");
+        let report = std::fs::read_to_string(&reports[0]).expect("read the report");
+        for want in [
+            format!("message:  TOADTOP_TEST_PANIC={place}: a test asked for this panic\n"),
+            "location: src/tui/runtime.rs:".to_string(),
+            format!("toadtop {} crashed at ", env!("CARGO_PKG_VERSION")),
+            "backtrace:\n".to_string(),
+        ] {
+            assert!(report.contains(&want), "{place}: {want:?} not in\n{report}");
+        }
+        // Restored first; then one line on the main screen, naming the file.
+        assert_terminal_restored_then(
+            &raw,
+            &format!(
+                "toadtop crashed; report written to {}\n",
+                reports[0].display()
+            ),
+        );
+    }
 }
 
 #[test]
