@@ -1,6 +1,6 @@
 //! Faults against the test server: the server goes away in the middle of a deploy's
-//! rollout (`TOADTOP_OUTAGE` in scripts/testbed/server.py stops it right after it answered
-//! UpdateService) and comes back, or does not. The deploy must say what it could not see
+//! rollout (`outage_after` stops it right after it answered UpdateService) and comes back,
+//! or does not. The deploy must say what it could not see
 //! and never claim an outcome it did not see. Time limits are hang guards only.
 
 mod support;
@@ -40,7 +40,8 @@ fn s(v: &Value) -> &str {
 #[test]
 fn a_deploy_resumes_watching_when_the_server_comes_back() {
     // Down for 4 s once UpdateService is answered: the first looks at the rollout fail.
-    let bed = TestBed::seeded_with(&[("TOADTOP_OUTAGE", "UpdateService:1:4")]);
+    let bed = TestBed::seeded();
+    bed.outage_after("UpdateService", 4);
     let run = deploy(&bed, "2m");
     assert_eq!(run.code, Some(0), "{run}");
     let out = run.json();
@@ -73,7 +74,8 @@ fn a_deploy_resumes_watching_when_the_server_comes_back() {
 #[test]
 fn a_deploy_that_never_sees_its_rollout_exits_unconfirmed_and_says_what_to_check() {
     // Down from the UpdateService answer on, until the test brings it back.
-    let bed = TestBed::seeded_with(&[("TOADTOP_OUTAGE", "UpdateService:1:0")]);
+    let bed = TestBed::seeded();
+    bed.outage_after("UpdateService", 0);
     let run = deploy(&bed, "5s");
     assert_eq!(run.code, Some(6), "{run}");
     let out = run.json();
@@ -111,4 +113,51 @@ fn a_deploy_that_never_sees_its_rollout_exits_unconfirmed_and_says_what_to_check
         "{svc}"
     );
     assert_eq!(svc["deployments"][0]["id"], dep_id.as_str(), "{svc}");
+}
+
+#[test]
+fn a_migration_whose_task_is_never_seen_again_ends_unconfirmed_at_its_timeout() {
+    // Down from the RunTask answer on: the task runs, nobody can see how it ends.
+    let bed = TestBed::seeded();
+    bed.outage_after("RunTask", 0);
+    let run = bed.run(
+        [
+            "migrate",
+            "--cluster",
+            "production",
+            "--service",
+            "web",
+            "--poll-every",
+            "1s",
+            "--timeout",
+            "3s",
+            "--output",
+            "json",
+        ],
+        LIMIT,
+    );
+    assert_eq!(run.code, Some(6), "{run}");
+    let out = run.json();
+    assert_eq!(out["result"], "unconfirmed", "{run}");
+    assert_eq!(out["failed_step"], "migrate", "{run}");
+    assert_eq!(out["service_state"], "the service is untouched", "{run}");
+    let task = s(&out["task"]).to_string();
+    let reason = s(&out["reason"]);
+    assert!(
+        reason.starts_with("could not confirm the migration: DescribeTasks failed")
+            && reason.contains(&format!("task {} was started", &task[..8])),
+        "{out}"
+    );
+    assert!(
+        run.stderr.contains("✗ migrate: DescribeTasks failed"),
+        "{run}"
+    );
+
+    // It was: the task is there once the server is back.
+    bed.restart();
+    let running = bed.tasks("production", None, "RUNNING");
+    assert!(
+        running.iter().any(|t| s(&t["taskArn"]).ends_with(&task)),
+        "task {task} not among {running:?}"
+    );
 }

@@ -617,42 +617,7 @@ fn wait_long(tui: &Tui, what: &str, limit: Duration, pred: impl Fn(&str) -> bool
 fn deploy_a_tag_from_the_picker_and_watch_the_rollout() {
     let bed = TestBed::seeded();
     let mut tui = Tui::start(&bed, 120, 40, &["--cluster", "production"]);
-    tui.wait_for("the production services", services_pane);
-
-    // scheduler, web, worker: one down is web.
-    tui.send("j");
-    tui.send("d");
-    tui.wait_for("the picker with php's ECR tags", |s| {
-        s.contains("deploy production/web")
-            && s.contains("container php: runs v1.5.0 (keep)")
-            && ["v1.4.0", "v1.4.1"]
-                .iter()
-                .all(|t| line_with(s, &format!("( ) {t} ")).is_some())
-            && !s.contains("loading tags")
-            && s.contains("stable-alpine is not in ECR")
-    });
-
-    move_cursor_to(&mut tui, "v1.4.1");
-    tui.send(ENTER);
-    tui.wait_for("v1.4.1 chosen", |s| {
-        s.contains("container php: runs v1.5.0 (→ v1.4.1)")
-            && line_with(s, "▶").is_some_and(|l| l.contains("(•) v1.4.1"))
-    });
-
-    move_cursor_to(&mut tui, "→ preview and confirm");
-    tui.send(ENTER);
-    tui.wait_for("the confirm modal with the preview from the server", |s| {
-        s.contains("deploy production/web?")
-            && line_with(s, "-   image:").is_some_and(|l| l.contains("laravel-app:v1.5.0"))
-            && line_with(s, "+   image:").is_some_and(|l| l.contains("laravel-app:v1.4.1"))
-            && s.contains("enter: do it")
-    });
-
-    tui.send(ENTER);
-    tui.wait_for("the job pane", |s| {
-        s.contains("us-east-1 › production › web › deploy")
-            && s.contains("describe: production/web")
-    });
+    deploy_web_v1_4_1(&mut tui);
     // The job polls every 5 s and the server completes a rollout on the third
     // DescribeServices: a minute is a hang guard, not a time limit.
     wait_long(
@@ -708,6 +673,72 @@ fn deploy_a_tag_from_the_picker_and_watch_the_rollout() {
     assert_eq!(end["before"], "laravel-web:2", "{text}");
     assert_eq!(end["after"], "laravel-web:3", "{text}");
     assert_eq!(end["region"], "us-east-1", "{text}");
+}
+
+#[test]
+fn a_deploy_job_that_loses_the_server_mid_rollout_resumes_watching() {
+    let bed = TestBed::seeded();
+    // Down for 3 s right after UpdateService is answered.
+    bed.outage_after("UpdateService", 3);
+    let mut tui = Tui::start(&bed, 120, 40, &["--cluster", "production"]);
+    deploy_web_v1_4_1(&mut tui);
+    // The job's 5 s polls back off to 10 s after a second failure: a hang guard only.
+    wait_long(
+        &tui,
+        "the lost look, then the rollout",
+        Duration::from_secs(90),
+        |s| {
+            s.contains("✗ rollout: could not confirm the rollout: DescribeServices failed")
+                && s.contains("rollout: DescribeServices answers again")
+                && s.contains("rollout: COMPLETED on laravel-web:3")
+                && s.contains("laravel-web:2 → laravel-web:3: succeeded in")
+        },
+    );
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+/// From the production services: deploy php:v1.4.1 to web through the picker and the
+/// confirm modal, up to the job pane.
+fn deploy_web_v1_4_1(tui: &mut Tui) {
+    tui.wait_for("the production services", services_pane);
+
+    // scheduler, web, worker: one down is web.
+    tui.send("j");
+    tui.send("d");
+    tui.wait_for("the picker with php's ECR tags", |s| {
+        s.contains("deploy production/web")
+            && s.contains("container php: runs v1.5.0 (keep)")
+            && ["v1.4.0", "v1.4.1"]
+                .iter()
+                .all(|t| line_with(s, &format!("( ) {t} ")).is_some())
+            && !s.contains("loading tags")
+            && s.contains("stable-alpine is not in ECR")
+    });
+
+    move_cursor_to(tui, "v1.4.1");
+    tui.send(ENTER);
+    tui.wait_for("v1.4.1 chosen", |s| {
+        s.contains("container php: runs v1.5.0 (→ v1.4.1)")
+            && line_with(s, "▶").is_some_and(|l| l.contains("(•) v1.4.1"))
+    });
+
+    move_cursor_to(tui, "→ preview and confirm");
+    tui.send(ENTER);
+    tui.wait_for("the confirm modal with the preview from the server", |s| {
+        s.contains("deploy production/web?")
+            && line_with(s, "-   image:").is_some_and(|l| l.contains("laravel-app:v1.5.0"))
+            && line_with(s, "+   image:").is_some_and(|l| l.contains("laravel-app:v1.4.1"))
+            && s.contains("enter: do it")
+    });
+
+    tui.send(ENTER);
+    tui.wait_for("the job pane", |s| {
+        s.contains("us-east-1 › production › web › deploy")
+            && s.contains("describe: production/web")
+    });
 }
 
 // ---- exec ------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
 
     POST /_toadtop/task     edit a stored task (status, stop code, containers' exit codes, ...)
     POST /_toadtop/service  add service events, override deployment fields
+    POST /_toadtop/outage   {"after": OPERATION, "calls": N (1), "seconds": S (0)}: once the
+                            Nth call of OPERATION from now on (e.g. UpdateService) is answered,
+                            the server stops for S seconds (0 = until SIGUSR2; see below)
 
 Both answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
 the accepted fields are in edit_task / edit_service below. --port 0 picks a free port
@@ -28,9 +31,6 @@ Environment of the server process, read at request time:
     TOADTOP_DENY                 comma-separated JSON-protocol operations (X-Amz-Target, e.g.
                                  AmazonSSM.DescribeParameters) answered with AccessDeniedException,
                                  as for a role without that permission (moto has no IAM by default)
-    TOADTOP_OUTAGE               OPERATION:N:SECONDS: once the Nth call of OPERATION (e.g.
-                                 UpdateService:1:5) is answered, the server stops for SECONDS
-                                 (0 = until SIGUSR2), e.g. to lose it in the middle of a deploy
 
 Stopping without losing state (moto keeps it in memory, so a real restart would lose the
 fleet): SIGUSR1 closes the listening socket and cuts open connections, so clients get
@@ -963,7 +963,8 @@ class TestEndpoint:
             return refused
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
             return cloudwatch_cbor(self.moto_app, environ, start_response)
-        handler = ROUTES.get(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        handler = self.door.arm if path == "/_toadtop/outage" else ROUTES.get(path)
         if handler is None:
             return self.door.after(environ, self.moto_app(environ, start_response))
         request = Request(environ)
@@ -993,7 +994,7 @@ class Door:
         self.server: Any = None
         self.lock = threading.RLock()
         self.connections: set[socket.socket] = set()
-        self.calls: dict[str, int] = {}  # operation -> calls, for TOADTOP_OUTAGE
+        self.armed: dict[str, Any] | None = None  # POST /_toadtop/outage
 
     def open(self) -> None:
         with self.lock:
@@ -1074,18 +1075,29 @@ class Door:
         if seconds > 0:
             threading.Timer(seconds, self.open).start()
 
-    def after(self, environ: dict[str, Any], body: Any) -> Any:
-        """TOADTOP_OUTAGE: the answer goes out whole, then the server stops."""
-        spec = os.environ.get("TOADTOP_OUTAGE", "").split(":")
-        target = environ.get("HTTP_X_AMZ_TARGET", "")
-        if len(spec) != 3 or not target.endswith("." + spec[0]):
-            return body
+    def arm(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /_toadtop/outage: stop after the Nth answer to an operation from now on."""
+        if set(body) - {"after", "calls", "seconds"} or not isinstance(body.get("after"), str):
+            raise ValueError('expected {"after": OPERATION, "calls": N, "seconds": S}')
+        armed = {"after": body["after"], "calls": int(body.get("calls", 1)),
+                 "seconds": float(body.get("seconds", 0))}
         with self.lock:
-            n = self.calls[spec[0]] = self.calls.get(spec[0], 0) + 1
-        if n != int(spec[1]):
-            return body
+            self.armed = dict(armed, seen=0)
+        return armed
+
+    def after(self, environ: dict[str, Any], body: Any) -> Any:
+        """An armed outage: the answer goes out whole, then the server stops."""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        with self.lock:
+            armed = self.armed
+            if armed is None or not target.endswith("." + armed["after"]):
+                return body
+            armed["seen"] += 1
+            if armed["seen"] < armed["calls"]:
+                return body
+            self.armed = None
         # In the request's own thread, so nothing else is answered before the door shuts.
-        return AfterAnswer(body, lambda: self.outage(float(spec[2])))
+        return AfterAnswer(body, lambda: self.outage(armed["seconds"]))
 
 
 class AfterAnswer:

@@ -247,6 +247,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         match migrate::migrate(ctx, &req, &report).await {
             Ok(r) => {
                 o.task = Some(crate::domain::arn_tail(&r.task_arn).to_string());
+                let result = r.failure();
                 o.containers = r.containers;
                 if !r.succeeded {
                     o = o.fail(
@@ -254,9 +255,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
                         r.reason.unwrap_or_default(),
                         "the service is untouched",
                     );
-                    if r.timed_out {
-                        o.result = Result_::TimedOut;
-                    }
+                    o.result = result;
                 } else {
                     o.service_state = Some("the service is untouched".into());
                 }

@@ -1,5 +1,5 @@
-//! Losing the test server and getting it back (see "stopping and restarting" in
-//! scripts/testbed/server.py): the process and moto's state stay, only the listening
+//! Losing the test server and getting it back (see "stopping and restarting" and
+//! /_toadtop/outage in scripts/testbed/server.py): the process and moto's state stay, only the listening
 //! socket goes, so clients get "connection refused" as from a stopped server and then the
 //! same fleet on the same port.
 
@@ -23,6 +23,16 @@ impl TestBed {
     pub fn restart(&self) {
         self.signal(libc::SIGUSR2);
         self.wait_until("the server to accept connections again", |up| up);
+    }
+
+    /// Once the server has answered the next call of `operation` (e.g. "UpdateService"),
+    /// it stops for `seconds` (0: until `restart`), as if it died right after.
+    pub fn outage_after(&self, operation: &str, seconds: u64) {
+        let (status, body) = self.post(
+            "/_toadtop/outage",
+            &serde_json::json!({"after": operation, "seconds": seconds}),
+        );
+        assert_eq!(status, 200, "arming the outage: {body}");
     }
 
     /// Whether the server accepts a connection right now.

@@ -129,10 +129,9 @@ pub async fn deploy(ctx: &AwsContext, req: &DeployRequest, report: &Reporter) ->
                 out.task = Some(crate::domain::arn_tail(&m.task_arn).to_string());
                 out.containers = m.containers.clone();
                 if !m.succeeded {
+                    let result = m.failure();
                     let mut o = out.fail(Step::Migrate, m.reason.unwrap_or_default(), state);
-                    if m.timed_out {
-                        o.result = Result_::TimedOut;
-                    }
+                    o.result = result;
                     return finish(o);
                 }
                 say(report, Tone::Good, "migrate: succeeded");
