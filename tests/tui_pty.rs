@@ -195,6 +195,12 @@ fn short(id: &str) -> &str {
 /// Asserts the run ended with the terminal given back: the alternate screen left and the
 /// cursor shown, after the last time either was taken.
 fn assert_terminal_restored(raw: &str) {
+    assert_terminal_restored_then(raw, "");
+}
+
+/// `assert_terminal_restored`, with `after` (line ends as `\n`) the only text written on
+/// the main screen afterwards.
+fn assert_terminal_restored_then(raw: &str, after: &str) {
     let last = |seq: &str| raw.rfind(seq);
     let left = last(LEAVE_ALT_SCREEN).expect("never left the alternate screen");
     assert!(
@@ -211,8 +217,10 @@ fn assert_terminal_restored(raw: &str) {
         "cursor shown before leaving the alternate screen"
     );
     // Nothing but cursor-shows after that (ratatui's own drop shows it a second time).
-    let tail = raw[left + LEAVE_ALT_SCREEN.len()..].replace(SHOW_CURSOR, "");
-    assert_eq!(tail, "", "output after leaving the alternate screen");
+    let tail = raw[left + LEAVE_ALT_SCREEN.len()..]
+        .replace(SHOW_CURSOR, "")
+        .replace("\r\n", "\n");
+    assert_eq!(tail, after, "output after leaving the alternate screen");
 }
 
 /// The production services pane, loaded.
@@ -324,6 +332,123 @@ fn small_terminal_fits_and_ctrl_c_quits() {
     let (status, raw) = tui.finish();
     assert!(status.success(), "exit status {status:?}");
     assert_terminal_restored(&raw);
+}
+
+// ---- faults ----------------------------------------------------------------------------
+
+/// The data's age in the header (`(12s ago)`), in seconds.
+fn header_age(screen: &str) -> Option<u64> {
+    let (before, _) = line(screen, 0).split_once(" ago)")?;
+    let age = before.rsplit('(').next()?;
+    let (n, unit) = age.split_at(age.len().checked_sub(1)?);
+    let n: u64 = n.parse().ok()?;
+    Some(match unit {
+        "s" => n,
+        "m" => n * 60,
+        _ => n * 3600,
+    })
+}
+
+#[test]
+fn the_server_going_away_marks_the_data_stale_and_it_recovers_by_itself() {
+    let bed = TestBed::seeded();
+    let mut tui = Tui::start(
+        &bed,
+        120,
+        30,
+        &["--cluster", "production", "--refresh", "1"],
+    );
+    tui.wait_for("the production services, fresh", |s| {
+        services_pane(s) && line(s, 0).contains("ago)") && !line(s, 0).contains("stale")
+    });
+
+    bed.stop();
+    let stale = tui.wait_for("the stale mark and the retry note", |s| {
+        let head = line(s, 0);
+        head.contains(" stale · offline since ") && head.contains(" · retry")
+    });
+    let age = header_age(&stale).expect("the age of the data");
+    // The screen goes on drawing: the age grows while nothing answers, the rows stay.
+    tui.wait_for("the age to grow", |s| {
+        header_age(s).is_some_and(|a| a >= age + 2) && line(s, 0).contains("stale")
+    });
+    // And keys work: a filter over the kept rows, help opened and closed.
+    tui.send("/wor");
+    tui.wait_for("the kept rows filtered", |s| {
+        line_with(s, "│worker").is_some() && line_with(s, "│web ").is_none()
+    });
+    tui.send(ENTER);
+    tui.esc_until("the filter to clear", |s| {
+        services_pane(s) && !s.contains("/wor")
+    });
+    tui.send("?");
+    tui.wait_for("the help page", |s| {
+        s.contains("› help") && s.contains("drill in")
+    });
+    tui.esc_until("the help to close", |s| {
+        services_pane(s) && !s.contains("› help")
+    });
+    assert!(
+        line(&tui.screen(), 0).contains("stale"),
+        "the server is still away"
+    );
+
+    // Back, with the same fleet: the next retry gets through, no key pressed. Retries back
+    // off to at most a minute; the guard is a hang guard.
+    bed.restart();
+    wait_long(&tui, "fresh data again", Duration::from_secs(90), |s| {
+        let head = line(s, 0);
+        services_pane(s)
+            && !head.contains("stale")
+            && !head.contains("offline")
+            && header_age(s).is_some_and(|a| a < age)
+    });
+
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_and_leaves_a_report() {
+    // In the event loop and in a spawned task (TOADTOP_TEST_PANIC, test-only, makes the
+    // first tick panic there).
+    for place in ["loop", "task"] {
+        let bed = TestBed::empty();
+        let tui = Tui::start_with_env(&bed, 100, 30, &[], &[("TOADTOP_TEST_PANIC", place.into())]);
+        let (status, raw) = tui.finish();
+        assert_eq!(status.exit_code(), 101, "{place}: exit status {status:?}");
+
+        let dir = bed.home.path().join("data/toadtop");
+        let reports: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{place}: no data dir {}: {e}", dir.display()))
+            .map(|e| e.expect("dir entry").path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("crash-") && n.ends_with(".txt"))
+            })
+            .collect();
+        assert_eq!(reports.len(), 1, "{place}: {reports:?}");
+        let report = std::fs::read_to_string(&reports[0]).expect("read the report");
+        for want in [
+            format!("message:  TOADTOP_TEST_PANIC={place}: a test asked for this panic\n"),
+            "location: src/tui/runtime.rs:".to_string(),
+            format!("toadtop {} crashed at ", env!("CARGO_PKG_VERSION")),
+            "backtrace:\n".to_string(),
+        ] {
+            assert!(report.contains(&want), "{place}: {want:?} not in\n{report}");
+        }
+        // Restored first; then one line on the main screen, naming the file.
+        assert_terminal_restored_then(
+            &raw,
+            &format!(
+                "toadtop crashed; report written to {}\n",
+                reports[0].display()
+            ),
+        );
+    }
 }
 
 #[test]
@@ -492,42 +617,7 @@ fn wait_long(tui: &Tui, what: &str, limit: Duration, pred: impl Fn(&str) -> bool
 fn deploy_a_tag_from_the_picker_and_watch_the_rollout() {
     let bed = TestBed::seeded();
     let mut tui = Tui::start(&bed, 120, 40, &["--cluster", "production"]);
-    tui.wait_for("the production services", services_pane);
-
-    // scheduler, web, worker: one down is web.
-    tui.send("j");
-    tui.send("d");
-    tui.wait_for("the picker with php's ECR tags", |s| {
-        s.contains("deploy production/web")
-            && s.contains("container php: runs v1.5.0 (keep)")
-            && ["v1.4.0", "v1.4.1"]
-                .iter()
-                .all(|t| line_with(s, &format!("( ) {t} ")).is_some())
-            && !s.contains("loading tags")
-            && s.contains("stable-alpine is not in ECR")
-    });
-
-    move_cursor_to(&mut tui, "v1.4.1");
-    tui.send(ENTER);
-    tui.wait_for("v1.4.1 chosen", |s| {
-        s.contains("container php: runs v1.5.0 (→ v1.4.1)")
-            && line_with(s, "▶").is_some_and(|l| l.contains("(•) v1.4.1"))
-    });
-
-    move_cursor_to(&mut tui, "→ preview and confirm");
-    tui.send(ENTER);
-    tui.wait_for("the confirm modal with the preview from the server", |s| {
-        s.contains("deploy production/web?")
-            && line_with(s, "-   image:").is_some_and(|l| l.contains("laravel-app:v1.5.0"))
-            && line_with(s, "+   image:").is_some_and(|l| l.contains("laravel-app:v1.4.1"))
-            && s.contains("enter: do it")
-    });
-
-    tui.send(ENTER);
-    tui.wait_for("the job pane", |s| {
-        s.contains("us-east-1 › production › web › deploy")
-            && s.contains("describe: production/web")
-    });
+    deploy_web_v1_4_1(&mut tui);
     // The job polls every 5 s and the server completes a rollout on the third
     // DescribeServices: a minute is a hang guard, not a time limit.
     wait_long(
@@ -583,6 +673,72 @@ fn deploy_a_tag_from_the_picker_and_watch_the_rollout() {
     assert_eq!(end["before"], "laravel-web:2", "{text}");
     assert_eq!(end["after"], "laravel-web:3", "{text}");
     assert_eq!(end["region"], "us-east-1", "{text}");
+}
+
+#[test]
+fn a_deploy_job_that_loses_the_server_mid_rollout_resumes_watching() {
+    let bed = TestBed::seeded();
+    // Down for 3 s right after UpdateService is answered.
+    bed.outage_after("UpdateService", 3);
+    let mut tui = Tui::start(&bed, 120, 40, &["--cluster", "production"]);
+    deploy_web_v1_4_1(&mut tui);
+    // The job's 5 s polls back off to 10 s after a second failure: a hang guard only.
+    wait_long(
+        &tui,
+        "the lost look, then the rollout",
+        Duration::from_secs(90),
+        |s| {
+            s.contains("✗ rollout: could not confirm the rollout: DescribeServices failed")
+                && s.contains("rollout: DescribeServices answers again")
+                && s.contains("rollout: COMPLETED on laravel-web:3")
+                && s.contains("laravel-web:2 → laravel-web:3: succeeded in")
+        },
+    );
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+}
+
+/// From the production services: deploy php:v1.4.1 to web through the picker and the
+/// confirm modal, up to the job pane.
+fn deploy_web_v1_4_1(tui: &mut Tui) {
+    tui.wait_for("the production services", services_pane);
+
+    // scheduler, web, worker: one down is web.
+    tui.send("j");
+    tui.send("d");
+    tui.wait_for("the picker with php's ECR tags", |s| {
+        s.contains("deploy production/web")
+            && s.contains("container php: runs v1.5.0 (keep)")
+            && ["v1.4.0", "v1.4.1"]
+                .iter()
+                .all(|t| line_with(s, &format!("( ) {t} ")).is_some())
+            && !s.contains("loading tags")
+            && s.contains("stable-alpine is not in ECR")
+    });
+
+    move_cursor_to(tui, "v1.4.1");
+    tui.send(ENTER);
+    tui.wait_for("v1.4.1 chosen", |s| {
+        s.contains("container php: runs v1.5.0 (→ v1.4.1)")
+            && line_with(s, "▶").is_some_and(|l| l.contains("(•) v1.4.1"))
+    });
+
+    move_cursor_to(tui, "→ preview and confirm");
+    tui.send(ENTER);
+    tui.wait_for("the confirm modal with the preview from the server", |s| {
+        s.contains("deploy production/web?")
+            && line_with(s, "-   image:").is_some_and(|l| l.contains("laravel-app:v1.5.0"))
+            && line_with(s, "+   image:").is_some_and(|l| l.contains("laravel-app:v1.4.1"))
+            && s.contains("enter: do it")
+    });
+
+    tui.send(ENTER);
+    tui.wait_for("the job pane", |s| {
+        s.contains("us-east-1 › production › web › deploy")
+            && s.contains("describe: production/web")
+    });
 }
 
 // ---- exec ------------------------------------------------------------------------------

@@ -310,6 +310,37 @@ fn error_keeps_data_and_marks_it_stale() {
 }
 
 #[test]
+fn offline_says_since_when_and_when_it_retries_80x24() {
+    use toadtop::timefmt::Timestamp;
+    let mut state = in_services();
+    state.endpoint_url = Some("http://127.0.0.1:4566".into());
+    state.now = Timestamp(NOW.0 + 40_000);
+    let slot = state.details.get_mut("production").expect("slot");
+    slot.error = Some(
+        "DescribeServices failed: cannot reach the endpoint: Connection refused (os error 111)"
+            .into(),
+    );
+    // Three failures, the last 5 s ago: the next try is 8 s after it.
+    slot.failing = Some(toadtop::app::Failing {
+        count: 3,
+        since: Timestamp(NOW.0 + 20_000),
+        last: Timestamp(NOW.0 + 35_000),
+    });
+    let text = render(&state, 80, 24);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.contains("(43s ago) stale"), "{header}");
+    assert!(
+        header.contains(&format!(
+            "offline since {} · retry in 3s",
+            Timestamp(NOW.0 + 20_000).clock()
+        )),
+        "{header}"
+    );
+    assert!(text.contains("worker"), "the old rows stay");
+    insta::assert_snapshot!("offline_80x24", text);
+}
+
+#[test]
 fn loading_first_start() {
     let mut state = State::new("default".into(), "us-east-1".into(), None, NOW);
     let effects = update(&mut state, Msg::Tick(NOW));

@@ -15,6 +15,9 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
                             5xx instead of reaching moto
     GET  /_toadtop/requests requests seen per operation since start ({"ListServices": 4, ...}),
                             retries and injected faults included: what a client really sent
+    POST /_toadtop/outage   {"after": OPERATION, "calls": N (1), "seconds": S (0)}: once the
+                            Nth call of OPERATION from now on (e.g. UpdateService) is answered,
+                            the server stops for S seconds (0 = until SIGUSR2; see below)
 
 Both answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
 the accepted fields are in edit_task / edit_service below. --port 0 picks a free port
@@ -36,6 +39,10 @@ Environment of the server process, read at request time:
                                  GraniteServiceVersion20100801.GetMetricData) answered with
                                  AccessDeniedException, as for a role without that permission
                                  (moto has no IAM by default)
+
+Stopping without losing state (moto keeps it in memory, so a real restart would lose the
+fleet): SIGUSR1 closes the listening socket and cuts open connections, so clients get
+"connection refused" as from a stopped server; SIGUSR2 listens again on the same port.
 """
 
 from __future__ import annotations
@@ -45,11 +52,18 @@ import json
 import os
 import secrets
 import signal
-import sys
+import socket
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 from typing import Any
+
+# SIGUSR1/SIGUSR2 (stop/restart, see the docstring) and SIGTERM/SIGINT are taken by
+# sigwait in main(). Block them before anything starts a thread, so every thread inherits
+# the mask and none of them dies of SIGUSR1's default action.
+CONTROL_SIGNALS = {signal.SIGUSR1, signal.SIGUSR2, signal.SIGTERM, signal.SIGINT}
+signal.pthread_sigmask(signal.SIG_BLOCK, CONTROL_SIGNALS)
 
 # moto builds boto3 sessions at import time: a developer's AWS_PROFILE that is not in
 # ~/.aws/config would make that fail, and the server needs no real credentials.
@@ -1027,10 +1041,13 @@ ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service, "/_toa
 class TestEndpoint:
     """WSGI middleware: /_toadtop/* handled here, everything else goes to moto."""
 
-    def __init__(self, moto_app: Any) -> None:
+    def __init__(self, moto_app: Any, door: "Door") -> None:
         self.moto_app = moto_app
+        self.door = door
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self.door.server is None:  # a keep-alive request read while the door shut
+            return self.door.hang_up(environ, start_response)
         refused = faulted(environ, start_response) or denied(environ, start_response)
         if refused is not None:
             return refused
@@ -1040,9 +1057,10 @@ class TestEndpoint:
             return Response(counts, mimetype="application/json")(environ, start_response)
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
             return cloudwatch_cbor(self.moto_app, environ, start_response)
-        handler = ROUTES.get(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        handler = self.door.arm if path == "/_toadtop/outage" else ROUTES.get(path)
         if handler is None:
-            return self.moto_app(environ, start_response)
+            return self.door.after(environ, self.moto_app(environ, start_response))
         request = Request(environ)
         try:
             if request.method != "POST":
@@ -1056,23 +1074,161 @@ class TestEndpoint:
         return response(environ, start_response)
 
 
+# --- (i) stopping and restarting without losing state ------------------------------------
+# A test of "the server went away" needs connections refused, then the same fleet back on
+# the same port. Killing moto loses its in-memory state (and re-seeding takes seconds and
+# makes new ids), so the process stays and only its listening socket goes.
+class Door:
+    """The listening socket: open() serves on the port, close() refuses new connections and
+    cuts the open ones (keep-alive connections would otherwise go on being served)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.app: Any = None
+        self.server: Any = None
+        self.lock = threading.RLock()
+        self.connections: set[socket.socket] = set()
+        self.armed: dict[str, Any] | None = None  # POST /_toadtop/outage
+
+    def open(self) -> None:
+        with self.lock:
+            if self.server is not None:
+                return
+            sock = self._bind()
+            door = self
+
+            class Handler(MotoRequestHandler):  # type: ignore[misc, valid-type]
+                def setup(self) -> None:
+                    super().setup()
+                    with door.lock:
+                        door.connections.add(self.connection)
+
+                def finish(self) -> None:
+                    with door.lock:
+                        door.connections.discard(self.connection)
+                    super().finish()
+
+            self.server = make_server(self.host, self.port, self.app, threaded=True,
+                                      request_handler=Handler, fd=sock.fileno())
+            sock.close()  # werkzeug serves on a duplicate of it
+            self.port = self.server.port
+            threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                             daemon=True).start()
+
+    def _bind(self) -> socket.socket:
+        """The port again (SO_REUSEADDR: connections we cut may linger in TIME_WAIT). Another
+        program may have taken the free port meanwhile: unlikely on loopback, retried."""
+        for attempt in range(50):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((self.host, self.port))
+                sock.listen(128)
+                return sock
+            except OSError:
+                sock.close()
+                if self.port == 0 or attempt == 49:
+                    raise
+                time.sleep(0.2)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        with self.lock:
+            server, self.server = self.server, None
+            if server is None:
+                return
+            # Refuse at once (a client's next call may be milliseconds away), then end the
+            # accept loop, then cut what was accepted meanwhile.
+            self._cut()
+            server.socket.close()
+            server.shutdown()
+            server.server_close()
+            self._cut()
+
+    def _cut(self) -> None:
+        for conn in list(self.connections):
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    @staticmethod
+    def hang_up(environ: dict[str, Any], start_response: Any) -> Any:
+        """No answer: the connection drops, as when a server dies mid-request."""
+        conn = environ.get("werkzeug.socket")
+        if conn is not None:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        start_response("503 Service Unavailable", [("Content-Length", "0")])
+        return [b""]
+
+    def outage(self, seconds: float) -> None:
+        self.close()
+        if seconds > 0:
+            threading.Timer(seconds, self.open).start()
+
+    def arm(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /_toadtop/outage: stop after the Nth answer to an operation from now on."""
+        if set(body) - {"after", "calls", "seconds"} or not isinstance(body.get("after"), str):
+            raise ValueError('expected {"after": OPERATION, "calls": N, "seconds": S}')
+        armed = {"after": body["after"], "calls": int(body.get("calls", 1)),
+                 "seconds": float(body.get("seconds", 0))}
+        with self.lock:
+            self.armed = dict(armed, seen=0)
+        return armed
+
+    def after(self, environ: dict[str, Any], body: Any) -> Any:
+        """An armed outage: the answer goes out whole, then the server stops."""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        with self.lock:
+            armed = self.armed
+            if armed is None or not target.endswith("." + armed["after"]):
+                return body
+            armed["seen"] += 1
+            if armed["seen"] < armed["calls"]:
+                return body
+            self.armed = None
+        # In the request's own thread, so nothing else is answered before the door shuts.
+        return AfterAnswer(body, lambda: self.outage(armed["seconds"]))
+
+
+class AfterAnswer:
+    """A WSGI body whose close() (called once the server has written it) runs `then`."""
+
+    def __init__(self, body: Any, then: Any) -> None:
+        self.body, self.then = body, then
+
+    def __iter__(self) -> Any:
+        return iter(self.body)
+
+    def close(self) -> None:
+        if hasattr(self.body, "close"):
+            self.body.close()
+        self.then()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
 
-    moto_app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(args.host, args.port, TestEndpoint(moto_app), threaded=True,
-                         request_handler=MotoRequestHandler)
-    os.environ.setdefault("MOTO_PORT", str(server.server_port))  # as moto.server.main does
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    door = Door(args.host, args.port)
+    door.app = TestEndpoint(DomainDispatcherApplication(create_backend_app), door)
+    door.open()
+    os.environ.setdefault("MOTO_PORT", str(door.port))  # as moto.server.main does
     # The socket is bound now; tests may wait for this line or poll the port.
-    print(f"toadtop-testbed listening on http://{args.host}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    print(f"toadtop-testbed listening on http://{args.host}:{door.port}", flush=True)
+    while True:
+        sig = signal.sigwait(CONTROL_SIGNALS)
+        if sig == signal.SIGUSR1:
+            door.close()
+        elif sig == signal.SIGUSR2:
+            door.open()
+        else:
+            break
 
 
 if __name__ == "__main__":

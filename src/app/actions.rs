@@ -221,6 +221,7 @@ impl Job {
                 (crate::ops::progress::Result_::Succeeded, _) => "succeeded".into(),
                 (crate::ops::progress::Result_::TimedOut, _) => "timed out".into(),
                 (crate::ops::progress::Result_::Refused, _) => "refused".into(),
+                (crate::ops::progress::Result_::Unconfirmed, _) => "unconfirmed".into(),
                 (_, Some(step)) => format!("failed at {}", step.as_str()),
                 (_, None) => "failed".into(),
             },
@@ -231,8 +232,10 @@ impl Job {
     /// After a failed deploy or restart: roll back to the revision the service ran before.
     pub fn rollback_offer(&self) -> Option<JobRequest> {
         let o = self.outcome.as_ref()?;
+        // Unconfirmed: nobody saw the rollout fail, so rolling back would be a guess.
         if o.succeeded()
             || o.rolled_back
+            || o.result == crate::ops::progress::Result_::Unconfirmed
             || !matches!(
                 self.request,
                 JobRequest::Deploy(_) | JobRequest::Restart { .. }

@@ -2,6 +2,7 @@
 //! Nothing here performs I/O; `tui::runtime` carries out the effects.
 
 pub mod actions;
+pub mod backoff;
 pub mod columns;
 mod lists;
 pub mod logs;
@@ -27,6 +28,6 @@ pub use lists::{
     visible_services, visible_tasks, FindingRow,
 };
 pub use msg::{Effect, MouseInput, Msg, RequestId};
-pub use state::{short_id, Input, Screen, Slot, State, StatusLine, View};
+pub use state::{short_id, Failing, Input, Screen, Slot, State, StatusLine, View};
 pub use update::update;
 pub use update_palette::suggestions as command_suggestions;

@@ -16,6 +16,16 @@ pub struct Slot<T> {
     pub in_flight: Option<RequestId>,
     /// A refresh was asked for while one was in flight: run once more after it.
     pub again: bool,
+    /// The loads failing in a row, if the last one failed (auto refresh backs off).
+    pub failing: Option<Failing>,
+}
+
+/// A run of failed loads: how many, since when, and when the last one failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failing {
+    pub count: u32,
+    pub since: Timestamp,
+    pub last: Timestamp,
 }
 
 impl<T> Default for Slot<T> {
@@ -26,6 +36,7 @@ impl<T> Default for Slot<T> {
             error: None,
             in_flight: None,
             again: false,
+            failing: None,
         }
     }
 }

@@ -24,10 +24,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.loading() {
                 state.spinner = state.spinner.wrapping_add(1);
             }
-            let due = state
-                .last_refresh
-                .is_none_or(|t| now.millis() - t.millis() >= state.refresh_secs as i64 * 1000);
-            if due {
+            if super::backoff::refresh_due(state) {
                 refresh(state)
             } else {
                 Vec::new()
@@ -187,8 +184,18 @@ pub(super) fn finish<T>(
             slot.data = Some(data);
             slot.fetched_at = Some(now);
             slot.error = None;
+            slot.failing = None;
         }
-        Err(e) => slot.error = Some(e),
+        Err(e) => {
+            slot.error = Some(e);
+            let f = slot.failing.get_or_insert(super::state::Failing {
+                count: 0,
+                since: now,
+                last: now,
+            });
+            f.count += 1;
+            f.last = now;
+        }
     }
     std::mem::take(&mut slot.again)
 }

@@ -1178,6 +1178,37 @@ fn b_after_a_failed_rollout_offers_the_old_revision() {
 }
 
 #[test]
+fn an_unconfirmed_rollout_says_so_and_offers_no_rollback() {
+    let (mut s, id) = running_deploy();
+    let outcome = deploy_outcome().unconfirmed(
+        Step::Rollout,
+        "could not confirm the rollout: DescribeServices failed: cannot reach the endpoint",
+        "the service update was sent (laravel-web:3); check the rollout with `toadtop --once` or the console",
+    );
+    assert_eq!(outcome.exit_code(), 6);
+    update(&mut s, Msg::JobDone { id, outcome });
+    let job = s.job.as_ref().unwrap();
+    assert_eq!(job.title(), "deploy production/web: unconfirmed");
+    assert!(job.rollback_offer().is_none());
+    assert_error(
+        &s,
+        "unconfirmed at step rollout: could not confirm the rollout",
+    );
+    assert!(
+        status_text(&s).contains("toadtop --once"),
+        "{}",
+        status_text(&s)
+    );
+    assert!(
+        !status_text(&s).contains("rolls back"),
+        "{}",
+        status_text(&s)
+    );
+    assert!(update(&mut s, ch('b')).is_empty());
+    assert!(s.modal.is_none());
+}
+
+#[test]
 fn no_rollback_offer_after_a_failed_migration() {
     let (mut s, id) = running_deploy();
     update(

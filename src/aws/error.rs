@@ -116,6 +116,12 @@ fn sso_login() -> (AwsErrorKind, String, Option<&'static str>) {
     )
 }
 
+/// Whether an error text (from any call) says the endpoint could not be reached or did
+/// not answer in time (the reasons `from_sdk` gives those failures).
+pub fn is_unreachable(text: &str) -> bool {
+    text.contains("failed: cannot reach the endpoint") || text.contains("failed: timed out")
+}
+
 /// Whether an error text (from any call) is the SSO one.
 pub fn is_sso_login(text: &str) -> bool {
     text.contains(SSO_LOGIN_REASON)

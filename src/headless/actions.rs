@@ -1,6 +1,6 @@
 //! `toadtop deploy`, `migrate` and `rollback`: progress on stderr, a summary on stdout
 //! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed,
-//! 4 timed out, 5 refused (read-only).
+//! 4 timed out, 5 refused (read-only), 6 unconfirmed (sent, but AWS stopped answering).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,7 +48,11 @@ fn stderr_reporter() -> Reporter {
 }
 
 fn print(outcome: &Outcome, output: LogOutput) -> u8 {
-    if outcome.failed_step == Some(Step::Rollout) && !outcome.rolled_back {
+    // Not after an unconfirmed rollout: nobody saw it fail.
+    if outcome.failed_step == Some(Step::Rollout)
+        && !outcome.rolled_back
+        && outcome.result != Result_::Unconfirmed
+    {
         if let Some(old) = &outcome.old_revision {
             super::say_error(format_args!(
                 "to roll back: toadtop rollback --cluster {} --service {} --to {old}",
@@ -269,6 +273,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         match migrate::migrate(ctx, &req, &report).await {
             Ok(r) => {
                 o.task = Some(crate::domain::arn_tail(&r.task_arn).to_string());
+                let result = r.failure();
                 o.containers = r.containers;
                 if !r.succeeded {
                     o = o.fail(
@@ -276,9 +281,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
                         r.reason.unwrap_or_default(),
                         "the service is untouched",
                     );
-                    if r.timed_out {
-                        o.result = Result_::TimedOut;
-                    }
+                    o.result = result;
                 } else {
                     o.service_state = Some("the service is untouched".into());
                 }

@@ -3,7 +3,7 @@
 
 use super::deploy::{self, DeployRequest, ServiceAction, WatchSettings};
 use super::migrate::{self, MigrateRequest};
-use super::progress::{Outcome, Reporter, Result_, Step};
+use super::progress::{Outcome, Reporter, Step};
 use crate::aws::{ecs_write, AwsContext};
 use crate::config::MigrationSettings;
 use crate::domain::{family_revision, short_task_id};
@@ -150,20 +150,18 @@ pub async fn run(ctx: &AwsContext, job: &JobRequest, report: &Reporter) -> Outco
             let mut out = match migrate::migrate(ctx, &req, report).await {
                 Ok(r) => {
                     out.task = Some(crate::domain::arn_tail(&r.task_arn).to_string());
+                    let result = r.failure();
                     out.containers = r.containers;
                     if r.succeeded {
                         out.service_state = Some("the service is untouched".into());
                         out
                     } else {
-                        let timed_out = r.timed_out;
                         let mut o = out.fail(
                             Step::Migrate,
                             r.reason.unwrap_or_default(),
                             "the service is untouched",
                         );
-                        if timed_out {
-                            o.result = Result_::TimedOut;
-                        }
+                        o.result = result;
                         o
                     }
                 }

@@ -32,9 +32,23 @@ pub struct MigrationResult {
     pub task_arn: String,
     pub succeeded: bool,
     pub timed_out: bool,
+    /// AWS stopped answering until the timeout: the task was started, its end not seen.
+    pub unconfirmed: bool,
     /// Why it failed, in words (None on success).
     pub reason: Option<String>,
     pub containers: Vec<ContainerExit>,
+}
+
+impl MigrationResult {
+    /// How the action ends when the migration did not succeed (failed, timed out, unconfirmed).
+    pub fn failure(&self) -> super::progress::Result_ {
+        use super::progress::Result_;
+        match (self.unconfirmed, self.timed_out) {
+            (true, _) => Result_::Unconfirmed,
+            (_, true) => Result_::TimedOut,
+            _ => Result_::Failed,
+        }
+    }
 }
 
 /// The RunTask input for a migration: pure, so the overrides are unit-tested.
@@ -155,9 +169,29 @@ pub async fn migrate(
         let t = match ecs_write::describe_task(ctx, &spec.cluster, &task.arn).await {
             Ok(Some(t)) => t,
             Ok(None) => break Err(format!("task {} disappeared", short_task_id(&task.id))),
-            // A failed poll is not a failed migration: say so and poll again.
+            // A failed poll is not a failed migration: say so and poll again, until the
+            // timeout; then say what was started rather than how it ended.
             Err(e) => {
-                say(report, Tone::Bad, format!("migrate: {e}; retrying"));
+                let over = started.elapsed() > timeout;
+                let next = if over {
+                    "the timeout has passed"
+                } else {
+                    "retrying"
+                };
+                say(report, Tone::Bad, format!("migrate: {e}; {next}"));
+                if over {
+                    break Ok(MigrationResult {
+                        task_arn: task.arn.clone(),
+                        succeeded: false,
+                        timed_out: false,
+                        unconfirmed: true,
+                        reason: Some(format!(
+                            "could not confirm the migration: {e}; task {} was started: check it with `toadtop --once` or the console",
+                            short_task_id(&task.id)
+                        )),
+                        containers: Vec::new(),
+                    });
+                }
                 continue;
             }
         };
@@ -202,6 +236,7 @@ pub async fn migrate(
                 task_arn: t.arn.clone(),
                 succeeded: bad.is_empty(),
                 timed_out: false,
+                unconfirmed: false,
                 reason,
                 containers,
             });
@@ -211,6 +246,7 @@ pub async fn migrate(
                 task_arn: task.arn.clone(),
                 succeeded: false,
                 timed_out: true,
+                unconfirmed: false,
                 reason: Some(format!(
                     "still {} after {}; the task keeps running (stop it with `s` or wait)",
                     t.last_status,

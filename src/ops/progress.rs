@@ -68,6 +68,9 @@ pub enum Result_ {
     Failed,
     TimedOut,
     Refused,
+    /// The change was sent, but AWS stopped answering before its result could be seen:
+    /// neither success nor failure is claimed.
+    Unconfirmed,
 }
 
 /// How an action ended; printed as the JSON summary and written to the audit log.
@@ -133,17 +136,32 @@ impl Outcome {
         self
     }
 
+    /// The change went out but `step` could not see how it ended (`reason` names the
+    /// call that failed; `state` says what was sent and where to look).
+    pub fn unconfirmed(
+        mut self,
+        step: Step,
+        reason: impl Into<String>,
+        state: impl Into<String>,
+    ) -> Self {
+        self = self.fail(step, reason, state);
+        self.result = Result_::Unconfirmed;
+        self
+    }
+
     pub fn succeeded(&self) -> bool {
         self.result == Result_::Succeeded
     }
 
-    /// Exit status for headless commands: 0 success, 3 failed, 4 timed out, 5 refused.
+    /// Exit status for headless commands: 0 success, 3 failed, 4 timed out, 5 refused,
+    /// 6 unconfirmed (sent, but the outcome could not be seen).
     pub fn exit_code(&self) -> u8 {
         match self.result {
             Result_::Succeeded => 0,
             Result_::Failed => 3,
             Result_::TimedOut => 4,
             Result_::Refused => 5,
+            Result_::Unconfirmed => 6,
         }
     }
 
@@ -160,12 +178,12 @@ impl Outcome {
             Result_::Refused => {
                 format!("{what}: refused: {}", self.reason.as_deref().unwrap_or(""))
             }
-            Result_::TimedOut | Result_::Failed => format!(
+            Result_::TimedOut | Result_::Failed | Result_::Unconfirmed => format!(
                 "{what}{revs}: {} at step {}: {}{}",
-                if self.result == Result_::TimedOut {
-                    "timed out"
-                } else {
-                    "failed"
+                match self.result {
+                    Result_::TimedOut => "timed out",
+                    Result_::Unconfirmed => "unconfirmed",
+                    _ => "failed",
                 },
                 self.failed_step.map_or("?", Step::as_str),
                 self.reason.as_deref().unwrap_or("").trim_end_matches('.'),

@@ -2,6 +2,7 @@
 //! `app::update` and carries out its effects.
 
 pub mod clipboard;
+pub mod crash;
 pub mod runtime;
 pub mod switch;
 pub mod terminal;

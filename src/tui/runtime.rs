@@ -51,6 +51,7 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
     let mut term_signal = terminate_signal();
     let mut hit = None;
     let mut clicks = Clicks::default();
+    let mut test_panic = std::env::var(TEST_PANIC).ok();
 
     loop {
         session.terminal.draw(|f| hit = ui::draw(&state, f))?;
@@ -70,6 +71,11 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
             Some(done) = switch_rx.recv() => effects.switched(done),
             Some(()) = term_signal.recv() => break,
         };
+        if matches!(msg, Msg::Tick(_)) {
+            if let Some(place) = test_panic.take() {
+                panic_for_tests(&place);
+            }
+        }
         let size = session.terminal.size()?;
         state.page_rows = ui::page_rows(size.height.saturating_sub(ui::CHROME_ROWS));
         if let Msg::Tick(_) = msg {
@@ -117,6 +123,19 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
     // Quitting must not fail over this file: the next start just opens the clusters.
     let _ = crate::ops::remember::write(&crate::app::update_remember::snapshot(&state));
     Ok(())
+}
+
+/// Test-only (the crash tests of tests/tui_pty.rs), not a user setting: makes the first
+/// clock tick panic, in the event loop (`loop`) or in a spawned task (`task`), so the crash
+/// handling of the real binary can be checked.
+const TEST_PANIC: &str = "TOADTOP_TEST_PANIC";
+
+fn panic_for_tests(place: &str) {
+    if place == "task" {
+        tokio::spawn(async { panic!("{TEST_PANIC}=task: a test asked for this panic") });
+    } else {
+        panic!("{TEST_PANIC}={place}: a test asked for this panic");
+    }
 }
 
 /// Turns raw mouse events into row clicks, telling a double click by time and row.

@@ -70,10 +70,24 @@ pub fn restore() {
     let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
 }
 
+/// A panic anywhere (the event loop or a spawned task) ends toadtop: the terminal is
+/// given back, the report written (`crash.rs`) and its path printed, then the process
+/// exits with 101, as an uncaught panic would. Going on is no option: tokio would catch a
+/// task's panic and leave the loop drawing onto a restored terminal.
 fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
+    std::panic::set_hook(Box::new(|info| {
+        // Held until exit, so no other thread draws a frame after the restore.
+        let _stdout = io::stdout().lock();
         restore();
-        previous(info);
+        match super::crash::record(info) {
+            Ok(path) => eprintln!("toadtop crashed; report written to {}", path.display()),
+            Err(e) => eprintln!(
+                "toadtop crashed: {} at {}; no report written ({e})",
+                super::crash::message(info.payload()),
+                info.location()
+                    .map_or_else(|| "an unknown place".to_string(), ToString::to_string)
+            ),
+        }
+        std::process::exit(101);
     }));
 }

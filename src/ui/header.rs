@@ -29,6 +29,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if error.is_some() {
         right.push(Span::styled(" stale", theme.error));
     }
+    if let Some(note) = crate::app::backoff::note(state, error) {
+        right.push(Span::styled(format!(" · {}", sanitize(&note)), theme.warn));
+    }
     right.push(Span::styled(
         format!(
             " {}",

@@ -23,6 +23,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let title_style = match &job.outcome {
         None => theme.warn,
         Some(o) if o.succeeded() => theme.ok,
+        Some(o) if o.result == crate::ops::progress::Result_::Unconfirmed => theme.warn,
         Some(_) => theme.error,
     };
     let block = Block::new()

@@ -10,6 +10,8 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+mod outage;
+
 /// A developer's AWS settings (and log level) that would otherwise leak into the binary
 /// under test.
 pub const UNSET_ENV: [&str; 5] = [

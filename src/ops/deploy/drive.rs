@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
 use super::plan::{plan_swap, preview};
-use super::watch::{judge, Verdict, Watch};
+use super::watch::{judge, retry_delay, sent_but_unseen, Verdict, Watch};
 use crate::aws::ecs_write::{self, ServiceUpdate};
 use crate::aws::error::AwsErrorKind;
 use crate::aws::{AwsContext, AwsError};
@@ -183,10 +183,9 @@ pub async fn deploy_prepared(
                 out.task = Some(crate::domain::arn_tail(&m.task_arn).to_string());
                 out.containers = m.containers.clone();
                 if !m.succeeded {
+                    let result = m.failure();
                     let mut o = out.fail(Step::Migrate, m.reason.unwrap_or_default(), state);
-                    if m.timed_out {
-                        o.result = Result_::TimedOut;
-                    }
+                    o.result = result;
                     return finish(o);
                 }
                 say(report, Tone::Good, "migrate: succeeded");
@@ -277,31 +276,39 @@ pub async fn watch_rollout(
     let mut seen_events: HashSet<String> = HashSet::new();
     let mut first = true;
     let mut last_summary = String::new();
+    let deadline_ms = watch.started_ms + settings.timeout.as_millis() as i64;
+    let mut failures = 0;
     loop {
         let svc = match ecs_write::describe_service(ctx, cluster, service).await {
             Ok(s) => s,
             Err(e) => {
-                // The deploy itself may be fine; say what could not be confirmed and retry.
+                // The update went out; only its progress is unknown. Ask again, less often
+                // the longer AWS stays away, until the rollout's own deadline.
+                failures += 1;
+                let reason = format!("could not confirm the rollout: {e}");
+                let Some(wait) = retry_wait(settings, failures, deadline_ms) else {
+                    return out.unconfirmed(Step::Rollout, reason, sent_but_unseen(watch));
+                };
                 say(
                     report,
                     Tone::Bad,
-                    format!("rollout: could not confirm progress: {e}; retrying"),
+                    format!("rollout: {reason}; retrying in {}", secs(wait)),
                 );
-                if Timestamp::now().millis() - watch.started_ms
-                    > settings.timeout.as_millis() as i64
-                {
-                    let mut o = out.fail(
-                        Step::Rollout,
-                        format!("could not confirm the rollout: {e}"),
-                        "unknown: check the service",
-                    );
-                    o.result = Result_::TimedOut;
-                    return o;
-                }
-                tokio::time::sleep(settings.poll_every).await;
+                tokio::time::sleep(wait).await;
                 continue;
             }
         };
+        if failures > 0 {
+            say(
+                report,
+                Tone::Info,
+                format!(
+                    "rollout: DescribeServices answers again (after {failures} failed {}); watching",
+                    if failures == 1 { "try" } else { "tries" }
+                ),
+            );
+            failures = 0;
+        }
         // Events newer than the deploy; on the first look only mark what is there.
         for e in svc.events.iter().rev() {
             if seen_events.insert(e.id.clone()) && !first {
@@ -368,6 +375,19 @@ pub async fn watch_rollout(
         }
         tokio::time::sleep(settings.poll_every).await;
     }
+}
+
+/// The wait before the next try after `failures` failed ones, cut short by the deadline;
+/// `None` once the deadline has passed.
+fn retry_wait(settings: &WatchSettings, failures: u32, deadline_ms: i64) -> Option<Duration> {
+    let left = deadline_ms - Timestamp::now().millis();
+    (left > 0)
+        .then(|| retry_delay(settings.poll_every, failures).min(Duration::from_millis(left as u64)))
+}
+
+/// `3s`, rounded up (a wait under a second is still "1s", never "0s").
+fn secs(d: Duration) -> String {
+    crate::timefmt::short_duration(d.as_millis().div_ceil(1000) as i64)
 }
 
 /// Roll back (to `to`), restart (force a new deployment) or scale, then watch.
@@ -478,10 +498,13 @@ async fn wait_for_count(
     out: Outcome,
 ) -> Outcome {
     let started = Instant::now();
+    let deadline_ms = Timestamp::now().millis() + settings.timeout.as_millis() as i64;
     let mut last = (-1, -1);
+    let mut failures = 0;
     loop {
         match ecs_write::describe_service(ctx, cluster, service).await {
             Ok(s) => {
+                failures = 0;
                 if (s.running, s.pending) != last {
                     say(
                         report,
@@ -501,11 +524,23 @@ async fn wait_for_count(
                     };
                 }
             }
-            Err(e) => say(
-                report,
-                Tone::Bad,
-                format!("scale: could not confirm: {e}; retrying"),
-            ),
+            Err(e) => {
+                failures += 1;
+                let reason = format!("could not confirm the running count: {e}");
+                let Some(wait) = retry_wait(settings, failures, deadline_ms) else {
+                    let state = format!(
+                        "the desired count {desired} was sent; check with `toadtop --once` or the console"
+                    );
+                    return out.unconfirmed(Step::Rollout, reason, state);
+                };
+                say(
+                    report,
+                    Tone::Bad,
+                    format!("scale: {reason}; retrying in {}", secs(wait)),
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
         }
         if started.elapsed() > settings.timeout {
             let mut o = out.fail(

@@ -26,6 +26,28 @@ pub enum Verdict {
     TimedOut(String),
 }
 
+/// The longest wait between two tries while AWS does not answer (unless polling is slower).
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// How long to wait before asking again after `failures` calls in a row failed: the poll
+/// interval, doubled per failure, capped at a minute (or at the poll interval if that is
+/// longer), so an outage costs a handful of calls rather than one per poll.
+pub fn retry_delay(poll_every: Duration, failures: u32) -> Duration {
+    let doubled = poll_every.saturating_mul(1 << failures.saturating_sub(1).min(16));
+    doubled.min(MAX_RETRY_WAIT.max(poll_every))
+}
+
+/// What an outage leaves the operator with once the change was sent: where to look.
+pub fn sent_but_unseen(w: &Watch) -> String {
+    let which = match &w.deployment_id {
+        Some(id) => format!("deployment {id} of {}", family_revision(&w.task_definition)),
+        None => family_revision(&w.task_definition).to_string(),
+    };
+    format!(
+        "the service update was sent ({which}); check the rollout with `toadtop --once` or the console"
+    )
+}
+
 pub fn judge(w: &Watch, svc: &Service, now_ms: i64) -> Verdict {
     let ours = svc.deployments.iter().find(|d| match &w.deployment_id {
         Some(id) => d.id == *id,
@@ -169,6 +191,31 @@ mod tests {
         assert!(
             matches!(judge(&watch(), &slow, 901_000), Verdict::TimedOut(m) if m.contains("900s"))
         );
+    }
+
+    #[test]
+    fn retries_back_off_from_the_poll_interval_to_a_minute() {
+        let secs = |poll: u64, failures: u32| retry_delay(Duration::from_secs(poll), failures);
+        let waits: Vec<u64> = (1..=8).map(|n| secs(5, n).as_secs()).collect();
+        assert_eq!(waits, [5, 10, 20, 40, 60, 60, 60, 60]);
+        assert_eq!(secs(1, 1), Duration::from_secs(1));
+        assert_eq!(secs(1, 3), Duration::from_secs(4));
+        // No overflow however long the outage; a slow poll is never made faster.
+        assert_eq!(secs(1, u32::MAX), Duration::from_secs(60));
+        assert_eq!(secs(90, 4), Duration::from_secs(90));
+    }
+
+    #[test]
+    fn an_unseen_rollout_says_what_was_sent_and_where_to_look() {
+        let text = sent_but_unseen(&watch());
+        assert!(
+            text.contains("deployment ecs-svc/new of laravel-web:3"),
+            "{text}"
+        );
+        assert!(text.contains("toadtop --once"), "{text}");
+        let mut w = watch();
+        w.deployment_id = None;
+        assert!(sent_but_unseen(&w).contains("(laravel-web:3)"));
     }
 
     #[test]
