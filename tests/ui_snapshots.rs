@@ -326,9 +326,10 @@ fn offline_says_since_when_and_when_it_retries_80x24() {
         since: Timestamp(NOW.0 + 20_000),
         last: Timestamp(NOW.0 + 35_000),
     });
-    let text = render(&state, 80, 24);
-    let header = text.lines().next().unwrap_or_default();
-    assert!(header.contains("(43s ago) stale"), "{header}");
+    // Wide: since when. At 80 columns the clock goes (the age says it), and the
+    // endpoint keeps a few columns.
+    let wide = render(&state, W, H);
+    let header = wide.lines().next().unwrap_or_default();
     assert!(
         header.contains(&format!(
             "offline since {} · retry in 3s",
@@ -336,6 +337,13 @@ fn offline_says_since_when_and_when_it_retries_80x24() {
         )),
         "{header}"
     );
+    let text = render(&state, 80, 24);
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("(43s ago) stale · offline · retry in 3s"),
+        "{header}"
+    );
+    assert!(header.contains("endpoint 127.0"), "{header}");
     assert!(text.contains("worker"), "the old rows stay");
     insta::assert_snapshot!("offline_80x24", text);
 }

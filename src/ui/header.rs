@@ -30,6 +30,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         right.push(Span::styled(" stale", theme.error));
     }
     if let Some(note) = crate::app::backoff::note(state, error) {
+        // Narrow terminals drop "since HH:MM:SS": the age above already says how old.
+        let note = match note.split_once(" since ") {
+            Some((what, rest)) if top.width < 100 => {
+                format!(
+                    "{what} · {}",
+                    rest.split_once(" · ").map_or(rest, |(_, r)| r)
+                )
+            }
+            _ => note,
+        };
         right.push(Span::styled(format!(" · {}", sanitize(&note)), theme.warn));
     }
     right.push(Span::styled(
