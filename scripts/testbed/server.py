@@ -9,6 +9,10 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
 
     POST /_toadtop/task     edit a stored task (status, stop code, containers' exit codes, ...)
     POST /_toadtop/service  add service events, override deployment fields
+    GET  /_toadtop/requests AWS requests answered so far, per operation (X-Amz-Target, e.g.
+                            AmazonEC2ContainerServiceV20141113.ListTasks); POST resets them.
+                            For the benchmarks (scripts/bench/), which compare call counts
+                            of tools that cannot count their own calls.
 
 Both answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
 the accepted fields are in edit_task / edit_service below. --port 0 picks a free port
@@ -934,6 +938,31 @@ def denied(environ: dict[str, Any], start_response: Any) -> Any:
     return [body]
 
 
+_requests: dict[str, int] = {}
+
+
+def count_request(environ: dict[str, Any]) -> None:
+    """One more request for its operation: the JSON protocols name it in X-Amz-Target, RPC
+    v2 CBOR in the path; the query protocols (EC2, STS, used only by the seed) count as
+    their path."""
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(("/_toadtop/", "/moto-api/")):
+        return
+    op = environ.get("HTTP_X_AMZ_TARGET") or (
+        "GraniteServiceVersion20100801." + path[len(CBOR_PREFIX):] if path.startswith(CBOR_PREFIX)
+        else f"query:{path}")
+    with _LOCK:
+        _requests[op] = _requests.get(op, 0) + 1
+
+
+def requests_endpoint(environ: dict[str, Any], start_response: Any) -> Any:
+    with _LOCK:
+        if environ.get("REQUEST_METHOD") == "POST":
+            _requests.clear()
+        body = json.dumps(_requests)
+    return Response(body, mimetype="application/json")(environ, start_response)
+
+
 class TestEndpoint:
     """WSGI middleware: /_toadtop/* handled here, everything else goes to moto."""
 
@@ -941,6 +970,9 @@ class TestEndpoint:
         self.moto_app = moto_app
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == "/_toadtop/requests":
+            return requests_endpoint(environ, start_response)
+        count_request(environ)
         refused = denied(environ, start_response)
         if refused is not None:
             return refused
