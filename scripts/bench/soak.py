@@ -139,47 +139,26 @@ def slope_kib_per_min(rows: list[dict[str, Any]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 0.0
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--minutes", type=float, default=30)
-    ap.add_argument("--warmup-minutes", type=float, default=10,
-                    help="samples before this are warm-up (buffer filling)")
-    ap.add_argument("--idle-minutes", type=float, default=4, help="per idle phase (two phases)")
-    ap.add_argument("--every", type=float, default=10, help="seconds between samples")
-    ap.add_argument("--lines-per-sec", type=int, default=100)
-    ap.add_argument("--refresh", type=int, default=2)
-    ap.add_argument("--seed", default="--fleet large", help="seed.py arguments")
-    ap.add_argument("--out", type=Path, default=Path("soak-out"))
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="toadtop-soak-"))
-
-    seeded = time.monotonic()
-    server = testbed.Server(shlex.split(args.seed), args.out / "server.log")
-    print(f"soak: seeded in {server.seed_seconds:.0f}s at {server.endpoint}", file=sys.stderr)
+def soak(args: argparse.Namespace, server: testbed.Server, home: Path) -> dict[str, Any]:
+    """Auto refresh + a following log pane with traffic; RSS and CPU sampled."""
     fleet = server.summary["clusters"]["fleet-00"]["services"]
     stream = f"app-000/php/{fleet['app-000']['tasks'][0]['id']}"
-    summary: dict[str, Any] = {"seed_seconds": round(server.seed_seconds, 1),
-                               "fleet": {k: server.summary["largeFleet"][k] for k in ("services", "tasks")},
-                               "args": {k: str(v) for k, v in vars(args).items()}}
-    writer = None
+    tui = Tui("soak", ["--endpoint-url", server.endpoint, "--refresh", str(args.refresh)], home)
+    tui.wait("the cluster list", lambda s: "fleet-00" in s and "staging" in s)
+    tui.keys(":alerts", literal=True)
+    tui.keys("Enter")
+    time.sleep(15)  # every cluster's detail loads (13 clusters)
+    tui.keys(ESC)
+    tui.wait("the cluster list again", lambda s: "fleet-00" in s and "staging" in s)
+    tui.keys("Enter")
+    tui.wait("fleet-00's services", lambda s: "app-000" in s and "app-001" in s)
+    tui.keys("l")
+    tui.wait("app-000's log pane", lambda s: " logs · " in s)
+    writer = Writer(server.endpoint, "/ecs/fleet-00", stream, args.lines_per_sec)
+    writer.start()
+    rows: list[dict[str, Any]] = []
+    t0, prev = time.monotonic(), None
     try:
-        # --- soak --------------------------------------------------------------------
-        tui = Tui("soak", ["--endpoint-url", server.endpoint, "--refresh", str(args.refresh)], home)
-        tui.wait("the cluster list", lambda s: "fleet-00" in s and "staging" in s)
-        tui.keys(":alerts", literal=True)
-        tui.keys("Enter")
-        time.sleep(15)  # every cluster's detail loads (13 clusters)
-        tui.keys(ESC)
-        tui.wait("the cluster list again", lambda s: "fleet-00" in s and "staging" in s)
-        tui.keys("Enter")
-        tui.wait("fleet-00's services", lambda s: "app-000" in s and "app-001" in s)
-        tui.keys("l")
-        tui.wait("app-000's log pane", lambda s: " logs · " in s)
-        writer = Writer(server.endpoint, "/ecs/fleet-00", stream, args.lines_per_sec)
-        writer.start()
-        rows: list[dict[str, Any]] = []
-        t0, prev = time.monotonic(), None
         with open(args.out / "soak.csv", "w", newline="") as f:
             out = csv.DictWriter(f, ["t_s", "rss_kib", "cpu_s", "cpu_pct", "lines_written", "pane"])
             out.writeheader()
@@ -193,61 +172,102 @@ def main() -> None:
                 if row["t_s"] >= args.minutes * 60:
                     break
                 time.sleep(args.every - (time.monotonic() - t0) % args.every)
+    finally:
         writer.stop.set()
-        final = tui.screen()
-        tui.quit()
-        warm = [r for r in rows if r["t_s"] >= args.warmup_minutes * 60]
-        total_cpu = rows[-1]["cpu_s"] - rows[0]["cpu_s"]
-        summary["soak"] = {
-            "minutes": args.minutes, "refresh_secs": args.refresh, "lines_per_sec": args.lines_per_sec,
-            "lines_written": writer.written, "pane_at_end": logs_title(final),
-            "rss_start_mib": round(rows[0]["rss_kib"] / 1024, 1),
-            "rss_after_warmup_mib": round(warm[0]["rss_kib"] / 1024, 1) if warm else None,
-            "rss_end_mib": round(rows[-1]["rss_kib"] / 1024, 1),
-            "rss_max_mib": round(max(r["rss_kib"] for r in rows) / 1024, 1),
-            "rss_max_after_warmup_mib": round(max(r["rss_kib"] for r in warm) / 1024, 1) if warm else None,
-            "slope_after_warmup_kib_per_min": round(slope_kib_per_min(warm), 1),
-            "cpu_pct_mean": round(100 * total_cpu / (rows[-1]["t_s"] - rows[0]["t_s"]), 2),
-        }
-        print(json.dumps(summary["soak"], indent=2), file=sys.stderr)
+    final = tui.screen()
+    tui.quit()
+    result = summarize(rows, args.warmup_minutes)
+    result.update({"minutes": args.minutes, "refresh_secs": args.refresh, "lines_per_sec": args.lines_per_sec,
+                   "lines_written": writer.written, "pane_at_end": logs_title(final)})
+    print(json.dumps(result, indent=2), file=sys.stderr)
+    return result
 
-        # --- idle: default refresh, no log traffic -------------------------------------
-        tui = Tui("idle", ["--endpoint-url", server.endpoint, "--cluster", "fleet-00"], home)
-        tui.wait("fleet-00's services", lambda s: "app-000" in s and "app-001" in s)
-        time.sleep(15)  # past the first load
-        idle: dict[str, Any] = {}
-        with open(args.out / "idle.csv", "w", newline="") as f:
-            out = csv.DictWriter(f, ["phase", "t_s", "rss_kib", "cpu_s", "cpu_pct"])
-            out.writeheader()
-            for phase in ("services_pane", "quiet_log_pane"):
-                if phase == "quiet_log_pane":
-                    tui.keys("j")
-                    tui.keys("l")  # app-001: its streams get no new events
-                    tui.wait("app-001's log pane", lambda s: " logs · " in s)
-                    time.sleep(10)
-                t0, prev = time.monotonic(), None
-                first = None
-                while True:
-                    row, prev = sample(tui.pid, t0, prev)
-                    first = first or row
-                    out.writerow({"phase": phase, **row})
-                    if row["t_s"] >= args.idle_minutes * 60:
-                        break
-                    time.sleep(args.every - (time.monotonic() - t0) % args.every)
-                idle[phase] = {"minutes": args.idle_minutes,
-                               "cpu_pct": round(100 * (row["cpu_s"] - first["cpu_s"]) / row["t_s"], 2),
-                               "rss_mib": round(row["rss_kib"] / 1024, 1)}
-        tui.quit()
-        summary["idle"] = idle
+
+def summarize(rows: list[dict[str, Any]], warmup_minutes: float) -> dict[str, Any]:
+    warm = [r for r in rows if r["t_s"] >= warmup_minutes * 60]
+    total_cpu = rows[-1]["cpu_s"] - rows[0]["cpu_s"]
+    return {
+        "rss_start_mib": round(rows[0]["rss_kib"] / 1024, 1),
+        "rss_after_warmup_mib": round(warm[0]["rss_kib"] / 1024, 1) if warm else None,
+        "rss_end_mib": round(rows[-1]["rss_kib"] / 1024, 1),
+        "rss_max_mib": round(max(r["rss_kib"] for r in rows) / 1024, 1),
+        "rss_max_after_warmup_mib": round(max(r["rss_kib"] for r in warm) / 1024, 1) if warm else None,
+        "slope_after_warmup_kib_per_min": round(slope_kib_per_min(warm), 1),
+        "cpu_pct_mean": round(100 * total_cpu / (rows[-1]["t_s"] - rows[0]["t_s"]), 2),
+    }
+
+
+def idle(args: argparse.Namespace, server: testbed.Server, home: Path) -> dict[str, Any]:
+    """Default refresh, no log traffic: CPU % on the services pane, then with a quiet log pane."""
+    tui = Tui("idle", ["--endpoint-url", server.endpoint, "--cluster", "fleet-00"], home)
+    tui.wait("fleet-00's services", lambda s: "app-000" in s and "app-001" in s)
+    time.sleep(15)  # past the first load
+    result: dict[str, Any] = {}
+    with open(args.out / "idle.csv", "w", newline="") as f:
+        out = csv.DictWriter(f, ["phase", "t_s", "rss_kib", "cpu_s", "cpu_pct"])
+        out.writeheader()
+        for phase in ("services_pane", "quiet_log_pane"):
+            if phase == "quiet_log_pane":
+                tui.keys("j")
+                tui.keys("l")  # app-001: its streams get no new events
+                tui.wait("app-001's log pane", lambda s: " logs · " in s)
+                time.sleep(10)
+            t0, prev = time.monotonic(), None
+            rows = []
+            while True:
+                row, prev = sample(tui.pid, t0, prev)
+                rows.append(row)
+                out.writerow({"phase": phase, **row})
+                if row["t_s"] >= args.idle_minutes * 60:
+                    break
+                time.sleep(args.every - (time.monotonic() - t0) % args.every)
+            result[phase] = {"minutes": args.idle_minutes,
+                             "cpu_pct": round(100 * (rows[-1]["cpu_s"] - rows[0]["cpu_s"]) / rows[-1]["t_s"], 2),
+                             "rss_mib": round(rows[-1]["rss_kib"] / 1024, 1)}
+    tui.quit()
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--minutes", type=float, default=30)
+    ap.add_argument("--warmup-minutes", type=float, default=10,
+                    help="samples before this are warm-up (buffer filling)")
+    ap.add_argument("--idle-minutes", type=float, default=4, help="per idle phase (two phases)")
+    ap.add_argument("--every", type=float, default=10, help="seconds between samples")
+    ap.add_argument("--lines-per-sec", type=int, default=100)
+    ap.add_argument("--refresh", type=int, default=2)
+    ap.add_argument("--seed", default="--fleet large", help="seed.py arguments")
+    ap.add_argument("--phases", default="soak,idle", help="soak, idle, or both (comma-separated)")
+    ap.add_argument("--out", type=Path, default=Path("soak-out"))
+    ap.add_argument("--summarize", type=Path, help="only summarize this soak.csv")
+    args = ap.parse_args()
+    if args.summarize:
+        with open(args.summarize) as f:
+            rows = [{k: float(v) if k != "pane" else v for k, v in r.items()} for r in csv.DictReader(f)]
+        print(json.dumps(summarize(rows, args.warmup_minutes), indent=2))
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    # One home per TUI: the second must not reopen where the first was left.
+    home = Path(tempfile.mkdtemp(prefix="toadtop-soak-"))
+    started = time.monotonic()
+    server = testbed.Server(shlex.split(args.seed), args.out / "server.log")
+    print(f"soak: seeded in {server.seed_seconds:.0f}s at {server.endpoint}", file=sys.stderr)
+    summary: dict[str, Any] = {"seed_seconds": round(server.seed_seconds, 1),
+                               "fleet": {k: server.summary["largeFleet"][k] for k in ("services", "tasks")},
+                               "args": {k: str(v) for k, v in vars(args).items()}}
+    try:
+        if "soak" in args.phases:
+            summary["soak"] = soak(args, server, home / "soak")
+        if "idle" in args.phases:
+            summary["idle"] = idle(args, server, home / "idle")
         summary["server_requests"] = server.requests()
     finally:
-        if writer:
-            writer.stop.set()
         subprocess.run([*TMUX, "kill-server"], capture_output=True)  # our private server only
         server.stop()
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
-    print(f"soak: done in {(time.monotonic() - seeded) / 60:.0f} min; {args.out}", file=sys.stderr)
+    print(f"soak: done in {(time.monotonic() - started) / 60:.0f} min; {args.out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

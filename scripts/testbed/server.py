@@ -29,6 +29,8 @@ Environment of the server process, read at request time:
                                  (default 2; 0 = never)
     TOADTOP_MIGRATION_EXIT_CODE  exit code of that task's migration container (default 0)
     MOTO_ECS_SERVICE_FAILED_TASKS  failedTasks of a new deployment (moto's own variable)
+    TOADTOP_LATENCY_MS           every AWS request waits this long before it is answered, as
+                                 a round trip to a real region would (benchmarks; default 0)
     TOADTOP_DENY                 comma-separated JSON-protocol operations (X-Amz-Target, e.g.
                                  AmazonSSM.DescribeParameters) answered with AccessDeniedException,
                                  as for a role without that permission (moto has no IAM by default)
@@ -43,6 +45,7 @@ import secrets
 import signal
 import sys
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 from typing import Any
@@ -973,6 +976,9 @@ class TestEndpoint:
         if environ.get("PATH_INFO") == "/_toadtop/requests":
             return requests_endpoint(environ, start_response)
         count_request(environ)
+        latency = env_int("TOADTOP_LATENCY_MS", 0)
+        if latency > 0 and not environ.get("PATH_INFO", "").startswith(("/_toadtop/", "/moto-api/")):
+            time.sleep(latency / 1000)  # the server is threaded: concurrent requests wait together
         refused = denied(environ, start_response)
         if refused is not None:
             return refused
