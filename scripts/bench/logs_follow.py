@@ -109,10 +109,12 @@ def main() -> None:
                 worker = server.summary["clusters"]["production"]["services"]["worker"]
                 task = next(t["id"] for t in worker["tasks"] if t["desiredStatus"] == "RUNNING")
                 stream = f"worker/php/{task}"
+                follow_args = ["--endpoint-url", server.endpoint, "logs", "--cluster", "production",
+                               "--service", "worker", "--task", task, "--since", "10m", "--follow"]
                 cmd = {
-                    "toadtop": [testbed.toadtop_bin(), "--endpoint-url", server.endpoint, "logs",
-                                "--cluster", "production", "--service", "worker", "--task", task,
-                                "--since", "10m", "--follow"],
+                    "toadtop": [testbed.toadtop_bin(), *follow_args],
+                    # Another build to compare with (before/after a change).
+                    "toadtop-before": [os.environ.get("TOADTOP_BIN_BEFORE", "toadtop-before"), *follow_args],
                     "awscli": [args.aws, "--endpoint-url", server.endpoint, "logs", "tail", GROUP,
                                "--log-stream-names", stream, "--since", "10m", "--follow", "--format", "short"],
                 }[name]

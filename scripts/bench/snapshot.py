@@ -70,9 +70,11 @@ def main() -> None:
     env = dict(testbed.ENV, HOME=str(args.out))  # no config or remembered state from the user
     result: dict[str, Any] = {"fleet": args.fleet, "latency_ms": args.latency_ms,
                               "seed_seconds": round(server.seed_seconds, 1), "load_before": os.getloadavg()}
+    once = ["--endpoint-url", server.endpoint, "--once", "--output", "json", "--stats"]
     tools = {
-        "toadtop": ([testbed.toadtop_bin(), "--endpoint-url", server.endpoint, "--once", "--output", "json",
-                     "--stats"], args.runs),
+        # Another build to compare with (before/after a change): TOADTOP_BIN_BEFORE.
+        "toadtop-before": ([os.environ.get("TOADTOP_BIN_BEFORE", "toadtop-before"), *once], args.runs),
+        "toadtop": ([testbed.toadtop_bin(), *once], args.runs),
         "boto3": ([testbed.PYTHON, str(testbed.REPO / "scripts/bench/snapshot_boto3.py"), server.endpoint],
                   args.runs),
         "awscli": ([str(testbed.REPO / "scripts/bench/snapshot_awscli.sh"), server.endpoint], args.cli_runs),
@@ -90,7 +92,7 @@ def main() -> None:
     base = result.get("toadtop", {}).get("wall_s")
     if base:
         result["ratios"] = {name: round(result[name]["wall_s"] / base, 1)
-                            for name in ("boto3", "awscli") if name in result}
+                            for name in ("toadtop-before", "boto3", "awscli") if name in result}
     path = args.out / f"snapshot-{args.fleet}-{args.latency_ms}ms.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

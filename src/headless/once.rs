@@ -115,7 +115,10 @@ async fn cluster_metrics(
     match crate::aws::metrics::service_metrics(ctx, &cluster.name, &names, now.millis()).await {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("toadtop: {e} (CPU/memory alerts skipped for {})", cluster.name);
+            eprintln!(
+                "toadtop: {e} (CPU/memory alerts skipped for {})",
+                cluster.name
+            );
             Default::default()
         }
     }
