@@ -14,7 +14,7 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
                             For the benchmarks (scripts/bench/), which compare call counts
                             of tools that cannot count their own calls.
 
-Both answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
+The first two answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
 the accepted fields are in edit_task / edit_service below. --port 0 picks a free port
 (the bound port is in the "listening" line).
 
@@ -942,6 +942,7 @@ def denied(environ: dict[str, Any], start_response: Any) -> Any:
 
 
 _requests: dict[str, int] = {}
+_REQUESTS_LOCK = threading.Lock()  # not _LOCK: counting must not wait for a rollout step
 
 
 def count_request(environ: dict[str, Any]) -> None:
@@ -954,12 +955,12 @@ def count_request(environ: dict[str, Any]) -> None:
     op = environ.get("HTTP_X_AMZ_TARGET") or (
         "GraniteServiceVersion20100801." + path[len(CBOR_PREFIX):] if path.startswith(CBOR_PREFIX)
         else f"query:{path}")
-    with _LOCK:
+    with _REQUESTS_LOCK:
         _requests[op] = _requests.get(op, 0) + 1
 
 
 def requests_endpoint(environ: dict[str, Any], start_response: Any) -> Any:
-    with _LOCK:
+    with _REQUESTS_LOCK:
         if environ.get("REQUEST_METHOD") == "POST":
             _requests.clear()
         body = json.dumps(_requests)
