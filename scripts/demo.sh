@@ -2,6 +2,7 @@
 # Run toadtop against a local, seeded moto server.
 #   scripts/demo.sh [toadtop args...]
 # TOADTOP_BIN=/path/to/toadtop uses a prebuilt binary instead of `cargo run` (a debug build shares the test build cache; cold it takes ~7 min).
+# TOADTOP_SEED_ARGS: extra seed.py flags, e.g. "--fleet large" (500 services, 5,000 tasks).
 # TOADTOP_VENV as in scripts/venv.sh. Server log and seed summary go to a temp dir
 # (printed on stderr); the server is killed on exit.
 set -euo pipefail
@@ -32,7 +33,8 @@ for _ in $(seq 150); do
   sleep 0.1
 done
 
-"$py" "$repo/scripts/testbed/seed.py" --endpoint "$endpoint" --quiet >"$tmp/summary.json"
+# shellcheck disable=SC2086 # TOADTOP_SEED_ARGS is a list of seed.py flags
+"$py" "$repo/scripts/testbed/seed.py" --endpoint "$endpoint" --quiet ${TOADTOP_SEED_ARGS:-} >"$tmp/summary.json"
 echo "demo.sh: moto at $endpoint; server log and seed summary in $tmp" >&2
 
 if [[ -n "${TOADTOP_BIN:-}" ]]; then

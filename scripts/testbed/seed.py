@@ -2,10 +2,18 @@
 """Seed a Laravel fleet into a running testbed server (scripts/testbed/server.py).
 
     python scripts/testbed/seed.py --endpoint http://127.0.0.1:PORT [--scale N] [--quiet]
+        [--fleet large | --clusters N --services N --tasks N] [--log-services N]
 
 Prints a JSON summary of everything created to stdout (tests assert against it).
 --scale N: 1 (default) is the fleet below; N > 1 adds N-1 benchmark clusters
 bench-1..bench-(N-1), each with 10 services x 2 running tasks.
+--fleet large: adds 10 clusters fleet-00..fleet-09 x 50 services x 10 running tasks
+(500 services, 5,000 tasks) to the fleet below, for the soak and the benchmarks
+(scripts/bench/). --clusters/--services/--tasks set the shape instead (services and tasks
+are per cluster / per service). Each service has its own task-definition family (as real
+fleets do: a snapshot describes one revision per service); its awslogs group is
+/ecs/<cluster>, stream prefix the service name. --log-services N (default 2): the first N
+services of each fleet cluster get a log stream per task with a few Laravel lines.
 --quiet: progress messages on stderr are suppressed (the summary is always printed).
 
 Fleet: clusters production / staging / production-eu (the last exists to catch code
@@ -424,6 +432,43 @@ class Seeder:
         self.events("production-eu", "web", [(500, "(service web) has reached a steady state.")],
                     deployments=self.completed("production-eu", "web"))
 
+    def large_fleet(self, clusters: int, services: int, tasks: int, log_services: int) -> None:
+        """clusters x services x tasks running tasks (see the module doc)."""
+        started = time.monotonic()
+        shape: dict[str, Any] = {"clusters": {}, "services": clusters * services,
+                                 "tasks": clusters * services * tasks, "logServices": {}}
+        for c in range(clusters):
+            cluster = f"fleet-{c:02d}"
+            group = f"/ecs/{cluster}"
+            self.cluster(cluster)
+            self.logs.create_log_group(logGroupName=group)
+            names = []
+            for s in range(services):
+                name = f"app-{s:03d}"
+                family = f"{cluster}-{name}"
+                cmd = None if s % 3 == 0 else ["php", "artisan", "queue:work", "--sleep=3"]
+                td = self.register(family, [self.php("production", group, name, "v1.5.0", cmd)],
+                                   list(VOLUMES), "production")
+                entry = self.service(cluster, name, td, tasks, s % 2 == 0)
+                names.append(name)
+                if s < log_services:
+                    self.fleet_logs(group, name, [t["id"] for t in entry["tasks"]])
+                    shape["logServices"].setdefault(cluster, []).append(name)
+            shape["clusters"][cluster] = {"logGroup": group, "services": names}
+            self.log(f"{cluster}: {services} services x {tasks} tasks "
+                     f"({time.monotonic() - started:.0f}s so far)")
+        shape["seconds"] = round(time.monotonic() - started, 2)
+        self.summary["largeFleet"] = shape
+
+    def fleet_logs(self, group: str, service: str, task_ids: list[str]) -> None:
+        base = int((self.now - 120) * 1000)
+        for tid in task_ids:
+            stream = f"{service}/php/{tid}"
+            self.logs.create_log_stream(logGroupName=group, logStreamName=stream)
+            lines = self.log_lines("scheduler" if service.endswith("0") else "worker", tid, "production")
+            self.logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+                {"timestamp": base + i * 1000, "message": m} for i, m in enumerate(lines)])
+
     def bench(self, n: int) -> None:
         td = self.summary["taskDefinitions"]["laravel-worker"][-1]
         for i in range(1, n):
@@ -550,7 +595,16 @@ def main() -> None:
     ap.add_argument("--endpoint", required=True)
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--fleet", choices=["large"], help="10 clusters x 50 services x 10 tasks")
+    ap.add_argument("--clusters", type=int, default=0, help="large-fleet clusters")
+    ap.add_argument("--services", type=int, default=50, help="services per large-fleet cluster")
+    ap.add_argument("--tasks", type=int, default=10, help="running tasks per large-fleet service (<= 10)")
+    ap.add_argument("--log-services", type=int, default=2, help="large-fleet services per cluster with logs")
     args = ap.parse_args()
+    if args.fleet == "large" and not args.clusters:
+        args.clusters = 10
+    if not 0 <= args.tasks <= 10:
+        ap.error("--tasks: RunTask starts at most 10 tasks a call; 0..10")
     started = time.monotonic()
     s = Seeder(args.endpoint, args.quiet)
     for step in (s.network, s.ecr_images, s.parameters, s.fleet, s.logs_fleet, s.metrics):
@@ -559,6 +613,9 @@ def main() -> None:
     if args.scale > 1:
         s.log(f"bench x{args.scale - 1}")
         s.bench(args.scale)
+    if args.clusters:
+        s.log(f"large fleet {args.clusters} x {args.services} x {args.tasks}")
+        s.large_fleet(args.clusters, args.services, args.tasks, args.log_services)
     s.finish()
     s.summary["seconds"] = round(time.monotonic() - started, 2)
     s.log(f"done in {s.summary['seconds']}s")

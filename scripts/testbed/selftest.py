@@ -469,6 +469,36 @@ def server(env: dict[str, str] | None = None):
         proc.wait(timeout=10)
 
 
+def check_large_fleet_and_request_counter() -> None:
+    """seed.py's large-fleet shape (scaled down) and GET/POST /_toadtop/requests."""
+    with server() as endpoint:
+        seeded = subprocess.run([sys.executable, str(HERE / "seed.py"), "--endpoint", endpoint, "--quiet",
+                                 "--clusters", "2", "--services", "3", "--tasks", "2", "--log-services", "1"],
+                                check=True, capture_output=True, text=True)
+        large = json.loads(seeded.stdout)["largeFleet"]
+        assert (large["services"], large["tasks"]) == (6, 12), large
+        ecs, logs, _ = clients(endpoint)
+        for cluster in ("fleet-00", "fleet-01"):
+            assert len(ecs.list_services(cluster=cluster)["serviceArns"]) == 3
+            tasks = ecs.list_tasks(cluster=cluster, serviceName="app-001")["taskArns"]
+            assert len(tasks) == 2, tasks
+            streams = logs.describe_log_streams(logGroupName=f"/ecs/{cluster}")["logStreams"]
+            assert sorted(s["logStreamName"].split("/")[0] for s in streams) == ["app-000", "app-000"], streams
+        families = {ecs.describe_services(cluster="fleet-01", services=[f"app-00{i}"])["services"][0]
+                    ["taskDefinition"].split("/")[-1].split(":")[0] for i in range(3)}
+        assert families == {"fleet-01-app-000", "fleet-01-app-001", "fleet-01-app-002"}, families
+
+        status, _ = post(endpoint, "/_toadtop/requests", {})  # reset
+        assert status == 200
+        ecs.list_clusters()
+        ecs.list_clusters()
+        ecs.describe_clusters(clusters=["fleet-00"])
+        with urllib.request.urlopen(endpoint + "/_toadtop/requests") as r:
+            counts = json.load(r)
+        ecs_op = "AmazonEC2ContainerServiceV20141113."
+        assert counts == {ecs_op + "ListClusters": 2, ecs_op + "DescribeClusters": 1}, counts
+
+
 def main() -> None:
     # The server reads its TOADTOP_* settings from its environment: start it without ours.
     for var in [v for v in os.environ if v.startswith("TOADTOP_") or v.startswith("MOTO_ECS_")]:
@@ -480,6 +510,7 @@ def main() -> None:
         summary = json.loads(seeded.stdout)
         check(endpoint, summary)
     check_env_variants()
+    check_large_fleet_and_request_counter()
     print(f"selftest ok (seeded in {summary['seconds']}s)")
 
 

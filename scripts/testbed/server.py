@@ -13,13 +13,15 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
                             "status":503}: the next N requests of that operation (action name
                             or full X-Amz-Target) answer ThrottlingException (HTTP 400) or a
                             5xx instead of reaching moto
-    GET  /_toadtop/requests requests seen per operation since start ({"ListServices": 4, ...}),
-                            retries and injected faults included: what a client really sent
     POST /_toadtop/outage   {"after": OPERATION, "calls": N (1), "seconds": S (0)}: once the
                             Nth call of OPERATION from now on (e.g. UpdateService) is answered,
                             the server stops for S seconds (0 = until SIGUSR2; see below)
+    GET  /_toadtop/requests AWS requests seen so far (retries and injected faults included), per operation (X-Amz-Target, e.g.
+                            AmazonEC2ContainerServiceV20141113.ListTasks); POST resets them.
+                            For the benchmarks (scripts/bench/), which compare call counts
+                            of tools that cannot count their own calls.
 
-Both answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
+The first two answer 200 with the edited object, 404 when it does not exist, 400 on bad input;
 the accepted fields are in edit_task / edit_service below. --port 0 picks a free port
 (the bound port is in the "listening" line).
 
@@ -34,6 +36,8 @@ Environment of the server process, read at request time:
                                  (default 2; 0 = never)
     TOADTOP_MIGRATION_EXIT_CODE  exit code of that task's migration container (default 0)
     MOTO_ECS_SERVICE_FAILED_TASKS  failedTasks of a new deployment (moto's own variable)
+    TOADTOP_LATENCY_MS           every AWS request waits this long before it is answered, as
+                                 a round trip to a real region would (benchmarks; default 0)
     TOADTOP_DENY                 comma-separated operations as X-Amz-Target (e.g.
                                  AmazonSSM.DescribeParameters; CloudWatch's CBOR calls as
                                  GraniteServiceVersion20100801.GetMetricData) answered with
@@ -995,7 +999,6 @@ def denied(environ: dict[str, Any], start_response: Any) -> Any:
 # faults per operation; every request an SDK sends (retries included) is counted, so tests
 # can see how many attempts a client made.
 _faults: dict[str, list[dict[str, Any]]] = {}  # action -> [{"kind", "left", "status"}]
-_requests: dict[str, int] = {}  # action -> requests seen
 FAULTS = {
     "throttle": ("400 Bad Request", "ThrottlingException", "Rate exceeded"),
     "5xx": (None, "ServiceUnavailableException", "Service is unavailable, try again"),
@@ -1017,12 +1020,11 @@ def add_fault(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def faulted(environ: dict[str, Any], start_response: Any) -> Any:
-    """Counts the request; answers the next queued fault of its operation, or None."""
+    """Answers the next queued fault of its operation, or None."""
     action = target_of(environ).split(".")[-1]
     if not action:
         return None
     with _LOCK:
-        _requests[action] = _requests.get(action, 0) + 1
         queue = _faults.get(action) or []
         while queue and queue[0]["left"] <= 0:
             queue.pop(0)
@@ -1038,6 +1040,32 @@ def faulted(environ: dict[str, Any], start_response: Any) -> Any:
 ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service, "/_toadtop/faults": add_fault}
 
 
+_requests: dict[str, int] = {}
+_REQUESTS_LOCK = threading.Lock()  # not _LOCK: counting must not wait for a rollout step
+
+
+def count_request(environ: dict[str, Any]) -> None:
+    """One more request for its operation: the JSON protocols name it in X-Amz-Target, RPC
+    v2 CBOR in the path; the query protocols (EC2, STS, used only by the seed) count as
+    their path."""
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(("/_toadtop/", "/moto-api/")):
+        return
+    op = environ.get("HTTP_X_AMZ_TARGET") or (
+        "GraniteServiceVersion20100801." + path[len(CBOR_PREFIX):] if path.startswith(CBOR_PREFIX)
+        else f"query:{path}")
+    with _REQUESTS_LOCK:
+        _requests[op] = _requests.get(op, 0) + 1
+
+
+def requests_endpoint(environ: dict[str, Any], start_response: Any) -> Any:
+    with _REQUESTS_LOCK:
+        if environ.get("REQUEST_METHOD") == "POST":
+            _requests.clear()
+        body = json.dumps(_requests)
+    return Response(body, mimetype="application/json")(environ, start_response)
+
+
 class TestEndpoint:
     """WSGI middleware: /_toadtop/* handled here, everything else goes to moto."""
 
@@ -1048,13 +1076,15 @@ class TestEndpoint:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if self.door.server is None:  # a keep-alive request read while the door shut
             return self.door.hang_up(environ, start_response)
+        if environ.get("PATH_INFO") == "/_toadtop/requests":
+            return requests_endpoint(environ, start_response)
+        count_request(environ)
+        latency = env_int("TOADTOP_LATENCY_MS", 0)
+        if latency > 0 and not environ.get("PATH_INFO", "").startswith(("/_toadtop/", "/moto-api/")):
+            time.sleep(latency / 1000)  # the server is threaded: concurrent requests wait together
         refused = faulted(environ, start_response) or denied(environ, start_response)
         if refused is not None:
             return refused
-        if environ.get("PATH_INFO") == "/_toadtop/requests":
-            with _LOCK:
-                counts = json.dumps(_requests)
-            return Response(counts, mimetype="application/json")(environ, start_response)
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
             return cloudwatch_cbor(self.moto_app, environ, start_response)
         path = environ.get("PATH_INFO", "")

@@ -115,6 +115,8 @@ impl LogPane {
             }
             FollowEvent::Mode(mode) => self.mode = mode,
             FollowEvent::Error(e) => self.error = Some(e),
+            // Records are shown as they come; nothing is held back here.
+            FollowEvent::CaughtUp => {}
         }
     }
 

@@ -108,6 +108,12 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
                     last_mode = Some(label);
                 }
                 Some(FollowEvent::Error(e)) => super::say_error(&e),
+                // The poll after the held records brought no more of them: they are
+                // complete, no need to wait out HOLD_OPEN_RECORDS.
+                Some(FollowEvent::CaughtUp) => {
+                    printer.flush(true);
+                    release_at = None;
+                }
             },
             // A quiet stream sends no more batches: print its last record after a while
             // (stack-trace lines arriving later then print as records of their own).
@@ -199,7 +205,9 @@ fn check_scope(service: &Service, scope: &LogScope) -> Result<(), LogsError> {
 use super::list;
 
 /// How long `--follow` holds back the newest record of a stream waiting for more of its
-/// stack trace: longer than a poll after new lines (1s) plus the call itself.
+/// stack trace: longer than a poll after new lines (1s) plus the call itself. Polling
+/// releases them sooner, at the next poll that finds nothing (`FollowEvent::CaughtUp`);
+/// this bound is for live tail, which never says so.
 const HOLD_OPEN_RECORDS: Duration = Duration::from_secs(3);
 
 /// Prints records once they are complete: the newest record of each stream may still

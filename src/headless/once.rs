@@ -121,30 +121,22 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
         d.images_into(None, &mut images);
     }
     let cache = crate::aws::findings::FindingsCache::default();
-    let findings = crate::aws::findings::load(ctx, &images, &cache).await;
     let now = Timestamp::now();
+    // Findings and every cluster's metrics are independent reads: in flight together
+    // (one cluster after another cost a round trip per cluster on large fleets).
+    let (findings, metrics) = tokio::join!(
+        crate::aws::findings::load(ctx, &images, &cache),
+        stream::iter(&clusters)
+            .map(|(c, d)| cluster_metrics(ctx, c, d, now))
+            .buffered(CONCURRENCY)
+            .collect::<Vec<_>>()
+    );
     let mut alerts = Vec::new();
-    for (c, d) in &clusters {
-        let names: Vec<String> = d.services.iter().map(|s| s.name.clone()).collect();
-        // Metrics are one signal of five: a failure is reported, not fatal.
-        let metrics = if names.is_empty() {
-            Default::default()
-        } else {
-            match crate::aws::metrics::service_metrics(ctx, &c.name, &names, now.millis()).await {
-                Ok(m) => m,
-                Err(e) => {
-                    super::say_error(format_args!(
-                        "{e} (CPU/memory alerts skipped for {})",
-                        c.name
-                    ));
-                    Default::default()
-                }
-            }
-        };
+    for ((_, d), metrics) in clusters.iter().zip(&metrics) {
         alerts.extend(crate::alerts::evaluate(
             d,
             &findings,
-            &metrics,
+            metrics,
             &settings.config.alerts,
             now,
         ));
@@ -161,6 +153,30 @@ pub async fn take(ctx: &AwsContext, settings: &Settings) -> Result<Snapshot, Onc
         secrets,
         alerts,
     })
+}
+
+/// CPU/memory of one cluster's services. Metrics are one signal of five: a failure is
+/// reported, not fatal.
+async fn cluster_metrics(
+    ctx: &AwsContext,
+    cluster: &crate::domain::Cluster,
+    detail: &crate::domain::ClusterDetail,
+    now: Timestamp,
+) -> std::collections::BTreeMap<String, crate::domain::ServiceMetrics> {
+    let names: Vec<String> = detail.services.iter().map(|s| s.name.clone()).collect();
+    if names.is_empty() {
+        return Default::default();
+    }
+    match crate::aws::metrics::service_metrics(ctx, &cluster.name, &names, now.millis()).await {
+        Ok(m) => m,
+        Err(e) => {
+            super::say_error(format_args!(
+                "{e} (CPU/memory alerts skipped for {})",
+                cluster.name
+            ));
+            Default::default()
+        }
+    }
 }
 
 /// Secrets health of every cluster's services (cluster -> service -> rows), their alerts

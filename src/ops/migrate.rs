@@ -153,7 +153,7 @@ pub async fn migrate(
                 FollowEvent::Mode(m) => {
                     polling_seen.store(matches!(m, FollowMode::Polling { .. }), Ordering::Relaxed)
                 }
-                FollowEvent::Error(_) => {}
+                FollowEvent::Error(_) | FollowEvent::CaughtUp => {}
             }
         }
     });

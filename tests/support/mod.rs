@@ -643,7 +643,8 @@ impl TestBed {
         assert_eq!(status, 200, "inject {kind} on {operation}: {body}");
     }
 
-    /// Requests the server has seen per operation (every attempt, retries included).
+    /// Requests the server has seen per operation (every attempt, retries included), by
+    /// action name (`ListServices`): the server counts by X-Amz-Target.
     pub fn requests(&self) -> std::collections::BTreeMap<String, u64> {
         let addr = self.endpoint.trim_start_matches("http://");
         let mut s = TcpStream::connect(addr).expect("connect testbed");
@@ -655,7 +656,14 @@ impl TestBed {
         let mut resp = String::new();
         s.read_to_string(&mut resp).expect("read");
         let body = resp.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-        serde_json::from_str(body).unwrap_or_else(|e| panic!("requests are JSON ({e}): {resp}"))
+        let by_target: std::collections::BTreeMap<String, u64> = serde_json::from_str(body)
+            .unwrap_or_else(|e| panic!("requests are JSON ({e}): {resp}"));
+        let mut by_action = std::collections::BTreeMap::new();
+        for (target, n) in by_target {
+            let action = target.rsplit('.').next().unwrap_or(&target).to_string();
+            *by_action.entry(action).or_insert(0) += n;
+        }
+        by_action
     }
 }
 

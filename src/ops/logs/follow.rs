@@ -53,6 +53,9 @@ pub enum FollowEvent {
     Mode(FollowMode),
     /// A failed call; following goes on (the next poll retries).
     Error(String),
+    /// A poll found nothing new: the streams' newest records are complete as far as
+    /// CloudWatch knows (`logs --follow` prints what it held back for stack-trace lines).
+    CaughtUp,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -161,7 +164,12 @@ pub async fn follow(
                 } else {
                     MIN_POLL
                 };
-                if !lines.is_empty() && !send(FollowEvent::Lines(lines)) {
+                let event = if lines.is_empty() {
+                    FollowEvent::CaughtUp
+                } else {
+                    FollowEvent::Lines(lines)
+                };
+                if !send(event) {
                     return;
                 }
             }
