@@ -9,14 +9,13 @@
 //! `String`s. The parser's handling of any bytes is covered by the property tests in
 //! src/logs/props_tests.rs.
 
+#[path = "support/pty.rs"]
+mod pty;
 mod support;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{native_pty_system, Child, CommandBuilder, ExitStatus, MasterPty, PtySize};
+use pty::Tui;
 use serde_json::{json, Value};
 use support::{Run, TestBed};
 
@@ -297,111 +296,6 @@ fn logs_text_and_json_print_no_raw_escapes() {
     assert!(!big.contains("click"));
 }
 
-/// `toadtop` in a pseudo-terminal, with every byte it writes kept.
-struct Tui {
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    reader: Option<JoinHandle<()>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    // Dropping the master would hang up the terminal.
-    _master: Box<dyn MasterPty + Send>,
-}
-
-impl Tui {
-    fn start(bed: &TestBed, cols: u16, rows: u16, args: &[&str]) -> Tui {
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_toadtop"));
-        for var in support::UNSET_ENV {
-            cmd.env_remove(var);
-        }
-        for (key, value) in bed.env_pairs() {
-            cmd.env(key, value);
-        }
-        cmd.env("TERM", "xterm-256color");
-        cmd.cwd(bed.home.path());
-        cmd.args(["--endpoint-url", &bed.endpoint]);
-        cmd.args(args);
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
-        let child = pair.slave.spawn_command(cmd).expect("spawn toadtop");
-        drop(pair.slave);
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let mut source = pair.master.try_clone_reader().expect("pty reader");
-        let reader = {
-            let (parser, raw) = (Arc::clone(&parser), Arc::clone(&raw));
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                while let Ok(n @ 1..) = source.read(&mut buf) {
-                    raw.lock().unwrap().extend_from_slice(&buf[..n]);
-                    parser.lock().unwrap().process(&buf[..n]);
-                }
-            })
-        };
-        let writer = pair.master.take_writer().expect("pty writer");
-        Tui {
-            parser,
-            raw,
-            reader: Some(reader),
-            writer,
-            child,
-            _master: pair.master,
-        }
-    }
-
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + LIMIT;
-        loop {
-            let screen = self.parser.lock().unwrap().screen().contents();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}; the screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
-    }
-
-    /// Waits for the exit and the end of the output; every byte written, lossily decoded.
-    fn finish(mut self) -> (ExitStatus, String) {
-        let deadline = Instant::now() + LIMIT;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "toadtop did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        if let Some(reader) = self.reader.take() {
-            reader.join().expect("reader thread");
-        }
-        let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned();
-        (status, raw)
-    }
-}
-
-impl Drop for Tui {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// The TUI draws the hostile service, its detail, its task definition and its logs; the
 /// byte stream holds toadtop's own CSI sequences only: no OSC at all (toadtop writes OSC 52
 /// only when `y` is pressed), no payload, no C1, bidi or invisible character.
@@ -409,8 +303,8 @@ impl Drop for Tui {
 fn the_tui_never_writes_hostile_text_raw() {
     let bed = TestBed::seeded();
     seed_hostile(&bed);
-    let mut tui = Tui::start(&bed, 200, 50, &["--cluster", "production"]);
-    tui.wait_for("the services, zz-evil with its image", |s| {
+    let mut tui = Tui::start(&bed, &bed.endpoint, 200, 50, &["--cluster", "production"]);
+    tui.wait_for("the services, zz-evil with its image", LIMIT, |s| {
         s.contains("services · production")
             && s.lines()
                 .any(|l| l.contains("zz-evil") && l.contains("gnp.exe"))
@@ -419,35 +313,35 @@ fn the_tui_never_writes_hostile_text_raw() {
     // scheduler, web, worker, zz-evil: one down is web.
     tui.send("j");
     tui.send("i");
-    tui.wait_for("web's detail with the hostile event", |s| {
+    tui.wait_for("web's detail with the hostile event", LIMIT, |s| {
         s.contains("service production/web")
             && s.lines()
                 .any(|l| l.contains("click") && l.contains("gnp.exe") && l.contains("red"))
     });
     tui.send("\u{1b}");
-    tui.wait_for("the services again", |s| {
+    tui.wait_for("the services again", LIMIT, |s| {
         !s.contains("service production/web")
     });
 
     tui.send("l");
-    tui.wait_for("the hostile log records", |s| {
+    tui.wait_for("the hostile log records", LIMIT, |s| {
         s.contains(" logs · ")
             && s.lines().any(|l| l.contains("boom") && l.contains("click"))
             && s.contains("production: big yyy")
     });
     tui.send("\u{1b}");
-    tui.wait_for("the services again", |s| !s.contains(" logs · "));
+    tui.wait_for("the services again", LIMIT, |s| !s.contains(" logs · "));
 
     // zz-evil: its task definition, hostile container name, image and env value.
     tui.send("j");
     tui.send("j");
     tui.send("t");
-    tui.wait_for("zz-evil's task definition", |s| {
+    tui.wait_for("zz-evil's task definition", LIMIT, |s| {
         s.contains("laravel-evil:1") && s.contains("sideclick") && s.contains("NOTE")
     });
 
     tui.send("q");
-    let (status, raw) = tui.finish();
+    let (status, raw) = tui.finish(LIMIT);
     assert!(status.success(), "exit status {status:?}");
     assert!(!raw.contains("\u{1b}]"), "an OSC sequence was written");
     assert!(!raw.contains('\u{7}'), "a BEL was written");

@@ -6,9 +6,10 @@
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use portable_pty::{native_pty_system, Child, CommandBuilder, ExitStatus, MasterPty, PtySize};
 
 use super::support::{TestBed, UNSET_ENV};
 
@@ -17,6 +18,9 @@ pub const ESC: &str = "\x1b";
 
 pub struct Tui {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote, for checks on the escape sequences themselves.
+    raw: Arc<Mutex<Vec<u8>>>,
+    reader: Option<JoinHandle<()>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     // Kept open for the life of the child: dropping the master hangs up the terminal.
@@ -48,18 +52,24 @@ impl Tui {
         let child = pair.slave.spawn_command(cmd).expect("spawn toadtop");
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
         let mut source = pair.master.try_clone_reader().expect("pty reader");
-        let sink = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            // EOF, or EIO on Linux once the last slave descriptor closes.
-            while let Ok(n @ 1..) = source.read(&mut buf) {
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
+        let reader = {
+            let (parser, raw) = (Arc::clone(&parser), Arc::clone(&raw));
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                // EOF, or EIO on Linux once the last slave descriptor closes.
+                while let Ok(n @ 1..) = source.read(&mut buf) {
+                    raw.lock().unwrap().extend_from_slice(&buf[..n]);
+                    parser.lock().unwrap().process(&buf[..n]);
+                }
+            })
+        };
         let writer = pair.master.take_writer().expect("pty writer");
         Tui {
             parser,
+            raw,
+            reader: Some(reader),
             writer,
             child,
             _master: pair.master,
@@ -94,11 +104,17 @@ impl Tui {
     /// Sends `q` and waits for a successful exit.
     pub fn quit(mut self, limit: Duration) {
         self.send("q");
+        let (status, _) = self.finish(limit);
+        assert!(status.success(), "exit status {status:?}");
+    }
+
+    /// Waits for the exit and the end of the output; returns the exit status and every
+    /// byte written, lossily decoded.
+    pub fn finish(mut self, limit: Duration) -> (ExitStatus, String) {
         let deadline = Instant::now() + limit;
-        loop {
+        let status = loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
-                assert!(status.success(), "exit status {status:?}");
-                return;
+                break status;
             }
             assert!(
                 Instant::now() < deadline,
@@ -106,7 +122,12 @@ impl Tui {
                 self.screen()
             );
             std::thread::sleep(Duration::from_millis(20));
+        };
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("reader thread");
         }
+        let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned();
+        (status, raw)
     }
 }
 
