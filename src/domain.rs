@@ -262,6 +262,14 @@ pub fn family_revision(task_definition_arn: &str) -> String {
         .to_string()
 }
 
+/// `(family, revision)` of a task-definition ARN; `None` when it does not end in
+/// `family:N`.
+pub fn family_and_revision(task_definition_arn: &str) -> Option<(String, i32)> {
+    let fr = family_revision(task_definition_arn);
+    let (f, r) = fr.rsplit_once(':')?;
+    Some((f.to_string(), r.parse().ok()?))
+}
+
 /// Last path segment of an ARN: the task id of a task ARN, the name of a service ARN.
 pub fn arn_tail(arn: &str) -> &str {
     arn.rsplit_once('/').map_or(arn, |(_, t)| t)

@@ -58,10 +58,8 @@ fn values(state: &State, arg: Arg) -> Vec<String> {
                 .values()
                 .filter_map(|d| d.data.as_ref())
                 .flat_map(|d| &d.services)
-                .filter_map(|s| {
-                    let fr = crate::domain::family_revision(&s.task_definition_arn);
-                    fr.rsplit_once(':').map(|(f, _)| f.to_string())
-                })
+                .filter_map(|s| crate::domain::family_and_revision(&s.task_definition_arn))
+                .map(|(f, _)| f)
                 .collect();
             families.sort();
             families.dedup();

@@ -3,13 +3,13 @@
 //! else the revision services run now (or, on that one, the revision before it).
 
 use super::{Effect, Screen, State, View};
+use crate::domain::family_and_revision;
 
 /// The family `:taskdefs` opens without an argument: the one of the service in view.
 fn context_family(state: &State) -> Option<String> {
     let (cluster, service) = super::update::context_service(state)?;
     let s = state.service(&cluster, &service)?;
-    let fr = crate::domain::family_revision(&s.task_definition_arn);
-    fr.rsplit_once(':').map(|(f, _)| f.to_string())
+    family_and_revision(&s.task_definition_arn).map(|(f, _)| f)
 }
 
 pub fn open(state: &mut State, arg: &str) -> Vec<Effect> {
@@ -156,12 +156,7 @@ pub fn drill(state: &mut State, family: &str) -> Vec<Effect> {
         state.say("one revision only: nothing to compare", true);
         return Vec::new();
     };
-    let rev = |a: &str| {
-        crate::domain::family_revision(a)
-            .rsplit_once(':')
-            .and_then(|(_, r)| r.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let rev = |a: &str| family_and_revision(a).map_or(0, |(_, r)| r);
     let (before, after) = if rev(&base) <= rev(&chosen) {
         (base, chosen)
     } else {

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use aws_sdk_ecs as ecs;
 
 use super::{AwsContext, AwsError};
-use crate::domain::TaskDefinition;
+use crate::domain::{family_and_revision, TaskDefinition};
 
 /// Revisions listed at most: a family with years of deploys has hundreds, and the
 /// ones worth comparing are recent.
@@ -38,13 +38,6 @@ async fn pages(
     }
 }
 
-/// `(family, revision)` of a task-definition ARN.
-fn revision_of(arn: &str) -> Option<(String, i32)> {
-    let fr = crate::domain::family_revision(arn);
-    let (f, r) = fr.rsplit_once(':')?;
-    Some((f.to_string(), r.parse().ok()?))
-}
-
 /// ARNs of a family's ACTIVE revisions, newest first.
 pub async fn list_revisions(ctx: &AwsContext, family: &str) -> Result<Vec<String>, AwsError> {
     let mut arns = Vec::new();
@@ -67,7 +60,7 @@ pub async fn previous_revision(
         // familyPrefix is a prefix: `laravel-web` also lists `laravel-web-staging`.
         hit = page
             .iter()
-            .find(|arn| revision_of(arn).is_some_and(|(f, r)| f == family && r < revision))
+            .find(|arn| family_and_revision(arn).is_some_and(|(f, r)| f == family && r < revision))
             .cloned();
         hit.is_some()
     })
@@ -81,7 +74,7 @@ pub fn newest_first(family: &str, arns: Vec<String>) -> Vec<String> {
     let mut revs: Vec<(i32, String)> = arns
         .into_iter()
         .filter_map(|arn| {
-            let (f, r) = revision_of(&arn)?;
+            let (f, r) = family_and_revision(&arn)?;
             (f == family).then_some((r, arn))
         })
         .collect();

@@ -10,7 +10,7 @@ use super::text;
 use super::theme::Theme;
 use crate::app::update_taskdefs::{in_use, visible};
 use crate::app::{Screen, State};
-use crate::domain::family_revision;
+use crate::domain::{family_and_revision, family_revision};
 use crate::ops::taskdef_diff::diff;
 use crate::safety::sanitize;
 
@@ -48,10 +48,8 @@ pub fn draw(
     };
     pane.draw(frame, area, &theme, |i| {
         let arn = rows[i];
-        let rev = family_revision(arn);
-        let rev = rev
-            .rsplit_once(':')
-            .map_or(rev.clone(), |(_, r)| r.to_string());
+        let rev =
+            family_and_revision(arn).map_or_else(|| family_revision(arn), |(_, r)| r.to_string());
         let users = in_use(state, arn);
         Row::new(vec![
             Cell::from(rev),
