@@ -206,13 +206,12 @@ pub fn select<'a, C, T: ?Sized>(
     out
 }
 
-/// The header of a column with its sort arrow, e.g. `NAME▲`.
-pub fn header(name: &str, index: usize, sort: Option<Sort>) -> String {
-    match sort {
-        Some(s) if s.column == index => {
-            format!("{name}{}", if s.descending { "▼" } else { "▲" })
-        }
-        _ => name.to_string(),
+/// The arrow shown beside a sorted column's name (`NAME▼`).
+pub fn arrow(descending: bool) -> &'static str {
+    if descending {
+        "▼"
+    } else {
+        "▲"
     }
 }
 
@@ -343,15 +342,5 @@ mod tests {
                 by_column: vec![]
             }
         );
-    }
-
-    #[test]
-    fn header_marks_the_sorted_column() {
-        let s = Some(Sort {
-            column: 1,
-            descending: true,
-        });
-        assert_eq!(header("STATUS", 1, s), "STATUS▼");
-        assert_eq!(header("NAME", 0, s), "NAME");
     }
 }

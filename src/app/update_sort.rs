@@ -1,6 +1,6 @@
 //! `o` and `O`: the sort of the current list pane, remembered per pane kind.
 
-use super::columns::{cycle, Sort};
+use super::columns::{arrow, cycle, Sort};
 use super::lists::column_names;
 use super::{Effect, State};
 
@@ -48,7 +48,7 @@ fn announce(state: &mut State, names: &[&str]) {
         Some(s) => format!(
             "sorted by {} {}",
             names.get(s.column).copied().unwrap_or("?"),
-            if s.descending { "▼" } else { "▲" }
+            arrow(s.descending)
         ),
         None => "in the order AWS lists them".into(),
     };

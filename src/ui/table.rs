@@ -6,6 +6,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::theme::Theme;
+use crate::app::columns::arrow;
 use crate::safety::sanitize;
 
 pub struct ListPane<'a> {
@@ -54,7 +55,7 @@ fn header_cells(columns: &[&str], sort: Option<(&str, bool)>) -> (Vec<String>, b
         .map(|c| match sort {
             Some((name, desc)) if *c == name || c.starts_with(&format!("{name} ")) => {
                 shown = true;
-                format!("{name}{}{}", if desc { "▼" } else { "▲" }, &c[name.len()..])
+                format!("{name}{}{}", arrow(desc), &c[name.len()..])
             }
             _ => c.to_string(),
         })
@@ -83,7 +84,7 @@ impl ListPane<'_> {
         // A sort on a column too wide for this terminal is still named, in the title.
         let by = match self.sort {
             Some((name, desc)) if !sort_shown => {
-                format!(" by {name}{}", if desc { "▼" } else { "▲" })
+                format!(" by {name}{}", arrow(desc))
             }
             _ => String::new(),
         };
