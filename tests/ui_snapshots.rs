@@ -683,7 +683,10 @@ mod actions {
             "{text}"
         );
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).unwrap();
-        term.draw(|f| toadtop::ui::draw(&state, f)).unwrap();
+        term.draw(|f| {
+            toadtop::ui::draw(&state, f);
+        })
+        .unwrap();
         let buf = term.backend().buffer();
         let cell_of = |needle: &str| {
             let (y, line) = text
