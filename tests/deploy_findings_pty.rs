@@ -22,7 +22,7 @@ fn line_with<'a>(screen: &'a str, text: &str) -> Option<&'a str> {
 /// Whether the picker row with `tag` ends (inside the modal's borders) with `scan`.
 fn row_ends(screen: &str, tag: &str, scan: &str) -> bool {
     line_with(screen, tag).is_some_and(|l| {
-        l.trim_end_matches(|c| c == '│' || c == ' ')
+        l.trim_end_matches(['│', ' '])
             .ends_with(&format!("  {scan}"))
     })
 }

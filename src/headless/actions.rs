@@ -1,6 +1,7 @@
 //! `toadtop deploy`, `migrate` and `rollback`: progress on stderr, a summary on stdout
-//! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed,
-//! 4 timed out, 5 refused (read-only), 6 unconfirmed (sent, but AWS stopped answering).
+//! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed (also a
+//! deploy `--fail-on` refused for its images' findings), 4 timed out, 5 refused
+//! (read-only), 6 unconfirmed (sent, but AWS stopped answering).
 
 use std::sync::Arc;
 use std::time::Duration;
