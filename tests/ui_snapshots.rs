@@ -514,6 +514,7 @@ mod actions {
     use toadtop::app::actions::{Modal, PickRow};
     use toadtop::app::{update, Effect, Msg, State, View};
     use toadtop::aws::ecr::EcrImage;
+    use toadtop::domain::ImageFindings;
     use toadtop::fixtures::{self, NOW};
     use toadtop::ops::deploy::plan::{plan_swap, preview};
     use toadtop::ops::progress::{Outcome, Progress, Step, Tone};
@@ -533,13 +534,25 @@ mod actions {
             .collect()
     }
 
-    fn image(tag: &str, hours_ago: i64, digest: char, findings: &[(&str, i32)]) -> EcrImage {
+    /// An image's scan as the findings cache holds it (status COMPLETE).
+    fn scan(tag: &str, findings: &[(&str, i64)]) -> ImageFindings {
+        ImageFindings {
+            image: format!("{REPO}:{tag}"),
+            digest: None,
+            status: "COMPLETE".into(),
+            counts: findings.iter().map(|(s, n)| (s.to_string(), *n)).collect(),
+            items: Vec::new(),
+            scan_settings: Some("basic, scan on push".into()),
+            error: None,
+        }
+    }
+
+    fn image(tag: &str, hours_ago: i64, digest: char, findings: &[(&str, i64)]) -> EcrImage {
         EcrImage {
             tags: vec![tag.into()],
             digest: format!("sha256:{}", digest.to_string().repeat(64)),
             pushed_at: Some(Timestamp(NOW.0 - hours_ago * 3_600_000)),
-            severity_counts: findings.iter().map(|(s, n)| (s.to_string(), *n)).collect(),
-            scan_status: Some("COMPLETE".into()),
+            findings: Some(scan(tag, findings)),
         }
     }
 
@@ -620,6 +633,11 @@ mod actions {
 
     /// The confirm modal for v1.4.1 on web, with the preview `prepare` builds.
     fn confirm_deploy() -> State {
+        confirm_deploy_with(scan("v1.4.1", &[("HIGH", 1)]))
+    }
+
+    /// The same, with `findings` as the new image's scan.
+    fn confirm_deploy_with(findings: ImageFindings) -> State {
         let mut state = picker_with_v141_chosen();
         move_to(&mut state, |r| *r == PickRow::Continue);
         let effects = key(&mut state, KeyCode::Enter);
@@ -632,9 +650,60 @@ mod actions {
         let td = fixtures::web_task_definition(2);
         let changes = plan_swap(&td, &req.images).expect("a swap");
         let result = Ok(preview(&td, &changes));
-        update(&mut state, Msg::Prepared { job, result });
+        let findings = vec![("php".to_string(), findings)];
+        update(
+            &mut state,
+            Msg::Prepared {
+                job,
+                result,
+                findings,
+            },
+        );
         assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
         state
+    }
+
+    /// The new image has a CRITICAL (enhanced scanning: the counts came from the
+    /// findings): the preview says so and warns in the error colour, bold.
+    #[test]
+    fn confirm_deploy_preview_warns_about_critical_findings() {
+        let mut found = scan("v1.4.1", &[("CRITICAL", 1), ("HIGH", 2)]);
+        found.status = "ACTIVE".into();
+        found.scan_settings = Some("enhanced, continuous".into());
+        let state = confirm_deploy_with(found);
+        let text = render(&state, W, H);
+        assert!(
+            text.contains(
+                "findings php v1.4.1: CRITICAL 1, HIGH 2 (scan ACTIVE, enhanced, continuous)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("! php v1.4.1: 1 finding at or above CRITICAL"),
+            "{text}"
+        );
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).unwrap();
+        term.draw(|f| {
+            toadtop::ui::draw(&state, f);
+        })
+        .unwrap();
+        let buf = term.backend().buffer();
+        let cell_of = |needle: &str| {
+            let (y, line) = text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.contains(needle))
+                .unwrap_or_else(|| panic!("no {needle} in {text}"));
+            let col = line[..line.find(needle).unwrap()].chars().count();
+            buf[(col as u16, y as u16)].clone()
+        };
+        let warn = cell_of("! php");
+        let removed = cell_of("-   image:");
+        let plain = cell_of("findings php");
+        assert_eq!(warn.fg, removed.fg, "the error colour");
+        assert_ne!(warn.fg, plain.fg, "not drawn like the other lines");
+        assert!(warn.modifier.contains(ratatui::style::Modifier::BOLD));
+        insta::assert_snapshot!("confirm_deploy_preview_critical", text);
     }
 
     #[test]

@@ -183,6 +183,48 @@ class Seeder:
             },
         }
 
+    # --- enhanced scanning (Inspector) on the app repository --------------------------
+    def enhanced_scanning(self) -> None:
+        """The registry scans laravel-app with Inspector (ENHANCED, continuous), as the
+        reference setup does. Like real ECR under enhanced scanning, moto's DescribeImages
+        carries no imageScanFindingsSummary (moto never sends one), so the severities exist
+        only in DescribeImageScanFindings. v1.4.0, an older build, gets two CRITICAL and one
+        HIGH as enhancedFindings WITHOUT findingSeverityCounts (the counts must come from the
+        findings); v1.5.0's (ecr_images) carry both; v1.4.1 keeps moto's basic default (a
+        scan from before the switch), so the basic path stays covered."""
+        self.ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[{
+            "scanFrequency": "CONTINUOUS_SCAN",
+            "repositoryFilters": [{"filter": "laravel-app", "filterType": "WILDCARD"}]}])
+        v140 = next(i for i in self.summary["ecr"]["images"] if i["tag"] == "v1.4.0")
+
+        def retarget(f: dict[str, Any], cve: str, pkg: str, ver: str, fixed: str, score: float) -> None:
+            f.update(score=score, title=f"{cve} - {pkg}", description=f"{cve} - {pkg}",
+                     findingArn=f["findingArn"].rsplit("/", 1)[0] + "/" + hashlib.md5(cve.encode()).hexdigest())
+            d = f["packageVulnerabilityDetails"]
+            d.update(vulnerabilityId=cve, sourceUrl=f"https://nvd.nist.gov/vuln/detail/{cve}",
+                     referenceUrls=[f"https://nvd.nist.gov/vuln/detail/{cve}"])
+            d["cvss"][0]["baseScore"] = score
+            d["vulnerablePackages"][0].update(name=pkg, version=ver, fixedInVersion=fixed)
+            f["remediation"]["recommendation"]["text"] = f"Upgrade {pkg} to {fixed}"
+
+        results = []
+        for image_id in ({"imageTag": "v1.4.0"}, {"imageDigest": v140["digest"]}):
+            res = self.findings(v140, image_id)  # v1.5.0's shape, made v1.4.0's below
+            scan = res["imageScanFindings"]
+            del scan["findingSeverityCounts"]
+            php, openssl = scan["enhancedFindings"][:2]
+            php["packageVulnerabilityDetails"]["vulnerablePackages"][0]["version"] = "8.3.6-r0"
+            openssl2 = json.loads(json.dumps(php))
+            retarget(openssl2, "CVE-2024-5535", "openssl", "3.1.4-r5", "3.1.6-r0", 9.1)
+            scan["enhancedFindings"] = [php, openssl2, openssl]
+            results.append(res)
+        self.post_json("/moto-api/static/ecr/scan-finding-results", {"region": REGION, "results": results})
+        ecr = self.summary["ecr"]
+        ecr["scanning"] = {"scanType": "ENHANCED", "scanFrequency": "CONTINUOUS_SCAN",
+                           "describeImagesSummary": False}
+        ecr["findings"]["v1.4.0"] = {"CRITICAL": 2, "HIGH": 1}
+        ecr["findings"]["others"] = "v1.4.1: moto's basic default, one HIGH CVE-9999-9999"
+
     # --- SSM parameters referenced by the task definitions' secrets -----------------
     # Every php container (both environments) names these; see php() for how each is
     # referenced (ARN, bare hierarchical name, bare top-level name, Secrets Manager ARN).
@@ -607,7 +649,7 @@ def main() -> None:
         ap.error("--tasks: RunTask starts at most 10 tasks a call; 0..10")
     started = time.monotonic()
     s = Seeder(args.endpoint, args.quiet)
-    for step in (s.network, s.ecr_images, s.parameters, s.fleet, s.logs_fleet, s.metrics):
+    for step in (s.network, s.ecr_images, s.enhanced_scanning, s.parameters, s.fleet, s.logs_fleet, s.metrics):
         s.log(step.__name__)
         step()
     if args.scale > 1:

@@ -142,15 +142,29 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
     } else {
         tag.to_string()
     };
-    let sev: Vec<String> = ["CRITICAL", "HIGH", "MEDIUM"]
-        .iter()
-        .filter_map(|s| {
-            img.severity_counts
-                .get(*s)
-                .filter(|n| **n > 0)
-                .map(|n| format!("{}{n}", &s[..1]))
-        })
-        .collect();
+    let scan = img.findings.as_ref().map_or_else(
+        || "scan …".to_string(),
+        |f| {
+            let sev: Vec<String> = ["CRITICAL", "HIGH", "MEDIUM"]
+                .iter()
+                .filter_map(|s| {
+                    f.counts
+                        .get(*s)
+                        .filter(|n| **n > 0)
+                        .map(|n| format!("{}{n}", &s[..1]))
+                })
+                .collect();
+            if !sev.is_empty() {
+                sev.join(" ")
+            } else if f.error.is_some() {
+                "scan error".into()
+            } else if f.status == "not scanned" {
+                f.status.clone()
+            } else {
+                format!("scan {}", f.status)
+            }
+        },
+    );
     let digest = img.digest.trim_start_matches("sha256:");
     format!(
         "{tag:<24} pushed {:>4} ago  {}  {}",
@@ -160,13 +174,7 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
             .char_indices()
             .nth(12)
             .map_or(digest, |(i, _)| &digest[..i]),
-        if sev.is_empty() {
-            img.scan_status
-                .clone()
-                .map_or_else(|| "not scanned".into(), |s| format!("scan {s}"))
-        } else {
-            sev.join(" ")
-        }
+        scan
     )
 }
 

@@ -56,6 +56,8 @@ pub enum Msg {
         /// The deploy it was made for: a late answer to a cancelled deploy is dropped.
         job: crate::ops::jobs::JobRequest,
         result: Result<Vec<String>, String>,
+        /// (container, scan of its new image), from the findings cache.
+        findings: Vec<(String, crate::domain::ImageFindings)>,
     },
     JobProgress {
         id: u64,
@@ -115,12 +117,15 @@ pub enum Effect {
         name: String,
         contents: String,
     },
+    /// The repository's tags, then (a second `ImagesLoaded`) their scans by digest.
     LoadImages {
         cluster: String,
         service: String,
         container: String,
         registry: String,
         repository: String,
+        /// `host/repository`, to name each image by digest for the findings cache.
+        base: String,
     },
     /// Describe the service and its revision and build the deploy preview.
     PrepareDeploy {

@@ -115,8 +115,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             update_actions::on_images(state, &cluster, &service, container, result);
             Vec::new()
         }
-        Msg::Prepared { job, result } => {
-            update_actions::on_prepared(state, &job, result);
+        Msg::Prepared {
+            job,
+            result,
+            findings,
+        } => {
+            update_actions::on_prepared(state, &job, result, &findings);
             Vec::new()
         }
         Msg::JobProgress { id, progress } => {

@@ -187,6 +187,7 @@ fn open_picker(state: &mut State, svc: &Service) -> Vec<Effect> {
                 container: name.clone(),
                 registry: r.account,
                 repository: r.repository,
+                base: r.base,
             })
         })
         .collect();
@@ -409,7 +410,12 @@ pub fn on_images(
     }
 }
 
-pub fn on_prepared(state: &mut State, for_job: &JobRequest, result: Result<Vec<String>, String>) {
+pub fn on_prepared(
+    state: &mut State,
+    for_job: &JobRequest,
+    result: Result<Vec<String>, String>,
+    findings: &[(String, crate::domain::ImageFindings)],
+) {
     let job = match state.modal.take() {
         Some(Modal::Preparing(job)) if job == *for_job => job,
         other => {
@@ -421,6 +427,12 @@ pub fn on_prepared(state: &mut State, for_job: &JobRequest, result: Result<Vec<S
         Ok(preview) => {
             let mut lines = job.describe(&current_revision(state, &job));
             lines.extend(preview);
+            // Each new image's scan; `!` lines (findings at or above the alert threshold)
+            // are drawn as a warning.
+            lines.extend(crate::ops::deploy::findings::preview_lines(
+                findings,
+                &state.config.alerts.min_severity,
+            ));
             let (c, s) = job.target();
             let title = format!("deploy {c}/{s}?");
             state.modal = Some(Modal::Confirm { title, lines, job });

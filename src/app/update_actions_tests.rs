@@ -79,8 +79,7 @@ fn ecr_image(tag: &str, minutes_ago: i64, seed: char) -> EcrImage {
         tags: vec![tag.into()],
         digest: format!("sha256:{}", seed.to_string().repeat(64)),
         pushed_at: Some(Timestamp(NOW.0 - minutes_ago * 60_000)),
-        severity_counts: BTreeMap::new(),
-        scan_status: Some("COMPLETE".into()),
+        findings: None,
     }
 }
 
@@ -214,7 +213,11 @@ fn prepared(s: &State, result: Result<Vec<String>, String>) -> Msg {
             service: "web".into(),
         },
     };
-    Msg::Prepared { job, result }
+    Msg::Prepared {
+        job,
+        result,
+        findings: Vec::new(),
+    }
 }
 
 /// The deploy confirm modal, preview shown.
@@ -223,6 +226,57 @@ fn confirming_deploy() -> State {
     let msg = prepared(&s, Ok(preview()));
     assert!(update(&mut s, msg).is_empty());
     s
+}
+
+#[test]
+fn the_deploy_preview_shows_the_new_image_s_findings_and_warns_at_min_severity() {
+    let found = vec![(
+        "php".to_string(),
+        scanned("v1.4.1", "ACTIVE", &[("CRITICAL", 1), ("HIGH", 2)]),
+    )];
+    let answer = |s: &State| {
+        let Msg::Prepared { job, result, .. } = prepared(s, Ok(preview())) else {
+            unreachable!()
+        };
+        Msg::Prepared {
+            job,
+            result,
+            findings: found.clone(),
+        }
+    };
+    let mut s = preparing();
+    let msg = answer(&s);
+    update(&mut s, msg);
+    let (_, lines, _) = confirm_parts(&s);
+    assert!(
+        lines.contains(
+            &"  findings php v1.4.1: CRITICAL 1, HIGH 2 (scan ACTIVE, enhanced, continuous)".into()
+        ),
+        "{lines:?}"
+    );
+    // [alerts] min_severity is CRITICAL by default: one warning line.
+    let warnings: Vec<&String> = lines.iter().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(
+        warnings,
+        ["! php v1.4.1: 1 finding at or above CRITICAL"],
+        "{lines:?}"
+    );
+
+    // MEDIUM: the HIGH findings count too; with none at or above, no warning.
+    let mut s = preparing();
+    s.config.alerts.min_severity = "MEDIUM".into();
+    let msg = answer(&s);
+    update(&mut s, msg);
+    let (_, lines, _) = confirm_parts(&s);
+    assert!(
+        lines.contains(&"! php v1.4.1: 3 findings at or above MEDIUM".into()),
+        "{lines:?}"
+    );
+    let mut s = preparing();
+    let msg = prepared(&s, Ok(preview()));
+    update(&mut s, msg);
+    let (_, lines, _) = confirm_parts(&s);
+    assert!(!lines.iter().any(|l| l.starts_with('!')), "{lines:?}");
 }
 
 fn confirm_parts(state: &State) -> (String, Vec<String>, JobRequest) {
@@ -351,6 +405,7 @@ fn d_opens_the_picker_and_loads_tags_for_the_ecr_container_only() {
             container: "php".into(),
             registry: "123456789012".into(),
             repository: "laravel-app".into(),
+            base: REPO.into(),
         }]
     );
     let rows = picker_rows(&s);
@@ -439,6 +494,63 @@ fn j_and_k_skip_headings_and_notes() {
     );
 }
 
+fn scanned(tag: &str, status: &str, counts: &[(&str, i64)]) -> crate::domain::ImageFindings {
+    crate::domain::ImageFindings {
+        image: format!("{REPO}:{tag}"),
+        digest: None,
+        status: status.into(),
+        counts: counts.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
+        items: Vec::new(),
+        scan_settings: Some("enhanced, continuous".into()),
+        error: None,
+    }
+}
+
+fn labels(s: &State) -> Vec<String> {
+    picker_rows(s)
+        .into_iter()
+        .filter_map(|r| match r {
+            PickRow::Image { label, .. } => Some(label),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_picker_shows_each_tag_s_scan_from_the_findings_cache() {
+    let mut s = picker_with_tags();
+    let selected = |s: &State| match &s.modal {
+        Some(Modal::Picker(p)) => p.selected,
+        _ => usize::MAX,
+    };
+    update(&mut s, ch('j'));
+    let cursor = selected(&s);
+    // The second answer: the same tags, each with its DescribeImageScanFindings result.
+    let mut images = tags();
+    // Enhanced scanning: counts derived from the findings, DescribeImages had no summary.
+    images[0].findings = Some(scanned("v1.5.0", "ACTIVE", &[("CRITICAL", 1), ("HIGH", 1)]));
+    images[1].findings = Some(crate::domain::ImageFindings {
+        error: Some("DescribeImageScanFindings: AccessDenied".into()),
+        ..scanned("v1.4.1", "error", &[])
+    });
+    images[2].findings = Some(scanned("v1.4.0", "not scanned", &[]));
+    update(&mut s, images_loaded("web", "php", Ok(images)));
+    let texts = labels(&s);
+    assert!(texts[0].ends_with("  C1 H1"), "{texts:?}");
+    assert!(texts[1].ends_with("  scan error"), "{texts:?}");
+    assert!(texts[2].ends_with("  not scanned"), "{texts:?}");
+    assert_eq!(selected(&s), cursor, "the cursor stays where it was");
+
+    let mut images = tags();
+    images[0].findings = Some(scanned("v1.5.0", "COMPLETE", &[("LOW", 3)]));
+    update(&mut s, images_loaded("web", "php", Ok(images)));
+    assert!(
+        labels(&s)[0].ends_with("  scan COMPLETE"),
+        "{:?}",
+        labels(&s)
+    );
+}
+
 #[test]
 fn images_loaded_fills_tag_rows_newest_first() {
     let s = picker_with_tags();
@@ -470,7 +582,8 @@ fn images_loaded_fills_tag_rows_newest_first() {
     );
     // Age, the digest's start and the scan state are in the label.
     assert!(texts[1].contains("pushed") && texts[1].contains("bbbbbbbbbbbb"));
-    assert!(texts[1].contains("scan COMPLETE"), "{texts:?}");
+    // The scans come in a second answer (the findings cache): until then, a placeholder.
+    assert!(texts[1].ends_with("scan …"), "{texts:?}");
     assert!(!picker_rows(&s)
         .iter()
         .any(|r| matches!(r, PickRow::Note(n) if n.contains("loading"))));

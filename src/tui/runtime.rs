@@ -343,28 +343,55 @@ impl Effects {
                 container,
                 registry,
                 repository,
+                base,
             } => {
+                let cache = Arc::clone(&self.findings);
                 spawn_traced("load_images", async move {
                     let result = crate::aws::ecr::list_images(&ctx, &registry, &repository)
                         .await
                         .map_err(|e| e.to_string());
+                    // The tags at once; their scans (the findings pane's cache) follow.
                     let _ = tx.send(Msg::ImagesLoaded {
-                        cluster,
-                        service,
-                        container,
-                        result,
+                        cluster: cluster.clone(),
+                        service: service.clone(),
+                        container: container.clone(),
+                        result: result.clone(),
                     });
+                    if let Ok(mut images) = result {
+                        let limit = crate::app::actions::MAX_TAGS;
+                        crate::aws::ecr::add_findings(&ctx, &base, &mut images, limit, &cache)
+                            .await;
+                        let _ = tx.send(Msg::ImagesLoaded {
+                            cluster,
+                            service,
+                            container,
+                            result: Ok(images),
+                        });
+                    }
                 });
             }
             Effect::PrepareDeploy { job } => {
+                let cache = Arc::clone(&self.findings);
                 spawn_traced("prepare_deploy", async move {
-                    let result = match &job {
-                        JobRequest::Deploy(req) => crate::ops::deploy::prepare(&ctx, req)
-                            .await
-                            .map(|p| p.preview),
-                        _ => Err("not a deploy".to_string()),
+                    let (result, findings) = match &job {
+                        JobRequest::Deploy(req) => {
+                            match crate::ops::deploy::prepare(&ctx, req).await {
+                                Ok(p) => {
+                                    let found =
+                                        crate::ops::deploy::findings::load(&ctx, &p.images, &cache)
+                                            .await;
+                                    (Ok(p.preview), found)
+                                }
+                                Err(e) => (Err(e), Vec::new()),
+                            }
+                        }
+                        _ => (Err("not a deploy".to_string()), Vec::new()),
                     };
-                    let _ = tx.send(Msg::Prepared { job, result });
+                    let _ = tx.send(Msg::Prepared {
+                        job,
+                        result,
+                        findings,
+                    });
                 });
             }
             Effect::RunJob { id, job, before } => {

@@ -92,6 +92,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                         theme.ok
                     } else if l.starts_with('-') {
                         theme.error
+                    } else if l.starts_with('!') {
+                        // A new image with findings at or above [alerts] min_severity.
+                        theme.error.add_modifier(ratatui::style::Modifier::BOLD)
                     } else {
                         ratatui::style::Style::new()
                     };
