@@ -115,10 +115,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             update_actions::on_images(state, &cluster, &service, container, result);
             Vec::new()
         }
-        Msg::Prepared { job, result } => {
-            update_actions::on_prepared(state, &job, result);
-            Vec::new()
-        }
+        Msg::Prepared { job, result } => update_actions::on_prepared(state, &job, result),
         Msg::JobProgress { id, progress } => {
             update_actions::on_progress(state, id, progress);
             Vec::new()
