@@ -18,6 +18,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Modal::Exec(m) if m.doctor_only => " c other container · esc close",
             Modal::Exec(_) => " j/k choose · c other container · enter run · esc cancel",
             Modal::Preparing { .. } => " describing the running revision… · esc cancel",
+            Modal::Confirm { opened_at, .. } if !Modal::armed(*opened_at, state.now) => {
+                " read the confirmation first… · esc cancel"
+            }
             Modal::Confirm { typed: Some(_), .. } => {
                 " type the service name · enter do it · esc cancel"
             }
