@@ -177,7 +177,11 @@ fn a_repeated_enter_on_continue_does_not_confirm_the_deploy_preview() {
     std::thread::sleep(SETTLE);
     let screen = tui.screen();
     assert!(deploy_confirmation(&screen), "{screen}");
-    assert_eq!(calls(&bed, "RegisterTaskDefinition"), registered, "{screen}");
+    assert_eq!(
+        calls(&bed, "RegisterTaskDefinition"),
+        registered,
+        "{screen}"
+    );
     assert_eq!(calls(&bed, "UpdateService"), 0, "{screen}");
     tui.send(ESC);
     tui.wait_for("the deploy cancelled", LIMIT, |s| {
@@ -295,4 +299,38 @@ fn stopping_the_last_running_task_of_a_service_needs_its_name() {
         calls(&bed, "StopTask") == 1
     });
     tui.quit(LIMIT);
+}
+
+/// Bracketed paste, as a terminal wraps pasted text.
+fn paste(text: &str) -> String {
+    format!("\x1b[200~{text}\x1b[201~")
+}
+
+#[test]
+fn a_pasted_s_0_and_enters_is_no_keystrokes() {
+    let bed = TestBed::seeded();
+    let mut tui = start(&bed);
+    tui.send("j");
+    tui.send(&paste("S0\r\r"));
+    tui.wait_for("the paste refused", LIMIT, |s| s.contains("paste ignored"));
+    std::thread::sleep(SETTLE);
+    let screen = tui.screen();
+    assert!(!screen.contains("scale "), "{screen}");
+    assert_eq!(calls(&bed, "UpdateService"), 0);
+    // Into the filter it is text.
+    tui.send("/");
+    tui.send(&paste("work\r"));
+    tui.wait_for("the filter from the paste", LIMIT, |s| {
+        s.contains("/work") && !s.contains("scheduler")
+    });
+    tui.send(ENTER); // keeps the filter; `q` quits again
+    tui.send("q");
+    let (status, raw) = tui.finish(LIMIT);
+    assert!(status.success(), "{status:?}");
+    // The terminal was asked to mark pastes, and told to stop on the way out.
+    let (on, off) = (raw.find("\x1b[?2004h"), raw.rfind("\x1b[?2004l"));
+    assert!(
+        on.is_some() && off > on,
+        "bracketed paste on {on:?}, off {off:?}"
+    );
 }

@@ -19,6 +19,9 @@ pub enum MouseInput {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): typed into the field being edited,
+    /// never taken as keys, so a pasted newline is no Enter.
+    Paste(String),
     Mouse(MouseInput),
     RevisionsListed {
         req: RequestId,

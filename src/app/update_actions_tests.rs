@@ -1531,3 +1531,35 @@ fn a_typed_image_outside_ecr_says_where_it_comes_from() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_paste_is_text_for_a_field_and_never_keys() {
+    // On the services pane a pasted "S0⏎⏎" scales nothing: it is not keystrokes.
+    let mut s = on_web();
+    assert!(update(&mut s, Msg::Paste("S0\r\r".into())).is_empty());
+    assert!(s.modal.is_none());
+    assert_error(&s, "paste ignored");
+    // Into the scale modal only its digits go; the line breaks do not confirm.
+    update(&mut s, ch('S'));
+    assert!(update(&mut s, Msg::Paste("1\r\r".into())).is_empty());
+    assert_eq!(scale_text(&s), "1");
+    // A typed-name confirmation takes no paste either.
+    let mut s = on_web();
+    update(&mut s, ch('S'));
+    type_text(&mut s, "0");
+    update(&mut s, key(KeyCode::Enter));
+    arm(&mut s);
+    assert!(update(&mut s, Msg::Paste("web\r".into())).is_empty());
+    assert_eq!(typed_text(&s).as_deref(), Some(""));
+    assert!(s.job.is_none());
+    // An image pasted into the type box.
+    let mut s = picker_with_tags();
+    move_to(&mut s, is_typed("nginx"));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, Msg::Paste("nginx:1.27-alpine\n".into()));
+    assert!(
+        matches!(&s.modal, Some(Modal::TypeImage { text, .. }) if text == "nginx:1.27-alpine"),
+        "{:?}",
+        s.modal
+    );
+}

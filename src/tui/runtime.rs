@@ -57,6 +57,7 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(Event::Mouse(m))) => match clicks.place(m, hit) {
                     Some(input) => Msg::Mouse(input),
                     None => continue,
