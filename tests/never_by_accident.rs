@@ -334,3 +334,34 @@ fn a_pasted_s_0_and_enters_is_no_keystrokes() {
         "bracketed paste on {on:?}, off {off:?}"
     );
 }
+
+#[test]
+fn a_rollback_whose_service_moved_since_the_confirmation_changes_nothing() {
+    let bed = TestBed::seeded();
+    let mut tui = start_wide(&bed, 250);
+    tui.send("j");
+    tui.send("b");
+    tui.wait_for("the rollback confirmation", LIMIT, |s| {
+        s.contains("rollback production/web?")
+            && s.contains("revision laravel-web:2 → laravel-web:1")
+    });
+    // Someone else moves web to laravel-web:1 first.
+    let v1 = bed
+        .revisions("laravel-web")
+        .into_iter()
+        .find(|a| a.ends_with("laravel-web:1"))
+        .expect("laravel-web:1 in the seed");
+    bed.ecs(
+        "update_service",
+        json!({"cluster": "production", "service": "web", "taskDefinition": v1}),
+    );
+    let updates = calls(&bed, "UpdateService");
+    tui.wait_for("the confirmation to take enter", LIMIT, armed);
+    tui.send(ENTER);
+    tui.wait_for("the rollback stopped", LIMIT, |s| {
+        s.contains("rollback production/web")
+            && s.contains("failed at step describe: the service now runs laravel-web:1, not laravel-web:2 as the confirmation showed")
+    });
+    assert_eq!(calls(&bed, "UpdateService"), updates);
+    tui.quit(LIMIT);
+}
