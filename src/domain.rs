@@ -275,6 +275,12 @@ pub fn arn_tail(arn: &str) -> &str {
     arn.rsplit_once('/').map_or(arn, |(_, t)| t)
 }
 
+/// The account of an ARN (`arn:aws:ecs:us-east-1:123456789012:service/...`), if it has one.
+pub fn account_of(arn: &str) -> Option<String> {
+    let account = arn.strip_prefix("arn:")?.split(':').nth(3)?;
+    (!account.is_empty()).then(|| account.to_string())
+}
+
 /// An image in ECR: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EcrRef {
@@ -333,6 +339,16 @@ pub fn image_tag(image: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_of_reads_the_fifth_field() {
+        assert_eq!(
+            account_of("arn:aws:ecs:us-east-1:123456789012:service/production/web").as_deref(),
+            Some("123456789012")
+        );
+        assert_eq!(account_of("laravel-web:2"), None);
+        assert_eq!(account_of("arn:aws:s3:::bucket"), None);
+    }
 
     #[test]
     fn family_revision_and_tail() {

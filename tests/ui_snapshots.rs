@@ -517,6 +517,7 @@ mod actions {
     use toadtop::domain::ImageFindings;
     use toadtop::fixtures::{self, NOW};
     use toadtop::ops::deploy::plan::{plan_swap, preview};
+    use toadtop::ops::jobs::Preview;
     use toadtop::ops::progress::{Outcome, Progress, Step, Tone};
     use toadtop::timefmt::Timestamp;
 
@@ -649,17 +650,16 @@ mod actions {
         };
         let td = fixtures::web_task_definition(2);
         let changes = plan_swap(&td, &req.images).expect("a swap");
-        let result = Ok(preview(&td, &changes));
-        let findings = vec![("php".to_string(), findings)];
-        update(
-            &mut state,
-            Msg::Prepared {
-                job,
-                result,
-                findings,
-            },
-        );
+        let result = Ok(Preview {
+            running: td.arn.clone(),
+            target: None,
+            account: Some("123456789012".into()),
+            lines: preview(&td, &changes),
+            findings: vec![("php".to_string(), findings)],
+        });
+        update(&mut state, Msg::Prepared { job, result });
         assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
+        arm(&mut state);
         state
     }
 
@@ -706,10 +706,105 @@ mod actions {
         insta::assert_snapshot!("confirm_deploy_preview_critical", text);
     }
 
+    /// Lets a confirmation's first moment pass (Enter is ignored until then).
+    fn arm(state: &mut State) {
+        state.now = Timestamp(state.now.0 + toadtop::app::confirm::ARM_MS);
+    }
+
+    /// Checks the lines every confirmation starts with.
+    fn check_header(text: &str, revision: &str) {
+        for want in [
+            "account 123456789012 · profile default · region us-east-1",
+            "cluster production · service web",
+            revision,
+        ] {
+            assert!(text.contains(want), "{want:?} missing:\n{text}");
+        }
+    }
+
+    #[test]
+    fn confirm_just_opened_is_not_armed_yet() {
+        let mut state = confirm_deploy();
+        state.now = Timestamp(state.now.0 - toadtop::app::confirm::ARM_MS);
+        let text = render(&state, W, H);
+        assert!(text.contains("read this first…    esc: cancel"), "{text}");
+        assert!(!text.contains("enter: do it"), "{text}");
+        insta::assert_snapshot!("confirm_not_armed", text);
+    }
+
+    #[test]
+    fn confirm_scale_to_zero_asks_for_the_name() {
+        let mut state = in_services();
+        keys(&mut state, "jS0");
+        key(&mut state, KeyCode::Enter);
+        arm(&mut state);
+        keys(&mut state, "we");
+        let text = render(&state, W, H);
+        check_header(
+            &text,
+            "revision laravel-web:2 (unchanged) · desired count 3 → 0",
+        );
+        assert!(
+            text.contains("This leaves web with no running task: type its name to confirm."),
+            "{text}"
+        );
+        assert!(text.contains("type web to confirm: we▏"), "{text}");
+        insta::assert_snapshot!("confirm_scale_to_zero", text);
+    }
+
+    #[test]
+    fn confirm_rollback_names_the_revision_and_its_images() {
+        let mut state = in_services();
+        keys(&mut state, "j");
+        let effects = keys(&mut state, "b");
+        let Some(Effect::PrepareRollback { job }) = effects.first().cloned() else {
+            panic!("no PrepareRollback: {effects:?}")
+        };
+        let (v1, v2) = (
+            fixtures::web_task_definition(1),
+            fixtures::web_task_definition(2),
+        );
+        let mut v1 = v1;
+        v1.containers[0].image = format!("{REPO}:v1.4.1");
+        let result = Ok(Preview {
+            running: v2.arn.clone(),
+            target: Some(v1.arn.clone()),
+            account: Some("123456789012".into()),
+            lines: toadtop::ops::jobs::rollback_lines(&v2, &v1),
+            findings: Vec::new(),
+        });
+        update(&mut state, Msg::Prepared { job, result });
+        arm(&mut state);
+        let text = render(&state, W, H);
+        check_header(&text, "revision laravel-web:2 → laravel-web:1");
+        assert!(
+            text.contains(&format!("-   image: {REPO}:v1.5.0")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("+   image: {REPO}:v1.4.1")),
+            "{text}"
+        );
+        assert!(
+            text.contains("container nginx: image nginx:stable-alpine (unchanged)"),
+            "{text}"
+        );
+        assert!(!text.contains("newest active revision"), "{text}");
+        insta::assert_snapshot!("confirm_rollback", text);
+    }
+
     #[test]
     fn confirm_deploy_preview() {
         let text = render(&confirm_deploy(), W, H);
         assert!(text.contains("deploy production/web?"), "{text}");
+        check_header(
+            &text,
+            "revision laravel-web:2 → a new revision of laravel-web",
+        );
+        assert!(
+            text.contains("! php: v1.4.1 is a downgrade: an older version than the running v1.5.0"),
+            "{text}"
+        );
         assert!(
             text.contains(&format!("-   image: {REPO}:v1.5.0")),
             "{text}"

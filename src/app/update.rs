@@ -31,6 +31,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Key(key) => on_key(state, key),
+        Msg::Paste(text) => on_paste(state, &text),
         Msg::Mouse(input) => on_mouse(state, input),
         Msg::RevisionsListed {
             req,
@@ -115,14 +116,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             update_actions::on_images(state, &cluster, &service, container, result);
             Vec::new()
         }
-        Msg::Prepared {
-            job,
-            result,
-            findings,
-        } => {
-            update_actions::on_prepared(state, &job, result, &findings);
-            Vec::new()
-        }
+        Msg::Prepared { job, result } => update_actions::on_prepared(state, &job, result),
         Msg::JobProgress { id, progress } => {
             update_actions::on_progress(state, id, progress);
             Vec::new()
@@ -289,6 +283,26 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     };
     effects.extend(update_logs::close_if_gone(state));
     effects
+}
+
+/// A paste goes into a text field (filter, command, search, an image, a count) as typed
+/// characters, line breaks and other controls dropped. Anywhere else it is ignored: pasted
+/// text is no keystrokes, and it never answers a confirmation (not even a typed name).
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    use super::actions::Modal;
+    let field = match &state.modal {
+        Some(Modal::TypeImage { .. } | Modal::Scale { .. }) => true,
+        Some(_) => false,
+        None => state.input != Input::None,
+    };
+    if !field {
+        state.say("paste ignored: it only goes into a text field", true);
+        return Vec::new();
+    }
+    text.chars()
+        .filter(|c| !c.is_control())
+        .flat_map(|c| on_key(state, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+        .collect()
 }
 
 /// An action in the current view: the log pane reads its own keys first.

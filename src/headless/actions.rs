@@ -132,6 +132,7 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
             poll_every: args.poll_every,
         },
         no_wait: args.no_wait,
+        expect_running: None,
     };
     // Names and images are checked before anything is written: a cluster, service or
     // container that does not exist is bad input (exit 2, no audit line), not a failed
@@ -143,7 +144,7 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
                 PrepareError::Aws(aws) => {
                     super::explain_not_found(ctx, &args.cluster, &args.service, aws).await
                 }
-                PrepareError::Plan(m) => m.clone(),
+                PrepareError::Plan(m) | PrepareError::Stale(m) => m.clone(),
             };
             super::say_error(message);
             return 2;
