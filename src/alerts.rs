@@ -38,6 +38,7 @@ pub struct Alert {
     /// secret
     pub kind: &'static str,
     pub cluster: String,
+    /// The service, or [`crate::domain::STANDALONE`] for a standalone task's alert.
     pub service: String,
     pub task: Option<String>,
     pub message: String,
@@ -85,7 +86,13 @@ pub fn evaluate(
         // 1. Tasks that stopped badly, unless the scheduler stopped them.
         for t in &svc.tasks {
             if let Some((level, message)) = task_failed(t, "") {
-                push(level, "task_failed", Some(t.id.clone()), message, t.stopped_at);
+                push(
+                    level,
+                    "task_failed",
+                    Some(t.id.clone()),
+                    message,
+                    t.stopped_at,
+                );
             }
         }
 
@@ -223,10 +230,7 @@ pub fn evaluate(
     // 1, for standalone tasks (CI migrations, one-offs): the alarm the reference team has
     // for tasks of no service stopping badly.
     for t in &detail.tasks {
-        let who = format!(
-            "{} ",
-            t.group.as_deref().unwrap_or("no group"),
-        );
+        let who = format!("{} ", t.group.as_deref().unwrap_or("no group"));
         if let Some((level, mut message)) = task_failed(t, &who) {
             if let Some(by) = &t.started_by {
                 message.push_str(&format!("; started by {by}"));
@@ -267,7 +271,10 @@ fn task_failed(t: &crate::domain::Task, what: &str) -> Option<(Level, String)> {
     } else if t.stop_code.as_deref() == Some("TaskFailedToStart") {
         Some((
             Level::Warning,
-            format!("{what}task {} failed to start: {reason}", short_task_id(&t.id)),
+            format!(
+                "{what}task {} failed to start: {reason}",
+                short_task_id(&t.id)
+            ),
         ))
     } else {
         None

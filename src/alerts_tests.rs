@@ -710,7 +710,8 @@ fn a_standalone_task_that_failed_to_start_is_a_warning() {
     assert_eq!(a.len(), 1, "{a:#?}");
     assert_eq!(a[0].level, Level::Warning);
     assert!(
-        a[0].message.starts_with("family:laravel-web task 8b9c0d1e failed to start: CannotPull"),
+        a[0].message
+            .starts_with("family:laravel-web task 8b9c0d1e failed to start: CannotPull"),
         "{}",
         a[0].message
     );

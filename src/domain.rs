@@ -204,7 +204,10 @@ pub fn group_tasks(tasks: Vec<Task>) -> (std::collections::HashMap<String, Vec<T
             None => standalone.push(task),
         }
     }
-    for list in by_service.values_mut().chain(std::iter::once(&mut standalone)) {
+    for list in by_service
+        .values_mut()
+        .chain(std::iter::once(&mut standalone))
+    {
         sort_tasks(list);
     }
     (by_service, standalone)
@@ -426,7 +429,11 @@ mod tests {
             lookalike,
         ]);
         let ids = |v: &[Task]| v.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
-        assert_eq!(ids(&by_service["web"]), ["0a1b2c3d4e5f", "000000000001"], "running first");
+        assert_eq!(
+            ids(&by_service["web"]),
+            ["0a1b2c3d4e5f", "000000000001"],
+            "running first"
+        );
         assert_eq!(ids(&by_service["worker"]), ["5f60718293a4"]);
         assert_eq!(by_service.len(), 2);
         // Running first, then the newest stopped one.
@@ -445,7 +452,9 @@ mod tests {
         assert!(!standalone_task("a", "github-actions", Some(0)).started_by_toadtop());
         let failed = standalone_task("a", "ci", Some(1));
         assert_eq!(failed.failed_exits(), ["php exited 1"]);
-        assert!(standalone_task("a", "ci", Some(0)).failed_exits().is_empty());
+        assert!(standalone_task("a", "ci", Some(0))
+            .failed_exits()
+            .is_empty());
     }
 
     #[test]

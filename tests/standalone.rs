@@ -89,7 +89,12 @@ fn once_json_lists_standalone_tasks_and_alerts_the_failed_migration() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["name"].as_str().unwrap(), c["exit_code"].as_i64().unwrap()))
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["exit_code"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(exits, [("php", 1), ("nginx", 0)]);
     assert_eq!(tasks[0]["group"], "family:laravel-scheduler");
@@ -171,7 +176,15 @@ fn once_table_has_a_standalone_tasks_section() {
         .unwrap_or_else(|| panic!("no standalone section:\n{text}"));
     let section = section.split("\n\n").next().unwrap();
     let header = section.lines().next().unwrap();
-    for col in ["GROUP", "STARTED BY", "TASK", "LAST", "AGE", "STOP CODE", "CONTAINERS"] {
+    for col in [
+        "GROUP",
+        "STARTED BY",
+        "TASK",
+        "LAST",
+        "AGE",
+        "STOP CODE",
+        "CONTAINERS",
+    ] {
         assert!(header.contains(col), "{header}");
     }
     let failed = id(seeded(&bed, "failed-migration"));
@@ -189,7 +202,11 @@ fn once_table_has_a_standalone_tasks_section() {
     ] {
         assert!(row.contains(cell), "{cell} in {row}");
     }
-    assert_eq!(section.lines().count(), 4, "header and three tasks:\n{section}");
+    assert_eq!(
+        section.lines().count(),
+        4,
+        "header and three tasks:\n{section}"
+    );
     assert!(!text.contains("Standalone tasks in staging"), "{text}");
     // The alert names where it is.
     assert!(
@@ -257,7 +274,13 @@ fn the_failed_migration_is_listed_with_its_exit_code_in_the_tui() {
         .find(|l| l.contains(&short))
         .unwrap()
         .to_string();
-    for cell in ["family:laravel-web", "github-actions", "STOPPED", "php exit 1", "nginx exit 0"] {
+    for cell in [
+        "family:laravel-web",
+        "github-actions",
+        "STOPPED",
+        "php exit 1",
+        "nginx exit 0",
+    ] {
         assert!(row.contains(cell), "{cell} in {row}\n{screen}");
     }
     assert!(

@@ -1303,7 +1303,10 @@ mod standalone {
             failed.contains("github-actions") && failed.contains("php exit 1"),
             "{failed}"
         );
-        assert!(row("9c0d1e2f").contains("◆ toadtop/alice"), "toadtop's own is marked");
+        assert!(
+            row("9c0d1e2f").contains("◆ toadtop/alice"),
+            "toadtop's own is marked"
+        );
         assert!(text.contains("us-east-1 › production › standalone tasks"));
         insta::assert_snapshot!("standalone_tasks", text);
     }

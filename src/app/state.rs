@@ -147,7 +147,9 @@ impl View {
             View::ServiceDetail { service, .. } => format!("service {service}"),
             View::TaskDefinition { service, .. } => format!("task definition of {service}"),
             View::TaskDetail { task, .. } => format!("task {}", short_id(task)),
-            View::Logs { service, .. } if service == STANDALONE => "logs of a standalone task".into(),
+            View::Logs { service, .. } if service == STANDALONE => {
+                "logs of a standalone task".into()
+            }
             View::Logs { service, .. } => format!("logs of {service}"),
             View::Job => "action".into(),
             View::Findings { .. } => "findings".into(),
@@ -353,7 +355,9 @@ impl State {
 
     /// A task of a service, or with `service` = [`STANDALONE`] a standalone task.
     pub fn task(&self, cluster: &str, service: &str, task: &str) -> Option<&Task> {
-        self.tasks_of(cluster, service)?.iter().find(|t| t.id == task)
+        self.tasks_of(cluster, service)?
+            .iter()
+            .find(|t| t.id == task)
     }
 
     /// A service's tasks, or with `service` = [`STANDALONE`] the cluster's standalone tasks.

@@ -632,7 +632,9 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
                         task,
                     },
                 ),
-                Some((cluster, service, _)) => open(state, View::ServiceDetail { cluster, service }),
+                Some((cluster, service, _)) => {
+                    open(state, View::ServiceDetail { cluster, service })
+                }
                 None => Vec::new(),
             }
         }

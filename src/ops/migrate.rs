@@ -106,11 +106,13 @@ pub fn started_by(user: Option<&str>) -> String {
         if out.len() >= STARTED_BY_MAX {
             break;
         }
-        out.push(if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/') {
-            c
-        } else {
-            '_'
-        });
+        out.push(
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/') {
+                c
+            } else {
+                '_'
+            },
+        );
     }
     out
 }

@@ -47,7 +47,11 @@ pub fn draw(
         ]);
     }
     let pane = ListPane {
-        title: format!("services · {}{}", sanitize(cluster), standalone_hint(state, cluster)),
+        title: format!(
+            "services · {}{}",
+            sanitize(cluster),
+            standalone_hint(state, cluster)
+        ),
         columns: &columns,
         widths: &widths,
         loading: !loaded,
@@ -76,7 +80,10 @@ fn standalone_hint(state: &State, cluster: &str) -> String {
     else {
         return String::new();
     };
-    let failed = tasks.iter().filter(|t| !t.failed_exits().is_empty()).count();
+    let failed = tasks
+        .iter()
+        .filter(|t| !t.failed_exits().is_empty())
+        .count();
     let key = match state.keymap.keys(crate::app::Action::StandaloneTasks) {
         [] => ":standalone".to_string(),
         _ => state.keymap.label(crate::app::Action::StandaloneTasks),

@@ -32,7 +32,11 @@ pub fn draw(
     let fit = |f: &dyn Fn(&Task) -> usize, min: usize, max: usize| {
         rows.iter().map(|t| f(t)).max().unwrap_or(0).clamp(min, max) as u16
     };
-    let group_w = fit(&|t| t.group.as_deref().map_or(1, |g| g.chars().count()), 5, 28);
+    let group_w = fit(
+        &|t| t.group.as_deref().map_or(1, |g| g.chars().count()),
+        5,
+        28,
+    );
     let by_w = fit(
         &|t| t.started_by.as_deref().map_or(1, |b| b.chars().count()) + 2,
         10,
