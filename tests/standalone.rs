@@ -300,7 +300,11 @@ fn the_failed_migration_is_listed_with_its_exit_code_in_the_tui() {
     });
     tui.send("l");
     tui.wait_for("its logs", WAIT, |s| s.contains("Duplicate column name"));
+    // One Esc at a time: two in one write read as Alt+Esc.
     tui.send(pty::ESC);
+    tui.wait_for("back on the task", WAIT, |s| {
+        s.contains(&format!("task {short}")) && s.contains("started by")
+    });
     tui.send(pty::ESC);
     tui.wait_for("back on the list", WAIT, |s| {
         s.contains("standalone tasks · production")

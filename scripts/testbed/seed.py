@@ -447,11 +447,11 @@ class Seeder:
         # (what, task definition, group, startedBy, overrides, (started, stopped) seconds ago, php exit, log lines)
         for what, td, grp, by, overrides, (start, stop), code, lines in (
             ("failed-migration", p["web"]["taskDefinition"], "family:laravel-web", "github-actions", migrate,
-             (1260, 1200), 1, ["Migrating: 2024_11_02_101500_add_invoice_number_to_orders",
-                               f"[{datetime.fromtimestamp(self.now - 1201, timezone.utc):%Y-%m-%d %H:%M:%S}] "
-                               f"{env}.ERROR: SQLSTATE[42S21]: Column already exists: 1060 Duplicate column "
-                               "name 'invoice_number' {\"exception\":\"[object] (Illuminate\\\\Database"
-                               "\\\\QueryException(code: 42S21))\"}"]),
+             (300, 240), 1, ["Migrating: 2024_11_02_101500_add_invoice_number_to_orders",
+                              f"[{datetime.fromtimestamp(self.now - 241, timezone.utc):%Y-%m-%d %H:%M:%S}] "
+                              f"{env}.ERROR: SQLSTATE[42S21]: Column already exists: 1060 Duplicate column "
+                              "name 'invoice_number' {\"exception\":\"[object] (Illuminate\\\\Database"
+                              "\\\\QueryException(code: 42S21))\"}"]),
             ("migration", p["web"]["taskDefinition"], "family:laravel-web", "github-actions", migrate,
              (2700, 2640), 0, ["Migrating: 2024_10_28_090000_create_refunds_table",
                                "Migrated:  2024_10_28_090000_create_refunds_table (41.2ms)"]),

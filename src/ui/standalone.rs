@@ -40,7 +40,7 @@ pub fn draw(
     let by_w = fit(
         &|t| t.started_by.as_deref().map_or(1, |b| b.chars().count()) + 2,
         10,
-        26,
+        36,
     );
     let stop_w = fit(
         &|t| t.stop_code.as_deref().map_or(0, |c| c.chars().count()),
