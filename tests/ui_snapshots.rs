@@ -1309,6 +1309,13 @@ mod standalone {
         );
         assert!(text.contains("us-east-1 › production › standalone tasks"));
         insta::assert_snapshot!("standalone_tasks", text);
+        // Wide enough, the stop code joins.
+        let wide = render(&state, 160, 14);
+        assert!(
+            wide.lines()
+                .any(|l| l.contains("8b9c0d1e") && l.contains("EssentialContainerExited")),
+            "{wide}"
+        );
     }
 
     #[test]

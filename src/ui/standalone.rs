@@ -47,27 +47,27 @@ pub fn draw(
         9,
         25,
     );
+    // The exit codes are what this pane is for: below 150 columns the stop code (also in
+    // the task's detail) gives them its room.
+    let wide = area.width >= 150;
+    let mut columns = vec!["GROUP", "STARTED BY", "ID", "STATUS", "EXIT", "AGE"];
+    let mut widths = vec![
+        Constraint::Length(group_w),
+        Constraint::Length(by_w),
+        Constraint::Length(8),
+        Constraint::Length(9),
+        Constraint::Fill(1),
+        Constraint::Length(4),
+    ];
+    if wide {
+        columns.push("STOP CODE");
+        widths.push(Constraint::Length(stop_w));
+    }
     let pane = ListPane {
         loading: slot.is_none_or(|s| s.data.is_none()),
         title: format!("standalone tasks · {}", sanitize(cluster)),
-        columns: &[
-            "GROUP",
-            "STARTED BY",
-            "ID",
-            "STATUS",
-            "EXIT",
-            "AGE",
-            "STOP CODE",
-        ],
-        widths: &[
-            Constraint::Length(group_w),
-            Constraint::Length(by_w),
-            Constraint::Length(8),
-            Constraint::Length(9),
-            Constraint::Fill(1),
-            Constraint::Length(4),
-            Constraint::Length(stop_w),
-        ],
+        columns: &columns,
+        widths: &widths,
         len: rows.len(),
         selected: screen.selected,
         empty: if slot.is_some_and(|s| s.data.is_some()) {
@@ -78,10 +78,12 @@ pub fn draw(
         error: slot.and_then(|s| s.error.clone()),
         sort: sort_header(state, Pane::Standalone),
     };
-    pane.draw(frame, area, &theme, |i| row(rows[i], state.now, &theme))
+    pane.draw(frame, area, &theme, |i| {
+        row(rows[i], state.now, &theme, wide)
+    })
 }
 
-fn row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
+fn row<'a>(t: &Task, now: Timestamp, theme: &Theme, wide: bool) -> Row<'a> {
     let by = sanitize(t.started_by.as_deref().unwrap_or("-"));
     let by = if t.started_by_toadtop() {
         Span::styled(format!("{TOADTOP_MARK}{by}"), theme.accent)
@@ -106,7 +108,7 @@ fn row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
     } else {
         theme.error
     };
-    Row::new(vec![
+    let mut cells = vec![
         Cell::from(sanitize(t.group.as_deref().unwrap_or("-"))),
         Cell::from(by),
         Cell::from(short_id(&t.id).to_string()),
@@ -116,6 +118,9 @@ fn row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
         )),
         Cell::from(Line::from(exits)),
         Cell::from(t.started_at.map(|s| s.age(now)).unwrap_or_default()),
-        Cell::from(Span::styled(sanitize(&stop), stop_style)),
-    ])
+    ];
+    if wide {
+        cells.push(Cell::from(Span::styled(sanitize(&stop), stop_style)));
+    }
+    Row::new(cells)
 }
