@@ -112,7 +112,7 @@ pub async fn load_cluster_detail(
     ctx: &AwsContext,
     cluster: &Cluster,
 ) -> Result<ClusterDetail, AwsError> {
-    let (mut services, tasks) =
+    let (mut services, mut tasks) =
         tokio::try_join!(load_services(ctx, cluster), load_tasks(ctx, cluster))?;
 
     let td_arns: BTreeSet<String> = services
@@ -123,7 +123,6 @@ pub async fn load_cluster_detail(
         .collect();
     let task_defs = describe_task_definitions(ctx, td_arns).await?;
 
-    let mut tasks = tasks;
     for task in &mut tasks {
         if let Some(td) = task_defs.get(&task.task_definition_arn) {
             for c in &mut task.containers {
