@@ -1433,3 +1433,61 @@ fn mono_theme_draws_no_colour_at_all() {
     });
     assert!(selected, "the selected row is not marked");
 }
+
+mod standalone {
+    //! The standalone tasks pane (`M`): CI's failed migration, toadtop's own (marked), a
+    //! running scheduled one-off; and the services pane's hint that leads there.
+    use super::*;
+    use toadtop::domain::STANDALONE;
+
+    fn with_standalone() -> State {
+        let mut state = fixtures::state_with(fixtures::production_with_standalone());
+        state.stack.push(Screen::new(services_view()));
+        state
+    }
+
+    #[test]
+    fn standalone_tasks_pane() {
+        let state = open(
+            with_standalone(),
+            [View::Tasks {
+                cluster: "production".into(),
+                service: STANDALONE.into(),
+            }],
+        );
+        let text = render(&state, W, 14);
+        let row = |id: &str| {
+            text.lines()
+                .find(|l| l.contains(id))
+                .unwrap_or_else(|| panic!("no {id}:\n{text}"))
+                .to_string()
+        };
+        let failed = row("8b9c0d1e");
+        assert!(
+            failed.contains("github-actions") && failed.contains("php exit 1"),
+            "{failed}"
+        );
+        assert!(
+            row("9c0d1e2f").contains("◆ toadtop/alice"),
+            "toadtop's own is marked"
+        );
+        assert!(text.contains("us-east-1 › production › standalone tasks"));
+        insta::assert_snapshot!("standalone_tasks", text);
+        // Wide enough, the stop code joins.
+        let wide = render(&state, 160, 14);
+        assert!(
+            wide.lines()
+                .any(|l| l.contains("8b9c0d1e") && l.contains("EssentialContainerExited")),
+            "{wide}"
+        );
+    }
+
+    #[test]
+    fn services_pane_says_how_many_standalone_tasks_and_failed() {
+        let text = render(&with_standalone(), W, 10);
+        assert!(
+            text.contains("services · production · 3 standalone tasks, 1 failed (M)"),
+            "{text}"
+        );
+    }
+}

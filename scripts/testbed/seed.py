@@ -474,6 +474,58 @@ class Seeder:
         self.events("production-eu", "web", [(500, "(service web) has reached a steady state.")],
                     deployments=self.completed("production-eu", "web"))
 
+    def standalone_tasks(self) -> None:
+        """Tasks of no service in production, as the reference setup has them: CI's migration
+        runs (group family:laravel-web, startedBy github-actions, RUN_MIGRATIONS=1): one that
+        FAILED (php exit 1, an alert) and an earlier one that succeeded; and a scheduled
+        `schedule:run` one-off that is running. Each with its log streams. Summary:
+        clusters.production.standalone (task entries plus group/startedBy/what)."""
+        _, group, env, _ = ENVS["production"]
+        p = self.summary["clusters"]["production"]["services"]
+        migrate = {"containerOverrides": [{"name": "php", "command": ["php", "artisan", "migrate", "--force"],
+                                           "environment": [{"name": "RUN_MIGRATIONS", "value": "1"}]}]}
+        schedule = {"containerOverrides": [{"name": "php", "command": ["php", "artisan", "schedule:run"]}]}
+        out = self.summary["clusters"]["production"]["standalone"] = []
+        # (what, task definition, group, startedBy, overrides, (started, stopped) seconds ago, php exit, log lines)
+        for what, td, grp, by, overrides, (start, stop), code, lines in (
+            ("failed-migration", p["web"]["taskDefinition"], "family:laravel-web", "github-actions", migrate,
+             (300, 240), 1, ["Migrating: 2024_11_02_101500_add_invoice_number_to_orders",
+                              f"[{datetime.fromtimestamp(self.now - 241, timezone.utc):%Y-%m-%d %H:%M:%S}] "
+                              f"{env}.ERROR: SQLSTATE[42S21]: Column already exists: 1060 Duplicate column "
+                              "name 'invoice_number' {\"exception\":\"[object] (Illuminate\\\\Database"
+                              "\\\\QueryException(code: 42S21))\"}"]),
+            ("migration", p["web"]["taskDefinition"], "family:laravel-web", "github-actions", migrate,
+             (2700, 2640), 0, ["Migrating: 2024_10_28_090000_create_refunds_table",
+                               "Migrated:  2024_10_28_090000_create_refunds_table (41.2ms)"]),
+            ("schedule-run", p["scheduler"]["taskDefinition"], "family:laravel-scheduler",
+             "events-rule/laravel-schedule-run", schedule, (30, None), None,
+             ["Running scheduled command: '/usr/local/bin/php' 'artisan' 'invoices:remind' > '/dev/null' 2>&1"]),
+        ):
+            t = self.ecs.run_task(cluster="production", taskDefinition=td, count=1, launchType="FARGATE",
+                                  networkConfiguration=self.net, group=grp, startedBy=by,
+                                  overrides=overrides)["tasks"][0]
+            entry = {**self.task_entry(t), "group": grp, "startedBy": by, "what": what}
+            fields: dict[str, Any] = {"createdAt": self.now - start - 30, "startedAt": self.now - start}
+            if stop is not None:
+                stopped = self.now - stop
+                fields.update(lastStatus="STOPPED", desiredStatus="STOPPED", stopCode="EssentialContainerExited",
+                              stoppedReason="Essential container in task exited", stoppingAt=stopped - 2,
+                              stoppedAt=stopped, executionStoppedAt=stopped,
+                              containers=[{"name": c["name"], "lastStatus": "STOPPED",
+                                           "exitCode": code if c["name"] == "php" else 0}
+                                          for c in t["containers"]])
+            self.edit_task("production", "", entry, **fields)
+            out.append(entry)
+            prefix = "scheduler" if grp.endswith("scheduler") else "web"
+            for c in t["containers"]:
+                stream = f"{prefix}/{c['name']}/{entry['id']}"
+                self.logs.create_log_stream(logGroupName=group, logStreamName=stream)
+                if c["name"] == "php":
+                    base = int((self.now - start + 5) * 1000)
+                    self.logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+                        {"timestamp": base + i * 1000, "message": m} for i, m in enumerate(lines)])
+                self.summary["logGroups"][group][stream] = len(lines) if c["name"] == "php" else 0
+
     def large_fleet(self, clusters: int, services: int, tasks: int, log_services: int) -> None:
         """clusters x services x tasks running tasks (see the module doc)."""
         started = time.monotonic()
@@ -649,7 +701,8 @@ def main() -> None:
         ap.error("--tasks: RunTask starts at most 10 tasks a call; 0..10")
     started = time.monotonic()
     s = Seeder(args.endpoint, args.quiet)
-    for step in (s.network, s.ecr_images, s.enhanced_scanning, s.parameters, s.fleet, s.logs_fleet, s.metrics):
+    for step in (s.network, s.ecr_images, s.enhanced_scanning, s.parameters, s.fleet, s.logs_fleet,
+                 s.standalone_tasks, s.metrics):
         s.log(step.__name__)
         step()
     if args.scale > 1:

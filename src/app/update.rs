@@ -9,6 +9,7 @@ use super::update_findings;
 use super::update_logs;
 use super::update_secrets;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
+use crate::domain::STANDALONE;
 use crate::ops::logs::LogScope;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -386,7 +387,13 @@ pub(super) fn context_cluster(state: &State) -> Option<String> {
     }
 }
 
+/// The service the user is in or pointing at; never the standalone tasks' pseudo-owner
+/// (deploy, findings, task definition have no meaning there).
 pub(super) fn context_service(state: &State) -> Option<(String, String)> {
+    context_owner(state).filter(|(_, s)| s != STANDALONE)
+}
+
+fn context_owner(state: &State) -> Option<(String, String)> {
     match &state.screen().view {
         View::Services { cluster } => selected_service(state).map(|s| (cluster.clone(), s)),
         View::Tasks { cluster, service }
@@ -568,6 +575,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortColumn => super::update_sort::next_column(state),
         Action::SortOrder => super::update_sort::flip_order(state),
         Action::Copy => super::update_copy::copy(state),
+        Action::StandaloneTasks => open_standalone(state),
         Action::Findings => match context_service(state) {
             Some((cluster, service)) => {
                 update_findings::open_findings(state, cluster, Some(service))
@@ -604,20 +612,47 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// `M` / `:standalone`: the standalone tasks (migrations, one-offs) of the cluster the
+/// user is in or pointing at.
+pub(super) fn open_standalone(state: &mut State) -> Vec<Effect> {
+    let Some(cluster) = context_cluster(state) else {
+        return error(state, "select a cluster first");
+    };
+    let view = View::Tasks {
+        cluster,
+        service: STANDALONE.to_string(),
+    };
+    if state.screen().view == view {
+        return Vec::new();
+    }
+    open(state, view)
+}
+
 fn drill_in(state: &mut State) -> Vec<Effect> {
     match state.screen().view.clone() {
         View::TaskDefs { family } => super::update_taskdefs::drill(state, &family),
         View::Findings { cluster, service } => {
             update_findings::drill(state, &cluster, service.as_deref())
         }
-        // An alert leads to its service: deployments, events, load and findings.
+        // An alert leads to its service: deployments, events, load and findings; a
+        // standalone task's alert to that task.
         View::Alerts => {
             let s = state.screen();
             let target = visible_alerts(state, &s.filter)
                 .get(s.selected)
-                .map(|a| (a.cluster.clone(), a.service.clone()));
+                .map(|a| (a.cluster.clone(), a.service.clone(), a.task.clone()));
             match target {
-                Some((cluster, service)) => open(state, View::ServiceDetail { cluster, service }),
+                Some((cluster, service, Some(task))) if service == STANDALONE => open(
+                    state,
+                    View::TaskDetail {
+                        cluster,
+                        service,
+                        task,
+                    },
+                ),
+                Some((cluster, service, _)) => {
+                    open(state, View::ServiceDetail { cluster, service })
+                }
                 None => Vec::new(),
             }
         }
@@ -667,3 +702,7 @@ mod tests;
 #[cfg(test)]
 #[path = "update_comfort_tests.rs"]
 mod comfort_tests;
+
+#[cfg(test)]
+#[path = "update_standalone_tests.rs"]
+mod standalone_tests;

@@ -143,6 +143,13 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Filter, "filter"),
             (Action::Back, "back"),
         ],
+        View::Tasks { service, .. } if service == crate::domain::STANDALONE => vec![
+            (Action::Enter, "task"),
+            (Action::Logs, "logs"),
+            (Action::Filter, "filter"),
+            (Action::SortColumn, "sort"),
+            (Action::Back, "back"),
+        ],
         View::Tasks { .. } => vec![
             (Action::Enter, "task"),
             (Action::Logs, "logs"),
