@@ -12,7 +12,7 @@ pub mod record;
 pub mod text;
 
 pub use buffer::LogBuffer;
-pub use parse::{is_continuation, parse_line, Parsed, MAX_LINE_BYTES};
+pub use parse::{is_continuation, line_kind, parse_line, Follow, LineKind, Parsed, MAX_LINE_BYTES};
 pub use record::{Format, Level, LogRecord};
 
 /// Deterministic, realistic log traffic for benchmarks and tests: writes event `i` into
