@@ -143,16 +143,41 @@ fn real_logs_parse_as_an_operator_reads_them() {
     let names = samples();
     assert!(names.len() >= 60, "the corpus has {} samples", names.len());
     let mut failed = Vec::new();
+    let (mut errors, mut missed) = (0, 0);
     for name in &names {
         let problems = check(name);
         if !problems.is_empty() {
             failed.push(format!("{name}:\n    {}", problems.join("\n    ")));
         }
+        // What `--level error` would show of this sample, against what it should.
+        let expected = serde_json::from_str::<Value>(
+            &fs::read_to_string(corpus_dir().join(format!("{name}.json"))).expect("expectations"),
+        )
+        .expect("expectations are JSON");
+        let want = expected
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| {
+                matches!(
+                    r["level"].as_str(),
+                    Some("error" | "critical" | "alert" | "emergency")
+                )
+            })
+            .count();
+        let got = parse_sample(name)
+            .iter()
+            .filter(|r| r.level >= Level::Error)
+            .count();
+        errors += want;
+        missed += want.saturating_sub(got);
     }
     eprintln!(
-        "corpus: {}/{} samples parsed as expected",
+        "corpus: {}/{} samples parsed as expected; --level error shows {}/{} of the errors",
         names.len() - failed.len(),
-        names.len()
+        names.len(),
+        errors - missed,
+        errors
     );
     assert!(failed.is_empty(), "\n{}", failed.join("\n"));
 }

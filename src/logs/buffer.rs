@@ -174,7 +174,10 @@ impl LogBuffer {
                 record.format,
                 Format::Laravel | Format::PhpFpm | Format::Plain
             ),
-            LineKind::BoxText => open.follow == Follow::Console,
+            // Symfony pads every line of a box to one width: another width, another box.
+            LineKind::BoxText => {
+                open.follow == Follow::Console && open.box_width.is_none_or(|w| w == line.len())
+            }
             LineKind::Text => open.follow != Follow::Markers,
             LineKind::Start => false,
         };
@@ -962,6 +965,169 @@ mod tests {
         }
         assert_invariants(&buf);
         assert!(buf.evicted() > 0);
+    }
+
+    /// Feeds each line as its own event and returns (level, lines held, message).
+    fn records(lines: &[&str]) -> Vec<(Level, usize, String)> {
+        let (t, c) = (arc("t"), arc("app"));
+        let mut buf = LogBuffer::new(100);
+        for line in lines {
+            buf.push(&t, &c, 0, line);
+        }
+        assert_invariants(&buf);
+        buf.iter()
+            .map(|r| (r.level, 1 + r.stacktrace.len(), r.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn multi_line_laravel_message_keeps_its_lines_and_finds_its_context() {
+        let (t, c) = (arc("t"), arc("app"));
+        let mut buf = LogBuffer::new(10);
+        for line in [
+            "[2025-01-07 15:31:56] production.ERROR: Command \"migrate:dresh\" is not defined.",
+            "",
+            "Did you mean one of these?",
+            "    migrate",
+            "    migrate:status {\"exception\":\"[object] (Symfony\\\\Component\\\\Console\\\\Exception\\\\CommandNotFoundException(code: 0): Command \\\"migrate:dresh\\\" is not defined.",
+            "Did you mean one of these?",
+            "    migrate:status at /app/vendor/symfony/console/Application.php:726)",
+            "[stacktrace]",
+            "#0 {main}",
+            "\"} ",
+            "Horizon started successfully.",
+            "after the closing line, plain text is a record of its own",
+        ] {
+            buf.push(&t, &c, 0, line);
+        }
+        let r = buf.get(0).unwrap();
+        assert_eq!((r.level, r.stacktrace.len()), (Level::Error, 8));
+        assert_eq!(r.message, "Command \"migrate:dresh\" is not defined.");
+        assert!(r
+            .context
+            .as_deref()
+            .unwrap()
+            .starts_with("{\"exception\":\"[object] (Symfony"));
+        assert_eq!(buf.len(), 3);
+        assert_eq!(buf.get(1).unwrap().level, Level::Info);
+        assert_eq!(buf.get(2).unwrap().level, Level::Unknown);
+        assert_invariants(&buf);
+    }
+
+    #[test]
+    fn text_joins_only_records_that_take_it() {
+        // A complete context closes the record: the next line of text is its own.
+        let got = records(&[
+            "[2026-11-26 06:01:02] production.INFO: done {\"a\":1} []",
+            "some output",
+            "more output",
+        ]);
+        assert_eq!(got.len(), 3);
+        assert!(got[1..]
+            .iter()
+            .all(|(l, n, _)| (*l, *n) == (Level::Unknown, 1)));
+        // An empty message is the next line's.
+        let got = records(&["[2023-07-21 05:26:01] local.ERROR: ", "Hi there   "]);
+        assert_eq!(got, vec![(Level::Error, 2, "Hi there".to_string())]);
+        // A record start never joins: Artisan, php-fpm access, a dated line.
+        let got = records(&[
+            "[2023-10-17 10:26:43] local.INFO: cronjob run  ",
+            "  2014_10_12_000000_create_users_table ....... 12ms FAIL",
+            "172.19.0.6 -  01/Apr/2020:04:25:29 +0000 \"GET /index.php\" 500",
+            "2026-11-26T06:01:02Z something",
+        ]);
+        assert_eq!(got.len(), 4);
+        assert_eq!((got[1].0, got[2].0), (Level::Error, Level::Error));
+    }
+
+    #[test]
+    fn console_blocks_are_one_error_each() {
+        // Collision after a queue worker line: its own error, message completed.
+        let got = records(&[
+            "[2021-10-16 01:31:34][83af32ec] Failed:     App\\Jobs\\X",
+            "",
+            "   Error ",
+            "",
+            "  Typed property App\\Jobs\\X::$a must not be accessed before initialization",
+            "",
+            "  at vendor/facade/ignition/src/JobRecorder/JobRecorder.php:92",
+            "     92▕                 return [$property->name => $property->getValue($job)];",
+            "      +55 vendor frames ",
+            "  56  artisan:37",
+            "[2021-10-16 01:34:29][aa52d6d4] Processing: App\\Jobs\\X",
+        ]);
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            got[1],
+            (
+                Level::Error,
+                6,
+                "Error: Typed property App\\Jobs\\X::$a must not be accessed before initialization"
+                    .to_string()
+            )
+        );
+        // Symfony's boxes: each title its own record; the padding closes a red box, so
+        // the next run's box is a record of its own.
+        let pad = " ".repeat(40);
+        let text = "  The \"--id=\" argument does not exist.  ";
+        let got = records(&[
+            "  [Illuminate\\Database\\QueryException]  ",
+            "  could not find driver (SQL: select 1)  ",
+            "  [PDOException]  ",
+            "  could not find driver",
+            "In Connection.php line 664:",
+            "  SQLSTATE[HY000] [2002] Connection refused  ",
+            "migrate [--database DATABASE] [--force]",
+            &pad,
+            text,
+            &pad,
+            "",
+            &pad,
+            text,
+        ]);
+        assert_eq!(
+            got.iter()
+                .map(|(l, n, m)| (*l, *n, m.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                (
+                    Level::Error,
+                    2,
+                    "Illuminate\\Database\\QueryException: could not find driver (SQL: select 1)"
+                ),
+                (Level::Error, 2, "PDOException: could not find driver"),
+                (
+                    Level::Error,
+                    3,
+                    "In Connection.php line 664: SQLSTATE[HY000] [2002] Connection refused"
+                ),
+                (Level::Error, 1, "The \"--id=\" argument does not exist."),
+                (Level::Error, 1, "The \"--id=\" argument does not exist."),
+            ]
+        );
+    }
+
+    #[test]
+    fn php_traces_fold_into_their_error() {
+        let got = records(&[
+            "[10-Jan-2022 07:38:55 UTC] PHP Fatal error:  Composer detected issues",
+            "[10-Jan-2022 07:38:55 UTC] PHP Stack trace:",
+            "[10-Jan-2022 07:38:55 UTC] PHP   1. {main}() /app/artisan:0",
+            "[10-Jan-2022 07:38:56 UTC] Xdebug: [Config] renamed",
+            "Fatal error: Uncaught Error: x in /var/www/artisan:9",
+            "Stack trace:",
+            "#0 {main}",
+            "  thrown in /var/www/artisan on line 9",
+        ]);
+        let summary: Vec<_> = got.iter().map(|(l, n, _)| (*l, *n)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (Level::Critical, 3),
+                (Level::Unknown, 1),
+                (Level::Critical, 4)
+            ]
+        );
     }
 
     #[test]

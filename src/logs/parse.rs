@@ -718,15 +718,19 @@ fn console_head(t: &str) -> Option<&str> {
         return Some(title);
     }
     let class = t.split_once("  : ").map_or(t, |(class, _)| class);
-    let named = class.contains('\\') || class.ends_with("Exception") || class.ends_with("Error");
-    (named && is_class_name(class)).then_some(class)
+    (is_exception_name(class) && is_class_name(class)).then_some(class)
+}
+
+/// Namespaced, or named like a throwable: `Illuminate\Database\QueryException`, `Error`.
+fn is_exception_name(class: &str) -> bool {
+    class.contains('\\') || class.ends_with("Exception") || class.ends_with("Error")
 }
 
 /// Symfony's console exception titles, also found unindented: `[PDOException]`,
 /// `In Connection.php line 664:`.
 fn console_title(t: &str) -> Option<&str> {
     if let Some(class) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        return is_class_name(class).then_some(class);
+        return (is_exception_name(class) && is_class_name(class)).then_some(class);
     }
     let rest = t.strip_prefix("In ")?;
     let b = rest.as_bytes();
@@ -1429,6 +1433,251 @@ mod tests {
             assert!(!r.message.contains('\u{1b}'));
             let _ = is_continuation(line);
         }
+    }
+
+    #[test]
+    fn line_kinds() {
+        let kind = |l: &str| line_kind(l).0;
+        for l in [
+            "#0 {main}",
+            "[stacktrace]",
+            "\"} ",
+            "Stack trace:",
+            "[10-Jan-2022 07:38:55 UTC] PHP Stack trace:",
+            "[10-Jan-2022 07:38:55 UTC] PHP   1. {main}() /app/artisan:0",
+            "Next exception 'Illuminate\\Database\\QueryException' with message 'x'",
+        ] {
+            assert_eq!(kind(l), LineKind::Marker, "{l}");
+        }
+        for l in [
+            "  thrown in /var/www/artisan on line 9",
+            "  at vendor/laravel/framework/src/Illuminate/Database/Connection.php:760",
+            "    760▕             throw new QueryException(",
+            "      +39 vendor frames ",
+            "    migrate:fresh",
+            "      Illuminate\\Foundation\\Console\\Kernel::handle()",
+        ] {
+            assert_eq!(kind(l), LineKind::Indented, "{l}");
+            assert!(is_continuation(l), "{l}");
+        }
+        assert_eq!(
+            kind("  The \"--id=\" argument does not exist.  "),
+            LineKind::BoxText
+        );
+        for l in [
+            "Did you mean one of these?",
+            "\" in C:\\xampp\\htdocs\\AbstractSmtpTransport.php:457",
+            "}\",\"headers\":{\"host\":[\"127.0.0.1:8000\"]}} ",
+            "Configuration cache cleared!",
+        ] {
+            assert_eq!(kind(l), LineKind::Text, "{l}");
+            assert!(!is_continuation(l), "{l}");
+        }
+        for l in [
+            "   Illuminate\\Database\\QueryException ",
+            "   Error ",
+            "   UnexpectedValueException  : The stream or file \"x\" could not be opened",
+            "  [Doctrine\\DBAL\\Driver\\PDOException]  ",
+            "[PDOException]",
+            "In AppServiceProvider.php line 33:",
+            "  2014_10_12_000000_create_users_table ........ 12.34ms FAIL",
+            "  Creating migration table ............. 546ms DONE",
+            "Horizon started successfully.",
+            "[1117/192051.633:WARNING:dns_config_service_win.cc(668)] Failed to read DnsConfig.",
+        ] {
+            assert_eq!(kind(l), LineKind::Start, "{l}");
+            assert!(!is_continuation(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn console_exception_heads() {
+        for (l, msg) in [
+            (
+                "   Illuminate\\Database\\QueryException ",
+                "Illuminate\\Database\\QueryException",
+            ),
+            ("   Error ", "Error"),
+            ("[PDOException]   ", "[PDOException]"),
+            ("In Connection.php line 664:", "In Connection.php line 664:"),
+        ] {
+            let r = p(l);
+            assert_eq!(
+                (r.level, r.format, r.follow, r.message.as_str()),
+                (Level::Error, Format::Plain, Follow::Console, msg),
+                "{l}"
+            );
+        }
+        // Not a console head: a frame, a suggestion, a lone word at the margin.
+        for l in [
+            "      Illuminate\\Foundation\\Console\\Kernel::handle()",
+            "    migrate",
+            "RuntimeException",
+            "[default]",
+            "In the beginning",
+        ] {
+            assert_ne!(p(l).follow, Follow::Console, "{l}");
+        }
+        let r = p("  2014_10_12_000000_create_users_table .......... 124.42ms FAIL");
+        assert_eq!((r.level, r.format), (Level::Error, Format::Plain));
+        assert_eq!(
+            p("  2018_12_07_184310_create_actor_table ........ 1,736ms DONE").level,
+            Level::Info
+        );
+    }
+
+    #[test]
+    fn php_error_log_and_cli() {
+        let r = p("[26-Jul-2018 06:51:49 UTC] PHP Fatal error:  Uncaught Exception: boom in /var/www/html/index.php:3");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Critical));
+        assert_eq!(
+            r.message,
+            "PHP Fatal error:  Uncaught Exception: boom in /var/www/html/index.php:3"
+        );
+        let r = p("[26-Jul-2018 06:51:49 Europe/Berlin] PHP Warning:  foo in /a.php on line 3");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Warning));
+        let r = p("[26-Jul-2018 06:51:49] PHP Notice:  Undefined index: x");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Notice));
+        let r = p("[03-Nov-2025 04:45:46 UTC] Mailpit Logging Failed: SMTP Error");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Unknown));
+        for (l, want) in [
+            (
+                "Fatal error: Uncaught Error: x in /var/www/artisan:9",
+                Level::Critical,
+            ),
+            ("Deprecated: Return type of X", Level::Notice),
+            ("Could not open input file: artisan", Level::Error),
+            (
+                "Migrating: 2014_10_12_000000_create_users_table",
+                Level::Info,
+            ),
+            (
+                "Migrated:  2014_10_12_000000_create_users_table (0.72 seconds)",
+                Level::Info,
+            ),
+        ] {
+            let r = p(l);
+            assert_eq!(
+                (r.format, r.level, r.message.as_str()),
+                (Format::Plain, want, l)
+            );
+        }
+        // catch_workers_output: php-fpm's NOTICE carries PHP's fatal.
+        let r = p("NOTICE: PHP message: PHP Fatal error:  Uncaught Error: x in /a.php:11");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Critical));
+    }
+
+    #[test]
+    fn php_fpm_access_lines() {
+        for (l, want) in [
+            (
+                "172.19.0.6 -  01/Apr/2020:04:25:29 +0000 \"GET /index.php\" 500",
+                Level::Error,
+            ),
+            (
+                "172.17.0.1 -  10/Oct/2016:15:00:18 +0000 \"GET /index.php\" 404",
+                Level::Warning,
+            ),
+            (
+                "- -  01/Jul/2020:15:34:08 +0000 \"GET /index.php\" 200",
+                Level::Info,
+            ),
+            (
+                "::1 -  01/Jul/2020:15:34:08 +0000 \"POST /index.php\" 502",
+                Level::Error,
+            ),
+        ] {
+            let r = p(l);
+            assert_eq!(
+                (r.format, r.level, r.message.as_str()),
+                (Format::PhpFpm, want, l)
+            );
+        }
+        for l in [
+            "172.19.0.6 -  01/Apr/2020:04:25:29 +0000 \"GET /index.php\" 5000",
+            "172.19.0.6 -  01/Apr/2020 \"GET /index.php\" 500",
+            "- - nothing \"GET\" 500",
+        ] {
+            assert_eq!(p(l).format, Format::Plain, "{l}");
+        }
+    }
+
+    #[test]
+    fn level_prefixed_json_and_swoole() {
+        let r = p(
+            r#"INFO {"@timestamp":"2021-07-06T11:18:00.751731+00:00","message":"Some message","channel":"local","level":"INFO","context":{}}"#,
+        );
+        assert_eq!(
+            (r.format, r.level, r.message.as_str(), r.channel.as_deref()),
+            (Format::Json, Level::Info, "Some message", Some("local"))
+        );
+        assert_eq!(r.context, None);
+        let r = p(r#"ERROR {"message":"boom","context":{"exception":"E: x\n#0 {main}"}}"#);
+        assert_eq!((r.format, r.level), (Format::Json, Level::Error));
+        assert_eq!(r.stacktrace, vec!["#0 {main}".to_string()]);
+        assert_eq!(p("INFO {not json").format, Format::Plain);
+
+        let r =
+            p("[2022-02-25 19:41:12 *7541.2]\tERROR\tphp_swoole_server_rshutdown(): Fatal error");
+        assert_eq!((r.format, r.level), (Format::Plain, Level::Error));
+        assert_eq!(
+            p("[2021-10-03 00:22:20 $46.0]\tNOTICE\tServer is reloading").level,
+            Level::Notice
+        );
+    }
+
+    #[test]
+    fn laravel_list_and_open_contexts() {
+        let r = p(
+            r#"[2024-01-01 00:00:00] production.ERROR: exception logged ["[object] (Exception(code: 0): boom at /var/www/app/X.php:3)"] []"#,
+        );
+        assert_eq!(r.message, "exception logged");
+        assert_eq!(
+            r.context.as_deref(),
+            Some(r#"["[object] (Exception(code: 0): boom at /var/www/app/X.php:3)"]"#)
+        );
+        assert_eq!(r.follow, Follow::Markers);
+        let r = p("[2024-01-01 00:00:00] production.INFO: ids [1,2] []");
+        assert_eq!(
+            (r.message.as_str(), r.context.as_deref()),
+            ("ids", Some("[1,2]"))
+        );
+        // A bracketed word ends the message: no context.
+        let r = p("[2024-01-01 00:00:00] production.INFO: Processing the [default]");
+        assert_eq!(
+            (r.message.as_str(), r.context, r.follow),
+            ("Processing the [default]", None, Follow::Text)
+        );
+        // A pretty-printed context opens on the first line.
+        let r = p(r#"[2025-12-18 04:50:21] local.INFO: Webhook Raw: {"content":"{"#);
+        assert_eq!(
+            (r.message.as_str(), r.context.as_deref(), r.follow),
+            ("Webhook Raw:", Some(r#"{"content":"{"#), Follow::Text)
+        );
+        // A complete context closes the record's text; none leaves it open.
+        assert_eq!(p(LARAVEL_ERROR).follow, Follow::Markers);
+        assert_eq!(
+            p("[2023-10-17 10:26:43] local.INFO: cronjob run  ").follow,
+            Follow::Text
+        );
+        let r = p("[2023-07-21 05:25:43] local.ERROR:  The DB otp  ");
+        assert_eq!(r.message, "The DB otp");
+    }
+
+    #[test]
+    fn supervisor_reports_dead_programs() {
+        assert_eq!(
+            p("2021-08-03 07:56:28,595 INFO gave up: queue entered FATAL state, too many start retries too quickly").level,
+            Level::Error
+        );
+        assert_eq!(
+            p("2021-08-03 07:56:20,855 INFO exited: queue (exit status 0; not expected)").level,
+            Level::Warning
+        );
+        assert_eq!(
+            p("2021-08-03 07:56:20,855 INFO exited: queue (exit status 0; expected)").level,
+            Level::Info
+        );
     }
 
     #[test]
