@@ -1029,9 +1029,12 @@ mod tests {
         // An empty message is the next line's.
         let got = records(&["[2023-07-21 05:26:01] local.ERROR: ", "Hi there   "]);
         assert_eq!(got, vec![(Level::Error, 2, "Hi there".to_string())]);
+        // An info line without context ends with its line.
+        let got = records(&["[2023-10-17 10:26:43] local.INFO: cronjob run  ", "output"]);
+        assert_eq!(got.len(), 2);
         // A record start never joins: Artisan, php-fpm access, a dated line.
         let got = records(&[
-            "[2023-10-17 10:26:43] local.INFO: cronjob run  ",
+            "[2023-10-17 10:26:43] local.ERROR: cronjob failed  ",
             "  2014_10_12_000000_create_users_table ....... 12ms FAIL",
             "172.19.0.6 -  01/Apr/2020:04:25:29 +0000 \"GET /index.php\" 500",
             "2026-11-26T06:01:02Z something",

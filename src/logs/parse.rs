@@ -333,19 +333,25 @@ fn parse_laravel(rest: &str) -> Option<Parsed> {
     let level = Level::parse(level)?;
     let body = rest.get(sp + 1..).unwrap_or("");
     let (message, context, complete) = split_context(body);
+    let message = message.trim_start();
+    // Without a complete `{context} [extra]` at its end, a context opened on the line goes
+    // on over the next lines, and so may the message of a warning or an error (an
+    // exception's: `Did you mean one of these?`, a response body) or an empty one. With
+    // `ignoreEmptyContextAndExtra` most info and debug lines end without either: their
+    // message ends with the line, so the output of other processes is not taken in.
+    let open_text =
+        !complete && (context.is_some() || level >= Level::Warning || message.is_empty());
     Some(Parsed {
         level,
         format: Format::Laravel,
         channel: channel.map(sanitize).filter(|c| !c.is_empty()),
-        message: sanitize(message.trim_start()),
+        message: sanitize(message),
         context: context.map(sanitize),
         stacktrace: Vec::new(),
-        // Without a complete `{context} [extra]` at its end the message or the context
-        // goes on over the next lines.
-        follow: if complete {
-            Follow::Markers
-        } else {
+        follow: if open_text {
             Follow::Text
+        } else {
+            Follow::Markers
         },
     })
 }
@@ -1646,7 +1652,7 @@ mod tests {
         let r = p("[2024-01-01 00:00:00] production.INFO: Processing the [default]");
         assert_eq!(
             (r.message.as_str(), r.context, r.follow),
-            ("Processing the [default]", None, Follow::Text)
+            ("Processing the [default]", None, Follow::Markers)
         );
         // A pretty-printed context opens on the first line.
         let r = p(r#"[2025-12-18 04:50:21] local.INFO: Webhook Raw: {"content":"{"#);
@@ -1657,8 +1663,13 @@ mod tests {
         // A complete context closes the record's text; none leaves it open.
         assert_eq!(p(LARAVEL_ERROR).follow, Follow::Markers);
         assert_eq!(
-            p("[2023-10-17 10:26:43] local.INFO: cronjob run  ").follow,
+            p("[2023-10-17 10:26:43] local.ERROR: Command \"x\" is not defined.").follow,
             Follow::Text
+        );
+        // An info line without context ends with its line.
+        assert_eq!(
+            p("[2023-10-17 10:26:43] local.INFO: cronjob run  ").follow,
+            Follow::Markers
         );
         let r = p("[2023-07-21 05:25:43] local.ERROR:  The DB otp  ");
         assert_eq!(r.message, "The DB otp");
