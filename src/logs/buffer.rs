@@ -170,10 +170,14 @@ impl LogBuffer {
         };
         let takes = match kind {
             LineKind::Marker => true,
-            LineKind::Indented => matches!(
-                record.format,
-                Format::Laravel | Format::PhpFpm | Format::Plain
-            ),
+            // Not after a level-less indented line: those are siblings (an entrypoint's
+            // `  [i] …` lines), not a record and its trace.
+            LineKind::Indented => {
+                matches!(
+                    record.format,
+                    Format::Laravel | Format::PhpFpm | Format::Plain
+                ) && !(record.level == Level::Unknown && record.message.starts_with([' ', '\t']))
+            }
             // Symfony pads every line of a box to one width: another width, another box.
             LineKind::BoxText => {
                 open.follow == Follow::Console && open.box_width.is_none_or(|w| w == line.len())
@@ -1029,6 +1033,9 @@ mod tests {
         // An empty message is the next line's.
         let got = records(&["[2023-07-21 05:26:01] local.ERROR: ", "Hi there   "]);
         assert_eq!(got, vec![(Level::Error, 2, "Hi there".to_string())]);
+        // Indented lines with nothing before them are each their own.
+        let got = records(&["  [i] Waiting for the DB.", "  [✓] Done waiting."]);
+        assert_eq!(got.len(), 2);
         // An info line without context ends with its line.
         let got = records(&["[2023-10-17 10:26:43] local.INFO: cronjob run  ", "output"]);
         assert_eq!(got.len(), 2);
