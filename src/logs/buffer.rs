@@ -1033,6 +1033,19 @@ mod tests {
         // An empty message is the next line's.
         let got = records(&["[2023-07-21 05:26:01] local.ERROR: ", "Hi there   "]);
         assert_eq!(got, vec![(Level::Error, 2, "Hi there".to_string())]);
+        // A response body in an exception's message: JSON without a level joins it; with
+        // nothing open before it, it is a record of its own.
+        let got = records(&[
+            "[2019-02-07 10:00:00] local.ERROR: Client error: `POST https://x/oauth/token` resulted in a `401 Unauthorized` response:",
+            "{\"error\":\"invalid_credentials\",\"message\":\"The user credentials were incorrect.\"}",
+            "{\"message\":\"Order placed\",\"level_name\":\"INFO\"}",
+            "{\"error\":\"alone\"}",
+        ]);
+        let summary: Vec<_> = got.iter().map(|(l, n, _)| (*l, *n)).collect();
+        assert_eq!(
+            summary,
+            vec![(Level::Error, 2), (Level::Info, 1), (Level::Unknown, 1)]
+        );
         // Indented lines with nothing before them are each their own.
         let got = records(&["  [i] Waiting for the DB.", "  [✓] Done waiting."]);
         assert_eq!(got.len(), 2);

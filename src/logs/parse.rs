@@ -133,8 +133,8 @@ pub fn parse_line(line: &str) -> Parsed {
 
 /// Classifies a line on its own and parses it when it can start a record: [`LineKind::Start`]
 /// and [`LineKind::Text`] come with the parsed line, the others without. A line is a record
-/// start when a format claims it, it has a level, or it looks like the start of a record
-/// (a leading timestamp); unclaimed text is [`LineKind::Text`].
+/// start when a format claims it (JSON only with a level), it has a level, or it looks like
+/// the start of a record (a leading timestamp); other text is [`LineKind::Text`].
 pub fn line_kind(line: &str) -> (LineKind, Option<Parsed>) {
     if is_marker(line) {
         return (LineKind::Marker, None);
@@ -149,7 +149,13 @@ pub fn line_kind(line: &str) -> (LineKind, Option<Parsed>) {
         return (LineKind::Indented, None);
     }
     let p = parse_line(line);
-    let start = p.format != Format::Plain || p.level != Level::Unknown || looks_like_start(line);
+    // JSON without a level is a body (Guzzle's `response:` in an exception message), not a
+    // log record: it starts one only when nothing open takes it.
+    let start = match p.format {
+        Format::Plain => p.level != Level::Unknown || looks_like_start(line),
+        Format::Json => p.level != Level::Unknown,
+        _ => true,
+    };
     let kind = if start {
         LineKind::Start
     } else {
