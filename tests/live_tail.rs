@@ -468,3 +468,242 @@ fn logs_follow_headless_uses_live_tail_against_the_endpoint() {
     assert!(!err.contains("polling"), "polled instead:\n{err}");
     assert_eq!(start_live_tails(&bed), 1, "stderr:\n{err}");
 }
+
+/// Runs scripts/testbed/demo_logs.py against `bed` for `ticks` ticks, without pauses.
+fn demo_logs(bed: &TestBed, ticks: u32) {
+    let dir = support::tempdir::TempDir::new();
+    let summary = dir.path().join("summary.json");
+    std::fs::write(&summary, bed.summary.to_string()).expect("write the summary");
+    let out = std::process::Command::new(support::python())
+        .arg(support::repo().join("scripts/testbed/demo_logs.py"))
+        .args(["--endpoint", &bed.endpoint, "--summary"])
+        .arg(&summary)
+        .args(["--ticks", &ticks.to_string(), "--every", "0"])
+        .output()
+        .expect("run demo_logs.py");
+    assert!(
+        out.status.success(),
+        "demo_logs.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn json_records(bed: &TestBed, service: &str) -> Vec<serde_json::Value> {
+    let out = bed
+        .toadtop()
+        .args(["logs", "--cluster", "production", "--service", service])
+        .args(["--since", "1m", "--output", "json"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run toadtop logs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON record"))
+        .collect()
+}
+
+#[test]
+fn the_demo_generator_writes_laravel_lines_toadtop_reads_as_such() {
+    let bed = TestBed::seeded();
+    // Ticks 0..=20: WARNINGs at 3, 10, 17; the web ERROR at 6 and 18; the worker's FAIL
+    // at 18 (see demo_logs.py).
+    demo_logs(&bed, 21);
+    let web = json_records(&bed, "web");
+    let level = |r: &serde_json::Value| r["level"].as_str().unwrap_or_default().to_string();
+    let php: Vec<&serde_json::Value> = web.iter().filter(|r| r["container"] == "php").collect();
+    let requests = php
+        .iter()
+        .filter(|r| level(r) == "INFO" && r["context"].to_string().contains("Controller@"))
+        .count();
+    let running_web = bed.services("production")["web"]["runningCount"]
+        .as_u64()
+        .expect("runningCount") as usize;
+    assert_eq!(
+        requests,
+        21 * running_web,
+        "one request line per web task a tick"
+    );
+    assert!(
+        php.iter().filter(|r| level(r) == "WARNING").count() >= 3 * running_web,
+        "WARNINGs: {php:#?}"
+    );
+    let errors: Vec<&&serde_json::Value> = php.iter().filter(|r| level(r) == "ERROR").collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    for e in &errors {
+        let trace = e["stacktrace"].as_array().expect("a stack trace");
+        assert_eq!(trace[0], "[stacktrace]", "{e}");
+        assert!(trace.len() >= 5, "{e}");
+    }
+    assert!(
+        web.iter().any(|r| r["container"] == "nginx"
+            && r["message"].as_str().unwrap_or("").contains("\" 500 ")),
+        "nginx logged the failed request"
+    );
+
+    let worker = json_records(&bed, "worker");
+    assert!(
+        worker
+            .iter()
+            .any(|r| level(r) == "INFO" && r["message"].as_str().unwrap_or("").ends_with("DONE")),
+        "Artisan DONE lines: {worker:#?}"
+    );
+    let fail = worker
+        .iter()
+        .find(|r| {
+            level(r) == "ERROR"
+                && r["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("Connection refused [tcp://redis")
+        })
+        .unwrap_or_else(|| panic!("the worker's error: {worker:#?}"));
+    assert!(
+        fail["stacktrace"].as_array().is_some_and(|t| t.len() >= 2),
+        "its stack trace, sent as separate events, joined: {fail}"
+    );
+}
+
+/// The pids of the direct children of `pid` (Linux /proc).
+fn children(pid: u32) -> Vec<u32> {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
+}
+
+fn cmdline(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .unwrap_or_default()
+}
+
+fn alive(pid: u32) -> bool {
+    // A zombie has exited; only its parent has not collected it yet.
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        !s.rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+#[test]
+fn the_demo_shows_generated_lines_by_live_tail_and_its_generator_stops_with_it() {
+    let home = support::tempdir::TempDir::new();
+    let mut demo = std::process::Command::new(support::repo().join("scripts/demo.sh"));
+    for var in support::UNSET_ENV {
+        demo.env_remove(var);
+    }
+    for prefix in support::SERVER_ENV_PREFIXES {
+        for (var, _) in std::env::vars_os() {
+            if var.to_string_lossy().starts_with(prefix) {
+                demo.env_remove(&var);
+            }
+        }
+    }
+    let mut demo = demo
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env(
+            "TOADTOP_VENV",
+            support::python()
+                .parent()
+                .and_then(|b| b.parent())
+                .expect("venv dir"),
+        )
+        .env("TOADTOP_BIN", env!("CARGO_BIN_EXE_toadtop"))
+        .args(["logs", "--cluster", "production", "--service", "web"])
+        .args(["--follow", "--since", "1m", "--output", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start scripts/demo.sh");
+    let demo_pid = demo.id();
+    let (tx, lines) = std_mpsc::channel::<String>();
+    let stdout = demo.stdout.take().expect("piped stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let stderr = Arc::new(Mutex::new(String::new()));
+    {
+        let stderr = Arc::clone(&stderr);
+        let mut pipe = demo.stderr.take().expect("piped stderr");
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                stderr
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+    }
+    let err = || stderr.lock().unwrap().clone();
+
+    // Generated lines keep coming once the follower is live: lines of three different
+    // seconds, more than the one poll that covers the session's start can hold.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut seconds = std::collections::BTreeSet::new();
+    while seconds.len() < 3 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .unwrap_or_else(|e| panic!("no generated line ({e}); stderr:\n{}", err()));
+        let r: serde_json::Value = serde_json::from_str(&line).expect("a JSON record");
+        // Request lines carry the controller action in their Laravel context.
+        let generated = r["context"].to_string().contains("Controller@");
+        if generated && err().contains("toadtop: live tail") {
+            seconds.insert(r["timestamp"].as_str().unwrap_or("")[..19].to_string());
+        }
+    }
+    assert!(!err().contains("polling"), "polled instead:\n{}", err());
+
+    // The processes the demo started: the server, the generator, toadtop.
+    let kids = children(demo_pid);
+    let find = |what: &str| {
+        kids.iter()
+            .copied()
+            .find(|p| cmdline(*p).contains(what))
+            .unwrap_or_else(|| panic!("no {what} among {kids:?}"))
+    };
+    let (server, generator, toadtop) = (
+        find("testbed/server.py"),
+        find("demo_logs.py"),
+        find(env!("CARGO_BIN_EXE_toadtop")),
+    );
+    // Quitting toadtop ends the demo.
+    terminate(toadtop);
+    let deadline = Instant::now() + TIMEOUT;
+    while demo.try_wait().expect("try_wait").is_none() {
+        assert!(Instant::now() < deadline, "demo.sh did not end");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(generator), "the generator outlived the demo");
+    assert!(!alive(server), "the server outlived the demo");
+}
+
+/// SIGTERM to one process this test started (through demo.sh), by pid.
+fn terminate(pid: u32) {
+    let ok = std::process::Command::new("kill")
+        .arg(pid.to_string())
+        .status()
+        .expect("run kill");
+    assert!(ok.success(), "kill {pid}");
+}
