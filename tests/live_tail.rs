@@ -444,7 +444,21 @@ fn logs_follow_headless_uses_live_tail_against_the_endpoint() {
     }
 
     let mut records: Vec<serde_json::Value> = Vec::new();
-    for what in ["headless-one", "headless-two"] {
+    for what in ["headless-one", "headless-two", "after-reconnect"] {
+        if what == "after-reconnect" {
+            // The session reaches its time limit: stderr says so, and a new one follows.
+            knob(&bed, serde_json::json!({"end_open": true}));
+            while !err().contains("reconnecting")
+                || !err().trim_end().ends_with("toadtop: live tail")
+            {
+                assert!(
+                    Instant::now() < deadline,
+                    "no reconnect on stderr:\n{}",
+                    err()
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
         let text = marker(what);
         bed.put_log_event(GROUP, &stream, &laravel_info(&text));
         while !records.iter().any(|r| r["message"] == text.as_str()) {
@@ -466,7 +480,11 @@ fn logs_follow_headless_uses_live_tail_against_the_endpoint() {
     let _ = child.wait();
     let err = err();
     assert!(!err.contains("polling"), "polled instead:\n{err}");
-    assert_eq!(start_live_tails(&bed), 1, "stderr:\n{err}");
+    assert!(
+        err.contains("toadtop: live tail session timed out, reconnecting\ntoadtop: live tail\n"),
+        "stderr:\n{err}"
+    );
+    assert_eq!(start_live_tails(&bed), 2, "stderr:\n{err}");
 }
 
 /// Runs scripts/testbed/demo_logs.py against `bed` for `ticks` ticks, without pauses.
