@@ -392,6 +392,68 @@ fn follower_polls_when_sessions_keep_timing_out() {
 }
 
 #[test]
+fn follower_polls_when_live_tail_samples_a_burst_and_keeps_every_line() {
+    let bed = Arc::new(TestBed::seeded());
+    let plan = web_php_plan(&bed);
+    let stream = plan.sources[0].stream.clone();
+    runtime().block_on(async {
+        let ctx = connect(&bed).await;
+        let (_plan_tx, mut events, task) = start_follower(ctx, plan);
+        events
+            .until("live tail", |e| {
+                *e == FollowEvent::Mode(FollowMode::LiveTail)
+            })
+            .await;
+        // 600 lines at once: more than one update holds (500), so the update is a sample.
+        let tag = marker("burst");
+        let burst = {
+            let (bed, stream, tag) = (Arc::clone(&bed), stream.clone(), tag.clone());
+            std::thread::spawn(move || {
+                bed.boto(
+                    r#"
+logs.put_log_events(logGroupName=args['group'], logStreamName=args['stream'], logEvents=[
+    {'timestamp': now_ms, 'message': f"{args['tag']} line {n:03}"} for n in range(600)])
+"#,
+                    &serde_json::json!({"group": GROUP, "stream": stream, "tag": tag}),
+                );
+            })
+        };
+        events
+            .until("polling", |e| {
+                matches!(e, FollowEvent::Mode(FollowMode::Polling { .. }))
+            })
+            .await;
+        burst.join().expect("put the burst");
+        let Some(FollowMode::Polling { why, .. }) = events.modes().last().cloned() else {
+            unreachable!("the last event is the polling mode");
+        };
+        assert!(why.contains("sampling"), "why: {why}");
+        while events.lines_with(&tag) < 600 {
+            events
+                .until("the rest of the burst", |e| {
+                    matches!(e, FollowEvent::Lines(_))
+                })
+                .await;
+        }
+        // Every line once: the sample and the polls that followed overlap.
+        let mut got: Vec<String> = events
+            .seen
+            .iter()
+            .flat_map(|e| match e {
+                FollowEvent::Lines(lines) => lines.clone(),
+                _ => Vec::new(),
+            })
+            .filter(|l| l.message.contains(&tag))
+            .map(|l| l.message)
+            .collect();
+        got.sort();
+        let want: Vec<String> = (0..600).map(|n| format!("{tag} line {n:03}")).collect();
+        assert_eq!(got, want);
+        task.abort();
+    });
+}
+
+#[test]
 fn logs_follow_headless_uses_live_tail_against_the_endpoint() {
     let bed = Arc::new(TestBed::seeded());
     let plan = web_php_plan(&bed);

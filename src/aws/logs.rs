@@ -86,6 +86,9 @@ pub async fn start_live_tail(
 pub enum LiveTailNext {
     /// One sessionUpdate's events (possibly none: AWS sends empty updates while quiet).
     Events(Vec<CwEvent>),
+    /// An update that is only a sample: more events came than live tail sends in one
+    /// update (500), and the rest of them will never arrive through this session.
+    Sampled(Vec<CwEvent>),
     /// AWS ended the session because it reached its maximum length (three hours):
     /// SessionTimeoutException. Starting a new session is the expected answer.
     TimedOut,
@@ -121,7 +124,12 @@ impl LiveTail {
                             message: e.message().unwrap_or_default().to_string(),
                         })
                         .collect();
-                    return Ok(LiveTailNext::Events(events));
+                    let sampled = update.session_metadata().is_some_and(|m| m.sampled());
+                    return Ok(if sampled {
+                        LiveTailNext::Sampled(events)
+                    } else {
+                        LiveTailNext::Events(events)
+                    });
                 }
                 // SessionStart and future variants carry no events.
                 Some(_) => {}

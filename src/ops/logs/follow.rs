@@ -157,6 +157,16 @@ pub async fn follow(
                                             return;
                                         }
                                     }
+                                    // Live tail drops what does not fit; FilterLogEvents
+                                    // returns every line (the first poll looks back over
+                                    // the burst).
+                                    Ok(LiveTailNext::Sampled(events)) => {
+                                        let lines = attribute(&plan, fresh(events, &mut seen, &mut cursor));
+                                        if !lines.is_empty() && !send(FollowEvent::Lines(lines)) {
+                                            return;
+                                        }
+                                        break SessionEnd::Other("live tail is sampling (more than 500 lines a second)".into());
+                                    }
                                     Ok(LiveTailNext::TimedOut) => break SessionEnd::TimedOut,
                                     Ok(LiveTailNext::Ended) => break SessionEnd::Other("live tail session ended".into()),
                                     Err(e) => break SessionEnd::Other(format!("live tail stopped: {e}")),
