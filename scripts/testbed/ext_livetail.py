@@ -95,13 +95,13 @@ def _region(environ: dict[str, Any]) -> str:
 
 
 def _knob_endpoint(environ: dict[str, Any], start_response: Any) -> Any:
+    global _ended
     status = "200 OK"
     try:
         if environ.get("REQUEST_METHOD") != "POST":
             raise ValueError("use POST with a JSON body")
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = json.loads(environ["wsgi.input"].read(length) or b"{}")
-        global _ended
         if not isinstance(body, dict) or set(body) - {"timeout_after", "sessions", "end_open"}:
             raise ValueError('expected {"timeout_after": S, "sessions": N} or {"end_open": true}')
         with _lock:
