@@ -89,6 +89,8 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
     create_backend_app,
 )
 
+import ext_livetail  # noqa: E402  StartLiveTail that streams (POST /_toadtop/livetail)
+
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
@@ -1252,7 +1254,7 @@ def main() -> None:
     args = parser.parse_args()
 
     door = Door(args.host, args.port)
-    door.app = TestEndpoint(DomainDispatcherApplication(create_backend_app), door)
+    door.app = TestEndpoint(ext_livetail.wrap(DomainDispatcherApplication(create_backend_app)), door)
     door.open()
     os.environ.setdefault("MOTO_PORT", str(door.port))  # as moto.server.main does
     # The socket is bound now; tests may wait for this line or poll the port.
