@@ -25,6 +25,7 @@ pub async fn list_images(
 ) -> Result<Vec<EcrImage>, AwsError> {
     let mut images = Vec::new();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("DescribeImages");
     loop {
         ctx.stats.record("DescribeImages");
         let out = ctx
@@ -64,7 +65,7 @@ pub async fn list_images(
                     .map(|s| s.as_str().to_string()),
             });
         }
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }

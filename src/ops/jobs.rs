@@ -83,7 +83,11 @@ impl JobRequest {
                 },
             ],
             JobRequest::Migrate { settings, .. } => {
-                let env: Vec<String> = settings.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let env: Vec<String> = settings
+                    .env
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", crate::safety::mask_env(k, v)))
+                    .collect();
                 vec![
                     format!("Run the migration task for {at}"),
                     format!(
@@ -93,7 +97,10 @@ impl JobRequest {
                         if settings.command.is_empty() {
                             String::new()
                         } else {
-                            format!(", command `{}`", settings.command.join(" "))
+                            format!(
+                                ", command `{}`",
+                                crate::safety::mask_command(&settings.command).join(" ")
+                            )
                         }
                     ),
                     format!("Followed to STOPPED (up to {} minutes).", settings.timeout_minutes),
