@@ -237,11 +237,13 @@ fn a_server_repeating_next_token_stops_with_an_error_naming_the_call() {
     );
 
     // A log backfill's FilterLogEvents pages too.
-    let (status, body) = bed.post(
-        "/_toadtop/repeat-token",
-        &json!({"operation": "FilterLogEvents"}),
-    );
-    assert_eq!(status, 200, "{body}");
+    for arm in [
+        json!({"operation": "ListClusters", "token": null}),
+        json!({"operation": "FilterLogEvents"}),
+    ] {
+        let (status, body) = bed.post("/_toadtop/repeat-token", &arm);
+        assert_eq!(status, 200, "{body}");
+    }
     let run = bed.run(
         [
             "logs",

@@ -3,6 +3,7 @@ buggy endpoint or a proxy replaying a cached page would. toadtop must stop pagin
 error naming the call instead of looping. Hooked from server.py.
 
     POST /_toadtop/repeat-token  {"operation": "ListClusters", "token": "again" (default)}
+                                 ("token": null answers that operation normally again)
 
 From then on every answer to that operation (the action name, the last part of
 X-Amz-Target) is moto's own answer with "nextToken" set to the token. JSON protocols only
@@ -22,9 +23,12 @@ _armed: dict[str, str] = {}  # operation -> the token every answer carries
 
 def arm(body: dict[str, Any]) -> dict[str, Any]:
     op = str(body["operation"]).split(".")[-1]
-    token = str(body.get("token", "again"))
+    token = body.get("token", "again")
     with _LOCK:
-        _armed[op] = token
+        if token is None:
+            _armed.pop(op, None)
+        else:
+            _armed[op] = str(token)
     return {"operation": op, "token": token}
 
 
