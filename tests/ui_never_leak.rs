@@ -135,3 +135,33 @@ fn modal_titles_are_sanitized() {
     assert!(screen.contains("deploy prod"), "{screen}");
     assert_clean("modal", &screen);
 }
+
+#[test]
+fn a_migration_confirmation_masks_env_and_command() {
+    let mut settings = toadtop::config::MigrationSettings::default();
+    settings
+        .env
+        .insert("DB_PASSWORD".into(), "s3cr3t-in-config".into());
+    settings
+        .env
+        .insert("DATABASE_URL".into(), "mysql://app:url-pw@db/app".into());
+    settings.command = ["php", "artisan", "migrate", "--password=flag-pw"]
+        .map(String::from)
+        .to_vec();
+    let job = JobRequest::Migrate {
+        cluster: "production".into(),
+        service: "web".into(),
+        settings,
+    };
+    let text = job.describe("laravel-web:2").join("\n");
+    for secret in ["s3cr3t-in-config", "url-pw", "flag-pw"] {
+        assert!(!text.contains(secret), "{secret} shown:\n{text}");
+    }
+    assert!(
+        text.contains("DB_PASSWORD=••••••")
+            && text.contains("DATABASE_URL=mysql://app:••••••@db/app")
+            && text.contains("RUN_MIGRATIONS=1")
+            && text.contains("--password=••••••"),
+        "{text}"
+    );
+}
