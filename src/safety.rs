@@ -354,8 +354,10 @@ pub fn mask_env(name: &str, value: &str) -> String {
 }
 
 /// A command's arguments as they may be shown: URL credentials masked, the value of a
-/// secret-looking `--flag=value` / `NAME=value` masked, and the argument after a
-/// secret-looking `--flag` masked (`--password hunter2`).
+/// secret-looking `--flag=value` or environment assignment (`API_TOKEN=x`: upper case)
+/// masked, and the argument after a secret-looking `--flag` masked (`--password hunter2`).
+/// A lower-case `name=value` is not an assignment of a secret (a deploy's
+/// `auth-proxy=repo:tag`) and keeps its value.
 pub fn mask_command(args: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());
     let mut mask_next = false;
@@ -365,7 +367,12 @@ pub fn mask_command(args: &[String]) -> Vec<String> {
             continue;
         }
         if let Some((name, _)) = arg.split_once('=') {
-            if looks_secret(name.trim_start_matches('-')) {
+            let flag = name.starts_with('-');
+            let assignment = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if (flag || assignment) && looks_secret(name.trim_start_matches('-')) {
                 out.push(format!("{name}={MASK}"));
                 continue;
             }
@@ -680,6 +687,11 @@ mod tests {
         assert_eq!(
             mask_command_line("sh -c 'curl https://u:p@h'"),
             format!("sh -c 'curl https://u:{MASK}@h'")
+        );
+        // A deploy's container=image pairs are not secrets, whatever the container's name.
+        assert_eq!(
+            mask_command_line("auth-proxy=repo/auth:v2 php=repo/app:v1"),
+            "auth-proxy=repo/auth:v2 php=repo/app:v1"
         );
     }
 
