@@ -1,7 +1,6 @@
 //! Following logs: a backfill with FilterLogEvents (streamed page by page, capped), then
-//! StartLiveTail where it works,
-//! falling back to polling FilterLogEvents (adaptive interval, de-duplicated) when live
-//! tail is refused, limited, unavailable, or ends. A new plan (tasks came or went)
+//! StartLiveTail where it works, falling back to polling FilterLogEvents (adaptive
+//! interval, de-duplicated) when live tail is refused, limited, unavailable, or ends. A new plan (tasks came or went)
 //! takes effect without restarting the follower.
 
 use std::collections::{HashMap, VecDeque};
@@ -308,22 +307,7 @@ async fn backfill(
                 s.done = s.token.is_none();
             }
         }
-        let bound = sources
-            .iter()
-            .filter(|s| !s.done)
-            .filter_map(|s| s.buffered.back().map(|e| e.timestamp_ms))
-            .min()
-            .unwrap_or(i64::MAX);
-        let mut batch = Vec::new();
-        for s in sources.iter_mut() {
-            while let Some(e) = s.buffered.pop_front() {
-                if e.timestamp_ms > bound {
-                    s.buffered.push_front(e);
-                    break;
-                }
-                batch.push(e);
-            }
-        }
+        let batch = take_ready(&mut sources);
         // Empty only when every listing is done and drained (an open one always holds
         // events at or below the bound).
         if batch.is_empty() {
@@ -354,6 +338,29 @@ async fn backfill(
             )));
         }
     }
+}
+
+/// What can be handed on in time order: every buffered event no newer than the newest
+/// buffered event of each listing that may still send more (theirs come at or after it).
+/// Each listing must have read until it holds an event or is done.
+fn take_ready(sources: &mut [Source]) -> Vec<CwEvent> {
+    let bound = sources
+        .iter()
+        .filter(|s| !s.done)
+        .filter_map(|s| s.buffered.back().map(|e| e.timestamp_ms))
+        .min()
+        .unwrap_or(i64::MAX);
+    let mut batch = Vec::new();
+    for s in sources.iter_mut() {
+        while let Some(e) = s.buffered.pop_front() {
+            if e.timestamp_ms > bound {
+                s.buffered.push_front(e);
+                break;
+            }
+            batch.push(e);
+        }
+    }
+    batch
 }
 
 /// Every group's streams from `start_ms`, all pages, new events only, oldest first.
@@ -483,6 +490,39 @@ mod tests {
         assert_eq!(second.len(), 1);
         assert_eq!(second[0].message, "three");
         assert_eq!(cursor, 25);
+    }
+
+    #[test]
+    fn backfill_pages_merge_in_time_order_across_listings() {
+        let source = |events: Vec<CwEvent>, done: bool| Source {
+            group: "g".into(),
+            streams: vec![],
+            token: (!done).then(|| "t".into()),
+            pages: Pages::new("FilterLogEvents"),
+            buffered: events.into(),
+            done,
+        };
+        let times = |v: &[CwEvent]| v.iter().map(|e| e.timestamp_ms).collect::<Vec<_>>();
+        // A has read up to 30 and has more pages; B is done. Only what is not newer than
+        // A's newest may go: B's 40 waits for A's next page.
+        let mut sources = vec![
+            source(vec![ev("a", 10, "1"), ev("a", 30, "3")], false),
+            source(vec![ev("b", 20, "2"), ev("b", 40, "4")], true),
+        ];
+        let mut first = take_ready(&mut sources);
+        first.sort_by_key(|e| e.timestamp_ms);
+        assert_eq!(times(&first), [10, 20, 30]);
+        assert!(sources[0].buffered.is_empty());
+        assert_eq!(times(&Vec::from(sources[1].buffered.clone())), [40]);
+        // A's last page came: everything goes.
+        sources[0]
+            .buffered
+            .extend([ev("a", 35, "5"), ev("a", 50, "6")]);
+        sources[0].done = true;
+        let mut rest = take_ready(&mut sources);
+        rest.sort_by_key(|e| e.timestamp_ms);
+        assert_eq!(times(&rest), [35, 40, 50]);
+        assert!(take_ready(&mut sources).is_empty());
     }
 
     #[test]
