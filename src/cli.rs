@@ -169,8 +169,9 @@ pub struct MigrateArgs {
     /// Container to override (default from config, else php).
     #[arg(long)]
     pub container: Option<String>,
-    /// KEY=VALUE for the container (repeatable; replaces the configured env).
-    #[arg(long = "env", value_name = "KEY=VALUE")]
+    /// KEY=VALUE for the container (repeatable; replaces the configured env). A bare KEY
+    /// takes its value from toadtop's own environment, keeping it out of `ps`.
+    #[arg(long = "env", value_name = "KEY[=VALUE]")]
     pub env: Vec<String>,
     /// Command override, e.g. "php artisan migrate --force --isolated".
     #[arg(long)]
@@ -226,6 +227,12 @@ pub struct LogsArgs {
     /// Poll FilterLogEvents instead of trying StartLiveTail first.
     #[arg(long)]
     pub no_live_tail: bool,
+    /// The backfill (--since up to now) stops after this many events, and says so.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(usize))]
+    pub max_events: usize,
+    /// The backfill stops after this many MiB of messages, and says so.
+    #[arg(long, default_value_t = 256)]
+    pub max_mib: usize,
     /// How often --follow looks for new tasks of the service (tests shorten it).
     #[arg(long, default_value = "20s", value_parser = parse_duration, hide = true)]
     pub replan_every: Duration,

@@ -2,7 +2,7 @@
 //!
 //! Layers, arrows pointing down only:
 //! `cli`/`main` -> `tui` -> `ui` -> `app` -> `ops` -> `aws` -> `domain`, with `config`,
-//! `safety` and `timefmt` usable from every layer. `headless` is the non-TUI front end.
+//! `safety`, `private_fs` and `timefmt` usable from every layer. `headless` is the non-TUI front end.
 
 pub mod alerts;
 pub mod app;
@@ -16,6 +16,7 @@ pub mod headless;
 pub mod logfile;
 pub mod logs;
 pub mod ops;
+pub mod private_fs;
 pub mod safety;
 #[cfg(test)]
 mod testing;

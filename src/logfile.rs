@@ -9,7 +9,7 @@
 //! the SDK prints whole HTTP requests and responses: signed headers, session tokens
 //! and the token of an ExecuteCommand session.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -112,18 +112,13 @@ pub fn init(path: &Path, level: LogLevel) -> Result<(), String> {
         .map_err(|e| format!("log file {}: {e}", path.display()))
 }
 
+/// New directories 0700, the file 0600 (an existing one narrowed), never through a
+/// symbolic link: the README's example path is in `/tmp`, where anyone can plant one.
 fn open(path: &Path) -> std::io::Result<File> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+    if let Some(dir) = path.parent() {
+        crate::private_fs::ensure_dir(dir)?;
     }
-    let mut options = OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+    crate::private_fs::open_append(path)
 }
 
 #[cfg(test)]

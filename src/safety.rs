@@ -202,29 +202,192 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// Environment variable names whose values are secrets by convention.
-pub fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    [
-        "KEY",
-        "SECRET",
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "CREDENTIAL",
-        "PRIVATE",
-    ]
-    .iter()
-    .any(|word| upper.contains(word))
+/// What a masked value shows instead.
+pub const MASK: &str = "••••••";
+
+/// Name fragments that mark a secret wherever they appear (`STRIPE_SECRET`, `APIKEY`,
+/// `JWT_SIGNING_SALT`, `SENTRY_LARAVEL_DSN`).
+const SECRET_PARTS: &[&str] = &[
+    "KEY",
+    "SECRET",
+    "TOKEN",
+    "PASSWORD",
+    "PASSWD",
+    "CREDENTIAL",
+    "PRIVATE",
+    "SALT",
+    "DSN",
+];
+
+/// Whole words (split on `_`, `-`, `.` and camelCase) that mark a secret: as fragments they
+/// would also hit `PASSPORT`, `DESIGN` or `AUTHOR`.
+const SECRET_WORDS: &[&str] = &[
+    "PASS",
+    "PWD",
+    "AUTH",
+    "CERT",
+    "SIGN",
+    "SIGNING",
+    "SIGNATURE",
+    "CREDS",
+    "PASSPHRASE",
+    "COOKIE",
+];
+
+/// A last word that makes the variable a setting about a secret rather than the secret:
+/// `AUTH_DRIVER`, `AUTH_PASSWORD_BROKER`, `AUTH_PASSWORD_TIMEOUT`, `CACHE_KEY_PREFIX`,
+/// `TLS_CERT_PATH`. A URL among them is still checked for credentials (see
+/// [`mask_value`]).
+const SETTING_WORDS: &[&str] = &[
+    "DRIVER",
+    "GUARD",
+    "BROKER",
+    "MODEL",
+    "TABLE",
+    "ENABLED",
+    "TIMEOUT",
+    "TTL",
+    "LIFETIME",
+    "EXPIRE",
+    "EXPIRES",
+    "PREFIX",
+    "PATH",
+    "FILE",
+    "ARN",
+    "URL",
+    "HOST",
+    "PORT",
+    "ALGO",
+    "ALGORITHM",
+];
+
+/// The words of a name: split on non-alphanumerics and lower-to-upper case changes.
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            prev_lower = false;
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_uppercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
-/// The value to show for an environment variable: masked when its name looks secret.
+/// Environment variable (or flag) names whose values are secrets by convention.
+pub fn looks_secret(name: &str) -> bool {
+    let words = name_words(name);
+    if words
+        .last()
+        .is_some_and(|w| SETTING_WORDS.contains(&w.as_str()))
+    {
+        return false;
+    }
+    let upper = name.to_ascii_uppercase();
+    SECRET_PARTS.iter().any(|part| upper.contains(part))
+        || words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
+}
+
+/// `value` with the credentials of every URL in it masked: `mysql://app:pw@db/x` becomes
+/// `mysql://app:••••••@db/x`, and a user part without a password (a Sentry DSN's key, a
+/// token used as the user name) is masked whole: `https://••••••@o1.ingest.sentry.io/2`.
+pub fn mask_url_credentials(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains("://") {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        // The authority ends at the path, query, fragment or anything that cannot be in it.
+        let end = tail
+            .find(|c: char| matches!(c, '/' | '?' | '#') || c.is_whitespace() || c == ',')
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(userinfo_end) => {
+                let userinfo = &authority[..userinfo_end];
+                match userinfo.split_once(':') {
+                    Some((user, _password)) => {
+                        out.push_str(user);
+                        out.push(':');
+                        out.push_str(MASK);
+                    }
+                    None => out.push_str(MASK),
+                }
+                out.push_str(&authority[userinfo_end..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Whether `value` holds a URL with credentials (see [`mask_url_credentials`]).
+pub fn has_url_credentials(value: &str) -> bool {
+    matches!(mask_url_credentials(value), std::borrow::Cow::Owned(ref m) if m != value)
+}
+
+/// The value to show for an environment variable, sanitized: masked whole when its name
+/// looks secret, else with any URL credentials masked.
 pub fn mask_env(name: &str, value: &str) -> String {
     if looks_secret(name) {
-        "••••••".to_string()
+        MASK.to_string()
     } else {
-        sanitize(value)
+        sanitize(&mask_url_credentials(value))
     }
+}
+
+/// A command's arguments as they may be shown: URL credentials masked, the value of a
+/// secret-looking `--flag=value` or environment assignment (`API_TOKEN=x`: upper case)
+/// masked, and the argument after a secret-looking `--flag` masked (`--password hunter2`).
+/// A lower-case `name=value` is not an assignment of a secret (a deploy's
+/// `auth-proxy=repo:tag`) and keeps its value.
+pub fn mask_command(args: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut mask_next = false;
+    for arg in args {
+        if std::mem::take(&mut mask_next) && !arg.starts_with('-') {
+            out.push(MASK.to_string());
+            continue;
+        }
+        if let Some((name, _)) = arg.split_once('=') {
+            let flag = name.starts_with('-');
+            let assignment = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if (flag || assignment) && looks_secret(name.trim_start_matches('-')) {
+                out.push(format!("{name}={MASK}"));
+                continue;
+            }
+        } else if arg.starts_with('-') && looks_secret(arg.trim_start_matches('-')) {
+            mask_next = true;
+        }
+        out.push(mask_url_credentials(arg).into_owned());
+    }
+    out
+}
+
+/// [`mask_command`] of a command line split on whitespace, joined again.
+pub fn mask_command_line(line: &str) -> String {
+    let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+    mask_command(&args).join(" ")
 }
 
 #[cfg(test)]
@@ -359,6 +522,177 @@ mod tests {
         });
         sanitize_json(&mut v);
         assert_eq!(v, serde_json::json!({"img": ["ab", 1, null, {"k": "v"}]}));
+    }
+
+    /// Names from Laravel's `.env.example`, its first-party packages' docs and common
+    /// services, with whether the value is a secret. A name that changes side here should
+    /// be a decision, not an accident.
+    #[test]
+    fn real_world_env_names() {
+        let secret = [
+            "APP_KEY",
+            "APP_PREVIOUS_KEYS",
+            "DB_PASSWORD",
+            "DB_PASS",
+            "DB_PWD",
+            "REDIS_PASSWORD",
+            "REDIS_AUTH",
+            "MAIL_PASSWORD",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "PUSHER_APP_KEY",
+            "PUSHER_APP_SECRET",
+            "VITE_PUSHER_APP_KEY",
+            "REVERB_APP_SECRET",
+            "SENTRY_LARAVEL_DSN",
+            "SENTRY_DSN",
+            "BASIC_AUTH",
+            "JWT_SECRET",
+            "JWT_SIGNING_SALT",
+            "HASHIDS_SALT",
+            "STRIPE_KEY",
+            "STRIPE_SECRET",
+            "STRIPE_WEBHOOK_SECRET",
+            "MAILGUN_SECRET",
+            "POSTMARK_TOKEN",
+            "RESEND_KEY",
+            "SLACK_BOT_USER_OAUTH_TOKEN",
+            "PASSPORT_PRIVATE_KEY",
+            "MEILISEARCH_KEY",
+            "ALGOLIA_SECRET",
+            "GITHUB_CLIENT_SECRET",
+            "TLS_CERT",
+            "SSL_KEY",
+            "COOKIE_SIGNING",
+            "SIGNATURE",
+            "stripeSecret",
+            "apiKey",
+            "DB_CREDENTIALS",
+            "SMTP_PASS",
+            "GPG_PASSPHRASE",
+            "NEXTAUTH_SECRET",
+        ];
+        let visible = [
+            "APP_NAME",
+            "APP_ENV",
+            "APP_DEBUG",
+            "APP_URL",
+            "APP_TIMEZONE",
+            "APP_LOCALE",
+            "APP_MAINTENANCE_DRIVER",
+            "LOG_CHANNEL",
+            "LOG_LEVEL",
+            "DB_CONNECTION",
+            "DB_HOST",
+            "DB_PORT",
+            "DB_DATABASE",
+            "DB_USERNAME",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "REDIS_HOST",
+            "REDIS_CLIENT",
+            "SESSION_DRIVER",
+            "SESSION_LIFETIME",
+            "SESSION_ENCRYPT",
+            "BCRYPT_ROUNDS",
+            "QUEUE_CONNECTION",
+            "CACHE_STORE",
+            "CACHE_PREFIX",
+            "CACHE_KEY_PREFIX",
+            "MAIL_MAILER",
+            "MAIL_USERNAME",
+            "MAIL_FROM_ADDRESS",
+            "AWS_DEFAULT_REGION",
+            "AWS_BUCKET",
+            "PUSHER_APP_ID",
+            "AUTH_DRIVER",
+            "AUTH_GUARD",
+            "AUTH_MODEL",
+            "AUTH_PASSWORD_BROKER",
+            "AUTH_PASSWORD_TIMEOUT",
+            "AUTH_PASSWORD_RESET_TOKEN_TABLE",
+            "PASSPORT_CLIENT_ID",
+            "TLS_CERT_PATH",
+            "DESIGN_SYSTEM",
+            "AUTHOR_NAME",
+            "RUN_MIGRATIONS",
+            "JWT_TTL",
+            "OCTANE_SERVER",
+            "SCOUT_DRIVER",
+        ];
+        assert!(secret.len() + visible.len() >= 80);
+        let wrong: Vec<&str> = secret
+            .iter()
+            .filter(|n| !looks_secret(n))
+            .chain(visible.iter().filter(|n| looks_secret(n)))
+            .copied()
+            .collect();
+        assert!(wrong.is_empty(), "on the wrong side: {wrong:?}");
+    }
+
+    #[test]
+    fn url_credentials_are_masked_whatever_the_name() {
+        assert_eq!(
+            mask_env("DATABASE_URL", "mysql://app:pw@db:3306/app"),
+            format!("mysql://app:{MASK}@db:3306/app")
+        );
+        assert_eq!(
+            mask_env("REDIS_URL", "redis://:s3cr3t@cache:6379"),
+            format!("redis://:{MASK}@cache:6379")
+        );
+        // A user part without a password is a key or a token: masked whole.
+        assert_eq!(
+            mask_env("SOME_ENDPOINT", "https://abc123@o1.ingest.sentry.io/2"),
+            format!("https://{MASK}@o1.ingest.sentry.io/2")
+        );
+        // Every URL of a list; an `@` in the path is not a user part.
+        assert_eq!(
+            mask_env(
+                "SENTINELS",
+                "redis://a:x@h1:26379,redis://a:y@h2:26379 https://h/p@q"
+            ),
+            format!("redis://a:{MASK}@h1:26379,redis://a:{MASK}@h2:26379 https://h/p@q")
+        );
+        assert_eq!(
+            mask_env("APP_URL", "https://example.com"),
+            "https://example.com"
+        );
+        assert!(has_url_credentials("postgres://u:p@h/d"));
+        assert!(!has_url_credentials("postgres://h/d"));
+        assert!(!has_url_credentials("user@example.com"));
+    }
+
+    #[test]
+    fn commands_mask_urls_and_secret_flags() {
+        let args: Vec<String> = [
+            "php",
+            "artisan",
+            "migrate",
+            "--database=mysql://root:pw@db/app",
+            "--password",
+            "hunter2",
+            "--db-pass=x",
+            "API_TOKEN=abc",
+            "--force",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            mask_command(&args).join(" "),
+            format!(
+                "php artisan migrate --database=mysql://root:{MASK}@db/app --password {MASK} --db-pass={MASK} API_TOKEN={MASK} --force"
+            )
+        );
+        assert_eq!(
+            mask_command_line("sh -c 'curl https://u:p@h'"),
+            format!("sh -c 'curl https://u:{MASK}@h'")
+        );
+        // A deploy's container=image pairs are not secrets, whatever the container's name.
+        assert_eq!(
+            mask_command_line("auth-proxy=repo/auth:v2 php=repo/app:v1"),
+            "auth-proxy=repo/auth:v2 php=repo/app:v1"
+        );
     }
 
     #[test]

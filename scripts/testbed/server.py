@@ -16,6 +16,8 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
     POST /_toadtop/outage   {"after": OPERATION, "calls": N (1), "seconds": S (0)}: once the
                             Nth call of OPERATION from now on (e.g. UpdateService) is answered,
                             the server stops for S seconds (0 = until SIGUSR2; see below)
+    POST /_toadtop/repeat-token {"operation": OPERATION}: every answer carries the same
+                            nextToken (ext_repeat_token.py)
     GET  /_toadtop/requests AWS requests seen so far (retries and injected faults included), per operation (X-Amz-Target, e.g.
                             AmazonEC2ContainerServiceV20141113.ListTasks); POST resets them.
                             For the benchmarks (scripts/bench/), which compare call counts
@@ -90,6 +92,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 )
 
 import ext_livetail  # noqa: E402  StartLiveTail that streams (POST /_toadtop/livetail)
+import ext_repeat_token  # noqa: E402  (test-only: a repeated nextToken)
 
 
 def now() -> datetime:
@@ -1046,6 +1049,7 @@ def faulted(environ: dict[str, Any], start_response: Any) -> Any:
 
 
 ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service, "/_toadtop/faults": add_fault}
+ROUTES["/_toadtop/repeat-token"] = ext_repeat_token.arm  # see ext_repeat_token.py
 
 
 _requests: dict[str, int] = {}
@@ -1093,6 +1097,9 @@ class TestEndpoint:
         refused = faulted(environ, start_response) or denied(environ, start_response)
         if refused is not None:
             return refused
+        repeated = ext_repeat_token.answer(self.moto_app, environ, start_response)
+        if repeated is not None:
+            return repeated
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
             return cloudwatch_cbor(self.moto_app, environ, start_response)
         path = environ.get("PATH_INFO", "")

@@ -25,6 +25,7 @@ pub async fn list_images(
 ) -> Result<Vec<EcrImage>, AwsError> {
     let mut images = Vec::new();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("DescribeImages");
     loop {
         ctx.stats.record("DescribeImages");
         let out = ctx
@@ -52,7 +53,7 @@ pub async fn list_images(
                 findings: None,
             });
         }
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }

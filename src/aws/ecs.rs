@@ -55,6 +55,7 @@ pub async fn load_clusters(
 pub async fn list_cluster_arns(ctx: &AwsContext) -> Result<Vec<String>, AwsError> {
     let mut arns = Vec::new();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("ListClusters");
     loop {
         ctx.stats.record("ListClusters");
         let out = ctx
@@ -66,7 +67,7 @@ pub async fn list_cluster_arns(ctx: &AwsContext) -> Result<Vec<String>, AwsError
             .await
             .map_err(|e| AwsError::from_sdk("ListClusters", e))?;
         arns.extend(out.cluster_arns().iter().cloned());
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             return Ok(arns);
         }
@@ -78,6 +79,7 @@ pub async fn list_cluster_arns(ctx: &AwsContext) -> Result<Vec<String>, AwsError
 pub async fn list_service_names(ctx: &AwsContext, cluster: &str) -> Result<Vec<String>, AwsError> {
     let mut names = Vec::new();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("ListServices");
     loop {
         ctx.stats.record("ListServices");
         let out = ctx
@@ -94,7 +96,7 @@ pub async fn list_service_names(ctx: &AwsContext, cluster: &str) -> Result<Vec<S
                 .iter()
                 .map(|a| crate::domain::arn_tail(a).to_string()),
         );
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             names.sort();
             return Ok(names);
@@ -151,6 +153,7 @@ async fn load_services(
 ) -> Result<Vec<crate::domain::Service>, AwsError> {
     let mut arns = Vec::new();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("ListServices");
     loop {
         ctx.stats.record("ListServices");
         let out = ctx
@@ -163,7 +166,7 @@ async fn load_services(
             .await
             .map_err(|e| AwsError::from_sdk("ListServices", e))?;
         arns.extend(out.service_arns().iter().cloned());
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }
@@ -244,6 +247,7 @@ async fn list_task_arns(
 ) -> Result<Vec<String>, AwsError> {
     let mut arns = Vec::new();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("ListTasks");
     loop {
         ctx.stats.record("ListTasks");
         let out = ctx
@@ -257,7 +261,7 @@ async fn list_task_arns(
             .await
             .map_err(|e| AwsError::from_sdk("ListTasks", e))?;
         arns.extend(out.task_arns().iter().cloned());
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             return Ok(arns);
         }

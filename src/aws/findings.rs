@@ -230,6 +230,7 @@ async fn scan_findings(
 ) -> Result<Option<Scan>, AwsError> {
     let mut scan = Scan::default();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("DescribeImageScanFindings");
     loop {
         ctx.stats.record("DescribeImageScanFindings");
         let res = client
@@ -260,7 +261,7 @@ async fn scan_findings(
             scan.findings.extend_from_slice(page.findings());
             scan.enhanced.extend_from_slice(page.enhanced_findings());
         }
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }

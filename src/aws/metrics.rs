@@ -59,6 +59,7 @@ pub async fn service_metrics(
             })
             .collect();
         let mut token = None;
+        let mut pages = super::pages::Pages::new("GetMetricData");
         loop {
             ctx.stats.record("GetMetricData");
             let page = ctx
@@ -92,7 +93,7 @@ pub async fn service_metrics(
                         .filter_map(|(t, v)| Some((t.to_millis().ok()?, *v))),
                 );
             }
-            token = page.next_token().map(str::to_string);
+            token = pages.next(page.next_token())?;
             if token.is_none() {
                 break;
             }

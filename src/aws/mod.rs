@@ -10,6 +10,7 @@ pub mod error;
 pub mod findings;
 pub mod logs;
 pub mod metrics;
+pub mod pages;
 pub mod parameters;
 pub mod profiles;
 pub mod stats;

@@ -151,6 +151,7 @@ async fn describe(
         .map_err(|e| AwsError::new("DescribeParameters", AwsErrorKind::Service, e.to_string()))?;
     let mut out = Vec::new();
     let mut token = None;
+    let mut pages = super::pages::Pages::new("DescribeParameters");
     loop {
         ctx.stats.record("DescribeParameters");
         let page = client
@@ -162,7 +163,7 @@ async fn describe(
             .await
             .map_err(|e| AwsError::from_sdk("DescribeParameters", e))?;
         out.extend(page.parameters().iter().filter_map(meta));
-        token = page.next_token().map(str::to_string);
+        token = pages.next(page.next_token())?;
         if token.is_none() {
             return Ok(out);
         }

@@ -19,6 +19,7 @@ async fn pages(
     mut enough: impl FnMut(&[String]) -> bool,
 ) -> Result<(), AwsError> {
     let mut token = None;
+    let mut pages = super::pages::Pages::new("ListTaskDefinitions");
     loop {
         ctx.stats.record("ListTaskDefinitions");
         let out = ctx
@@ -31,7 +32,7 @@ async fn pages(
             .send()
             .await
             .map_err(|e| AwsError::from_sdk("ListTaskDefinitions", e))?;
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if enough(out.task_definition_arns()) || token.is_none() {
             return Ok(());
         }

@@ -292,7 +292,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         m.container = c.clone();
     }
     if !args.env.is_empty() {
-        match migrate::parse_env(&args.env) {
+        match migrate::parse_env(&args.env, |k| std::env::var(k).ok()) {
             Ok(env) => m.env = env,
             Err(e) => {
                 super::say_error(format_args!("--env {e}"));

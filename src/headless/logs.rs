@@ -12,8 +12,8 @@ use crate::aws::{ecs, AwsContext, AwsError};
 use crate::cli::{LogOutput, LogsArgs};
 use crate::domain::{short_task_id, Cluster, Service};
 use crate::logs::{text, Level, LogBuffer};
-use crate::ops::logs::follow::FollowOptions;
-use crate::ops::logs::{follow, plan, FollowEvent, FollowMode, LogScope};
+use crate::ops::logs::follow::{follow_capped, BackfillCap, FollowOptions};
+use crate::ops::logs::{plan, FollowEvent, FollowMode, LogScope};
 use crate::timefmt::Timestamp;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +67,11 @@ pub async fn run(ctx: &AwsContext, args: &LogsArgs) -> Result<(), LogsError> {
         follow: args.follow,
         live_tail: !args.no_live_tail,
     };
-    let follower = tokio::spawn(follow(ctx.clone(), plan_rx, opts, tx));
+    let cap = BackfillCap {
+        events: args.max_events,
+        bytes: args.max_mib.saturating_mul(1 << 20),
+    };
+    let follower = tokio::spawn(follow_capped(ctx.clone(), plan_rx, opts, cap, tx));
 
     let mut printer = Printer::new(args.output, args.level);
     let mut replan = tokio::time::interval(args.replan_every.max(Duration::from_secs(1)));
@@ -223,7 +227,8 @@ struct Printer {
 impl Printer {
     fn new(output: LogOutput, level: Option<Level>) -> Self {
         Printer {
-            // Generous: a backfill lands in one batch before anything is printed.
+            // Holds only what is not printed yet (see `flush`): a page of the backfill and
+            // the records held open, so a long `--since` does not grow it.
             buffer: LogBuffer::new(1_000_000),
             output,
             level,
@@ -263,6 +268,8 @@ impl Printer {
         self.printed = upto;
         if all {
             self.buffer.clear();
+        } else {
+            self.buffer.discard_before(upto);
         }
     }
 

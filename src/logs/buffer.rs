@@ -126,6 +126,14 @@ impl LogBuffer {
         self.evicted
     }
 
+    /// Drops the records older than `seq` (a printer done with them), keeping the rest and
+    /// their sequence numbers. Not counted as evicted.
+    pub fn discard_before(&mut self, seq: u64) {
+        while self.records.front().is_some_and(|r| r.seq < seq) {
+            self.records.pop_front();
+        }
+    }
+
     /// Drops every record. Sequence numbers keep increasing afterwards.
     pub fn clear(&mut self) {
         self.records.clear();

@@ -33,7 +33,7 @@ pub fn record(who: &Who, phase: &str, outcome: &Outcome) -> Result<(), String> {
         "action": outcome.action,
         "target": format!("{}/{}", outcome.cluster, outcome.service),
         "task": outcome.task,
-        "command": outcome.command,
+        "command": outcome.command.as_deref().map(crate::safety::mask_command_line),
         "before": outcome.old_revision,
         "after": outcome.new_revision,
         "deployment_id": outcome.deployment_id,
@@ -45,12 +45,10 @@ pub fn record(who: &Who, phase: &str, outcome: &Outcome) -> Result<(), String> {
     tracing::info!(audit = %line, "action {phase}");
     let path = path().ok_or("no data directory for the audit log")?;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("audit log {}: {e}", dir.display()))?;
+        crate::private_fs::private_dir(dir)
+            .map_err(|e| format!("audit log {}: {e}", dir.display()))?;
     }
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
+    let mut f = crate::private_fs::open_append(&path)
         .map_err(|e| format!("audit log {}: {e}", path.display()))?;
     // Escaped like stdout's JSON: `cat audit.log` must not replay a hostile reason.
     writeln!(f, "{}", crate::safety::json_string(&line))

@@ -82,7 +82,7 @@ impl JobRequest {
                 let env: Vec<String> = settings
                     .env
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    .map(|(k, v)| format!("{k}={}", crate::safety::mask_env(k, v)))
                     .collect();
                 vec![
                     format!(
@@ -92,7 +92,10 @@ impl JobRequest {
                         if settings.command.is_empty() {
                             String::new()
                         } else {
-                            format!(", command `{}`", settings.command.join(" "))
+                            format!(
+                                ", command `{}`",
+                                crate::safety::mask_command(&settings.command).join(" ")
+                            )
                         }
                     ),
                     format!(

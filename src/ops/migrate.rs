@@ -133,7 +133,7 @@ pub async fn migrate(
     let env: Vec<String> = spec
         .environment
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| format!("{k}={}", crate::safety::mask_env(k, v)))
         .collect();
     say(
         report,
@@ -147,7 +147,10 @@ pub async fn migrate(
             if spec.command.is_empty() {
                 String::new()
             } else {
-                format!(", command `{}`", spec.command.join(" "))
+                format!(
+                    ", command `{}`",
+                    crate::safety::mask_command(&spec.command).join(" ")
+                )
             }
         ),
     );
@@ -351,11 +354,23 @@ fn log_plan(td: &TaskDefinition, task_id: &str, service_arn: &str) -> LogPlan {
 }
 
 /// Environment from `K=V` strings (headless `--env`).
-pub fn parse_env(pairs: &[String]) -> Result<BTreeMap<String, String>, String> {
+/// `--env` arguments: `KEY=VALUE`, or a bare `KEY` whose value comes from `lookup`
+/// (toadtop's own environment), so a secret need not be on the command line where `ps`
+/// shows it.
+pub fn parse_env(
+    pairs: &[String],
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<BTreeMap<String, String>, String> {
     pairs
         .iter()
         .map(|p| match p.split_once('=') {
             Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+            None if !p.is_empty() => match lookup(p) {
+                Some(v) => Ok((p.to_string(), v)),
+                None => Err(format!(
+                    "`{p}` is not KEY=VALUE and not set in toadtop's environment"
+                )),
+            },
             _ => Err(format!("`{p}` is not KEY=VALUE")),
         })
         .collect()
@@ -447,14 +462,22 @@ mod tests {
 
     #[test]
     fn env_pairs() {
+        let none = |_: &str| None;
         assert_eq!(
-            parse_env(&["A=1".into(), "B=x=y".into()])
+            parse_env(&["A=1".into(), "B=x=y".into()], none)
                 .unwrap()
                 .get("B")
                 .unwrap(),
             "x=y"
         );
-        assert!(parse_env(&["=1".into()]).is_err());
-        assert!(parse_env(&["NOPE".into()]).is_err());
+        assert!(parse_env(&["=1".into()], none).is_err());
+        assert!(parse_env(&["NOPE".into()], none).is_err());
+        assert!(parse_env(&["".into()], |_| Some("x".into())).is_err());
+        // A bare name takes its value from the environment given.
+        let env = parse_env(&["DB_PASSWORD".into()], |k| {
+            (k == "DB_PASSWORD").then(|| "from-env".to_string())
+        })
+        .unwrap();
+        assert_eq!(env.get("DB_PASSWORD").map(String::as_str), Some("from-env"));
     }
 }

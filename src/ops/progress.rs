@@ -91,7 +91,9 @@ pub struct Outcome {
     pub new_revision: Option<String>,
     pub deployment_id: Option<String>,
     pub task: Option<String>,
-    /// The command run (exec, migrations with a command override).
+    /// The command run (exec, migrations with a command override). Serialized masked
+    /// ([`crate::safety::mask_command_line`]): it may carry a password flag or URL.
+    #[serde(serialize_with = "masked_command")]
     pub command: Option<String>,
     pub duration_secs: f64,
     /// What the service was left in, in words.
@@ -100,6 +102,12 @@ pub struct Outcome {
     pub containers: Vec<ContainerExit>,
     /// ECS (the circuit breaker) already put the previous revision back.
     pub rolled_back: bool,
+}
+
+fn masked_command<S: serde::Serializer>(c: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    c.as_deref()
+        .map(crate::safety::mask_command_line)
+        .serialize(s)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

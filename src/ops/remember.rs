@@ -52,16 +52,15 @@ pub fn read() -> Result<Option<Remembered>, String> {
     }
 }
 
-/// Writes the file whole (a temp file renamed over it), so a crash mid-write cannot
-/// leave half a file behind.
+/// Writes the file whole (a synced temp file renamed over it), so a crash mid-write
+/// cannot leave half a file behind; owner-only, in the owner-only data directory.
 pub fn write(place: &Remembered) -> Result<(), String> {
     let path = path().ok_or("no data directory")?;
     let dir = path.parent().ok_or("no data directory")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::private_fs::private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let text = serde_json::to_string_pretty(place).map_err(|e| e.to_string())?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text + "\n").map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+    crate::private_fs::write_atomic(&path, (text + "\n").as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The profile and region to start with, given what flags, environment and config chose

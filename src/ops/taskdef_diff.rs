@@ -1,10 +1,11 @@
 //! What differs between two task-definition revisions, field by field, for `:taskdefs`.
-//! Environment values whose names look secret are masked on both sides.
+//! Environment values whose names look secret, URL credentials and secret-looking
+//! command flags are masked on both sides.
 
 use std::collections::BTreeMap;
 
 use crate::domain::{ContainerDefinition, TaskDefinition};
-use crate::safety::mask_env;
+use crate::safety::{mask_command, mask_env};
 
 /// One field that differs; `None` on a side where the field does not exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,9 +94,6 @@ fn container_fields(c: &ContainerDefinition, out: &mut BTreeMap<(u8, String), Fi
     put("essential", c.essential.to_string());
     put("read-only root", c.read_only_root.to_string());
     put("init process", c.init_process_enabled.to_string());
-    if !c.command.is_empty() {
-        put("command", c.command.join(" "));
-    }
     if !c.ports.is_empty() {
         let ports: Vec<String> = c.ports.iter().map(i32::to_string).collect();
         put("ports", ports.join(","));
@@ -115,6 +113,13 @@ fn container_fields(c: &ContainerDefinition, out: &mut BTreeMap<(u8, String), Fi
     }
     for s in &c.secrets {
         put(&format!("secret {}", s.name), s.value_from.clone());
+    }
+    // After the last `put`: a BTreeMap, so the order of inserts does not matter.
+    if !c.command.is_empty() {
+        let raw = c.command.join(" ");
+        let masked = mask_command(&c.command).join(" ");
+        let masked = (masked != raw).then_some(masked);
+        put_field("command", Field { raw, masked });
     }
     for (k, v) in &c.environment {
         let masked = mask_env(k, v);
@@ -190,6 +195,24 @@ mod tests {
         assert_eq!(key.after.as_deref(), Some("•••••• (changed)"));
         let rendered = format!("{changes:?}");
         assert!(!rendered.contains("base64:"), "{rendered}");
+        // A URL's password and a command's secret flag are masked too, whatever the name.
+        let php = after
+            .containers
+            .iter_mut()
+            .find(|c| c.name == "php")
+            .unwrap();
+        php.environment
+            .push(("DATABASE_URL".into(), "mysql://app:pw-in-url@db/app".into()));
+        php.command = vec![
+            "php".into(),
+            "artisan".into(),
+            "--password=pw-in-flag".into(),
+        ];
+        let more = diff(&before, &after);
+        let rendered = format!("{more:?}");
+        assert!(!rendered.contains("pw-in-"), "{rendered}");
+        assert!(rendered.contains("mysql://app:••••••@db/app"), "{rendered}");
+        assert!(rendered.contains("--password=••••••"), "{rendered}");
         // Task-level fields come before containers'.
         assert_eq!(changes[0].field, "memory");
         assert_eq!(changes.len(), 5, "{changes:#?}");

@@ -59,16 +59,9 @@ pub fn file_name(time: Timestamp, pid: u32) -> String {
 
 /// Writes `text` to a new file `name` in `dir` (created if needed), owner-only.
 pub fn write(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    crate::private_fs::private_dir(dir)?;
     let path = dir.join(name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(&path)?.write_all(text.as_bytes())?;
+    crate::private_fs::create_new(&path)?.write_all(text.as_bytes())?;
     Ok(path)
 }
 

@@ -50,7 +50,7 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
     let mut term_signal = terminate_signal();
     let mut hit = None;
     let mut clicks = Clicks::default();
-    let mut test_panic = std::env::var(TEST_PANIC).ok();
+    let mut test_panic = test_panic_place();
 
     loop {
         session.terminal.draw(|f| hit = ui::draw(&state, f))?;
@@ -153,6 +153,18 @@ fn drop_queued_input() {
 /// handling of the real binary can be checked.
 const TEST_PANIC: &str = "TOADTOP_TEST_PANIC";
 
+/// Debug builds (the tests' binary) only: a release build never reads the variable, so
+/// no environment can make an operator's toadtop panic on purpose.
+#[cfg(debug_assertions)]
+fn test_panic_place() -> Option<String> {
+    std::env::var(TEST_PANIC).ok()
+}
+
+#[cfg(not(debug_assertions))]
+fn test_panic_place() -> Option<String> {
+    None
+}
+
 fn panic_for_tests(place: &str) {
     if place == "task" {
         tokio::spawn(async { panic!("{TEST_PANIC}=task: a test asked for this panic") });
@@ -243,11 +255,12 @@ async fn exec_foreground(
             // Stop reading keys: they belong to the session now.
             drop(std::mem::replace(events, EventStream::new()));
             session.suspend();
+            // On the plain terminal: the names come from AWS, the command from the config.
             println!(
                 "toadtop: {} in {} of task {} — leave the shell to come back",
-                target.command,
-                target.container,
-                crate::domain::short_task_id(&target.task.id)
+                crate::safety::sanitize(&crate::safety::mask_command_line(&target.command)),
+                crate::safety::sanitize(&target.container),
+                crate::safety::sanitize(crate::domain::short_task_id(&target.task.id))
             );
             let status = tokio::task::block_in_place(|| session::run_foreground(inv));
             // Dropping an EventStream wakes crossterm's shared reader. Swallow that wake-up
@@ -564,10 +577,11 @@ where
 }
 
 fn save_file(name: &str, contents: &str) -> Result<String, String> {
-    let dir = directories::ProjectDirs::from("", "", "toadtop")
-        .map(|d| d.data_dir().join("saved-logs"))
-        .ok_or("no home directory to save into")?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let data = crate::config::Config::data_dir().ok_or("no home directory to save into")?;
+    let dir = data.join("saved-logs");
+    for d in [&data, &dir] {
+        crate::private_fs::private_dir(d).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
     // The name is built from cluster and service names: keep it to one path component.
     let safe: String = name
         .chars()
@@ -580,7 +594,8 @@ fn save_file(name: &str, contents: &str) -> Result<String, String> {
         })
         .collect();
     let path = dir.join(safe);
-    std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::private_fs::write_atomic(&path, contents.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path.display().to_string())
 }
 

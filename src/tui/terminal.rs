@@ -13,6 +13,8 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
+use crate::safety::sanitize;
+
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Restores the terminal when dropped, so `?` and early returns cannot leave it raw.
@@ -89,12 +91,17 @@ fn install_panic_hook() {
         let _stdout = io::stdout().lock();
         restore();
         match super::crash::record(info) {
-            Ok(path) => eprintln!("toadtop crashed; report written to {}", path.display()),
+            Ok(path) => eprintln!(
+                "toadtop crashed; report written to {}",
+                sanitize(&path.display().to_string())
+            ),
+            // The message may quote anything the panicking code held (AWS text included).
             Err(e) => eprintln!(
-                "toadtop crashed: {} at {}; no report written ({e})",
-                super::crash::message(info.payload()),
+                "toadtop crashed: {} at {}; no report written ({})",
+                sanitize(&super::crash::message(info.payload())),
                 info.location()
-                    .map_or_else(|| "an unknown place".to_string(), ToString::to_string)
+                    .map_or_else(|| "an unknown place".to_string(), ToString::to_string),
+                sanitize(&e)
             ),
         }
         std::process::exit(101);

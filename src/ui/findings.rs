@@ -78,7 +78,7 @@ pub fn draw(
         match r.finding {
             Some(f) => Row::new(vec![
                 Cell::from(Span::styled(
-                    f.severity.clone(),
+                    sanitize(&f.severity),
                     severity_style(&f.severity, &theme),
                 )),
                 Cell::from(sanitize(&f.name)),
@@ -157,7 +157,7 @@ pub fn draw_detail(
     let mut lines = vec![
         Line::from(vec![
             Span::styled(
-                format!("{} ", f.severity),
+                format!("{} ", sanitize(&f.severity)),
                 severity_style(&f.severity, &theme),
             ),
             Span::styled(sanitize(&f.name), theme.title),

@@ -21,11 +21,13 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
+/// Sanitizes the title here, at the sink: titles are built from task ids, cluster and
+/// service names, and ratatui draws a Span's control characters as they are.
 fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
     Block::new()
         .borders(Borders::ALL)
         .border_style(theme.warn)
-        .title(Span::styled(format!(" {title} "), theme.title))
+        .title(Span::styled(format!(" {} ", sanitize(&title)), theme.title))
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {

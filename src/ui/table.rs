@@ -93,9 +93,9 @@ impl ListPane<'_> {
             .border_style(theme.dim)
             .title(Span::styled(
                 if self.loading {
-                    format!(" {} […]{by} ", self.title)
+                    format!(" {} […]{by} ", sanitize(&self.title))
                 } else {
-                    format!(" {} [{}]{by} ", self.title, self.len)
+                    format!(" {} [{}]{by} ", sanitize(&self.title), self.len)
                 },
                 theme.title,
             ));

@@ -6,7 +6,7 @@ use super::text::{self, field, heading};
 use super::theme::Theme;
 use crate::app::{Screen, State};
 use crate::domain::TaskDefinition;
-use crate::safety::{mask_env, sanitize};
+use crate::safety::{mask_command, mask_env, sanitize};
 
 pub fn draw(
     state: &State,
@@ -82,7 +82,11 @@ fn lines<'a>(td: &TaskDefinition, theme: &Theme) -> Vec<Line<'a>> {
             theme,
         ));
         if !c.command.is_empty() {
-            out.push(field("command", sanitize(&c.command.join(" ")), theme));
+            out.push(field(
+                "command",
+                sanitize(&mask_command(&c.command).join(" ")),
+                theme,
+            ));
         }
         if !c.ports.is_empty() {
             let ports: Vec<String> = c.ports.iter().map(ToString::to_string).collect();

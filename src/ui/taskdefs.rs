@@ -52,7 +52,7 @@ pub fn draw(
             family_and_revision(arn).map_or_else(|| family_revision(arn), |(_, r)| r.to_string());
         let users = in_use(state, arn);
         Row::new(vec![
-            Cell::from(rev),
+            Cell::from(sanitize(&rev)),
             Cell::from(Span::styled(
                 if base == Some(arn) { "◆" } else { "" },
                 theme.accent,

@@ -84,7 +84,7 @@ fn task_row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
         spans.extend(container_spans(c, theme));
     }
     Row::new(vec![
-        Cell::from(short_id(&t.id).to_string()),
+        Cell::from(sanitize(short_id(&t.id))),
         Cell::from(Span::styled(
             sanitize(&status),
             theme.status(&t.last_status),

@@ -18,7 +18,11 @@ pub fn draw(
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.dim)
-        .title(Span::styled(format!(" {title} "), theme.title));
+        // Sanitized at the sink as well: ratatui draws a Span's control characters raw.
+        .title(Span::styled(
+            format!(" {} ", crate::safety::sanitize(title)),
+            theme.title,
+        ));
     let max_scroll = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));
     frame.render_widget(
         Paragraph::new(lines)

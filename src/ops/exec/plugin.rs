@@ -59,12 +59,78 @@ pub fn invocation(
     }
 }
 
+/// What the plugin gets of toadtop's environment: the variables a terminal program, an
+/// HTTPS client behind a proxy and the AWS SDK's non-secret settings need, and toadtop's own
+/// `TOADTOP_*`. Never credentials (`AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, …) nor the
+/// rest of the environment (an operator's shell may hold a `DB_PASSWORD`): the session is
+/// authorized by its own token. The plugin's own AWS calls (KMS for an encrypted session,
+/// ResumeSession after a network drop) find credentials through the profile it is given,
+/// the AWS files, web identity or the instance/container role.
+pub fn passes_to_plugin(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "SHELL",
+        "TERM",
+        "COLORTERM",
+        "TERMINFO",
+        "TERMINFO_DIRS",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TMPDIR",
+        "NO_COLOR",
+        "SYSTEMROOT",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+        "all_proxy",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_SDK_LOAD_CONFIG",
+        "AWS_CA_BUNDLE",
+        "AWS_STS_REGIONAL_ENDPOINTS",
+        "AWS_EC2_METADATA_DISABLED",
+        "AWS_USE_FIPS_ENDPOINT",
+        "AWS_USE_DUALSTACK_ENDPOINT",
+        "AWS_ROLE_ARN",
+        "AWS_ROLE_SESSION_NAME",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    ];
+    EXACT.contains(&name) || name.starts_with("LC_") || name.starts_with("TOADTOP_")
+}
+
+/// The part of `vars` (this process's environment) that [`passes_to_plugin`].
+pub fn plugin_env(
+    vars: impl Iterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    vars.filter(|(k, _)| k.to_str().is_some_and(passes_to_plugin))
+        .collect()
+}
+
 /// `locate` with this process's PATH.
 pub fn locate_here(configured: Option<&str>) -> Result<PathBuf, String> {
     locate(configured, std::env::var("PATH").ok().as_deref())
 }
 
-/// Finds the plugin: a configured path, else `session-manager-plugin` on PATH.
+/// Finds the plugin: a configured path, else `session-manager-plugin` on PATH. Relative
+/// PATH entries (`.`, `bin`, an empty entry) are skipped: they would run whatever file
+/// of that name the current directory holds.
 pub fn locate(configured: Option<&str>, path_var: Option<&str>) -> Result<PathBuf, String> {
     let name = configured.unwrap_or("session-manager-plugin");
     let p = Path::new(name);
@@ -78,8 +144,9 @@ pub fn locate(configured: Option<&str>, path_var: Option<&str>) -> Result<PathBu
     path_var
         .unwrap_or("")
         .split(':')
-        .filter(|d| !d.is_empty())
-        .map(|d| Path::new(d).join(name))
+        .map(Path::new)
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join(name))
         .find(|c| is_executable(c))
         .ok_or_else(|| format!("{name} is not on PATH"))
 }

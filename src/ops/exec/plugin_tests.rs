@@ -237,3 +237,63 @@ fn ecs_endpoint_is_the_custom_one_or_the_regional_default() {
         "http://127.0.0.1:4566"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn locate_skips_relative_path_entries() {
+    // Unit tests run in the package root, where this relative directory holds an
+    // executable stand-in plugin: found only through its absolute path.
+    let rel = "tests/fixtures/bin";
+    assert!(Path::new(rel).join("session-manager-plugin").is_file());
+    assert!(locate(None, Some(rel)).is_err());
+    let exe = Dir::new("absolute");
+    let want = exe.file("session-manager-plugin", 0o755);
+    let path = format!("{rel}:.::{}", exe.str());
+    assert_eq!(locate(None, Some(&path)), Ok(want));
+}
+
+#[test]
+fn the_plugin_gets_no_credentials_and_no_unrelated_variables() {
+    let env = |pairs: &[(&str, &str)]| {
+        plugin_env(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        )
+        .into_iter()
+        .map(|(k, _)| k.into_string().unwrap())
+        .collect::<Vec<_>>()
+    };
+    let passed = env(&[
+        ("PATH", "/usr/bin"),
+        ("HOME", "/home/op"),
+        ("TERM", "xterm-256color"),
+        ("LANG", "en_US.UTF-8"),
+        ("LC_ALL", "C.UTF-8"),
+        ("HTTPS_PROXY", "http://proxy:3128"),
+        ("AWS_PROFILE", "prod"),
+        ("AWS_CONFIG_FILE", "/home/op/.aws/config"),
+        ("AWS_ACCESS_KEY_ID", "AKIA..."),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_SESSION_TOKEN", "token"),
+        ("AWS_SECURITY_TOKEN", "token"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "token"),
+        ("DB_PASSWORD", "pw"),
+        ("GITHUB_TOKEN", "ghp"),
+    ]);
+    assert_eq!(
+        passed,
+        [
+            "PATH",
+            "HOME",
+            "TERM",
+            "LANG",
+            "LC_ALL",
+            "HTTPS_PROXY",
+            "AWS_PROFILE",
+            "AWS_CONFIG_FILE"
+        ]
+    );
+}

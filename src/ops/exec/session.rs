@@ -78,6 +78,9 @@ pub async fn start(
 pub fn run_foreground(inv: &Invocation) -> std::io::Result<ExitStatus> {
     let mut cmd = Command::new(&inv.program);
     cmd.args(&inv.args);
+    // Only what the plugin needs of toadtop's environment (no AWS secret key).
+    cmd.env_clear();
+    cmd.envs(super::plugin::plugin_env(std::env::vars_os()));
     for (k, v) in &inv.env {
         cmd.env(k, v);
     }

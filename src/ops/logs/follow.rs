@@ -1,7 +1,7 @@
-//! Following logs: a backfill with FilterLogEvents, then StartLiveTail where it works
-//! (a session that reaches AWS's time limit is replaced by a new one), falling back to
-//! polling FilterLogEvents (adaptive interval, de-duplicated) when live tail is refused,
-//! limited, unavailable, or ends any other way. A new plan (tasks came or went)
+//! Following logs: a backfill with FilterLogEvents (streamed page by page, capped), then
+//! StartLiveTail where it works (a session that reaches AWS's time limit is replaced by a
+//! new one), falling back to polling FilterLogEvents (adaptive interval, de-duplicated)
+//! when live tail is refused, limited, unavailable, or ends any other way. A new plan (tasks came or went)
 //! takes effect without restarting the follower.
 
 use std::collections::{HashMap, VecDeque};
@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::plan::LogPlan;
 use crate::aws::logs::{self, CwEvent, LiveTailNext, MAX_STREAMS_PER_FILTER};
+use crate::aws::pages::Pages;
 use crate::aws::{AwsContext, AwsError};
 
 /// One event, attributed to its task and container.
@@ -82,11 +83,41 @@ const MAX_POLL: Duration = Duration::from_secs(8);
 /// drops what it has already seen.
 const OVERLAP_MS: i64 = 30_000;
 
+/// What one backfill reads at most, whatever `since` asks for: past either bound it stops
+/// and says so. Memory does not depend on it (pages are handed on as they come and the
+/// receiver keeps a ring buffer); it bounds the time and the calls a huge range costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackfillCap {
+    pub events: usize,
+    /// Message bytes.
+    pub bytes: usize,
+}
+
+impl Default for BackfillCap {
+    fn default() -> Self {
+        BackfillCap {
+            events: 200_000,
+            bytes: 256 << 20,
+        }
+    }
+}
+
 /// Runs until the plan sender is dropped (the pane closed) or the receiver of `out` is.
 pub async fn follow(
     ctx: AwsContext,
+    plans: watch::Receiver<LogPlan>,
+    opts: FollowOptions,
+    out: mpsc::UnboundedSender<FollowEvent>,
+) {
+    follow_capped(ctx, plans, opts, BackfillCap::default(), out).await
+}
+
+/// [`follow`] with the backfill bounded by `cap`.
+pub async fn follow_capped(
+    ctx: AwsContext,
     mut plans: watch::Receiver<LogPlan>,
     opts: FollowOptions,
+    cap: BackfillCap,
     out: mpsc::UnboundedSender<FollowEvent>,
 ) {
     let mut seen = Seen::default();
@@ -97,13 +128,27 @@ pub async fn follow(
         return;
     }
     let mut plan = plans.borrow_and_update().clone();
-    match poll_once(&ctx, &plan, opts.since_ms, &mut seen, &mut cursor).await {
-        Ok(lines) if !lines.is_empty() => {
-            if !send(FollowEvent::Lines(lines)) {
+    match backfill(
+        &ctx,
+        &plan,
+        opts.since_ms,
+        cap,
+        &mut seen,
+        &mut cursor,
+        &send,
+    )
+    .await
+    {
+        Ok(Backfilled::Complete) => {}
+        Ok(Backfilled::Closed) => return,
+        Ok(Backfilled::Capped(note)) => {
+            if !send(FollowEvent::Error(note)) {
                 return;
             }
+            // Following goes on from now: polling from the cap's point would read the
+            // skipped range after all.
+            cursor = cursor.max(crate::timefmt::Timestamp::now().millis());
         }
-        Ok(_) => {}
         Err(e) => {
             if !send(FollowEvent::Error(e.to_string())) {
                 return;
@@ -277,6 +322,119 @@ fn live_target(ctx: &AwsContext, plan: &LogPlan) -> Result<(String, Vec<String>)
     Ok((logs::log_group_arn(&ctx.region, account, group), streams))
 }
 
+enum Backfilled {
+    Complete,
+    /// Stopped at the cap; the text says where and why.
+    Capped(String),
+    /// The receiver is gone.
+    Closed,
+}
+
+/// One FilterLogEvents listing of the backfill (a group and up to 100 of its streams),
+/// with the page read but not yet handed on.
+struct Source {
+    group: String,
+    streams: Vec<String>,
+    token: Option<String>,
+    pages: Pages,
+    buffered: VecDeque<CwEvent>,
+    done: bool,
+}
+
+/// Every group's streams from `start_ms`, handed on page by page, oldest first across the
+/// listings (a merge: each listing is in time order, so what is older than every open
+/// listing's newest buffered event can go), until the end or `cap`. Holds about one page
+/// per listing, whatever the range.
+async fn backfill(
+    ctx: &AwsContext,
+    plan: &LogPlan,
+    start_ms: i64,
+    cap: BackfillCap,
+    seen: &mut Seen,
+    cursor: &mut i64,
+    send: &impl Fn(FollowEvent) -> bool,
+) -> Result<Backfilled, AwsError> {
+    let mut sources: Vec<Source> = Vec::new();
+    for group in plan.groups() {
+        for chunk in plan.streams_of(group).chunks(MAX_STREAMS_PER_FILTER) {
+            sources.push(Source {
+                group: group.to_string(),
+                streams: chunk.to_vec(),
+                token: None,
+                pages: Pages::new("FilterLogEvents"),
+                buffered: VecDeque::new(),
+                done: false,
+            });
+        }
+    }
+    let (mut events_sent, mut bytes_sent) = (0usize, 0usize);
+    loop {
+        for s in sources.iter_mut() {
+            // Empty pages with a token are normal (CloudWatch scans in slices): read on.
+            while !s.done && s.buffered.is_empty() {
+                let (page, next) =
+                    logs::filter_page(ctx, &s.group, &s.streams, start_ms, s.token.take()).await?;
+                s.buffered.extend(page);
+                s.token = s.pages.next(next.as_deref())?;
+                s.done = s.token.is_none();
+            }
+        }
+        let batch = take_ready(&mut sources);
+        // Empty only when every listing is done and drained (an open one always holds
+        // events at or below the bound).
+        if batch.is_empty() {
+            return Ok(Backfilled::Complete);
+        }
+        let mut events = fresh(batch, seen, cursor);
+        let mut capped_at = None;
+        for (i, e) in events.iter().enumerate() {
+            if events_sent >= cap.events || bytes_sent + e.message.len() > cap.bytes {
+                capped_at = Some((i, e.timestamp_ms));
+                break;
+            }
+            events_sent += 1;
+            bytes_sent += e.message.len();
+        }
+        if let Some((i, _)) = capped_at {
+            events.truncate(i);
+        }
+        let lines = attribute(plan, events);
+        if !lines.is_empty() && !send(FollowEvent::Lines(lines)) {
+            return Ok(Backfilled::Closed);
+        }
+        if let Some((_, at)) = capped_at {
+            return Ok(Backfilled::Capped(format!(
+                "backfill stopped at its cap ({events_sent} events, {} MiB): lines from {} on were not loaded; ask for a shorter time range",
+                bytes_sent >> 20,
+                crate::timefmt::Timestamp(at).rfc3339()
+            )));
+        }
+    }
+}
+
+/// What can be handed on in time order: every buffered event no newer than the newest
+/// buffered event of each listing that may still send more (theirs come at or after it).
+/// Each listing must have read until it holds an event or is done.
+fn take_ready(sources: &mut [Source]) -> Vec<CwEvent> {
+    let bound = sources
+        .iter()
+        .filter(|s| !s.done)
+        .filter_map(|s| s.buffered.back().map(|e| e.timestamp_ms))
+        .min()
+        .unwrap_or(i64::MAX);
+    let mut batch = Vec::new();
+    for s in sources.iter_mut() {
+        while let Some(e) = s.buffered.pop_front() {
+            if e.timestamp_ms > bound {
+                s.buffered.push_front(e);
+                break;
+            }
+            batch.push(e);
+        }
+    }
+    batch
+}
+
 /// Every group's streams from `start_ms`, all pages, new events only, oldest first.
 async fn poll_once(
     ctx: &AwsContext,
@@ -289,12 +447,13 @@ async fn poll_once(
     for group in plan.groups() {
         for chunk in plan.streams_of(group).chunks(MAX_STREAMS_PER_FILTER) {
             let mut token = None;
+            let mut pages = Pages::new("FilterLogEvents");
             loop {
                 let (page, next) = logs::filter_page(ctx, group, chunk, start_ms, token).await?;
                 events.extend(page);
-                match next {
-                    Some(t) => token = Some(t),
-                    None => break,
+                token = pages.next(next.as_deref())?;
+                if token.is_none() {
+                    break;
                 }
             }
         }
@@ -403,6 +562,39 @@ mod tests {
         assert_eq!(second.len(), 1);
         assert_eq!(second[0].message, "three");
         assert_eq!(cursor, 25);
+    }
+
+    #[test]
+    fn backfill_pages_merge_in_time_order_across_listings() {
+        let source = |events: Vec<CwEvent>, done: bool| Source {
+            group: "g".into(),
+            streams: vec![],
+            token: (!done).then(|| "t".into()),
+            pages: Pages::new("FilterLogEvents"),
+            buffered: events.into(),
+            done,
+        };
+        let times = |v: &[CwEvent]| v.iter().map(|e| e.timestamp_ms).collect::<Vec<_>>();
+        // A has read up to 30 and has more pages; B is done. Only what is not newer than
+        // A's newest may go: B's 40 waits for A's next page.
+        let mut sources = vec![
+            source(vec![ev("a", 10, "1"), ev("a", 30, "3")], false),
+            source(vec![ev("b", 20, "2"), ev("b", 40, "4")], true),
+        ];
+        let mut first = take_ready(&mut sources);
+        first.sort_by_key(|e| e.timestamp_ms);
+        assert_eq!(times(&first), [10, 20, 30]);
+        assert!(sources[0].buffered.is_empty());
+        assert_eq!(times(&Vec::from(sources[1].buffered.clone())), [40]);
+        // A's last page came: everything goes.
+        sources[0]
+            .buffered
+            .extend([ev("a", 35, "5"), ev("a", 50, "6")]);
+        sources[0].done = true;
+        let mut rest = take_ready(&mut sources);
+        rest.sort_by_key(|e| e.timestamp_ms);
+        assert_eq!(times(&rest), [35, 40, 50]);
+        assert!(take_ready(&mut sources).is_empty());
     }
 
     #[test]
