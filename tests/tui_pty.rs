@@ -909,6 +909,68 @@ fn exec_hands_the_terminal_to_the_plugin_and_takes_it_back() {
     }
 }
 
+/// The reference setup's service (seed: production-eu/app): php's read-only root has no
+/// mount points for the agent, its paths are image VOLUMEs, and the agent is RUNNING. The
+/// doctor passes on that evidence and the shell opens.
+#[test]
+fn exec_into_the_image_volume_service_passes_the_doctor_and_opens_the_shell() {
+    let bed = TestBed::seeded();
+    let log = bed.home.path().join("plugin.log");
+    let mut tui = Tui::start_with_env(
+        &bed,
+        120,
+        40,
+        &["--cluster", "production-eu"],
+        &[
+            ("PATH", support::path_with_fixtures_bin()),
+            ("TOADTOP_PLUGIN_LOG", log.clone().into_os_string()),
+        ],
+    );
+    tui.wait_for("production-eu's services", |s| {
+        line_with(s, "│app ").is_some_and(|l| l.contains("laravel-app:1"))
+            && line_with(s, "│web ").is_some()
+    });
+    // app, web: app is the first row.
+    tui.send(ENTER);
+    tui.wait_for("app's tasks", |s| {
+        s.contains("tasks · production-eu/app") && s.contains("RUNNING")
+    });
+    tui.send("x");
+    tui.wait_for("the doctor passing on the running agent", |s| {
+        line_with(s, "exec php in task ").is_some_and(|l| l.contains("(production-eu/app)"))
+            && line_with(s, "✓ read-only root: agent paths writable")
+                .is_some_and(|l| l.contains("agent running"))
+            && line_with(s, "✓ ExecuteCommandAgent").is_some_and(|l| l.contains("php: RUNNING"))
+            && !s.contains('✗')
+    });
+    tui.send(ENTER);
+    tui.wait_for("the stand-in's prompt", |s| {
+        s.contains("Starting session with SessionId: stand-in") && s.contains("stand-in$")
+    });
+    tui.send("exit");
+    tui.send(ENTER);
+    tui.wait_for("the tasks pane back", |s| {
+        s.contains("tasks · production-eu/app") && s.contains("exec /bin/sh in php: exit 0")
+    });
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+
+    let text = std::fs::read_to_string(&log).expect("the plugin ran and logged");
+    let run: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("one run")).expect("JSON");
+    let target: serde_json::Value =
+        serde_json::from_str(run["argv"][5].as_str().expect("argv[5]")).expect("target JSON");
+    let task = bed.summary["imageVolumes"]["task"].as_str().expect("task");
+    assert!(
+        target["Target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(&format!("ecs:production-eu_{task}_"))),
+        "{target}"
+    );
+}
+
 // ---- profiles, regions and the remembered place ----------------------------------------
 
 /// What the TUI remembered in the bed's data dir.

@@ -7,6 +7,7 @@ pub mod ecs;
 pub mod ecs_write;
 pub mod error;
 pub mod findings;
+pub mod image_config;
 pub mod logs;
 pub mod metrics;
 pub mod parameters;
