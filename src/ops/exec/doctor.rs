@@ -287,7 +287,11 @@ fn agent_paths(f: &Facts, d: &ContainerDefinition) -> (Status, String, &'static 
             return (
                 Status::Warn,
                 format!("{not_on_td}; image volumes unknown: {why}"),
-                "allow ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository so the image's VOLUMEs can be checked",
+                if why.starts_with("ecr:") {
+                    "allow ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the repository so the image's VOLUMEs can be checked"
+                } else {
+                    "to be sure, mount writable volumes at /var/lib/amazon and /var/log/amazon in the task definition"
+                },
             )
         }
         Some(ImageVolumes::Known(_)) => {}

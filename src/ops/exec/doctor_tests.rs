@@ -546,6 +546,7 @@ fn read_only_root_with_only_tmp_fails_naming_both_missing_paths() {
     case.def_mut().mount_points = vec![mount("/tmp", false)];
     // An old task whose agent is not reported, and an image without those VOLUMEs.
     case.container_mut().exec_agent = None;
+    case.image = Some(ImageVolumes::Known(vec!["/tmp".into()]));
     let checks = case.checks();
     let c = find(&checks, WRITABLE);
     assert_eq!(c.status, Status::Fail, "{c:#?}");
@@ -621,6 +622,10 @@ fn a_writable_root_needs_no_volumes() {
     case.container = "nginx".into();
     case.def_mut().read_only_root = false;
     case.def_mut().mount_points.clear();
+    case.container_mut().exec_agent = Some(ManagedAgent {
+        status: "RUNNING".into(),
+        reason: None,
+    });
     let checks = case.checks();
     let c = find(&checks, "read-only root: agent paths writable");
     assert_eq!(c.status, Status::Pass, "{c:#?}");
