@@ -23,8 +23,9 @@ fn app(bed: &TestBed) -> (String, Value) {
     (v["task"].as_str().expect("task").to_string(), v)
 }
 
+/// `toadtop doctor --output json` with the stand-in plugin on PATH.
 fn doctor(bed: &TestBed, task: &str, container: &str) -> Run {
-    let run = bed.run(
+    let run = bed.run_with_input(
         [
             "doctor",
             "--cluster",
@@ -36,6 +37,8 @@ fn doctor(bed: &TestBed, task: &str, container: &str) -> Run {
             "--output",
             "json",
         ],
+        &[("PATH", support::path_with_fixtures_bin())],
+        "",
         LIMIT,
     );
     assert!(matches!(run.code, Some(0 | 3)), "{run}");
@@ -127,9 +130,9 @@ fn without_a_running_agent_the_images_volumes_cover_the_paths() {
         LIMIT,
     );
     assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.starts_with("pass") && l.contains(WRITABLE) && l.contains("image VOLUME /var/lib/amazon")),
+        run.stdout.lines().any(|l| l.starts_with("pass")
+            && l.contains(WRITABLE)
+            && l.contains("image VOLUME /var/lib/amazon")),
         "{run}"
     );
 }
@@ -145,7 +148,9 @@ fn a_stopped_agent_fails_with_awss_reason_and_exec_refuses() {
     assert_eq!(status, "fail", "{run}");
     assert_eq!(
         detail,
-        format!("agent STOPPED: {reason}; not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm")
+        format!(
+            "agent STOPPED: {reason}; not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
+        )
     );
     assert_eq!(
         check(&run, "ExecuteCommandAgent"),
@@ -194,7 +199,9 @@ fn a_denied_ecr_call_is_a_warning_naming_it() {
         let (status, detail) = check(&run, WRITABLE);
         assert_eq!(status, "warn", "{op}: {run}");
         assert!(
-            detail.contains(&format!("image volumes unknown: ecr:{op} failed: AccessDeniedException")),
+            detail.contains(&format!(
+                "image volumes unknown: ecr:{op} failed: AccessDeniedException"
+            )),
             "{op}: {detail}"
         );
         let fix = run.json()["checks"]
@@ -233,7 +240,8 @@ print(digest)
 fn put_config(bed: &TestBed, arch: &str, volumes: &[&str], digest: Option<&str>) -> String {
     let vols: serde_json::Map<String, Value> =
         volumes.iter().map(|v| (v.to_string(), json!({}))).collect();
-    let content = json!({"architecture": arch, "os": "linux", "config": {"Volumes": vols}}).to_string();
+    let content =
+        json!({"architecture": arch, "os": "linux", "config": {"Volumes": vols}}).to_string();
     let mut body = json!({ "content": content });
     if let Some(d) = digest {
         body["digest"] = json!(d);
@@ -293,7 +301,11 @@ fn a_multi_arch_index_is_read_at_the_tasks_architecture_skipping_attestations() 
     // The attestation and arm64 come first: picking either would find no agent VOLUMEs.
     let multi = put_manifest(
         &bed,
-        &index(vec![attestation.clone(), entry(&arm, "arm64"), entry(&amd, "amd64")]),
+        &index(vec![
+            attestation.clone(),
+            entry(&arm, "arm64"),
+            entry(&amd, "amd64"),
+        ]),
         "multi",
     );
     without_agent(&bed, &task);
@@ -328,7 +340,12 @@ fn a_config_blob_whose_sha256_does_not_match_is_unknown() {
     let (task, _) = app(&bed);
     // Stored under a digest that is not its sha256 (a corrupt or substituted blob).
     let fake = format!("sha256:{}", "f".repeat(64));
-    put_config(&bed, "amd64", &["/var/lib/amazon", "/var/log/amazon"], Some(&fake));
+    put_config(
+        &bed,
+        "amd64",
+        &["/var/lib/amazon", "/var/log/amazon"],
+        Some(&fake),
+    );
     let digest = put_manifest(&bed, &image_manifest(&fake, "d4"), "corrupt");
     without_agent(&bed, &task);
     edit_php(&bed, &task, json!({"imageDigest": digest}));

@@ -234,7 +234,8 @@ pub struct State {
     /// session-manager-plugin's path, or why it was not found (for the exec doctor).
     pub exec_plugin: Result<String, String>,
     /// Images' own volumes for the exec doctor, as read from ECR (by running image).
-    pub exec_images: HashMap<crate::ops::exec::doctor::ImageQuery, crate::ops::exec::doctor::ImageVolumes>,
+    pub exec_images:
+        HashMap<crate::ops::exec::doctor::ImageQuery, crate::ops::exec::doctor::ImageVolumes>,
     /// Scan findings by image (across clusters; the runtime caches them by digest).
     pub findings: std::collections::BTreeMap<String, crate::domain::ImageFindings>,
     pub findings_loading: bool,

@@ -75,8 +75,8 @@ pub fn checks_for(
     task: &Task,
     container: &str,
 ) -> Vec<doctor::Check> {
-    let image = doctor::image_query_for(svc, task, container)
-        .and_then(|q| state.exec_images.get(&q));
+    let image =
+        doctor::image_query_for(svc, task, container).and_then(|q| state.exec_images.get(&q));
     doctor::for_container(
         svc,
         task,

@@ -438,7 +438,9 @@ fn image_volume_web() -> State {
     let mut detail = fixtures::production();
     let web = &mut detail.services[1];
     let td = web.task_definition.as_mut().expect("td");
-    td.containers[0].mount_points.retain(|m| !m.container_path.contains("amazon"));
+    td.containers[0]
+        .mount_points
+        .retain(|m| !m.container_path.contains("amazon"));
     for t in &mut web.tasks {
         let php = &mut t.containers[0];
         php.exec_agent = None;

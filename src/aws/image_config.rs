@@ -138,7 +138,8 @@ async fn manifest_at(
                 crate::safety::sanitize(why)
             )
         })?;
-    serde_json::from_str(text).map_err(|e| format!("ecr:BatchGetImage: the manifest is not JSON: {e}"))
+    serde_json::from_str(text)
+        .map_err(|e| format!("ecr:BatchGetImage: the manifest is not JSON: {e}"))
 }
 
 /// For a manifest list / OCI index: the digest of the entry for `arch` (Linux), skipping
@@ -203,9 +204,8 @@ async fn get(url: &str) -> Result<Vec<u8>, String> {
     let settings = HttpConnectorSettings::builder().build();
     let connector = aws_smithy_http_client::default_connector(&settings, None)
         .ok_or_else(|| fail("no HTTPS connector".into()))?;
-    let mut req = aws_smithy_runtime_api::http::Request::new(
-        aws_smithy_types::body::SdkBody::empty(),
-    );
+    let mut req =
+        aws_smithy_runtime_api::http::Request::new(aws_smithy_types::body::SdkBody::empty());
     req.set_uri(url).map_err(|e| fail(e.to_string()))?;
     let answer = async {
         let resp = connector
@@ -222,7 +222,10 @@ async fn get(url: &str) -> Result<Vec<u8>, String> {
             return Err(fail(format!("HTTP {}", status.as_u16())));
         }
         if body.len() > MAX_CONFIG_BYTES {
-            return Err(fail(format!("{} bytes is too large for a config", body.len())));
+            return Err(fail(format!(
+                "{} bytes is too large for a config",
+                body.len()
+            )));
         }
         Ok(body.to_vec())
     };
@@ -246,8 +249,14 @@ mod tests {
                 {"digest": "sha256:amd", "platform": {"architecture": "amd64", "os": "linux"}},
             ]
         });
-        assert_eq!(pick_platform(&index, "amd64"), Ok(Some("sha256:amd".into())));
-        assert_eq!(pick_platform(&index, "arm64"), Ok(Some("sha256:arm".into())));
+        assert_eq!(
+            pick_platform(&index, "amd64"),
+            Ok(Some("sha256:amd".into()))
+        );
+        assert_eq!(
+            pick_platform(&index, "arm64"),
+            Ok(Some("sha256:arm".into()))
+        );
         assert!(pick_platform(&index, "s390x")
             .unwrap_err()
             .contains("no linux/s390x"));
@@ -270,7 +279,10 @@ mod tests {
         let body = br#"{"architecture":"amd64","config":{"Volumes":{"/var/log/amazon":{},"/var/lib/amazon":{}}}}"#;
         assert_eq!(
             config_volumes(body),
-            Ok(vec!["/var/lib/amazon".to_string(), "/var/log/amazon".to_string()])
+            Ok(vec![
+                "/var/lib/amazon".to_string(),
+                "/var/log/amazon".to_string()
+            ])
         );
         assert_eq!(config_volumes(br#"{"config":{}}"#), Ok(vec![]));
         assert!(config_volumes(b"<html>").is_err());
@@ -278,7 +290,11 @@ mod tests {
 
     #[test]
     fn plain_http_only_with_an_endpoint_url() {
-        assert!(check_scheme("https://prod-us-east-1-starport-layer-bucket.s3.amazonaws.com/x", false).is_ok());
+        assert!(check_scheme(
+            "https://prod-us-east-1-starport-layer-bucket.s3.amazonaws.com/x",
+            false
+        )
+        .is_ok());
         assert!(check_scheme("http://127.0.0.1:5000/blob", true).is_ok());
         assert!(check_scheme("http://example.com/blob", false).is_err());
         assert!(check_scheme("file:///etc/passwd", true).is_err());

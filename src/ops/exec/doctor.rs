@@ -326,8 +326,7 @@ pub fn image_query(f: &Facts) -> Option<ImageQuery> {
     let digest = f.container.image_digest.clone()?;
     if unreadable(f.container).is_some()
         || !d.read_only_root
-        || f
-            .container
+        || f.container
             .exec_agent
             .as_ref()
             .is_some_and(|a| a.status == "RUNNING")
@@ -377,8 +376,15 @@ pub fn for_container(
 
 /// The ECR read [`for_container`] would use (see [`image_query`]).
 pub fn image_query_for(service: &Service, task: &Task, container: &str) -> Option<ImageQuery> {
-    facts(service, task, container, Ok(String::new()), None, Timestamp(0))
-        .and_then(|f| image_query(&f))
+    facts(
+        service,
+        task,
+        container,
+        Ok(String::new()),
+        None,
+        Timestamp(0),
+    )
+    .and_then(|f| image_query(&f))
 }
 
 fn facts<'a>(

@@ -371,7 +371,10 @@ fn a_running_agent_is_the_strongest_evidence_and_needs_no_image_read() {
     let case = Case::image_volume_php(Some(("RUNNING", None)));
     let checks = case.checks();
     let c = find(&checks, WRITABLE);
-    assert_eq!((c.status, c.detail.as_str()), (Status::Pass, "agent running"));
+    assert_eq!(
+        (c.status, c.detail.as_str()),
+        (Status::Pass, "agent running")
+    );
     assert!(passed(&checks));
     assert_eq!(case.query(), None, "nothing to read from ECR");
 }
@@ -450,7 +453,9 @@ fn a_stopped_agent_fails_with_its_reason_when_no_source_covers_the_paths() {
     assert_eq!(c.status, Status::Fail);
     assert_eq!(
         c.detail,
-        format!("agent STOPPED: {reason}; not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm")
+        format!(
+            "agent STOPPED: {reason}; not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
+        )
     );
     assert!(c.fix.contains("VOLUME"), "{c:#?}");
 
@@ -492,8 +497,9 @@ fn unknown_image_volumes_are_a_warning_naming_the_call() {
         "{c:#?}"
     );
     assert!(
-        c.detail
-            .starts_with("not on a task-definition volume: /var/lib/amazon/ssm, /var/log/amazon/ssm; "),
+        c.detail.starts_with(
+            "not on a task-definition volume: /var/lib/amazon/ssm, /var/log/amazon/ssm; "
+        ),
         "{c:#?}"
     );
     assert!(
@@ -526,7 +532,10 @@ fn a_pending_or_missing_agent_on_a_task_that_just_started_is_a_warning() {
         case.task.started_at = Some(Timestamp(fixtures::NOW.0 - 600_000));
         let c = find(&case.checks(), WRITABLE).clone();
         assert_eq!(c.status, Status::Fail, "{agent:?}: {c:#?}");
-        assert_eq!(c.detail, "not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm");
+        assert_eq!(
+            c.detail,
+            "not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
+        );
     }
 }
 
