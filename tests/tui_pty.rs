@@ -952,6 +952,36 @@ fn exec_into_the_image_volume_service_passes_the_doctor_and_opens_the_shell() {
     tui.wait_for("the tasks pane back", |s| {
         s.contains("tasks · production-eu/app") && s.contains("exec /bin/sh in php: exit 0")
     });
+
+    // Without the agent's word, the doctor reads the image's VOLUMEs through ECR in the
+    // background and judges again when they arrive.
+    let task = bed.summary["imageVolumes"]["task"].as_str().expect("task");
+    let (code, body) = bed.post(
+        "/_toadtop/task",
+        &serde_json::json!({"cluster": "production-eu", "task": task,
+                            "containers": [{"name": "php", "managedAgents": []}]}),
+    );
+    assert_eq!(code, 200, "{body}");
+    // Refresh until the task shows no agent (the modal judges the task it was opened on).
+    for _ in 0..50 {
+        tui.send("r");
+        std::thread::sleep(Duration::from_millis(300));
+        tui.send("x");
+        let s = tui.wait_for("the exec modal", |s| s.contains("exec php in task "));
+        if s.contains("no ExecuteCommandAgent reported") {
+            break;
+        }
+        tui.send(ESC);
+        tui.wait_for("the modal closed", |s| !s.contains("exec php in task "));
+    }
+    tui.wait_for("the image VOLUMEs named as the source", |s| {
+        line_with(s, "✓ read-only root: agent paths writable")
+            .is_some_and(|l| l.contains("image VOLUME /var/lib/amazon"))
+            && line_with(s, "✗ ExecuteCommandAgent")
+                .is_some_and(|l| l.contains("no ExecuteCommandAgent reported"))
+    });
+    tui.send(ESC);
+    tui.wait_for("the modal closed", |s| !s.contains("exec php in task "));
     tui.send("q");
     let (status, raw) = tui.finish();
     assert!(status.success(), "exit status {status:?}");
@@ -962,7 +992,6 @@ fn exec_into_the_image_volume_service_passes_the_doctor_and_opens_the_shell() {
         serde_json::from_str(text.lines().next().expect("one run")).expect("JSON");
     let target: serde_json::Value =
         serde_json::from_str(run["argv"][5].as_str().expect("argv[5]")).expect("target JSON");
-    let task = bed.summary["imageVolumes"]["task"].as_str().expect("task");
     assert!(
         target["Target"]
             .as_str()
