@@ -17,7 +17,8 @@ services of each fleet cluster get a log stream per task with a few Laravel line
 --quiet: progress messages on stderr are suppressed (the summary is always printed).
 
 Fleet: clusters production / staging / production-eu (the last exists to catch code
-that trusts moto's substring cluster filter). Production and staging use their own
+that trusts moto's substring cluster filter; it also runs app, the reference setup's
+read-only php whose writable paths are only image VOLUMEs). Production and staging use their own
 task-definition families (laravel-web, laravel-web-staging, ...) because the awslogs
 group differs (/ecs/laravel-production vs /ecs/laravel-staging).
 """
@@ -70,7 +71,8 @@ class Seeder:
             "endpoint": self.endpoint, "region": REGION, "account": self.account,
             "notes": "production: families laravel-web|laravel-worker|laravel-scheduler, log group "
                      "/ecs/laravel-production; staging: same families with suffix -staging, log group "
-                     "/ecs/laravel-staging; production-eu: one web service on laravel-web (latest).",
+                     "/ecs/laravel-staging; production-eu: web on laravel-web (latest) and app on laravel-app "
+                     "(agent paths only as image VOLUMEs, see imageVolumes).",
             "clusters": {}, "taskDefinitions": {}, "logGroups": {},
         }
 
