@@ -5,6 +5,10 @@
 # TOADTOP_SEED_ARGS: extra seed.py flags, e.g. "--fleet large" (500 services, 5,000 tasks).
 # TOADTOP_VENV as in scripts/venv.sh. Server log and seed summary go to a temp dir
 # (printed on stderr); the server is killed on exit.
+# While the demo runs, scripts/testbed/demo_logs.py writes Laravel log lines (requests,
+# now and then a WARNING or an ERROR with its stack trace, queue jobs) to production's web
+# and worker streams about once a second, so the log pane (`l`) shows live tail with lines
+# arriving; it stops with the demo. TOADTOP_DEMO_LOGS=0 leaves the logs as seeded.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +40,14 @@ done
 # shellcheck disable=SC2086 # TOADTOP_SEED_ARGS is a list of seed.py flags
 "$py" "$repo/scripts/testbed/seed.py" --endpoint "$endpoint" --quiet ${TOADTOP_SEED_ARGS:-} >"$tmp/summary.json"
 echo "demo.sh: moto at $endpoint; server log and seed summary in $tmp" >&2
+
+if [[ "${TOADTOP_DEMO_LOGS:-1}" != 0 ]]; then
+  "$py" "$repo/scripts/testbed/demo_logs.py" --endpoint "$endpoint" --summary "$tmp/summary.json" \
+    2>"$tmp/demo_logs.log" &
+  logs_pid=$!
+  echo "$logs_pid" >"$tmp/demo_logs.pid"
+  trap 'kill "$logs_pid" "$server_pid" 2>/dev/null || true; wait "$logs_pid" "$server_pid" 2>/dev/null || true' EXIT
+fi
 
 if [[ -n "${TOADTOP_BIN:-}" ]]; then
   "$TOADTOP_BIN" --endpoint-url "$endpoint" "$@"

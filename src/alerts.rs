@@ -38,6 +38,7 @@ pub struct Alert {
     /// secret
     pub kind: &'static str,
     pub cluster: String,
+    /// The service, or [`crate::domain::STANDALONE`] for a standalone task's alert.
     pub service: String,
     pub task: Option<String>,
     pub message: String,
@@ -83,38 +84,13 @@ pub fn evaluate(
         };
 
         // 1. Tasks that stopped badly, unless the scheduler stopped them.
-        for t in svc.tasks.iter().filter(|t| t.last_status == "STOPPED") {
-            if t.stop_code.as_deref() == Some("ServiceSchedulerInitiated") {
-                continue;
-            }
-            let bad: Vec<String> = t
-                .containers
-                .iter()
-                .filter_map(|c| {
-                    c.exit_code
-                        .filter(|&e| e != 0)
-                        .map(|e| format!("{} exited {e}", c.name))
-                })
-                .collect();
-            let reason = t.stopped_reason.clone().unwrap_or_default();
-            if !bad.is_empty() {
+        for t in &svc.tasks {
+            if let Some((level, message)) = task_failed(t, "") {
                 push(
-                    Level::Critical,
+                    level,
                     "task_failed",
                     Some(t.id.clone()),
-                    format!(
-                        "task {} stopped: {} ({reason})",
-                        short_task_id(&t.id),
-                        bad.join(", ")
-                    ),
-                    t.stopped_at,
-                );
-            } else if t.stop_code.as_deref() == Some("TaskFailedToStart") {
-                push(
-                    Level::Warning,
-                    "task_failed",
-                    Some(t.id.clone()),
-                    format!("task {} failed to start: {reason}", short_task_id(&t.id)),
+                    message,
                     t.stopped_at,
                 );
             }
@@ -251,8 +227,58 @@ pub fn evaluate(
             }
         }
     }
+    // 1, for standalone tasks (CI migrations, one-offs): the alarm the reference team has
+    // for tasks of no service stopping badly.
+    for t in &detail.tasks {
+        let who = format!("{} ", t.group.as_deref().unwrap_or("no group"));
+        if let Some((level, mut message)) = task_failed(t, &who) {
+            if let Some(by) = &t.started_by {
+                message.push_str(&format!("; started by {by}"));
+            }
+            out.push(Alert {
+                level,
+                kind: "task_failed",
+                cluster: detail.cluster.clone(),
+                service: crate::domain::STANDALONE.to_string(),
+                task: Some(t.id.clone()),
+                message,
+                since: t.stopped_at,
+            });
+        }
+    }
     sort(&mut out);
     out
+}
+
+/// A STOPPED task with a non-zero exit code (critical) or that failed to start (warning),
+/// unless the scheduler stopped it (`ServiceSchedulerInitiated`). `what` prefixes the
+/// message (a standalone task's group).
+fn task_failed(t: &crate::domain::Task, what: &str) -> Option<(Level, String)> {
+    if t.last_status != "STOPPED" || t.stop_code.as_deref() == Some("ServiceSchedulerInitiated") {
+        return None;
+    }
+    let bad = t.failed_exits();
+    let reason = t.stopped_reason.clone().unwrap_or_default();
+    if !bad.is_empty() {
+        Some((
+            Level::Critical,
+            format!(
+                "{what}task {} stopped: {} ({reason})",
+                short_task_id(&t.id),
+                bad.join(", ")
+            ),
+        ))
+    } else if t.stop_code.as_deref() == Some("TaskFailedToStart") {
+        Some((
+            Level::Warning,
+            format!(
+                "{what}task {} failed to start: {reason}",
+                short_task_id(&t.id)
+            ),
+        ))
+    } else {
+        None
+    }
 }
 
 /// The sixth signal: secrets whose SSM parameter does not exist, by service of `cluster`.

@@ -31,6 +31,7 @@ fn detail(services: Vec<Service>) -> ClusterDetail {
     ClusterDetail {
         cluster: "production".into(),
         services,
+        tasks: Vec::new(),
     }
 }
 
@@ -649,4 +650,69 @@ fn unchecked_or_unknown_secrets_do_not_alert() {
     )]);
     assert_eq!(secret_alerts("production", &secrets), vec![]);
     assert_eq!(secret_alerts("production", &BTreeMap::new()), vec![]);
+}
+
+// ---- standalone tasks (CI migrations, one-offs) ------------------------------------
+
+fn standalone(tasks: Vec<crate::domain::Task>) -> Vec<Alert> {
+    let mut d = detail(vec![quiet()]);
+    d.tasks = tasks;
+    evaluate(
+        &d,
+        &BTreeMap::new(),
+        &BTreeMap::new(),
+        &AlertSettings::default(),
+        NOW,
+    )
+}
+
+#[test]
+fn a_failed_standalone_migration_is_critical_and_says_who_ran_it() {
+    let a = standalone(vec![fixtures::standalone_task(
+        "8b9c0d1e2f30",
+        "github-actions",
+        Some(1),
+    )]);
+    assert_eq!(a.len(), 1, "{a:#?}");
+    assert_eq!(a[0].level, Level::Critical);
+    assert_eq!(a[0].kind, "task_failed");
+    assert_eq!(a[0].service, crate::domain::STANDALONE);
+    assert_eq!(a[0].task.as_deref(), Some("8b9c0d1e2f30"));
+    assert_eq!(
+        a[0].message,
+        "family:laravel-web task 8b9c0d1e stopped: php exited 1 \
+         (Essential container in task exited); started by github-actions"
+    );
+    assert!(a[0].since.is_some());
+}
+
+#[test]
+fn standalone_tasks_that_succeeded_run_or_were_stopped_by_the_scheduler_are_quiet() {
+    let mut by_scheduler = fixtures::standalone_task("aaaaaaaaaaaa", "ci", Some(137));
+    by_scheduler.stop_code = Some("ServiceSchedulerInitiated".into());
+    let a = standalone(vec![
+        fixtures::standalone_task("9c0d1e2f3041", "toadtop/alice", Some(0)),
+        fixtures::standalone_task("7a8b9c0d1e2f", "events-rule/schedule", None),
+        by_scheduler,
+    ]);
+    assert!(a.is_empty(), "{a:#?}");
+}
+
+#[test]
+fn a_standalone_task_that_failed_to_start_is_a_warning() {
+    let mut t = fixtures::standalone_task("8b9c0d1e2f30", "ci", Some(0));
+    t.stop_code = Some("TaskFailedToStart".into());
+    t.stopped_reason = Some("CannotPullContainerError: pull access denied".into());
+    for c in &mut t.containers {
+        c.exit_code = None;
+    }
+    let a = standalone(vec![t]);
+    assert_eq!(a.len(), 1, "{a:#?}");
+    assert_eq!(a[0].level, Level::Warning);
+    assert!(
+        a[0].message
+            .starts_with("family:laravel-web task 8b9c0d1e failed to start: CannotPull"),
+        "{}",
+        a[0].message
+    );
 }

@@ -141,14 +141,23 @@ pub struct DeployArgs {
     /// Return after UpdateService, without watching.
     #[arg(long)]
     pub no_wait: bool,
-    /// Print what would be registered and change nothing.
+    /// Print what would be registered, and the new images' scan findings; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse the deploy (exit 3, before anything is registered) when a new image has
+    /// scan findings at or above SEVERITY (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL) or
+    /// its scan cannot be read.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub output: LogOutput,
     /// How often to poll while watching (tests shorten it).
     #[arg(long, default_value = "5s", value_parser = parse_duration, hide = true)]
     pub poll_every: Duration,
+}
+
+fn parse_severity(s: &str) -> Result<String, String> {
+    crate::ops::deploy::findings::parse_severity(s)
 }
 
 #[derive(Debug, Clone, Args)]

@@ -26,7 +26,15 @@ pub struct Cluster {
 pub struct ClusterDetail {
     pub cluster: String,
     pub services: Vec<Service>,
+    /// Standalone tasks: those whose group is not `service:…` (CI migrations, RunTask
+    /// one-offs, scheduled tasks), running and recently stopped, running first.
+    pub tasks: Vec<Task>,
 }
+
+/// The owner shown for a cluster's standalone tasks where a service name would go (views,
+/// alerts). ECS service names are letters, digits, hyphens and underscores, so it never
+/// names a service.
+pub const STANDALONE: &str = "(standalone)";
 
 impl ClusterDetail {
     /// Distinct images the services (or one service) run, in service order; appended to
@@ -147,6 +155,9 @@ pub struct Task {
     pub stopped_at: Option<Timestamp>,
     pub stop_code: Option<String>,
     pub stopped_reason: Option<String>,
+    /// Who started it: a service's deployment id (`ecs-svc/…`), CI's tag, `toadtop/<user>`
+    /// for migrations toadtop ran, `events-rule/…` for scheduled tasks.
+    pub started_by: Option<String>,
     pub task_definition_arn: String,
     pub availability_zone: Option<String>,
     pub private_ip: Option<String>,
@@ -160,6 +171,56 @@ impl Task {
     pub fn service_name(&self) -> Option<&str> {
         self.group.as_deref()?.strip_prefix("service:")
     }
+
+    /// A migration (or other task) toadtop started: `startedBy` is `toadtop` or
+    /// `toadtop/<user>` (see `ops::migrate::started_by`).
+    pub fn started_by_toadtop(&self) -> bool {
+        self.started_by
+            .as_deref()
+            .is_some_and(|s| s == "toadtop" || s.starts_with("toadtop/"))
+    }
+
+    /// The containers that exited non-zero, as `php exited 1`.
+    pub fn failed_exits(&self) -> Vec<String> {
+        self.containers
+            .iter()
+            .filter_map(|c| {
+                c.exit_code
+                    .filter(|&e| e != 0)
+                    .map(|e| format!("{} exited {e}", c.name))
+            })
+            .collect()
+    }
+}
+
+/// Splits a cluster's tasks into those of each service (by `group` = `service:NAME`) and
+/// the standalone ones; each list running first, newest first.
+pub fn group_tasks(tasks: Vec<Task>) -> (std::collections::HashMap<String, Vec<Task>>, Vec<Task>) {
+    let mut by_service: std::collections::HashMap<String, Vec<Task>> = Default::default();
+    let mut standalone = Vec::new();
+    for task in tasks {
+        match task.service_name() {
+            Some(name) => by_service.entry(name.to_string()).or_default().push(task),
+            None => standalone.push(task),
+        }
+    }
+    for list in by_service
+        .values_mut()
+        .chain(std::iter::once(&mut standalone))
+    {
+        sort_tasks(list);
+    }
+    (by_service, standalone)
+}
+
+/// Running first, newest first: what an operator looks at.
+pub fn sort_tasks(tasks: &mut [Task]) {
+    tasks.sort_by(|a, b| {
+        (a.desired_status != "RUNNING")
+            .cmp(&(b.desired_status != "RUNNING"))
+            .then(b.started_at.cmp(&a.started_at))
+            .then(a.id.cmp(&b.id))
+    });
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,6 +340,12 @@ pub fn arn_tail(arn: &str) -> &str {
     arn.rsplit_once('/').map_or(arn, |(_, t)| t)
 }
 
+/// The account of an ARN (`arn:aws:ecs:us-east-1:123456789012:service/...`), if it has one.
+pub fn account_of(arn: &str) -> Option<String> {
+    let account = arn.strip_prefix("arn:")?.split(':').nth(3)?;
+    (!account.is_empty()).then(|| account.to_string())
+}
+
 /// An image in ECR: `<account>.dkr.ecr.<region>.amazonaws.com/<repo>[:tag|@digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EcrRef {
@@ -339,6 +406,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn account_of_reads_the_fifth_field() {
+        assert_eq!(
+            account_of("arn:aws:ecs:us-east-1:123456789012:service/production/web").as_deref(),
+            Some("123456789012")
+        );
+        assert_eq!(account_of("laravel-web:2"), None);
+        assert_eq!(account_of("arn:aws:s3:::bucket"), None);
+    }
+
+    #[test]
     fn family_revision_and_tail() {
         assert_eq!(
             family_revision("arn:aws:ecs:us-east-1:1:task-definition/laravel-web:7"),
@@ -349,6 +426,55 @@ mod tests {
             "abc123"
         );
         assert_eq!(arn_tail("plain"), "plain");
+    }
+
+    #[test]
+    fn tasks_split_into_services_and_standalone() {
+        use crate::fixtures::{standalone_task, task, NOW};
+        let mut old_web = task("000000000001", "web", false);
+        old_web.started_at = Some(Timestamp(NOW.0 - 7_200_000));
+        let mut ci = standalone_task("8b9c0d1e2f30", "github-actions", Some(1));
+        ci.started_at = Some(Timestamp(NOW.0 - 60_000));
+        let mut no_group = standalone_task("9c0d1e2f3041", "someone", None);
+        no_group.group = None;
+        // A family that merely starts like a service's group is not one.
+        let mut lookalike = standalone_task("aaaaaaaaaaaa", "x", Some(0));
+        lookalike.group = Some("services:web".into());
+        let (by_service, standalone) = group_tasks(vec![
+            old_web,
+            ci,
+            task("0a1b2c3d4e5f", "web", true),
+            no_group,
+            task("5f60718293a4", "worker", true),
+            lookalike,
+        ]);
+        let ids = |v: &[Task]| v.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(&by_service["web"]),
+            ["0a1b2c3d4e5f", "000000000001"],
+            "running first"
+        );
+        assert_eq!(ids(&by_service["worker"]), ["5f60718293a4"]);
+        assert_eq!(by_service.len(), 2);
+        // Running first, then the newest stopped one.
+        assert_eq!(
+            ids(&standalone),
+            ["9c0d1e2f3041", "8b9c0d1e2f30", "aaaaaaaaaaaa"]
+        );
+    }
+
+    #[test]
+    fn toadtop_started_tasks_are_recognised() {
+        use crate::fixtures::standalone_task;
+        assert!(standalone_task("a", "toadtop/alice", Some(0)).started_by_toadtop());
+        assert!(standalone_task("a", "toadtop", Some(0)).started_by_toadtop());
+        assert!(!standalone_task("a", "toadtopx", Some(0)).started_by_toadtop());
+        assert!(!standalone_task("a", "github-actions", Some(0)).started_by_toadtop());
+        let failed = standalone_task("a", "ci", Some(1));
+        assert_eq!(failed.failed_exits(), ["php exited 1"]);
+        assert!(standalone_task("a", "ci", Some(0))
+            .failed_exits()
+            .is_empty());
     }
 
     #[test]

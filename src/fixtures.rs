@@ -147,6 +147,7 @@ pub fn task(id: &str, service: &str, running: bool) -> Task {
         } else {
             Some("Essential container in task exited".into())
         },
+        started_by: Some("ecs-svc/1234567890".into()),
         task_definition_arn: arn("task-definition", "laravel-web:2"),
         availability_zone: Some("us-east-1a".into()),
         private_ip: Some("10.0.1.23".into()),
@@ -244,7 +245,36 @@ pub fn production() -> ClusterDetail {
                 ],
             ),
         ],
+        tasks: Vec::new(),
     }
+}
+
+/// A standalone task of laravel-web (group `family:laravel-web`): a migration when
+/// `exit` is `Some` (STOPPED, php exited with it), else a running one-off.
+pub fn standalone_task(id: &str, started_by: &str, exit: Option<i32>) -> Task {
+    let mut t = task(id, "web", exit.is_none());
+    t.group = Some("family:laravel-web".into());
+    t.started_by = Some(started_by.into());
+    t.exec_enabled = false;
+    if let Some(code) = exit {
+        t.containers[0].exit_code = Some(code);
+        t.containers[1].exit_code = Some(0);
+    }
+    t
+}
+
+/// production with the standalone tasks the reference setup has: CI's failed migration,
+/// toadtop's succeeded one, and a running `schedule:run` one-off.
+pub fn production_with_standalone() -> ClusterDetail {
+    let mut d = production();
+    let mut schedule = standalone_task("7a8b9c0d1e2f", "events-rule/laravel-schedule-run", None);
+    schedule.group = Some("family:laravel-scheduler".into());
+    d.tasks = vec![
+        schedule,
+        standalone_task("8b9c0d1e2f30", "github-actions", Some(1)),
+        standalone_task("9c0d1e2f3041", "toadtop/alice", Some(0)),
+    ];
+    d
 }
 
 /// A large cluster for benchmarks: `services` services with `tasks` tasks each.
@@ -259,6 +289,7 @@ pub fn large(services: usize, tasks: usize) -> ClusterDetail {
                 service(&format!("service-{i:05}"), ts)
             })
             .collect(),
+        tasks: Vec::new(),
     }
 }
 

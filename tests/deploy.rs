@@ -92,12 +92,17 @@ fn assert_service_untouched(bed: &TestBed, before: &Value) {
     assert_eq!(ids(&now), ids(before), "deployments changed: {now}");
 }
 
-/// The migration tasks toadtop started (startedBy "toadtop"), stopped or not.
+/// The migration tasks toadtop started (startedBy "toadtop/<user>", or "toadtop" when
+/// the user is unknown), stopped or not.
 fn migration_tasks(bed: &TestBed) -> Vec<Value> {
     ["RUNNING", "STOPPED"]
         .iter()
         .flat_map(|st| bed.tasks(CLUSTER, None, st))
-        .filter(|t| t["startedBy"] == "toadtop")
+        .filter(|t| {
+            t["startedBy"]
+                .as_str()
+                .is_some_and(|by| by == "toadtop" || by.starts_with("toadtop/"))
+        })
         .collect()
 }
 

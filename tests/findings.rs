@@ -96,7 +96,8 @@ fn findings_from_ecr_scans() {
         );
         let severities: Vec<&str> = f.items.iter().map(|i| i.severity.as_str()).collect();
         assert_eq!(severities, ["CRITICAL", "HIGH", "MEDIUM"]);
-        assert_eq!(f.scan_settings.as_deref(), Some("basic, scan on push"));
+        // seed.py's enhanced_scanning: Inspector, continuous, for laravel-app.
+        assert_eq!(f.scan_settings.as_deref(), Some("enhanced, continuous"));
 
         // v1.4.1: moto's default basic finding.
         let f = &got[&v141];
@@ -153,5 +154,25 @@ fn findings_from_ecr_scans() {
         assert_eq!(f.error, None, "{f:#?}");
         assert_eq!(f.items[0].severity, "CRITICAL");
         assert_eq!(f.counts, want);
+
+        // v1.4.0's enhanced scan has no findingSeverityCounts: counted from its findings.
+        let v140 = format!("{uri}@{}", digest_of("v1.4.0"));
+        let got = load(&ctx, std::slice::from_ref(&v140), &fresh).await;
+        let f = &got[&v140];
+        assert_eq!(f.error, None, "{f:#?}");
+        let want: BTreeMap<String, i64> = ecr["findings"]["v1.4.0"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_i64().unwrap()))
+            .collect();
+        assert_eq!(
+            want.get("CRITICAL"),
+            Some(&2),
+            "the seed's summary: {want:?}"
+        );
+        assert_eq!(f.counts, want);
+        let names: Vec<&str> = f.items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["CVE-2024-4577", "CVE-2024-5535", "CVE-2024-2511"]);
     });
 }

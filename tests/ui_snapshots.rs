@@ -514,8 +514,10 @@ mod actions {
     use toadtop::app::actions::{Modal, PickRow};
     use toadtop::app::{update, Effect, Msg, State, View};
     use toadtop::aws::ecr::EcrImage;
+    use toadtop::domain::ImageFindings;
     use toadtop::fixtures::{self, NOW};
     use toadtop::ops::deploy::plan::{plan_swap, preview};
+    use toadtop::ops::jobs::Preview;
     use toadtop::ops::progress::{Outcome, Progress, Step, Tone};
     use toadtop::timefmt::Timestamp;
 
@@ -533,13 +535,25 @@ mod actions {
             .collect()
     }
 
-    fn image(tag: &str, hours_ago: i64, digest: char, findings: &[(&str, i32)]) -> EcrImage {
+    /// An image's scan as the findings cache holds it (status COMPLETE).
+    fn scan(tag: &str, findings: &[(&str, i64)]) -> ImageFindings {
+        ImageFindings {
+            image: format!("{REPO}:{tag}"),
+            digest: None,
+            status: "COMPLETE".into(),
+            counts: findings.iter().map(|(s, n)| (s.to_string(), *n)).collect(),
+            items: Vec::new(),
+            scan_settings: Some("basic, scan on push".into()),
+            error: None,
+        }
+    }
+
+    fn image(tag: &str, hours_ago: i64, digest: char, findings: &[(&str, i64)]) -> EcrImage {
         EcrImage {
             tags: vec![tag.into()],
             digest: format!("sha256:{}", digest.to_string().repeat(64)),
             pushed_at: Some(Timestamp(NOW.0 - hours_ago * 3_600_000)),
-            severity_counts: findings.iter().map(|(s, n)| (s.to_string(), *n)).collect(),
-            scan_status: Some("COMPLETE".into()),
+            findings: Some(scan(tag, findings)),
         }
     }
 
@@ -620,6 +634,11 @@ mod actions {
 
     /// The confirm modal for v1.4.1 on web, with the preview `prepare` builds.
     fn confirm_deploy() -> State {
+        confirm_deploy_with(scan("v1.4.1", &[("HIGH", 1)]))
+    }
+
+    /// The same, with `findings` as the new image's scan.
+    fn confirm_deploy_with(findings: ImageFindings) -> State {
         let mut state = picker_with_v141_chosen();
         move_to(&mut state, |r| *r == PickRow::Continue);
         let effects = key(&mut state, KeyCode::Enter);
@@ -631,16 +650,161 @@ mod actions {
         };
         let td = fixtures::web_task_definition(2);
         let changes = plan_swap(&td, &req.images).expect("a swap");
-        let result = Ok(preview(&td, &changes));
+        let result = Ok(Preview {
+            running: td.arn.clone(),
+            target: None,
+            account: Some("123456789012".into()),
+            lines: preview(&td, &changes),
+            findings: vec![("php".to_string(), findings)],
+        });
         update(&mut state, Msg::Prepared { job, result });
         assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
+        arm(&mut state);
         state
+    }
+
+    /// The new image has a CRITICAL (enhanced scanning: the counts came from the
+    /// findings): the preview says so and warns in the error colour, bold.
+    #[test]
+    fn confirm_deploy_preview_warns_about_critical_findings() {
+        let mut found = scan("v1.4.1", &[("CRITICAL", 1), ("HIGH", 2)]);
+        found.status = "ACTIVE".into();
+        found.scan_settings = Some("enhanced, continuous".into());
+        let state = confirm_deploy_with(found);
+        let text = render(&state, W, H);
+        assert!(
+            text.contains(
+                "findings php v1.4.1: CRITICAL 1, HIGH 2 (scan ACTIVE, enhanced, continuous)"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("! php v1.4.1: 1 finding at or above CRITICAL"),
+            "{text}"
+        );
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(W, H)).unwrap();
+        term.draw(|f| {
+            toadtop::ui::draw(&state, f);
+        })
+        .unwrap();
+        let buf = term.backend().buffer();
+        let cell_of = |needle: &str| {
+            let (y, line) = text
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.contains(needle))
+                .unwrap_or_else(|| panic!("no {needle} in {text}"));
+            let col = line[..line.find(needle).unwrap()].chars().count();
+            buf[(col as u16, y as u16)].clone()
+        };
+        let warn = cell_of("! php");
+        let removed = cell_of("-   image:");
+        let plain = cell_of("findings php");
+        assert_eq!(warn.fg, removed.fg, "the error colour");
+        assert_ne!(warn.fg, plain.fg, "not drawn like the other lines");
+        assert!(warn.modifier.contains(ratatui::style::Modifier::BOLD));
+        insta::assert_snapshot!("confirm_deploy_preview_critical", text);
+    }
+
+    /// Lets a confirmation's first moment pass (Enter is ignored until then).
+    fn arm(state: &mut State) {
+        state.now = Timestamp(state.now.0 + toadtop::app::confirm::ARM_MS);
+    }
+
+    /// Checks the lines every confirmation starts with.
+    fn check_header(text: &str, revision: &str) {
+        for want in [
+            "account 123456789012 · profile default · region us-east-1",
+            "cluster production · service web",
+            revision,
+        ] {
+            assert!(text.contains(want), "{want:?} missing:\n{text}");
+        }
+    }
+
+    #[test]
+    fn confirm_just_opened_is_not_armed_yet() {
+        let mut state = confirm_deploy();
+        state.now = Timestamp(state.now.0 - toadtop::app::confirm::ARM_MS);
+        let text = render(&state, W, H);
+        assert!(text.contains("read this first…    esc: cancel"), "{text}");
+        assert!(!text.contains("enter: do it"), "{text}");
+        insta::assert_snapshot!("confirm_not_armed", text);
+    }
+
+    #[test]
+    fn confirm_scale_to_zero_asks_for_the_name() {
+        let mut state = in_services();
+        keys(&mut state, "jS0");
+        key(&mut state, KeyCode::Enter);
+        arm(&mut state);
+        keys(&mut state, "we");
+        let text = render(&state, W, H);
+        check_header(
+            &text,
+            "revision laravel-web:2 (unchanged) · desired count 3 → 0",
+        );
+        assert!(
+            text.contains("This leaves web with no running task: type its name to confirm."),
+            "{text}"
+        );
+        assert!(text.contains("type web to confirm: we▏"), "{text}");
+        insta::assert_snapshot!("confirm_scale_to_zero", text);
+    }
+
+    #[test]
+    fn confirm_rollback_names_the_revision_and_its_images() {
+        let mut state = in_services();
+        keys(&mut state, "j");
+        let effects = keys(&mut state, "b");
+        let Some(Effect::PrepareRollback { job }) = effects.first().cloned() else {
+            panic!("no PrepareRollback: {effects:?}")
+        };
+        let (v1, v2) = (
+            fixtures::web_task_definition(1),
+            fixtures::web_task_definition(2),
+        );
+        let mut v1 = v1;
+        v1.containers[0].image = format!("{REPO}:v1.4.1");
+        let result = Ok(Preview {
+            running: v2.arn.clone(),
+            target: Some(v1.arn.clone()),
+            account: Some("123456789012".into()),
+            lines: toadtop::ops::jobs::rollback_lines(&v2, &v1),
+            findings: Vec::new(),
+        });
+        update(&mut state, Msg::Prepared { job, result });
+        arm(&mut state);
+        let text = render(&state, W, H);
+        check_header(&text, "revision laravel-web:2 → laravel-web:1");
+        assert!(
+            text.contains(&format!("-   image: {REPO}:v1.5.0")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("+   image: {REPO}:v1.4.1")),
+            "{text}"
+        );
+        assert!(
+            text.contains("container nginx: image nginx:stable-alpine (unchanged)"),
+            "{text}"
+        );
+        assert!(!text.contains("newest active revision"), "{text}");
+        insta::assert_snapshot!("confirm_rollback", text);
     }
 
     #[test]
     fn confirm_deploy_preview() {
         let text = render(&confirm_deploy(), W, H);
         assert!(text.contains("deploy production/web?"), "{text}");
+        check_header(
+            &text,
+            "revision laravel-web:2 → a new revision of laravel-web",
+        );
+        assert!(
+            text.contains("! php: v1.4.1 is a downgrade: an older version than the running v1.5.0"),
+            "{text}"
+        );
         assert!(
             text.contains(&format!("-   image: {REPO}:v1.5.0")),
             "{text}"
@@ -1268,4 +1432,62 @@ fn mono_theme_draws_no_colour_at_all() {
             .contains(ratatui::style::Modifier::REVERSED)
     });
     assert!(selected, "the selected row is not marked");
+}
+
+mod standalone {
+    //! The standalone tasks pane (`M`): CI's failed migration, toadtop's own (marked), a
+    //! running scheduled one-off; and the services pane's hint that leads there.
+    use super::*;
+    use toadtop::domain::STANDALONE;
+
+    fn with_standalone() -> State {
+        let mut state = fixtures::state_with(fixtures::production_with_standalone());
+        state.stack.push(Screen::new(services_view()));
+        state
+    }
+
+    #[test]
+    fn standalone_tasks_pane() {
+        let state = open(
+            with_standalone(),
+            [View::Tasks {
+                cluster: "production".into(),
+                service: STANDALONE.into(),
+            }],
+        );
+        let text = render(&state, W, 14);
+        let row = |id: &str| {
+            text.lines()
+                .find(|l| l.contains(id))
+                .unwrap_or_else(|| panic!("no {id}:\n{text}"))
+                .to_string()
+        };
+        let failed = row("8b9c0d1e");
+        assert!(
+            failed.contains("github-actions") && failed.contains("php exit 1"),
+            "{failed}"
+        );
+        assert!(
+            row("9c0d1e2f").contains("◆ toadtop/alice"),
+            "toadtop's own is marked"
+        );
+        assert!(text.contains("us-east-1 › production › standalone tasks"));
+        insta::assert_snapshot!("standalone_tasks", text);
+        // Wide enough, the stop code joins.
+        let wide = render(&state, 160, 14);
+        assert!(
+            wide.lines()
+                .any(|l| l.contains("8b9c0d1e") && l.contains("EssentialContainerExited")),
+            "{wide}"
+        );
+    }
+
+    #[test]
+    fn services_pane_says_how_many_standalone_tasks_and_failed() {
+        let text = render(&with_standalone(), W, 10);
+        assert!(
+            text.contains("services · production · 3 standalone tasks, 1 failed (M)"),
+            "{text}"
+        );
+    }
 }

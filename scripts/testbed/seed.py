@@ -239,6 +239,48 @@ class Seeder:
             },
         }
 
+    # --- enhanced scanning (Inspector) on the app repository --------------------------
+    def enhanced_scanning(self) -> None:
+        """The registry scans laravel-app with Inspector (ENHANCED, continuous), as the
+        reference setup does. Like real ECR under enhanced scanning, moto's DescribeImages
+        carries no imageScanFindingsSummary (moto never sends one), so the severities exist
+        only in DescribeImageScanFindings. v1.4.0, an older build, gets two CRITICAL and one
+        HIGH as enhancedFindings WITHOUT findingSeverityCounts (the counts must come from the
+        findings); v1.5.0's (ecr_images) carry both; v1.4.1 keeps moto's basic default (a
+        scan from before the switch), so the basic path stays covered."""
+        self.ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[{
+            "scanFrequency": "CONTINUOUS_SCAN",
+            "repositoryFilters": [{"filter": "laravel-app", "filterType": "WILDCARD"}]}])
+        v140 = next(i for i in self.summary["ecr"]["images"] if i["tag"] == "v1.4.0")
+
+        def retarget(f: dict[str, Any], cve: str, pkg: str, ver: str, fixed: str, score: float) -> None:
+            f.update(score=score, title=f"{cve} - {pkg}", description=f"{cve} - {pkg}",
+                     findingArn=f["findingArn"].rsplit("/", 1)[0] + "/" + hashlib.md5(cve.encode()).hexdigest())
+            d = f["packageVulnerabilityDetails"]
+            d.update(vulnerabilityId=cve, sourceUrl=f"https://nvd.nist.gov/vuln/detail/{cve}",
+                     referenceUrls=[f"https://nvd.nist.gov/vuln/detail/{cve}"])
+            d["cvss"][0]["baseScore"] = score
+            d["vulnerablePackages"][0].update(name=pkg, version=ver, fixedInVersion=fixed)
+            f["remediation"]["recommendation"]["text"] = f"Upgrade {pkg} to {fixed}"
+
+        results = []
+        for image_id in ({"imageTag": "v1.4.0"}, {"imageDigest": v140["digest"]}):
+            res = self.findings(v140, image_id)  # v1.5.0's shape, made v1.4.0's below
+            scan = res["imageScanFindings"]
+            del scan["findingSeverityCounts"]
+            php, openssl = scan["enhancedFindings"][:2]
+            php["packageVulnerabilityDetails"]["vulnerablePackages"][0]["version"] = "8.3.6-r0"
+            openssl2 = json.loads(json.dumps(php))
+            retarget(openssl2, "CVE-2024-5535", "openssl", "3.1.4-r5", "3.1.6-r0", 9.1)
+            scan["enhancedFindings"] = [php, openssl2, openssl]
+            results.append(res)
+        self.post_json("/moto-api/static/ecr/scan-finding-results", {"region": REGION, "results": results})
+        ecr = self.summary["ecr"]
+        ecr["scanning"] = {"scanType": "ENHANCED", "scanFrequency": "CONTINUOUS_SCAN",
+                           "describeImagesSummary": False}
+        ecr["findings"]["v1.4.0"] = {"CRITICAL": 2, "HIGH": 1}
+        ecr["findings"]["others"] = "v1.4.1: moto's basic default, one HIGH CVE-9999-9999"
+
     # --- SSM parameters referenced by the task definitions' secrets -----------------
     # Every php container (both environments) names these; see php() for how each is
     # referenced (ARN, bare hierarchical name, bare top-level name, Secrets Manager ARN).
@@ -488,6 +530,58 @@ class Seeder:
         self.events("production-eu", "web", [(500, "(service web) has reached a steady state.")],
                     deployments=self.completed("production-eu", "web"))
 
+    def standalone_tasks(self) -> None:
+        """Tasks of no service in production, as the reference setup has them: CI's migration
+        runs (group family:laravel-web, startedBy github-actions, RUN_MIGRATIONS=1): one that
+        FAILED (php exit 1, an alert) and an earlier one that succeeded; and a scheduled
+        `schedule:run` one-off that is running. Each with its log streams. Summary:
+        clusters.production.standalone (task entries plus group/startedBy/what)."""
+        _, group, env, _ = ENVS["production"]
+        p = self.summary["clusters"]["production"]["services"]
+        migrate = {"containerOverrides": [{"name": "php", "command": ["php", "artisan", "migrate", "--force"],
+                                           "environment": [{"name": "RUN_MIGRATIONS", "value": "1"}]}]}
+        schedule = {"containerOverrides": [{"name": "php", "command": ["php", "artisan", "schedule:run"]}]}
+        out = self.summary["clusters"]["production"]["standalone"] = []
+        # (what, task definition, group, startedBy, overrides, (started, stopped) seconds ago, php exit, log lines)
+        for what, td, grp, by, overrides, (start, stop), code, lines in (
+            ("failed-migration", p["web"]["taskDefinition"], "family:laravel-web", "github-actions", migrate,
+             (300, 240), 1, ["Migrating: 2024_11_02_101500_add_invoice_number_to_orders",
+                              f"[{datetime.fromtimestamp(self.now - 241, timezone.utc):%Y-%m-%d %H:%M:%S}] "
+                              f"{env}.ERROR: SQLSTATE[42S21]: Column already exists: 1060 Duplicate column "
+                              "name 'invoice_number' {\"exception\":\"[object] (Illuminate\\\\Database"
+                              "\\\\QueryException(code: 42S21))\"}"]),
+            ("migration", p["web"]["taskDefinition"], "family:laravel-web", "github-actions", migrate,
+             (2700, 2640), 0, ["Migrating: 2024_10_28_090000_create_refunds_table",
+                               "Migrated:  2024_10_28_090000_create_refunds_table (41.2ms)"]),
+            ("schedule-run", p["scheduler"]["taskDefinition"], "family:laravel-scheduler",
+             "events-rule/laravel-schedule-run", schedule, (30, None), None,
+             ["Running scheduled command: '/usr/local/bin/php' 'artisan' 'invoices:remind' > '/dev/null' 2>&1"]),
+        ):
+            t = self.ecs.run_task(cluster="production", taskDefinition=td, count=1, launchType="FARGATE",
+                                  networkConfiguration=self.net, group=grp, startedBy=by,
+                                  overrides=overrides)["tasks"][0]
+            entry = {**self.task_entry(t), "group": grp, "startedBy": by, "what": what}
+            fields: dict[str, Any] = {"createdAt": self.now - start - 30, "startedAt": self.now - start}
+            if stop is not None:
+                stopped = self.now - stop
+                fields.update(lastStatus="STOPPED", desiredStatus="STOPPED", stopCode="EssentialContainerExited",
+                              stoppedReason="Essential container in task exited", stoppingAt=stopped - 2,
+                              stoppedAt=stopped, executionStoppedAt=stopped,
+                              containers=[{"name": c["name"], "lastStatus": "STOPPED",
+                                           "exitCode": code if c["name"] == "php" else 0}
+                                          for c in t["containers"]])
+            self.edit_task("production", "", entry, **fields)
+            out.append(entry)
+            prefix = "scheduler" if grp.endswith("scheduler") else "web"
+            for c in t["containers"]:
+                stream = f"{prefix}/{c['name']}/{entry['id']}"
+                self.logs.create_log_stream(logGroupName=group, logStreamName=stream)
+                if c["name"] == "php":
+                    base = int((self.now - start + 5) * 1000)
+                    self.logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+                        {"timestamp": base + i * 1000, "message": m} for i, m in enumerate(lines)])
+                self.summary["logGroups"][group][stream] = len(lines) if c["name"] == "php" else 0
+
     def large_fleet(self, clusters: int, services: int, tasks: int, log_services: int) -> None:
         """clusters x services x tasks running tasks (see the module doc)."""
         started = time.monotonic()
@@ -663,7 +757,8 @@ def main() -> None:
         ap.error("--tasks: RunTask starts at most 10 tasks a call; 0..10")
     started = time.monotonic()
     s = Seeder(args.endpoint, args.quiet)
-    for step in (s.network, s.ecr_images, s.parameters, s.fleet, s.image_volume_service, s.logs_fleet, s.metrics):
+    for step in (s.network, s.ecr_images, s.enhanced_scanning, s.parameters, s.fleet, s.image_volume_service,
+                 s.logs_fleet, s.standalone_tasks, s.metrics):
         s.log(step.__name__)
         step()
     if args.scale > 1:

@@ -40,10 +40,10 @@ def check(endpoint: str, s: dict) -> None:
 
     # (a) ListTasks: RUNNING by default, exact cluster, serviceName
     running = ecs.list_tasks(cluster="production")["taskArns"]
-    assert len(running) == 6, running
+    assert len(running) == 7, running  # 6 of services + the running schedule:run one-off
     assert all("/production/" in a for a in running)
     stopped = ecs.list_tasks(cluster="production", desiredStatus="STOPPED")["taskArns"]
-    assert len(stopped) == 2, stopped
+    assert len(stopped) == 4, stopped  # 2 of services + CI's two migration runs
     assert len(ecs.list_tasks(cluster="production", serviceName="web")["taskArns"]) == 3
     assert len(ecs.list_tasks(cluster="production", serviceName="web", desiredStatus="STOPPED")["taskArns"]) == 1
     assert len(ecs.list_tasks(cluster="production-eu")["taskArns"]) == 2  # web and app
@@ -52,9 +52,17 @@ def check(endpoint: str, s: dict) -> None:
 
     # (b) containers / stop codes / exec flags
     tasks = ecs.describe_tasks(cluster="production", tasks=running + stopped)["tasks"]
-    assert len(tasks) == 8
+    assert len(tasks) == 11
     by_id = {t["taskArn"].split("/")[-1]: t for t in tasks}
-    for t in tasks:
+    standalone = {e["id"]: e for e in s["clusters"]["production"]["standalone"]}
+    for e in standalone.values():  # tasks of no service: CI migrations, a scheduled one-off
+        t = by_id[e["id"]]
+        assert (t["group"], t["startedBy"]) == (e["group"], e["startedBy"]) and not t["group"].startswith("service:")
+    failed = by_id[next(i for i, e in standalone.items() if e["what"] == "failed-migration")]
+    assert (failed["lastStatus"], failed["stopCode"]) == ("STOPPED", "EssentialContainerExited")
+    assert {c["name"]: c["exitCode"] for c in failed["containers"]} == {"php": 1, "nginx": 0}
+    assert failed["overrides"]["containerOverrides"][0]["environment"] == [{"name": "RUN_MIGRATIONS", "value": "1"}]
+    for t in (t for t in tasks if t["taskArn"].split("/")[-1] not in standalone):
         assert t["platformVersion"] == "1.4.0" and t["startedAt"] and t["group"].startswith("service:")
         assert t["startedBy"].startswith("ecs-svc/")
         for c in t["containers"]:
@@ -99,7 +107,7 @@ def check(endpoint: str, s: dict) -> None:
     staging = ecs.describe_services(cluster="staging", services=["web"])["services"][0]
     assert staging["deployments"][0]["rolloutState"] == "FAILED"
     cl = {c["clusterName"]: c for c in ecs.describe_clusters(clusters=["production", "production-eu"])["clusters"]}
-    assert cl["production"]["runningTasksCount"] == 6 and cl["production-eu"]["runningTasksCount"] == 2
+    assert cl["production"]["runningTasksCount"] == 7 and cl["production-eu"]["runningTasksCount"] == 2
     assert cl["production"]["activeServicesCount"] == 3
 
     # (d) ExecuteCommand

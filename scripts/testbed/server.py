@@ -34,7 +34,7 @@ Environment of the server process, read at request time:
                                  reaches its count (default 3; 0 = never)
     TOADTOP_ROLLOUT_FAIL         set: the rollout ends FAILED (circuit breaker) instead;
                                  "rollback": also rolls back to the previous task definition
-    TOADTOP_TASK_STEPS           DescribeTasks calls until a startedBy="toadtop" task exits
+    TOADTOP_TASK_STEPS           DescribeTasks calls until a startedBy="toadtop[/user]" task exits
                                  (default 2; 0 = never)
     TOADTOP_MIGRATION_EXIT_CODE  exit code of that task's migration container (default 0)
     MOTO_ECS_SERVICE_FAILED_TASKS  failedTasks of a new deployment (moto's own variable)
@@ -91,6 +91,8 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
     MotoRequestHandler,
     create_backend_app,
 )
+
+import ext_livetail  # noqa: E402  StartLiveTail that streams (POST /_toadtop/livetail)
 
 
 def now() -> datetime:
@@ -220,7 +222,7 @@ def run_task(self: Responses) -> Any:
     for task in result.result["tasks"]:
         task_def = self.ecs_backend.describe_task_definition(task.task_definition_arn)
         _make_realistic(task, task_def, exec_enabled)
-        if task.started_by == ONE_OFF_STARTED_BY:
+        if _one_off(task):
             _migration_logs(task, task_def, done=False)
     return result
 
@@ -313,11 +315,17 @@ def _stop(task: Any, code: str, reason: str, exit_codes: dict[str, int] | None =
 
 # --- (g) one-off tasks (migrations) finish by themselves ------------------------------
 # moto never ends a task by itself except through the state manager (which would move
-# every task, seeded service tasks included). Tasks started with startedBy "toadtop" exit
+# every task, seeded service tasks included). Tasks started with startedBy "toadtop[/user]" exit
 # after TOADTOP_TASK_STEPS DescribeTasks calls that include them (the Nth call answers
 # STOPPED); the migration container (the one whose override sets RUN_MIGRATIONS, else the
 # first) exits with TOADTOP_MIGRATION_EXIT_CODE, the others with 0.
 ONE_OFF_STARTED_BY = "toadtop"
+
+
+def _one_off(task: Any) -> bool:
+    """startedBy "toadtop" or "toadtop/<user>" (what toadtop's migrations carry)."""
+    by = task.started_by or ""
+    return by == ONE_OFF_STARTED_BY or by.startswith(ONE_OFF_STARTED_BY + "/")
 _one_off_steps: dict[str, int] = {}  # task ARN -> DescribeTasks calls seen
 
 
@@ -330,7 +338,7 @@ def _migration_container(task: Any) -> str | None:
 
 
 def _step_one_off(backend: Backend, task: Any) -> None:
-    if task.started_by != ONE_OFF_STARTED_BY or task.desired_status != "RUNNING":
+    if not _one_off(task) or task.desired_status != "RUNNING":
         return
     steps = env_int("TOADTOP_TASK_STEPS", 2)
     if steps <= 0:
@@ -1253,7 +1261,7 @@ def main() -> None:
     args = parser.parse_args()
 
     door = Door(args.host, args.port)
-    door.app = TestEndpoint(DomainDispatcherApplication(create_backend_app), door)
+    door.app = TestEndpoint(ext_livetail.wrap(DomainDispatcherApplication(create_backend_app)), door)
     door.open()
     os.environ.setdefault("MOTO_PORT", str(door.port))  # as moto.server.main does
     # The socket is bound now; tests may wait for this line or poll the port.

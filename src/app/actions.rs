@@ -33,6 +33,13 @@ pub enum PickRow {
     Continue,
 }
 
+impl Modal {
+    /// A confirmation that takes Enter now (`now`: the key's time).
+    pub fn armed(opened_at: Timestamp, now: Timestamp) -> bool {
+        now.millis() - opened_at.millis() >= super::confirm::ARM_MS
+    }
+}
+
 impl PickRow {
     pub fn selectable(&self) -> bool {
         !matches!(self, PickRow::Container(_) | PickRow::Note(_))
@@ -142,15 +149,29 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
     } else {
         tag.to_string()
     };
-    let sev: Vec<String> = ["CRITICAL", "HIGH", "MEDIUM"]
-        .iter()
-        .filter_map(|s| {
-            img.severity_counts
-                .get(*s)
-                .filter(|n| **n > 0)
-                .map(|n| format!("{}{n}", &s[..1]))
-        })
-        .collect();
+    let scan = img.findings.as_ref().map_or_else(
+        || "scan …".to_string(),
+        |f| {
+            let sev: Vec<String> = ["CRITICAL", "HIGH", "MEDIUM"]
+                .iter()
+                .filter_map(|s| {
+                    f.counts
+                        .get(*s)
+                        .filter(|n| **n > 0)
+                        .map(|n| format!("{}{n}", &s[..1]))
+                })
+                .collect();
+            if !sev.is_empty() {
+                sev.join(" ")
+            } else if f.error.is_some() {
+                "scan error".into()
+            } else if f.status == "not scanned" {
+                f.status.clone()
+            } else {
+                format!("scan {}", f.status)
+            }
+        },
+    );
     let digest = img.digest.trim_start_matches("sha256:");
     format!(
         "{tag:<24} pushed {:>4} ago  {}  {}",
@@ -160,13 +181,7 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
             .char_indices()
             .nth(12)
             .map_or(digest, |(i, _)| &digest[..i]),
-        if sev.is_empty() {
-            img.scan_status
-                .clone()
-                .map_or_else(|| "not scanned".into(), |s| format!("scan {s}"))
-        } else {
-            sev.join(" ")
-        }
+        scan
     )
 }
 
@@ -175,13 +190,26 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
 #[derive(Debug, Clone)]
 pub enum Modal {
     Picker(DeployPicker),
-    /// Waiting for the deploy preview (the current revision is described first).
-    Preparing(JobRequest),
-    /// Holds the action; only Enter here runs it.
+    /// Waiting for the preview of a deploy or a rollback (the running revision is
+    /// described first); `notes`: warnings about the chosen images, for the confirmation.
+    Preparing {
+        job: JobRequest,
+        notes: Vec<String>,
+    },
+    /// Holds the action; only Enter here runs it, and only once armed.
     Confirm {
         title: String,
         lines: Vec<String>,
         job: JobRequest,
+        /// When it opened (`State::now`): Enter counts only [`super::confirm::ARM_MS`]
+        /// later, so a repeated or pasted Enter cannot confirm what nobody read.
+        opened_at: Timestamp,
+        /// `Some(typed so far)` when the service's name must be typed first (scaling to
+        /// 0, stopping the last running task).
+        typed: Option<String>,
+        /// The task-definition ARN the confirmation showed running: the job stops before
+        /// changing anything if the service runs another one by then.
+        expect: Option<String>,
     },
     /// Typing a desired count.
     Scale {

@@ -16,6 +16,8 @@ pub enum Pane {
     Tasks,
     Findings,
     Alerts,
+    /// A cluster's standalone tasks (its own columns: group, started by, ...).
+    Standalone,
 }
 
 /// A chosen sort: a column of the pane and its direction.

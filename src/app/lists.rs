@@ -32,6 +32,7 @@ pub fn column_names(pane: Pane) -> Vec<&'static str> {
         Pane::Tasks => names(TASK_COLUMNS),
         Pane::Findings => names(&finding_columns()),
         Pane::Alerts => names(ALERT_COLUMNS),
+        Pane::Standalone => names(STANDALONE_COLUMNS),
     }
 }
 
@@ -205,6 +206,64 @@ pub const TASK_COLUMNS: &[Column<State, Task>] = &[
     },
 ];
 
+/// `php exit 1 · nginx exit 0`, or the last status of containers still running.
+pub fn exit_codes(t: &Task) -> String {
+    t.containers
+        .iter()
+        .map(|c| match c.exit_code {
+            Some(code) if c.last_status == "STOPPED" => format!("{} exit {code}", c.name),
+            _ => format!("{} {}", c.name, c.last_status),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A cluster's standalone tasks: who started them and how they ended come first.
+pub const STANDALONE_COLUMNS: &[Column<State, Task>] = &[
+    Column {
+        name: "GROUP",
+        text: |_, t| opt(&t.group),
+        num: None,
+    },
+    Column {
+        name: "STARTED BY",
+        text: |_, t| opt(&t.started_by),
+        num: None,
+    },
+    Column {
+        name: "ID",
+        text: |_, t| t.id.clone(),
+        num: None,
+    },
+    Column {
+        name: "STATUS",
+        text: |_, t| t.last_status.clone(),
+        num: None,
+    },
+    // Failed first when sorted descending: the highest exit code of the task.
+    Column {
+        name: "EXIT",
+        text: |_, t| exit_codes(t),
+        num: Some(|_, t| {
+            t.containers
+                .iter()
+                .filter_map(|c| c.exit_code)
+                .max()
+                .map_or(-1.0, f64::from)
+        }),
+    },
+    Column {
+        name: "AGE",
+        text: |state, t| t.started_at.map(|s| s.age(state.now)).unwrap_or_default(),
+        num: Some(|_, t| t.started_at.map_or(f64::MAX, |s| -(s.millis() as f64))),
+    },
+    Column {
+        name: "STOP CODE",
+        text: |_, t| opt(&t.stop_code.clone().or_else(|| t.stopped_reason.clone())),
+        num: None,
+    },
+];
+
 pub fn visible_clusters<'a>(state: &'a State, filter: &str) -> Vec<&'a Cluster> {
     columns::select(
         state,
@@ -243,21 +302,28 @@ pub fn visible_services<'a>(state: &'a State, cluster: &str, filter: &str) -> Ve
     )
 }
 
+/// A service's tasks, or with `service` = [`crate::domain::STANDALONE`] the cluster's
+/// standalone tasks (with their own columns and sort).
 pub fn visible_tasks<'a>(
     state: &'a State,
     cluster: &str,
     service: &str,
     filter: &str,
 ) -> Vec<&'a Task> {
-    let Some(s) = state.service(cluster, service) else {
+    let Some(tasks) = state.tasks_of(cluster, service) else {
         return Vec::new();
+    };
+    let (columns, pane) = if service == crate::domain::STANDALONE {
+        (STANDALONE_COLUMNS, Pane::Standalone)
+    } else {
+        (TASK_COLUMNS, Pane::Tasks)
     };
     columns::select(
         state,
-        s.tasks.iter(),
-        TASK_COLUMNS,
+        tasks.iter(),
+        columns,
         filter,
-        sort_of(state, Pane::Tasks),
+        sort_of(state, pane),
         |t| {
             let mut fields = vec![
                 t.id.as_str(),
@@ -266,6 +332,8 @@ pub fn visible_tasks<'a>(
                 t.health.as_str(),
                 t.stop_code.as_deref().unwrap_or(""),
                 t.stopped_reason.as_deref().unwrap_or(""),
+                t.group.as_deref().unwrap_or(""),
+                t.started_by.as_deref().unwrap_or(""),
             ];
             for c in &t.containers {
                 fields.push(&c.name);

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod backoff;
 pub mod columns;
+pub mod confirm;
 mod lists;
 pub mod logs;
 mod msg;

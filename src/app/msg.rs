@@ -19,6 +19,9 @@ pub enum MouseInput {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): typed into the field being edited,
+    /// never taken as keys, so a pasted newline is no Enter.
+    Paste(String),
     Mouse(MouseInput),
     RevisionsListed {
         req: RequestId,
@@ -51,11 +54,11 @@ pub enum Msg {
         container: String,
         result: Result<Vec<crate::aws::ecr::EcrImage>, String>,
     },
-    /// The deploy preview (or why it cannot be made).
+    /// The preview of a deploy or a rollback (or why it cannot be made).
     Prepared {
-        /// The deploy it was made for: a late answer to a cancelled deploy is dropped.
+        /// The job it was made for: a late answer to a cancelled one is dropped.
         job: crate::ops::jobs::JobRequest,
-        result: Result<Vec<String>, String>,
+        result: Result<crate::ops::jobs::Preview, String>,
     },
     JobProgress {
         id: u64,
@@ -120,17 +123,27 @@ pub enum Effect {
         name: String,
         contents: String,
     },
+    /// The repository's tags, then (a second `ImagesLoaded`) their scans by digest.
     LoadImages {
         cluster: String,
         service: String,
         container: String,
         registry: String,
         repository: String,
+        /// `host/repository`, to name each image by digest for the findings cache.
+        base: String,
     },
     /// Describe the service and its revision and build the deploy preview.
     PrepareDeploy {
         job: crate::ops::jobs::JobRequest,
     },
+    /// Describe the service, the revision it runs and the one a rollback goes to.
+    PrepareRollback {
+        job: crate::ops::jobs::JobRequest,
+    },
+    /// A confirmation just opened: drop the input already read or waiting (keys typed or
+    /// pasted before it appeared were not meant for it).
+    DropQueuedInput,
     /// Scan findings of these images (cached by digest in the runtime).
     LoadFindings {
         images: Vec<String>,
@@ -160,6 +173,9 @@ pub enum Effect {
         job: crate::ops::jobs::JobRequest,
         /// The service's revision when confirmed, for the audit log's start line.
         before: Option<String>,
+        /// The task-definition ARN the confirmation showed: a deploy, rollback, restart
+        /// or migration stops before changing anything if the service runs another one.
+        expect: Option<String>,
     },
     /// List a task-definition family's revisions.
     LoadRevisions {

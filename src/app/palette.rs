@@ -40,6 +40,11 @@ pub const COMMANDS: &[Command] = &[
         )
     },
     cmd("tasks", &[], "tasks of the current service"),
+    cmd(
+        "standalone",
+        &["st"],
+        "standalone tasks of the cluster: migrations, one-offs",
+    ),
     Command {
         arg: Some(Arg::Family),
         ..cmd(

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use crate::config::{Colors, Keymap};
-use crate::domain::{Cluster, ClusterDetail, Service, Task};
+use crate::domain::{Cluster, ClusterDetail, Service, Task, STANDALONE};
 use crate::timefmt::Timestamp;
 
 use super::RequestId;
@@ -128,6 +128,7 @@ impl View {
         match self {
             View::Clusters => Some(Pane::Clusters),
             View::Services { .. } => Some(Pane::Services),
+            View::Tasks { service, .. } if service == STANDALONE => Some(Pane::Standalone),
             View::Tasks { .. } => Some(Pane::Tasks),
             View::Findings { .. } => Some(Pane::Findings),
             View::Alerts => Some(Pane::Alerts),
@@ -139,10 +140,16 @@ impl View {
         match self {
             View::Clusters => "clusters".into(),
             View::Services { cluster } => format!("services ({cluster})"),
+            View::Tasks { cluster, service } if service == STANDALONE => {
+                format!("standalone tasks ({cluster})")
+            }
             View::Tasks { service, .. } => format!("tasks ({service})"),
             View::ServiceDetail { service, .. } => format!("service {service}"),
             View::TaskDefinition { service, .. } => format!("task definition of {service}"),
             View::TaskDetail { task, .. } => format!("task {}", short_id(task)),
+            View::Logs { service, .. } if service == STANDALONE => {
+                "logs of a standalone task".into()
+            }
             View::Logs { service, .. } => format!("logs of {service}"),
             View::Job => "action".into(),
             View::Findings { .. } => "findings".into(),
@@ -350,11 +357,19 @@ impl State {
             .find(|s| s.name == service)
     }
 
+    /// A task of a service, or with `service` = [`STANDALONE`] a standalone task.
     pub fn task(&self, cluster: &str, service: &str, task: &str) -> Option<&Task> {
-        self.service(cluster, service)?
-            .tasks
+        self.tasks_of(cluster, service)?
             .iter()
             .find(|t| t.id == task)
+    }
+
+    /// A service's tasks, or with `service` = [`STANDALONE`] the cluster's standalone tasks.
+    pub fn tasks_of(&self, cluster: &str, service: &str) -> Option<&[Task]> {
+        if service == STANDALONE {
+            return Some(&self.details.get(cluster)?.data.as_ref()?.tasks);
+        }
+        Some(&self.service(cluster, service)?.tasks)
     }
 
     /// When the data behind the current view was fetched, and its error if the last try failed.

@@ -9,6 +9,7 @@ use super::update_findings;
 use super::update_logs;
 use super::update_secrets;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
+use crate::domain::STANDALONE;
 use crate::ops::logs::LogScope;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
@@ -31,6 +32,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Key(key) => on_key(state, key),
+        Msg::Paste(text) => on_paste(state, &text),
         Msg::Mouse(input) => on_mouse(state, input),
         Msg::RevisionsListed {
             req,
@@ -115,10 +117,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             update_actions::on_images(state, &cluster, &service, container, result);
             Vec::new()
         }
-        Msg::Prepared { job, result } => {
-            update_actions::on_prepared(state, &job, result);
-            Vec::new()
-        }
+        Msg::Prepared { job, result } => update_actions::on_prepared(state, &job, result),
         Msg::JobProgress { id, progress } => {
             update_actions::on_progress(state, id, progress);
             Vec::new()
@@ -290,6 +289,26 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     effects
 }
 
+/// A paste goes into a text field (filter, command, search, an image, a count) as typed
+/// characters, line breaks and other controls dropped. Anywhere else it is ignored: pasted
+/// text is no keystrokes, and it never answers a confirmation (not even a typed name).
+fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
+    use super::actions::Modal;
+    let field = match &state.modal {
+        Some(Modal::TypeImage { .. } | Modal::Scale { .. }) => true,
+        Some(_) => false,
+        None => state.input != Input::None,
+    };
+    if !field {
+        state.say("paste ignored: it only goes into a text field", true);
+        return Vec::new();
+    }
+    text.chars()
+        .filter(|c| !c.is_control())
+        .flat_map(|c| on_key(state, KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+        .collect()
+}
+
 /// An action in the current view: the log pane reads its own keys first.
 fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     let in_logs = matches!(state.screen().view, View::Logs { .. });
@@ -371,7 +390,13 @@ pub(super) fn context_cluster(state: &State) -> Option<String> {
     }
 }
 
+/// The service the user is in or pointing at; never the standalone tasks' pseudo-owner
+/// (deploy, findings, task definition have no meaning there).
 pub(super) fn context_service(state: &State) -> Option<(String, String)> {
+    context_owner(state).filter(|(_, s)| s != STANDALONE)
+}
+
+fn context_owner(state: &State) -> Option<(String, String)> {
     match &state.screen().view {
         View::Services { cluster } => selected_service(state).map(|s| (cluster.clone(), s)),
         View::Tasks { cluster, service }
@@ -553,6 +578,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortColumn => super::update_sort::next_column(state),
         Action::SortOrder => super::update_sort::flip_order(state),
         Action::Copy => super::update_copy::copy(state),
+        Action::StandaloneTasks => open_standalone(state),
         Action::Findings => match context_service(state) {
             Some((cluster, service)) => {
                 update_findings::open_findings(state, cluster, Some(service))
@@ -589,20 +615,47 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     }
 }
 
+/// `M` / `:standalone`: the standalone tasks (migrations, one-offs) of the cluster the
+/// user is in or pointing at.
+pub(super) fn open_standalone(state: &mut State) -> Vec<Effect> {
+    let Some(cluster) = context_cluster(state) else {
+        return error(state, "select a cluster first");
+    };
+    let view = View::Tasks {
+        cluster,
+        service: STANDALONE.to_string(),
+    };
+    if state.screen().view == view {
+        return Vec::new();
+    }
+    open(state, view)
+}
+
 fn drill_in(state: &mut State) -> Vec<Effect> {
     match state.screen().view.clone() {
         View::TaskDefs { family } => super::update_taskdefs::drill(state, &family),
         View::Findings { cluster, service } => {
             update_findings::drill(state, &cluster, service.as_deref())
         }
-        // An alert leads to its service: deployments, events, load and findings.
+        // An alert leads to its service: deployments, events, load and findings; a
+        // standalone task's alert to that task.
         View::Alerts => {
             let s = state.screen();
             let target = visible_alerts(state, &s.filter)
                 .get(s.selected)
-                .map(|a| (a.cluster.clone(), a.service.clone()));
+                .map(|a| (a.cluster.clone(), a.service.clone(), a.task.clone()));
             match target {
-                Some((cluster, service)) => open(state, View::ServiceDetail { cluster, service }),
+                Some((cluster, service, Some(task))) if service == STANDALONE => open(
+                    state,
+                    View::TaskDetail {
+                        cluster,
+                        service,
+                        task,
+                    },
+                ),
+                Some((cluster, service, _)) => {
+                    open(state, View::ServiceDetail { cluster, service })
+                }
                 None => Vec::new(),
             }
         }
@@ -652,3 +705,7 @@ mod tests;
 #[cfg(test)]
 #[path = "update_comfort_tests.rs"]
 mod comfort_tests;
+
+#[cfg(test)]
+#[path = "update_standalone_tests.rs"]
+mod standalone_tests;

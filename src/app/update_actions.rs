@@ -84,7 +84,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     // In the job pane, `b` rolls back what just failed.
     if action == Action::Rollback && state.screen().view == View::Job {
         return Some(match state.job.as_ref().and_then(Job::rollback_offer) {
-            Some(job) => confirm(state, job),
+            Some(job) => prepare(state, job, Vec::new()),
             None => {
                 state.say(
                     "nothing to roll back here: this action did not move the service (b in the services pane goes to the previous revision)",
@@ -113,13 +113,14 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
             )
         }
         Action::Restart => confirm(state, JobRequest::Restart { cluster, service }),
-        Action::Rollback => confirm(
+        Action::Rollback => prepare(
             state,
             JobRequest::Rollback {
                 cluster,
                 service,
                 to: None,
             },
+            Vec::new(),
         ),
         Action::Scale => {
             state.modal = Some(Modal::Scale {
@@ -156,12 +157,115 @@ fn current_revision(state: &State, job: &JobRequest) -> String {
         .map_or_else(|| "?".into(), Service::family_revision)
 }
 
-fn confirm(state: &mut State, job: JobRequest) -> Vec<Effect> {
-    let lines = job.describe(&current_revision(state, &job));
+/// The first lines of every confirmation: account, profile and region; cluster and
+/// service; the revision before → after.
+fn header(state: &State, job: &JobRequest, account: Option<&str>, revision: String) -> Vec<String> {
     let (c, s) = job.target();
+    vec![
+        super::confirm::where_line(account, &state.profile, &state.region),
+        format!("cluster {c} · service {s}"),
+        revision,
+    ]
+}
+
+/// Whether Enter alone is not enough: the action leaves the service with no running task.
+fn needs_typed_name(state: &State, job: &JobRequest) -> bool {
+    match job {
+        JobRequest::Scale { desired, .. } => *desired == 0,
+        JobRequest::StopTask {
+            cluster,
+            service,
+            task_arn,
+        } => state.service(cluster, service).is_none_or(|svc| {
+            !svc.tasks
+                .iter()
+                .any(|t| t.arn != *task_arn && t.desired_status == "RUNNING")
+        }),
+        _ => false,
+    }
+}
+
+/// Confirms an action that needs no preview from AWS (migrate, restart, scale,
+/// stop-task): described from the loaded service.
+fn confirm(state: &mut State, job: JobRequest) -> Vec<Effect> {
+    let (c, s) = job.target();
+    let svc = state.service(c, s);
+    let rev = current_revision(state, &job);
+    let revision = match &job {
+        JobRequest::Restart { .. } => {
+            format!("revision {rev} → {rev} (the same revision, new tasks)")
+        }
+        JobRequest::Scale { desired, .. } => format!(
+            "revision {rev} (unchanged) · desired count {} → {desired}",
+            svc.map_or_else(|| "?".into(), |x| x.desired.to_string())
+        ),
+        JobRequest::StopTask { task_arn, .. } => format!(
+            "revision {rev} (unchanged) · task {}",
+            crate::domain::short_task_id(crate::domain::arn_tail(task_arn))
+        ),
+        _ => format!("revision {rev} (unchanged)"),
+    };
+    let account = svc.and_then(|x| crate::domain::account_of(&x.arn));
+    let mut lines = header(state, &job, account.as_deref(), revision);
+    // The images of the revision shown, when it is loaded.
+    if let Some(td) = svc
+        .and_then(|x| x.task_definition.as_ref())
+        .filter(|td| svc.is_some_and(|x| x.task_definition_arn == td.arn))
+    {
+        lines.extend(
+            td.containers
+                .iter()
+                .map(|c| format!("  container {}: image {}", c.name, c.image)),
+        );
+    }
+    lines.extend(job.describe(&rev));
+    let typed = needs_typed_name(state, &job).then(String::new);
+    if typed.is_some() {
+        lines.push(format!(
+            "{}This leaves {s} with no running task: type its name to confirm.",
+            super::confirm::WARN
+        ));
+    }
+    // What the job checks again before it changes anything.
+    let expect = match &job {
+        JobRequest::Restart { .. } | JobRequest::Migrate { .. } => {
+            svc.map(|x| x.task_definition_arn.clone())
+        }
+        _ => None,
+    };
     let title = format!("{} {c}/{s}?", job.verb());
-    state.modal = Some(Modal::Confirm { title, lines, job });
-    Vec::new()
+    open_confirm(state, title, lines, job, typed, expect)
+}
+
+fn open_confirm(
+    state: &mut State,
+    title: String,
+    lines: Vec<String>,
+    job: JobRequest,
+    typed: Option<String>,
+    expect: Option<String>,
+) -> Vec<Effect> {
+    state.modal = Some(Modal::Confirm {
+        title,
+        lines,
+        job,
+        opened_at: state.now,
+        typed,
+        expect,
+    });
+    vec![Effect::DropQueuedInput]
+}
+
+/// Asks AWS for a deploy's or a rollback's preview; the confirmation opens with it.
+fn prepare(state: &mut State, job: JobRequest, notes: Vec<String>) -> Vec<Effect> {
+    state.modal = Some(Modal::Preparing {
+        job: job.clone(),
+        notes,
+    });
+    vec![match job {
+        JobRequest::Deploy(_) => Effect::PrepareDeploy { job },
+        _ => Effect::PrepareRollback { job },
+    }]
 }
 
 fn open_picker(state: &mut State, svc: &Service) -> Vec<Effect> {
@@ -187,6 +291,7 @@ fn open_picker(state: &mut State, svc: &Service) -> Vec<Effect> {
                 container: name.clone(),
                 registry: r.account,
                 repository: r.repository,
+                base: r.base,
             })
         })
         .collect();
@@ -215,17 +320,68 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Some(c),
         _ => None,
     };
+    let typed_char = typed.filter(|c| !c.is_whitespace() && !c.is_control());
     match modal {
-        Modal::Confirm { title, lines, job } => match key.code {
-            KeyCode::Enter => return start_job(state, job),
-            KeyCode::Esc | KeyCode::Char('n') => {
-                state.say(format!("{} cancelled", job.verb()), false)
+        Modal::Confirm {
+            title,
+            lines,
+            job,
+            mut opened_at,
+            mut typed,
+            expect,
+        } => {
+            match key.code {
+                // `n` cancels only when no name is being typed (names hold n's).
+                KeyCode::Esc => {
+                    state.say(format!("{} cancelled", job.verb()), false);
+                    return Vec::new();
+                }
+                KeyCode::Char('n') if typed.is_none() => {
+                    state.say(format!("{} cancelled", job.verb()), false);
+                    return Vec::new();
+                }
+                KeyCode::Enter if !Modal::armed(opened_at, state.now) => {
+                    // A repeat or a paste: start the wait again, so a held Enter never
+                    // gets through.
+                    opened_at = state.now;
+                    state.say(
+                        "enter ignored: the confirmation had just opened; read it, then press enter",
+                        true,
+                    );
+                }
+                KeyCode::Enter => {
+                    let (_, service) = job.target();
+                    match &typed {
+                        Some(t) if t != service => state.say(
+                            format!("type the service name `{service}` exactly, then enter"),
+                            true,
+                        ),
+                        _ => return start_job(state, job, expect),
+                    }
+                }
+                KeyCode::Backspace => {
+                    if let Some(t) = typed.as_mut() {
+                        t.pop();
+                    }
+                }
+                _ => {
+                    if let (Some(t), Some(c)) = (typed.as_mut(), typed_char) {
+                        t.push(c);
+                    }
+                }
             }
-            _ => state.modal = Some(Modal::Confirm { title, lines, job }),
-        },
-        Modal::Preparing(job) => match key.code {
-            KeyCode::Esc => state.say("deploy cancelled", false),
-            _ => state.modal = Some(Modal::Preparing(job)),
+            state.modal = Some(Modal::Confirm {
+                title,
+                lines,
+                job,
+                opened_at,
+                typed,
+                expect,
+            });
+        }
+        Modal::Preparing { job, notes } => match key.code {
+            KeyCode::Esc => state.say(format!("{} cancelled", job.verb()), false),
+            _ => state.modal = Some(Modal::Preparing { job, notes }),
         },
         Modal::Scale {
             cluster,
@@ -358,9 +514,10 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                                 migrate_first,
                                 watch: WatchSettings::default(),
                                 no_wait: false,
+                                expect_running: None,
                             });
-                            state.modal = Some(Modal::Preparing(job.clone()));
-                            return vec![Effect::PrepareDeploy { job }];
+                            let notes = picker_notes(state, &picker);
+                            return prepare(state, job, notes);
                         }
                     }
                     _ => {}
@@ -372,7 +529,30 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn start_job(state: &mut State, job: JobRequest) -> Vec<Effect> {
+/// Warnings about the images chosen in the picker (see `confirm::image_notes`).
+fn picker_notes(state: &State, picker: &DeployPicker) -> Vec<String> {
+    let account = state
+        .service(&picker.cluster, &picker.service)
+        .and_then(|s| crate::domain::account_of(&s.arn));
+    picker
+        .changes()
+        .iter()
+        .flat_map(|(container, to)| {
+            let from = picker
+                .containers
+                .iter()
+                .find(|(n, _)| n == container)
+                .map_or("", |(_, i)| i.as_str());
+            let ecr = match picker.images.get(container) {
+                Some(Ok(images)) => Some(images.as_slice()),
+                _ => None,
+            };
+            super::confirm::image_notes(container, from, to, account.as_deref(), ecr)
+        })
+        .collect()
+}
+
+fn start_job(state: &mut State, job: JobRequest, expect: Option<String>) -> Vec<Effect> {
     let id = state.next_request;
     state.next_request += 1;
     state.job = Some(Job {
@@ -390,7 +570,12 @@ fn start_job(state: &mut State, job: JobRequest) -> Vec<Effect> {
         let (c, s) = job.target();
         state.service(c, s).map(Service::family_revision)
     };
-    vec![Effect::RunJob { id, job, before }]
+    vec![Effect::RunJob {
+        id,
+        job,
+        before,
+        expect,
+    }]
 }
 
 pub fn on_images(
@@ -409,24 +594,66 @@ pub fn on_images(
     }
 }
 
-pub fn on_prepared(state: &mut State, for_job: &JobRequest, result: Result<Vec<String>, String>) {
-    let job = match state.modal.take() {
-        Some(Modal::Preparing(job)) if job == *for_job => job,
+pub fn on_prepared(
+    state: &mut State,
+    for_job: &JobRequest,
+    result: Result<crate::ops::jobs::Preview, String>,
+) -> Vec<Effect> {
+    let (job, notes) = match state.modal.take() {
+        Some(Modal::Preparing { job, notes }) if job == *for_job => (job, notes),
         other => {
             state.modal = other;
-            return;
+            return Vec::new();
         }
     };
-    match result {
-        Ok(preview) => {
-            let mut lines = job.describe(&current_revision(state, &job));
-            lines.extend(preview);
-            let (c, s) = job.target();
-            let title = format!("deploy {c}/{s}?");
-            state.modal = Some(Modal::Confirm { title, lines, job });
+    let preview = match result {
+        Ok(p) => p,
+        Err(e) => {
+            state.say(format!("{}: {e}", job.verb()), true);
+            return Vec::new();
         }
-        Err(e) => state.say(format!("deploy: {e}"), true),
-    }
+    };
+    let running = crate::domain::family_revision(&preview.running);
+    let (job, revision) = match job {
+        JobRequest::Rollback {
+            cluster, service, ..
+        } => {
+            // The job goes to exactly the revision shown.
+            let to = preview.target.clone();
+            let target = to
+                .as_deref()
+                .map_or_else(|| "?".into(), crate::domain::family_revision);
+            (
+                JobRequest::Rollback {
+                    cluster,
+                    service,
+                    to,
+                },
+                format!("revision {running} → {target}"),
+            )
+        }
+        other => {
+            let family = crate::domain::family_and_revision(&preview.running)
+                .map_or_else(|| running.clone(), |(f, _)| f);
+            (
+                other,
+                format!("revision {running} → a new revision of {family}"),
+            )
+        }
+    };
+    let mut lines = header(state, &job, preview.account.as_deref(), revision);
+    lines.extend(notes);
+    lines.extend(job.describe(&running));
+    lines.extend(preview.lines);
+    // Each new image's scan; its warning lines (findings at or above the alert threshold)
+    // are drawn in the warning style.
+    lines.extend(crate::ops::deploy::findings::preview_lines(
+        &preview.findings,
+        &state.config.alerts.min_severity,
+    ));
+    let (c, s) = job.target();
+    let title = format!("{} {c}/{s}?", job.verb());
+    open_confirm(state, title, lines, job, None, Some(preview.running))
 }
 
 pub fn on_progress(state: &mut State, id: u64, progress: Progress) {

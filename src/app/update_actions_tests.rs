@@ -8,12 +8,13 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::actions::{Modal, PickRow};
+use crate::app::confirm::ARM_MS;
 use crate::app::{update, Effect, Msg, State, View};
 use crate::aws::ecr::EcrImage;
 use crate::config::{MigrationSettings, ServiceSettings};
 use crate::fixtures::{self, NOW};
 use crate::ops::deploy::{DeployRequest, WatchSettings};
-use crate::ops::jobs::JobRequest;
+use crate::ops::jobs::{JobRequest, Preview};
 use crate::ops::logs::LogLine;
 use crate::ops::progress::{Outcome, Progress, Step, Tone};
 use crate::timefmt::Timestamp;
@@ -79,8 +80,7 @@ fn ecr_image(tag: &str, minutes_ago: i64, seed: char) -> EcrImage {
         tags: vec![tag.into()],
         digest: format!("sha256:{}", seed.to_string().repeat(64)),
         pushed_at: Some(Timestamp(NOW.0 - minutes_ago * 60_000)),
-        severity_counts: BTreeMap::new(),
-        scan_status: Some("COMPLETE".into()),
+        findings: None,
     }
 }
 
@@ -174,6 +174,7 @@ fn deploy_request(images: &[(&str, &str)], migrate_first: Option<MigrationSettin
         migrate_first,
         watch: WatchSettings::default(),
         no_wait: false,
+        expect_running: None,
     })
 }
 
@@ -197,7 +198,9 @@ fn preparing() -> State {
     s
 }
 
-fn preview() -> Vec<String> {
+const WEB_TD: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/laravel-web:2";
+
+fn preview_lines() -> Vec<String> {
     vec![
         "New revision of laravel-web from laravel-web:2:".into(),
         format!("-   image: {REPO}:v1.5.0"),
@@ -205,10 +208,26 @@ fn preview() -> Vec<String> {
     ]
 }
 
-/// The answer to the pending deploy preview (or to the last one, once cancelled).
-fn prepared(s: &State, result: Result<Vec<String>, String>) -> Msg {
+/// The deploy preview as the runtime answers it: described while web ran laravel-web:2.
+fn preview() -> Preview {
+    Preview {
+        running: WEB_TD.into(),
+        target: None,
+        account: Some("123456789012".into()),
+        lines: preview_lines(),
+        findings: Vec::new(),
+    }
+}
+
+/// Lets the confirmation's first moment pass: Enter counts from now on.
+fn arm(s: &mut State) {
+    s.now = Timestamp(s.now.0 + ARM_MS);
+}
+
+/// The answer to the pending preview (or to the last one, once cancelled).
+fn prepared(s: &State, result: Result<Preview, String>) -> Msg {
     let job = match &s.modal {
-        Some(Modal::Preparing(j)) => j.clone(),
+        Some(Modal::Preparing { job, .. }) => job.clone(),
         _ => JobRequest::Restart {
             cluster: "production".into(),
             service: "web".into(),
@@ -221,13 +240,70 @@ fn prepared(s: &State, result: Result<Vec<String>, String>) -> Msg {
 fn confirming_deploy() -> State {
     let mut s = preparing();
     let msg = prepared(&s, Ok(preview()));
-    assert!(update(&mut s, msg).is_empty());
+    assert_eq!(update(&mut s, msg), vec![Effect::DropQueuedInput]);
     s
+}
+
+#[test]
+fn the_deploy_preview_shows_the_new_image_s_findings_and_warns_at_min_severity() {
+    let found = vec![(
+        "php".to_string(),
+        scanned("v1.4.1", "ACTIVE", &[("CRITICAL", 1), ("HIGH", 2)]),
+    )];
+    let answer = |s: &State| {
+        let mut p = preview();
+        p.findings = found.clone();
+        prepared(s, Ok(p))
+    };
+    let mut s = preparing();
+    let msg = answer(&s);
+    update(&mut s, msg);
+    let (_, lines, _) = confirm_parts(&s);
+    assert!(
+        lines.contains(
+            &"  findings php v1.4.1: CRITICAL 1, HIGH 2 (scan ACTIVE, enhanced, continuous)".into()
+        ),
+        "{lines:?}"
+    );
+    // [alerts] min_severity is CRITICAL by default: one findings warning (v1.4.1 after
+    // v1.5.0 also warns of a downgrade, which is not counted here).
+    let warnings: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with('!') && l.contains("at or above"))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["! php v1.4.1: 1 finding at or above CRITICAL"],
+        "{lines:?}"
+    );
+
+    // MEDIUM: the HIGH findings count too; with none at or above, no warning.
+    let mut s = preparing();
+    s.config.alerts.min_severity = "MEDIUM".into();
+    let msg = answer(&s);
+    update(&mut s, msg);
+    let (_, lines, _) = confirm_parts(&s);
+    assert!(
+        lines.contains(&"! php v1.4.1: 3 findings at or above MEDIUM".into()),
+        "{lines:?}"
+    );
+    let mut s = preparing();
+    let msg = prepared(&s, Ok(preview()));
+    update(&mut s, msg);
+    let (_, lines, _) = confirm_parts(&s);
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with('!') && l.contains("finding")),
+        "{lines:?}"
+    );
 }
 
 fn confirm_parts(state: &State) -> (String, Vec<String>, JobRequest) {
     match &state.modal {
-        Some(Modal::Confirm { title, lines, job }) => (title.clone(), lines.clone(), job.clone()),
+        Some(Modal::Confirm {
+            title, lines, job, ..
+        }) => (title.clone(), lines.clone(), job.clone()),
         other => panic!("expected a confirm modal, got {other:?}"),
     }
 }
@@ -245,6 +321,7 @@ fn run_jobs(effects: &[Effect]) -> Vec<(u64, JobRequest)> {
 /// A confirmed deploy of v1.4.1 to web, running in the job pane; returns its id.
 fn running_deploy() -> (State, u64) {
     let mut s = confirming_deploy();
+    arm(&mut s);
     let effects = update(&mut s, key(KeyCode::Enter));
     let jobs = run_jobs(&effects);
     assert_eq!(jobs.len(), 1, "{effects:?}");
@@ -351,6 +428,7 @@ fn d_opens_the_picker_and_loads_tags_for_the_ecr_container_only() {
             container: "php".into(),
             registry: "123456789012".into(),
             repository: "laravel-app".into(),
+            base: REPO.into(),
         }]
     );
     let rows = picker_rows(&s);
@@ -439,6 +517,63 @@ fn j_and_k_skip_headings_and_notes() {
     );
 }
 
+fn scanned(tag: &str, status: &str, counts: &[(&str, i64)]) -> crate::domain::ImageFindings {
+    crate::domain::ImageFindings {
+        image: format!("{REPO}:{tag}"),
+        digest: None,
+        status: status.into(),
+        counts: counts.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
+        items: Vec::new(),
+        scan_settings: Some("enhanced, continuous".into()),
+        error: None,
+    }
+}
+
+fn labels(s: &State) -> Vec<String> {
+    picker_rows(s)
+        .into_iter()
+        .filter_map(|r| match r {
+            PickRow::Image { label, .. } => Some(label),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_picker_shows_each_tag_s_scan_from_the_findings_cache() {
+    let mut s = picker_with_tags();
+    let selected = |s: &State| match &s.modal {
+        Some(Modal::Picker(p)) => p.selected,
+        _ => usize::MAX,
+    };
+    update(&mut s, ch('j'));
+    let cursor = selected(&s);
+    // The second answer: the same tags, each with its DescribeImageScanFindings result.
+    let mut images = tags();
+    // Enhanced scanning: counts derived from the findings, DescribeImages had no summary.
+    images[0].findings = Some(scanned("v1.5.0", "ACTIVE", &[("CRITICAL", 1), ("HIGH", 1)]));
+    images[1].findings = Some(crate::domain::ImageFindings {
+        error: Some("DescribeImageScanFindings: AccessDenied".into()),
+        ..scanned("v1.4.1", "error", &[])
+    });
+    images[2].findings = Some(scanned("v1.4.0", "not scanned", &[]));
+    update(&mut s, images_loaded("web", "php", Ok(images)));
+    let texts = labels(&s);
+    assert!(texts[0].ends_with("  C1 H1"), "{texts:?}");
+    assert!(texts[1].ends_with("  scan error"), "{texts:?}");
+    assert!(texts[2].ends_with("  not scanned"), "{texts:?}");
+    assert_eq!(selected(&s), cursor, "the cursor stays where it was");
+
+    let mut images = tags();
+    images[0].findings = Some(scanned("v1.5.0", "COMPLETE", &[("LOW", 3)]));
+    update(&mut s, images_loaded("web", "php", Ok(images)));
+    assert!(
+        labels(&s)[0].ends_with("  scan COMPLETE"),
+        "{:?}",
+        labels(&s)
+    );
+}
+
 #[test]
 fn images_loaded_fills_tag_rows_newest_first() {
     let s = picker_with_tags();
@@ -470,7 +605,8 @@ fn images_loaded_fills_tag_rows_newest_first() {
     );
     // Age, the digest's start and the scan state are in the label.
     assert!(texts[1].contains("pushed") && texts[1].contains("bbbbbbbbbbbb"));
-    assert!(texts[1].contains("scan COMPLETE"), "{texts:?}");
+    // The scans come in a second answer (the findings cache): until then, a placeholder.
+    assert!(texts[1].ends_with("scan …"), "{texts:?}");
     assert!(!picker_rows(&s)
         .iter()
         .any(|r| matches!(r, PickRow::Note(n) if n.contains("loading"))));
@@ -516,7 +652,7 @@ fn choosing_a_tag_and_continue_prepares_the_deploy() {
     let effects = update(&mut s, key(KeyCode::Enter));
     let job = deploy_request(&[("php", &v141())], None);
     assert_eq!(effects, vec![Effect::PrepareDeploy { job: job.clone() }]);
-    assert!(matches!(&s.modal, Some(Modal::Preparing(j)) if *j == job));
+    assert!(matches!(&s.modal, Some(Modal::Preparing { job: j, .. }) if *j == job));
     // Nothing runs yet.
     assert!(s.job.is_none());
 }
@@ -709,11 +845,18 @@ fn prepared_ok_turns_into_the_confirm_modal_with_the_preview() {
     assert_eq!(title, "deploy production/web?");
     assert_eq!(job, deploy_request(&[("php", &v141())], None));
     assert_eq!(
-        lines[0],
-        "Deploy to cluster production, service web (laravel-web:2)"
+        lines[..5],
+        [
+            "account 123456789012 · profile default · region us-east-1",
+            "cluster production · service web",
+            "revision laravel-web:2 → a new revision of laravel-web",
+            "! php: v1.4.1 is a downgrade: an older version than the running v1.5.0",
+            "No migration task first.",
+        ]
     );
-    assert_eq!(lines[1], "No migration task first.");
-    assert_eq!(lines[2..], preview()[..]);
+    assert_eq!(lines[5..], preview_lines()[..]);
+    // The job carries the revision the preview was made from.
+    assert!(matches!(&s.modal, Some(Modal::Confirm { expect: Some(e), .. }) if e == WEB_TD));
 }
 
 #[test]
@@ -731,7 +874,7 @@ fn esc_while_preparing_cancels_and_a_late_preview_is_dropped() {
     let mut s = preparing();
     let late = prepared(&s, Ok(preview()));
     update(&mut s, ch('x'));
-    assert!(matches!(s.modal, Some(Modal::Preparing(_))));
+    assert!(matches!(s.modal, Some(Modal::Preparing { .. })));
     update(&mut s, key(KeyCode::Esc));
     assert!(s.modal.is_none());
     assert_eq!(status_text(&s), "deploy cancelled");
@@ -753,10 +896,13 @@ fn a_late_preview_of_a_cancelled_deploy_never_lands_on_the_next_one() {
         panic!("deploy")
     };
     other.migrate_first = Some(MigrationSettings::default());
-    s.modal = Some(Modal::Preparing(JobRequest::Deploy(other)));
+    s.modal = Some(Modal::Preparing {
+        job: JobRequest::Deploy(other),
+        notes: Vec::new(),
+    });
     assert!(update(&mut s, late).is_empty());
     assert!(
-        matches!(s.modal, Some(Modal::Preparing(_))),
+        matches!(s.modal, Some(Modal::Preparing { .. })),
         "the old preview must not confirm the new deploy"
     );
 }
@@ -765,9 +911,14 @@ fn a_late_preview_of_a_cancelled_deploy_never_lands_on_the_next_one() {
 fn enter_in_confirm_runs_exactly_one_job_and_opens_the_job_pane() {
     let mut s = confirming_deploy();
     let depth = s.stack.len();
+    arm(&mut s);
     let effects = update(&mut s, key(KeyCode::Enter));
     let jobs = run_jobs(&effects);
     assert_eq!(effects.len(), 1, "{effects:?}");
+    assert!(
+        matches!(&effects[0], Effect::RunJob { expect: Some(e), .. } if e == WEB_TD),
+        "{effects:?}"
+    );
     assert_eq!(jobs.len(), 1);
     let (id, job) = &jobs[0];
     assert_eq!(*job, deploy_request(&[("php", &v141())], None));
@@ -813,7 +964,7 @@ fn esc_or_n_in_confirm_runs_nothing() {
 #[test]
 fn m_confirms_the_migration_task_then_runs_it() {
     let mut s = on_web();
-    assert!(update(&mut s, ch('m')).is_empty());
+    assert_eq!(update(&mut s, ch('m')), vec![Effect::DropQueuedInput]);
     let (title, lines, job) = confirm_parts(&s);
     assert_eq!(title, "migrate production/web?");
     let text = lines.join("\n");
@@ -826,6 +977,7 @@ fn m_confirms_the_migration_task_then_runs_it() {
         settings: MigrationSettings::default(),
     };
     assert_eq!(job, want);
+    arm(&mut s);
     let effects = update(&mut s, key(KeyCode::Enter));
     assert_eq!(run_jobs(&effects), vec![(s.job.as_ref().unwrap().id, want)]);
     assert_eq!(view(&s), &View::Job);
@@ -863,6 +1015,7 @@ fn capital_r_confirms_a_restart() {
     update(&mut s, ch('R'));
     let (title, _, job) = confirm_parts(&s);
     assert_eq!(title, "restart production/web?");
+    arm(&mut s);
     let effects = update(&mut s, key(KeyCode::Enter));
     assert_eq!(
         run_jobs(&effects)[0].1,
@@ -892,12 +1045,22 @@ fn scale_types_a_count_confirms_and_runs() {
     );
     type_text(&mut s, "5");
     assert_eq!(scale_text(&s), "5");
-    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        vec![Effect::DropQueuedInput]
+    );
     let (title, lines, job) = confirm_parts(&s);
     assert_eq!(title, "scale production/web?");
     assert_eq!(
         lines,
-        vec!["Set the desired count of cluster production, service web (laravel-web:2) to 5."]
+        vec![
+            "account 123456789012 · profile default · region us-east-1".to_string(),
+            "cluster production · service web".into(),
+            "revision laravel-web:2 (unchanged) · desired count 3 → 5".into(),
+            format!("  container php: image {REPO}:v1.5.0"),
+            "  container nginx: image nginx:stable-alpine".into(),
+            "ECS starts or stops tasks until 5 run.".into(),
+        ]
     );
     let want = JobRequest::Scale {
         cluster: "production".into(),
@@ -905,6 +1068,7 @@ fn scale_types_a_count_confirms_and_runs() {
         desired: 5,
     };
     assert_eq!(job, want);
+    arm(&mut s);
     let effects = update(&mut s, key(KeyCode::Enter));
     assert_eq!(effects.len(), 1);
     assert_eq!(run_jobs(&effects)[0].1, want);
@@ -959,10 +1123,17 @@ fn esc_cancels_scale() {
 fn s_in_the_tasks_pane_stops_the_selected_task() {
     let mut s = in_web_tasks();
     update(&mut s, ch('j')); // the second task: 1b2c3d4e5f60
-    assert!(update(&mut s, ch('s')).is_empty());
+    assert_eq!(update(&mut s, ch('s')), vec![Effect::DropQueuedInput]);
     let (title, lines, job) = confirm_parts(&s);
     assert_eq!(title, "stop-task production/web?");
-    assert!(lines[0].contains("Stop task 1b2c3d4e of"), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l == "Stops task 1b2c3d4e."),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[2], "revision laravel-web:2 (unchanged) · task 1b2c3d4e",
+        "{lines:?}"
+    );
     assert!(!lines.join(" ").contains("0a1b2c3d"), "{lines:?}");
     let want = JobRequest::StopTask {
         cluster: "production".into(),
@@ -970,6 +1141,7 @@ fn s_in_the_tasks_pane_stops_the_selected_task() {
         task_arn: web_arn("1b2c3d4e5f60"),
     };
     assert_eq!(job, want);
+    arm(&mut s);
     let effects = update(&mut s, key(KeyCode::Enter));
     assert_eq!(run_jobs(&effects)[0].1, want);
     assert_eq!(view(&s), &View::Job);
@@ -1151,27 +1323,71 @@ fn b_after_a_failed_rollout_offers_the_old_revision() {
     );
     assert_eq!(view(&s), &View::Job);
 
-    assert!(update(&mut s, ch('b')).is_empty());
-    let (title, lines, job) = confirm_parts(&s);
-    assert_eq!(title, "rollback production/web?");
-    let want = JobRequest::Rollback {
+    // `b` asks AWS what the rollback would run before it asks the operator.
+    let asked = JobRequest::Rollback {
         cluster: "production".into(),
         service: "web".into(),
         to: Some("laravel-web:2".into()),
     };
+    assert_eq!(
+        update(&mut s, ch('b')),
+        vec![Effect::PrepareRollback { job: asked.clone() }]
+    );
+    assert!(matches!(&s.modal, Some(Modal::Preparing { job, .. }) if *job == asked));
+    let v3 = WEB_TD.replace(":2", ":3");
+    let answer = Preview {
+        running: v3.clone(),
+        target: Some(WEB_TD.into()),
+        account: Some("123456789012".into()),
+        lines: vec![
+            "task definition laravel-web:3 → laravel-web:2 (an existing revision: nothing is registered)".into(),
+            "  container php:".into(),
+            format!("-   image: {}", v141()),
+            format!("+   image: {REPO}:v1.5.0"),
+        ],
+        findings: Vec::new(),
+    };
+    assert_eq!(
+        update(
+            &mut s,
+            Msg::Prepared {
+                job: asked,
+                result: Ok(answer.clone())
+            }
+        ),
+        vec![Effect::DropQueuedInput]
+    );
+    let (title, lines, job) = confirm_parts(&s);
+    assert_eq!(title, "rollback production/web?");
+    // The job goes to exactly the revision shown, named with its images.
+    let want = JobRequest::Rollback {
+        cluster: "production".into(),
+        service: "web".into(),
+        to: Some(WEB_TD.into()),
+    };
     assert_eq!(job, want);
+    assert_eq!(
+        lines[2], "revision laravel-web:3 → laravel-web:2",
+        "{lines:?}"
+    );
     assert!(
         lines
             .iter()
             .any(|l| l == "The service goes back to laravel-web:2."),
         "{lines:?}"
     );
+    assert!(lines.ends_with(&answer.lines), "{lines:?}");
 
+    arm(&mut s);
     let effects = update(&mut s, key(KeyCode::Enter));
     let jobs = run_jobs(&effects);
     assert_eq!(jobs.len(), 1);
     assert_ne!(jobs[0].0, id, "the rollback is a new job");
     assert_eq!(jobs[0].1, want);
+    assert!(
+        matches!(&effects[0], Effect::RunJob { expect: Some(e), .. } if *e == v3),
+        "{effects:?}"
+    );
     // Still one job pane on the stack, now showing the rollback.
     assert_eq!(s.stack.iter().filter(|sc| sc.view == View::Job).count(), 1);
     assert_eq!(s.job.as_ref().unwrap().request, want);
@@ -1230,4 +1446,235 @@ fn no_rollback_offer_after_a_failed_migration() {
     assert!(effects.is_empty());
     assert!(s.modal.is_none());
     assert_error(&s, "nothing to roll back");
+}
+
+// ---- never by accident ------------------------------------------------------------------
+
+fn typed_text(state: &State) -> Option<String> {
+    match &state.modal {
+        Some(Modal::Confirm { typed, .. }) => typed.clone(),
+        other => panic!("expected a confirm modal, got {other:?}"),
+    }
+}
+
+#[test]
+fn enter_right_after_a_confirmation_opens_is_ignored_and_starts_the_wait_again() {
+    let mut s = confirming_deploy();
+    let opened = s.now;
+    // The second Enter of a key repeat or a paste: same moment.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(matches!(s.modal, Some(Modal::Confirm { .. })));
+    assert!(s.job.is_none());
+    assert_error(&s, "enter ignored");
+    // Held down: each early Enter restarts the wait, so a repeat never gets through.
+    for step in [100, 200, 300, 399] {
+        s.now = Timestamp(opened.0 + step);
+        assert!(
+            update(&mut s, key(KeyCode::Enter)).is_empty(),
+            "at +{step} ms"
+        );
+    }
+    s.now = Timestamp(opened.0 + ARM_MS + 100);
+    assert!(
+        update(&mut s, key(KeyCode::Enter)).is_empty(),
+        "only 101 ms after the last early Enter"
+    );
+    // A moment of quiet, then Enter runs it.
+    s.now = Timestamp(s.now.0 + ARM_MS);
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(run_jobs(&effects).len(), 1, "{effects:?}");
+}
+
+#[test]
+fn the_window_is_measured_from_the_moment_the_confirmation_opened() {
+    let mut s = on_web();
+    s.now = Timestamp(NOW.0 + 5_000);
+    update(&mut s, ch('R'));
+    assert!(matches!(&s.modal, Some(Modal::Confirm { opened_at, .. }) if *opened_at == s.now));
+    s.now = Timestamp(NOW.0 + 5_000 + ARM_MS - 1);
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(s.job.is_none());
+    // Esc is never held back.
+    let mut s = on_web();
+    update(&mut s, ch('R'));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.modal.is_none());
+}
+
+#[test]
+fn every_confirmation_opening_drops_input_queued_before_it() {
+    let mut s = on_web();
+    for k in ['m', 'R'] {
+        assert_eq!(update(&mut s, ch(k)), vec![Effect::DropQueuedInput], "{k}");
+        update(&mut s, key(KeyCode::Esc));
+    }
+    update(&mut s, ch('S'));
+    type_text(&mut s, "2");
+    assert_eq!(
+        update(&mut s, key(KeyCode::Enter)),
+        vec![Effect::DropQueuedInput]
+    );
+}
+
+#[test]
+fn scaling_to_zero_needs_the_service_name_typed() {
+    let mut s = on_web();
+    update(&mut s, ch('S'));
+    type_text(&mut s, "0");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(typed_text(&s).as_deref(), Some(""));
+    let (_, lines, _) = confirm_parts(&s);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "! This leaves web with no running task: type its name to confirm."),
+        "{lines:?}"
+    );
+    arm(&mut s);
+    // Armed, but nothing typed: Enter alone does nothing.
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert_error(&s, "type the service name `web`");
+    // `n` is a letter here, not a cancel; a wrong name is refused.
+    type_text(&mut s, "wen");
+    assert_eq!(typed_text(&s).as_deref(), Some("wen"));
+    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    assert!(s.job.is_none());
+    update(&mut s, key(KeyCode::Backspace));
+    type_text(&mut s, "b");
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(
+        run_jobs(&effects)[0].1,
+        JobRequest::Scale {
+            cluster: "production".into(),
+            service: "web".into(),
+            desired: 0
+        }
+    );
+}
+
+#[test]
+fn scaling_to_another_count_needs_no_name() {
+    let mut s = on_web();
+    update(&mut s, ch('S'));
+    type_text(&mut s, "1");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(typed_text(&s), None);
+}
+
+#[test]
+fn stopping_the_last_running_task_needs_the_service_name_typed() {
+    let mut s = fixtures::state_with(fixtures::production());
+    // scheduler (the first row) runs one task.
+    send(&mut s, [key(KeyCode::Enter), key(KeyCode::Enter)]);
+    assert!(matches!(view(&s), View::Tasks { service, .. } if service == "scheduler"));
+    update(&mut s, ch('s'));
+    assert_eq!(typed_text(&s).as_deref(), Some(""));
+    arm(&mut s);
+    type_text(&mut s, "scheduler");
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(
+        &run_jobs(&effects)[0].1,
+        JobRequest::StopTask { service, .. } if service == "scheduler"
+    ));
+
+    // One of web's three running tasks: Enter is enough.
+    let mut s = in_web_tasks();
+    update(&mut s, ch('s'));
+    assert_eq!(typed_text(&s), None);
+}
+
+#[test]
+fn restart_and_migrate_carry_the_revision_they_showed() {
+    for k in ['R', 'm'] {
+        let mut s = on_web();
+        update(&mut s, ch(k));
+        arm(&mut s);
+        let effects = update(&mut s, key(KeyCode::Enter));
+        assert!(
+            matches!(&effects[0], Effect::RunJob { expect: Some(e), before: Some(b), .. } if e == WEB_TD && b == "laravel-web:2"),
+            "{k}: {effects:?}"
+        );
+    }
+    // Scale does not depend on the revision.
+    let mut s = on_web();
+    update(&mut s, ch('S'));
+    type_text(&mut s, "4");
+    update(&mut s, key(KeyCode::Enter));
+    arm(&mut s);
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        matches!(&effects[0], Effect::RunJob { expect: None, .. }),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn b_in_the_services_pane_previews_the_rollback_first() {
+    let mut s = on_web();
+    let want = JobRequest::Rollback {
+        cluster: "production".into(),
+        service: "web".into(),
+        to: None,
+    };
+    assert_eq!(
+        update(&mut s, ch('b')),
+        vec![Effect::PrepareRollback { job: want.clone() }]
+    );
+    let msg = Msg::Prepared {
+        job: want,
+        result: Err("laravel-web:2 has no earlier active revision to roll back to".into()),
+    };
+    assert!(update(&mut s, msg).is_empty());
+    assert!(s.modal.is_none());
+    assert_error(&s, "rollback: laravel-web:2 has no earlier active revision");
+}
+
+#[test]
+fn a_typed_image_outside_ecr_says_where_it_comes_from() {
+    let mut s = picker_with_tags();
+    move_to(&mut s, is_typed("nginx"));
+    update(&mut s, key(KeyCode::Enter));
+    type_text(&mut s, "nginx:1.27-alpine");
+    update(&mut s, key(KeyCode::Enter));
+    move_to(&mut s, is_continue);
+    update(&mut s, key(KeyCode::Enter));
+    let msg = prepared(&s, Ok(preview()));
+    update(&mut s, msg);
+    let (_, lines, _) = confirm_parts(&s);
+    assert_eq!(
+        lines[3], "! nginx: docker.io/library/nginx:1.27-alpine — not ECR, pulled from Docker Hub",
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_paste_is_text_for_a_field_and_never_keys() {
+    // On the services pane a pasted "S0⏎⏎" scales nothing: it is not keystrokes.
+    let mut s = on_web();
+    assert!(update(&mut s, Msg::Paste("S0\r\r".into())).is_empty());
+    assert!(s.modal.is_none());
+    assert_error(&s, "paste ignored");
+    // Into the scale modal only its digits go; the line breaks do not confirm.
+    update(&mut s, ch('S'));
+    assert!(update(&mut s, Msg::Paste("1\r\r".into())).is_empty());
+    assert_eq!(scale_text(&s), "1");
+    // A typed-name confirmation takes no paste either.
+    let mut s = on_web();
+    update(&mut s, ch('S'));
+    type_text(&mut s, "0");
+    update(&mut s, key(KeyCode::Enter));
+    arm(&mut s);
+    assert!(update(&mut s, Msg::Paste("web\r".into())).is_empty());
+    assert_eq!(typed_text(&s).as_deref(), Some(""));
+    assert!(s.job.is_none());
+    // An image pasted into the type box.
+    let mut s = picker_with_tags();
+    move_to(&mut s, is_typed("nginx"));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, Msg::Paste("nginx:1.27-alpine\n".into()));
+    assert!(
+        matches!(&s.modal, Some(Modal::TypeImage { text, .. }) if text == "nginx:1.27-alpine"),
+        "{:?}",
+        s.modal
+    );
 }

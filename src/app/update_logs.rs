@@ -4,15 +4,14 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::logs::LogPane;
 use super::{Action, Effect, Input, Screen, State, View};
-use crate::ops::logs::{plan, LogScope};
+use crate::ops::logs::{plan, plan_tasks, LogPlan, LogScope};
 
 /// `l`: logs of the selected service or task.
 pub fn open(state: &mut State, cluster: String, service: String, scope: LogScope) -> Vec<Effect> {
-    let Some(svc) = state.service(&cluster, &service) else {
+    let Some(p) = plan_of(state, &cluster, &service, &scope) else {
         state.say("the service is still loading", true);
         return Vec::new();
     };
-    let p = plan(svc, &scope);
     if p.sources.is_empty() {
         let why = if p.unavailable.is_empty() {
             "it has no tasks".to_string()
@@ -48,6 +47,17 @@ pub fn open(state: &mut State, cluster: String, service: String, scope: LogScope
     effects
 }
 
+/// The streams of a service's tasks, or with `service` = STANDALONE of the cluster's
+/// standalone tasks (a scope names the task).
+fn plan_of(state: &State, cluster: &str, service: &str, scope: &LogScope) -> Option<LogPlan> {
+    if service == crate::domain::STANDALONE {
+        let tasks = state.tasks_of(cluster, service)?;
+        let arn = tasks.first().map_or("", |t| t.arn.as_str());
+        return Some(plan_tasks(arn, tasks, scope));
+    }
+    Some(plan(state.service(cluster, service)?, scope))
+}
+
 /// Stops the follower and forgets the pane.
 pub fn close(state: &mut State) -> Vec<Effect> {
     match state.logs.take() {
@@ -79,10 +89,9 @@ pub fn replan(state: &mut State, cluster: &str) -> Vec<Effect> {
     if pane.cluster != cluster {
         return Vec::new();
     }
-    let Some(svc) = state.service(cluster, &pane.service) else {
+    let Some(next) = plan_of(state, cluster, &pane.service, &pane.scope) else {
         return Vec::new();
     };
-    let next = plan(svc, &pane.scope);
     if next.sources.is_empty() || next == pane.plan {
         return Vec::new();
     }

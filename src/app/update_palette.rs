@@ -142,6 +142,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             }
             None => error(state, "select a service first"),
         },
+        "standalone" => super::update::open_standalone(state),
         "profile" | "region" => super::update_switch::command(state, command.name, arg),
         // Every name in the table has an arm above; a new one shows up here in tests.
         other => error(state, &format!(":{other} is not wired up")),

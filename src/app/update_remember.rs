@@ -112,7 +112,10 @@ pub fn after(state: &mut State) -> Vec<Effect> {
         return effects;
     }
     state.account.restore = None;
-    if let Some(row) = visible_services(state, &cluster, "")
+    // The standalone tasks pane reopens as itself (it has no row among the services).
+    if service == crate::domain::STANDALONE {
+        effects.extend(super::update::open(state, View::Tasks { cluster, service }));
+    } else if let Some(row) = visible_services(state, &cluster, "")
         .iter()
         .position(|s| s.name == service)
     {

@@ -184,6 +184,35 @@ fn the_remembered_tasks_pane_opens_once_its_data_is_there() {
 }
 
 #[test]
+fn the_remembered_standalone_tasks_pane_reopens_as_itself() {
+    let (mut s, req) = starting_with(place(
+        "production",
+        Pane::Tasks,
+        Some(crate::domain::STANDALONE),
+    ));
+    let effects = update(&mut s, clusters(req, &["production", "staging"]));
+    update(
+        &mut s,
+        production_loaded(detail_req(&effects, "production")),
+    );
+    assert_eq!(
+        views(&s),
+        [
+            View::Clusters,
+            services("production"),
+            View::Tasks {
+                cluster: "production".into(),
+                service: crate::domain::STANDALONE.into(),
+            }
+        ]
+    );
+    assert_eq!(
+        snapshot(&s).service.as_deref(),
+        Some(crate::domain::STANDALONE)
+    );
+}
+
+#[test]
 fn the_services_pane_of_a_cluster_further_down_the_list() {
     let (mut s, req) = starting_with(place("staging", Pane::Services, None));
     let effects = update(&mut s, clusters(req, &["production", "staging"]));

@@ -172,10 +172,13 @@ fn a_switch_starts_every_pane_over_and_reloads() {
     s.account.profiles = parse(CONFIG, "");
     assert!(s.logs.is_some() && s.stack.len() > 1 && s.details.contains_key("production"));
     let session = s.logs.as_ref().unwrap().session;
-    s.modal = Some(Modal::Preparing(JobRequest::Restart {
-        cluster: "production".into(),
-        service: "web".into(),
-    }));
+    s.modal = Some(Modal::Preparing {
+        job: JobRequest::Restart {
+            cluster: "production".into(),
+            service: "web".into(),
+        },
+        notes: Vec::new(),
+    });
     s.account.switching = Some(Target {
         profile: "other".into(),
         region: "eu-west-1".into(),

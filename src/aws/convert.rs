@@ -131,6 +131,7 @@ pub fn task(t: &ecs::Task) -> Task {
         stopped_at: ts(t.stopped_at()),
         stop_code: t.stop_code().map(|c| c.as_str().to_string()),
         stopped_reason: t.stopped_reason().map(str::to_string),
+        started_by: t.started_by().map(str::to_string),
         task_definition_arn: s(t.task_definition_arn()),
         availability_zone: t.availability_zone().map(str::to_string),
         private_ip: detail("privateIPv4Address"),

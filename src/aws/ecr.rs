@@ -1,20 +1,20 @@
 //! ECR reads for the deploy picker: a repository's images, newest first.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_ecr::types::TagStatus;
 
 use super::{AwsContext, AwsError};
+use crate::domain::ImageFindings;
 use crate::timefmt::Timestamp;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EcrImage {
     pub tags: Vec<String>,
     pub digest: String,
     pub pushed_at: Option<Timestamp>,
-    /// From the last scan summary: CRITICAL, HIGH, ... -> count.
-    pub severity_counts: BTreeMap<String, i32>,
-    pub scan_status: Option<String>,
+    /// The image's scan, from the same per-digest DescribeImageScanFindings cache as the
+    /// findings pane (`aws::findings`), not from DescribeImages: with enhanced scanning
+    /// DescribeImages carries no severity summary. `None` until it is loaded.
+    pub findings: Option<ImageFindings>,
 }
 
 /// Tagged images of `repository` in `registry_id`, newest push first (all pages).
@@ -43,25 +43,13 @@ pub async fn list_images(
             .await
             .map_err(|e| AwsError::from_sdk("DescribeImages", e))?;
         for d in out.image_details() {
-            let summary = d.image_scan_findings_summary();
             images.push(EcrImage {
                 tags: d.image_tags().to_vec(),
                 digest: d.image_digest().unwrap_or_default().to_string(),
                 pushed_at: d
                     .image_pushed_at()
                     .map(|t| Timestamp::from_secs_f64(t.as_secs_f64())),
-                severity_counts: summary
-                    .and_then(|s| s.finding_severity_counts())
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.as_str().to_string(), *v))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                scan_status: d
-                    .image_scan_status()
-                    .and_then(|s| s.status())
-                    .map(|s| s.as_str().to_string()),
+                findings: None,
             });
         }
         token = out.next_token().map(str::to_string);
@@ -75,4 +63,27 @@ pub async fn list_images(
             .then_with(|| a.tags.cmp(&b.tags))
     });
     Ok(images)
+}
+
+/// Fills in the scan of the first `limit` images (those the picker shows) through the
+/// findings pane's cache: one DescribeImageScanFindings per digest not cached yet, no
+/// DescribeImages (each image is named by digest). `base` is `host/repository`.
+pub async fn add_findings(
+    ctx: &AwsContext,
+    base: &str,
+    images: &mut [EcrImage],
+    limit: usize,
+    cache: &super::findings::FindingsCache,
+) {
+    let by_digest = |img: &EcrImage| format!("{base}@{}", img.digest);
+    let refs: Vec<String> = images
+        .iter()
+        .take(limit)
+        .filter(|i| !i.digest.is_empty())
+        .map(by_digest)
+        .collect();
+    let mut found = super::findings::load(ctx, &refs, cache).await;
+    for img in images.iter_mut().take(limit) {
+        img.findings = found.remove(&by_digest(img));
+    }
 }

@@ -106,12 +106,13 @@ pub async fn list_service_names(ctx: &AwsContext, cluster: &str) -> Result<Vec<S
 ///
 /// Tasks come from one cluster-wide ListTasks per desired status (RUNNING, and STOPPED so
 /// exit codes stay visible) and are grouped by `group` = `service:NAME`, which costs
-/// ceil(tasks/100) DescribeTasks instead of a ListTasks per service.
+/// ceil(tasks/100) DescribeTasks instead of a ListTasks per service. Tasks of no service
+/// (CI migrations, one-offs, scheduled tasks) become the cluster's standalone tasks.
 pub async fn load_cluster_detail(
     ctx: &AwsContext,
     cluster: &Cluster,
 ) -> Result<ClusterDetail, AwsError> {
-    let (mut services, tasks) =
+    let (mut services, mut tasks) =
         tokio::try_join!(load_services(ctx, cluster), load_tasks(ctx, cluster))?;
 
     let td_arns: BTreeSet<String> = services
@@ -122,8 +123,7 @@ pub async fn load_cluster_detail(
         .collect();
     let task_defs = describe_task_definitions(ctx, td_arns).await?;
 
-    let mut by_service: HashMap<String, Vec<crate::domain::Task>> = HashMap::new();
-    for mut task in tasks {
+    for task in &mut tasks {
         if let Some(td) = task_defs.get(&task.task_definition_arn) {
             for c in &mut task.containers {
                 let def = td.container(&c.name);
@@ -131,25 +131,17 @@ pub async fn load_cluster_detail(
                 c.awslogs = def.and_then(|d| d.awslogs.clone());
             }
         }
-        if let Some(name) = task.service_name() {
-            by_service.entry(name.to_string()).or_default().push(task);
-        }
     }
+    let (mut by_service, standalone) = crate::domain::group_tasks(tasks);
     for svc in &mut services {
         svc.task_definition = task_defs.get(&svc.task_definition_arn).cloned();
-        let mut tasks = by_service.remove(&svc.name).unwrap_or_default();
-        // Running first, newest first: what an operator looks at.
-        tasks.sort_by(|a, b| {
-            (a.desired_status != "RUNNING")
-                .cmp(&(b.desired_status != "RUNNING"))
-                .then(b.started_at.cmp(&a.started_at))
-                .then(a.id.cmp(&b.id))
-        });
-        svc.tasks = tasks;
+        svc.tasks = by_service.remove(&svc.name).unwrap_or_default();
     }
     Ok(ClusterDetail {
         cluster: cluster.name.clone(),
         services,
+        // Tasks of a service that no longer exists are left out, as before.
+        tasks: standalone,
     })
 }
 

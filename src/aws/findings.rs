@@ -162,10 +162,11 @@ async fn image_findings(
     }
     match scan_findings(ctx, &client, r, &digest).await {
         Ok(Some(scan)) => {
+            let items = items(&scan);
             let f = ImageFindings {
                 digest: Some(digest),
-                counts: counts(&scan),
-                items: items(&scan),
+                counts: counts(&scan, &items),
+                items,
                 ..blank(image, &scan.status)
             };
             // A scan still running (or about to) will change; only settled results are kept.
@@ -270,12 +271,20 @@ async fn scan_findings(
     Ok(Some(scan))
 }
 
-fn counts(scan: &Scan) -> BTreeMap<String, i64> {
-    scan.counts
-        .iter()
-        .flatten()
-        .map(|(k, v)| (k.as_str().to_string(), i64::from(*v)))
-        .collect()
+/// Severity -> count. With enhanced scanning (Inspector) `findingSeverityCounts` may be
+/// absent, so the findings themselves (basic and enhanced, every page) are counted too;
+/// per severity the larger number wins (the summary covers findings a page may not hold).
+fn counts(scan: &Scan, items: &[Finding]) -> BTreeMap<String, i64> {
+    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+    for f in items {
+        *counts.entry(f.severity.clone()).or_default() += 1;
+    }
+    for (k, v) in scan.counts.iter().flatten() {
+        let n = counts.entry(k.as_str().to_string()).or_default();
+        *n = (*n).max(i64::from(*v));
+    }
+    counts.retain(|_, n| *n > 0);
+    counts
 }
 
 fn items(scan: &Scan) -> Vec<Finding> {
@@ -488,5 +497,63 @@ mod tests {
         };
         let names: Vec<String> = items(&scan).into_iter().map(|f| f.name).collect();
         assert_eq!(names, ["CVE-C", "CVE-A", "CVE-B"]);
+    }
+
+    fn enhanced_finding(severity: &str) -> EnhancedImageScanFinding {
+        EnhancedImageScanFinding::builder()
+            .severity(severity)
+            .build()
+    }
+
+    fn counted(scan: &Scan) -> Vec<(String, i64)> {
+        counts(scan, &items(scan)).into_iter().collect()
+    }
+
+    fn pairs(p: &[(&str, i64)]) -> Vec<(String, i64)> {
+        p.iter().map(|(k, n)| (k.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn enhanced_scans_without_a_summary_are_counted_from_their_findings() {
+        // What ECR answers with Inspector: enhancedFindings, no findingSeverityCounts.
+        let scan = Scan {
+            enhanced: ["CRITICAL", "HIGH", "CRITICAL", "UNTRIAGED"]
+                .into_iter()
+                .map(enhanced_finding)
+                .collect(),
+            ..Scan::default()
+        };
+        assert_eq!(
+            counted(&scan),
+            pairs(&[("CRITICAL", 2), ("HIGH", 1), ("UNTRIAGED", 1)])
+        );
+    }
+
+    #[test]
+    fn a_summary_covers_findings_on_pages_not_read() {
+        let scan = Scan {
+            counts: Some(HashMap::from([
+                (FindingSeverity::Critical, 3),
+                (FindingSeverity::Medium, 0),
+            ])),
+            enhanced: vec![enhanced_finding("CRITICAL"), enhanced_finding("LOW")],
+            ..Scan::default()
+        };
+        // CRITICAL from the summary (3 > 1 listed); LOW only listed; a zero is no count.
+        assert_eq!(counted(&scan), pairs(&[("CRITICAL", 3), ("LOW", 1)]));
+    }
+
+    #[test]
+    fn basic_scans_keep_their_summary() {
+        let scan = Scan {
+            counts: Some(HashMap::from([(FindingSeverity::High, 2)])),
+            findings: vec![ImageScanFinding::builder()
+                .name("CVE-1")
+                .severity(FindingSeverity::High)
+                .build()],
+            ..Scan::default()
+        };
+        assert_eq!(counted(&scan), pairs(&[("HIGH", 2)]));
+        assert!(counted(&Scan::default()).is_empty(), "a clean scan");
     }
 }

@@ -81,17 +81,38 @@ pub async fn start_live_tail(
     })
 }
 
+/// What a live tail session gives next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveTailNext {
+    /// One sessionUpdate's events (possibly none: AWS sends empty updates while quiet).
+    Events(Vec<CwEvent>),
+    /// An update that is only a sample: more events came than live tail sends in one
+    /// update (500), and the rest of them will never arrive through this session.
+    Sampled(Vec<CwEvent>),
+    /// AWS ended the session because it reached its maximum length (three hours):
+    /// SessionTimeoutException. Starting a new session is the expected answer.
+    TimedOut,
+    /// The stream ended without saying why.
+    Ended,
+}
+
 impl LiveTail {
-    /// The next batch of events; `Ok(None)` when the session ended.
-    pub async fn next(&mut self) -> Result<Option<Vec<CwEvent>>, AwsError> {
+    /// The next batch of events, or how the session ended.
+    pub async fn next(&mut self) -> Result<LiveTailNext, AwsError> {
+        use aws_sdk_cloudwatchlogs::error::SdkError;
+        use aws_sdk_cloudwatchlogs::types::error::StartLiveTailResponseStreamError as StreamError;
         loop {
-            let item = self
-                .stream
-                .recv()
-                .await
-                .map_err(|e| AwsError::from_sdk("StartLiveTail", e))?;
+            let item = match self.stream.recv().await {
+                Ok(item) => item,
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), StreamError::SessionTimeoutException(_)) =>
+                {
+                    return Ok(LiveTailNext::TimedOut)
+                }
+                Err(e) => return Err(AwsError::from_sdk("StartLiveTail", e)),
+            };
             match item {
-                None => return Ok(None),
+                None => return Ok(LiveTailNext::Ended),
                 Some(StartLiveTailResponseStream::SessionUpdate(update)) => {
                     let events = update
                         .session_results()
@@ -103,7 +124,12 @@ impl LiveTail {
                             message: e.message().unwrap_or_default().to_string(),
                         })
                         .collect();
-                    return Ok(Some(events));
+                    let sampled = update.session_metadata().is_some_and(|m| m.sampled());
+                    return Ok(if sampled {
+                        LiveTailNext::Sampled(events)
+                    } else {
+                        LiveTailNext::Events(events)
+                    });
                 }
                 // SessionStart and future variants carry no events.
                 Some(_) => {}

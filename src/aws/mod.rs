@@ -5,6 +5,7 @@ mod convert;
 pub mod ecr;
 pub mod ecs;
 pub mod ecs_write;
+mod endpoint_prefix;
 pub mod error;
 pub mod findings;
 pub mod image_config;
@@ -187,6 +188,8 @@ fn context(settings: &AwsSettings, sdk: &aws_config::SdkConfig) -> AwsContext {
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(
             aws_sdk_cloudwatchlogs::config::Builder::from(sdk)
                 .interceptor(observer.clone())
+                // Live tail against --endpoint-url (it acts only when one is set).
+                .interceptor(endpoint_prefix::DropPrefixForEndpointUrl)
                 .build(),
         ),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(

@@ -46,10 +46,11 @@ pub enum Action {
     SortColumn,
     SortOrder,
     Copy,
+    StandaloneTasks,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -86,6 +87,7 @@ impl Action {
         Action::SortColumn,
         Action::SortOrder,
         Action::Copy,
+        Action::StandaloneTasks,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -126,6 +128,7 @@ impl Action {
             Action::SortColumn => "sort by the next column",
             Action::SortOrder => "flip the sort order",
             Action::Copy => "copy the selection's ARN or id (OSC 52)",
+            Action::StandaloneTasks => "standalone tasks of the cluster (migrations, one-offs)",
         }
     }
 
@@ -167,6 +170,8 @@ impl Action {
             Action::SortColumn => &["o"],
             Action::SortOrder => &["O"],
             Action::Copy => &["y"],
+            // Next to `m` (run a migration): where migration tasks are listed.
+            Action::StandaloneTasks => &["M"],
         }
     }
 }

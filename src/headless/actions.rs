@@ -1,6 +1,7 @@
 //! `toadtop deploy`, `migrate` and `rollback`: progress on stderr, a summary on stdout
-//! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed,
-//! 4 timed out, 5 refused (read-only), 6 unconfirmed (sent, but AWS stopped answering).
+//! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed (also a
+//! deploy `--fail-on` refused for its images' findings), 4 timed out, 5 refused
+//! (read-only), 6 unconfirmed (sent, but AWS stopped answering).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -131,6 +132,7 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
             poll_every: args.poll_every,
         },
         no_wait: args.no_wait,
+        expect_running: None,
     };
     // Names and images are checked before anything is written: a cluster, service or
     // container that does not exist is bad input (exit 2, no audit line), not a failed
@@ -142,22 +144,62 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
                 PrepareError::Aws(aws) => {
                     super::explain_not_found(ctx, &args.cluster, &args.service, aws).await
                 }
-                PrepareError::Plan(m) => m.clone(),
+                PrepareError::Plan(m) | PrepareError::Stale(m) => m.clone(),
             };
             super::say_error(message);
             return 2;
         }
-        Err(e) if args.dry_run => {
+        // --fail-on must judge the images before anything is registered, so it cannot
+        // leave the describe to the deploy's own (retried) step.
+        Err(e) if args.dry_run || args.fail_on.is_some() => {
             super::say_error(&e);
             return 1;
         }
         Err(_) => None,
     };
+    // The new images' scans (the findings pane's DescribeImageScanFindings by digest):
+    // shown by --dry-run, judged by --fail-on. A plain deploy skips them, so a CI role
+    // needs no ECR read permission to deploy.
+    let findings = match &prepared {
+        Some(p) if args.dry_run || args.fail_on.is_some() => {
+            let cache = crate::aws::findings::FindingsCache::default();
+            deploy::findings::load(ctx, &p.images, &cache).await
+        }
+        _ => Vec::new(),
+    };
+    let threshold = args
+        .fail_on
+        .clone()
+        .unwrap_or_else(|| settings.config.alerts.min_severity.clone());
+    let refusal = args
+        .fail_on
+        .as_deref()
+        .and_then(|min| deploy::findings::refusal(&findings, min));
     if args.dry_run {
         // Some: every error returned above.
         let Some(p) = prepared else { return 1 };
         match args.output {
             LogOutput::Json => {
+                let scans: serde_json::Map<String, serde_json::Value> = findings
+                    .iter()
+                    .map(|(c, f)| {
+                        (
+                            c.clone(),
+                            json!({
+                                "image": f.image,
+                                "digest": f.digest,
+                                "status": f.status,
+                                "counts": f.counts,
+                                "at_or_above": {
+                                    "severity": threshold,
+                                    "count": deploy::findings::at_or_above(f, &threshold),
+                                },
+                                "scan_settings": f.scan_settings,
+                                "error": f.error,
+                            }),
+                        )
+                    })
+                    .collect();
                 let mut doc = json!({
                     "dry_run": true,
                     "cluster": args.cluster,
@@ -165,20 +207,33 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
                     "old_revision": family_revision(&p.service.task_definition_arn),
                     "images": p.images,
                     "preview": p.preview,
+                    "findings": scans,
+                    "fail_on": args.fail_on,
+                    "refused": refusal,
                 });
                 crate::safety::sanitize_json(&mut doc);
                 println!("{}", crate::safety::json_string(&doc));
             }
             LogOutput::Text => {
-                for l in &p.preview {
+                for l in p
+                    .preview
+                    .iter()
+                    .chain(&deploy::findings::preview_lines(&findings, &threshold))
+                {
                     println!("{}", sanitize(l));
+                }
+                if let Some(why) = &refusal {
+                    println!("dry run: the deploy would be refused: {}", sanitize(why));
                 }
                 println!("dry run: nothing registered, the service is unchanged");
             }
         }
-        return 0;
+        return if refusal.is_some() { 3 } else { 0 };
     }
     let report = stderr_reporter();
+    for l in deploy::findings::preview_lines(&findings, &threshold) {
+        say(&report, Tone::Info, l);
+    }
     let mut start = Outcome::new("deploy", &args.cluster, &args.service);
     // What is being replaced, for the audit log's start line.
     let current = prepared.as_ref().map(|p| &p.service);
@@ -193,6 +248,16 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
     let who = who(ctx, current.map(|s| s.arn.as_str()));
     let run = async {
         match prepared {
+            // Refused by --fail-on: nothing is registered, the audit log says why.
+            Some(_) if refusal.is_some() => {
+                let mut o = start.clone();
+                o.command = None;
+                o.fail(
+                    Step::Findings,
+                    refusal.clone().unwrap_or_default(),
+                    "nothing was registered; the service is unchanged",
+                )
+            }
             Some(p) => {
                 say(
                     &report,

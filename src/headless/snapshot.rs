@@ -44,6 +44,8 @@ pub fn to_json(s: &Snapshot) -> Value {
             "running_tasks": c.running_tasks,
             "pending_tasks": c.pending_tasks,
             "services": d.services.iter().map(|svc| service_json(svc, &s.findings, secrets_of(s, svc))).collect::<Vec<_>>(),
+            // Standalone tasks: group not `service:…` (CI migrations, one-offs, scheduled).
+            "tasks": d.tasks.iter().map(task_json).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "alerts": s.alerts.iter().map(|a| json!({
             "level": a.level.as_str(),
@@ -156,6 +158,9 @@ fn task_json(t: &Task) -> Value {
         "stopped_at": rfc(t.stopped_at),
         "stop_code": t.stop_code,
         "stopped_reason": t.stopped_reason,
+        "group": t.group,
+        "started_by": t.started_by,
+        "started_by_toadtop": t.started_by_toadtop(),
         "task_definition": crate::domain::family_revision(&t.task_definition_arn),
         "containers": t.containers.iter().map(|c| json!({
             "name": c.name,
@@ -272,8 +277,46 @@ pub fn to_table(s: &Snapshot) -> String {
                 &rows,
             ));
         }
+        if !d.tasks.is_empty() {
+            out.push_str(&format!("\nStandalone tasks in {}\n", sanitize(&c.name)));
+            let rows: Vec<Vec<String>> = d
+                .tasks
+                .iter()
+                .map(|t| standalone_row(t, s.taken_at))
+                .collect();
+            out.push_str(&textable::render(
+                &[
+                    "GROUP",
+                    "STARTED BY",
+                    "TASK",
+                    "LAST",
+                    "DESIRED",
+                    "AGE",
+                    "STOP CODE",
+                    "CONTAINERS",
+                ],
+                &rows,
+            ));
+        }
     }
     out
+}
+
+/// A standalone task: its group and who started it (`(toadtop)` marks toadtop's own
+/// migrations), then the service task's columns.
+fn standalone_row(t: &Task, now: Timestamp) -> Vec<String> {
+    let mut row = task_row(t.group.as_deref().unwrap_or("-"), t, now);
+    let by = t.started_by.as_deref().unwrap_or("-");
+    let by = if t.started_by_toadtop() {
+        format!("{by} (toadtop)")
+    } else {
+        by.to_string()
+    };
+    // task_row: SERVICE TASK LAST DESIRED HEALTH AGE STOP CODE CONTAINERS; health is
+    // dropped (one-offs rarely have a health check) for STARTED BY.
+    row.remove(4);
+    row.insert(1, sanitize(&by));
+    row
 }
 
 fn service_row(s: &Service) -> Vec<String> {

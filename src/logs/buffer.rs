@@ -6,10 +6,10 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
 
 use super::parse::{
-    floor_boundary, is_continuation, parse_line, Parsed, MAX_LINE_BYTES, MAX_STACK_BYTES,
-    MAX_STACK_LINES,
+    floor_boundary, line_kind, split_context, Follow, LineKind, Parsed, MAX_LINE_BYTES,
+    MAX_STACK_BYTES, MAX_STACK_LINES,
 };
-use super::record::{Format, LogRecord};
+use super::record::{Format, Level, LogRecord};
 use crate::safety::sanitize;
 
 /// Keeps at most `capacity` records, evicting the oldest. Sequence numbers are contiguous
@@ -43,10 +43,16 @@ impl LogBuffer {
     }
 
     /// Ingest one CloudWatch event. `message` may hold several lines (`'\n'` separated,
-    /// trailing `'\r'` trimmed; blank lines are skipped). A continuation line (see
-    /// [`is_continuation`]) attaches to the last record of the same (task, container) while
-    /// that record is still kept; otherwise it becomes its own Plain record. Lines longer than
-    /// [`MAX_LINE_BYTES`] are cut. Returns how many new records were created.
+    /// trailing `'\r'` trimmed; blank lines are skipped). Whether a line continues the last
+    /// record of the same (task, container), while that record is still kept, depends on
+    /// what the line is ([`line_kind`]) and on what that record takes ([`Follow`]):
+    /// stack-trace markers continue any record; indented lines continue Laravel, php-fpm and
+    /// plain records; unclaimed text continues a record whose text is still open (a
+    /// multi-line Laravel message or context, a console exception block); the padded lines
+    /// of Symfony's error box continue a console exception. Anything else starts a record:
+    /// every line a format claims, and an unclaimed one with nothing open to continue (no
+    /// level then). Lines longer than [`MAX_LINE_BYTES`] are cut. Returns how many new
+    /// records were created.
     pub fn push(
         &mut self,
         task: &Arc<str>,
@@ -58,6 +64,7 @@ impl LogBuffer {
         for raw in message.split('\n') {
             let raw = raw.strip_suffix('\r').unwrap_or(raw);
             if raw.bytes().all(|b| b.is_ascii_whitespace()) {
+                self.blank(task, container, raw.len());
                 continue;
             }
             let end = floor_boundary(raw, MAX_LINE_BYTES);
@@ -71,23 +78,22 @@ impl LogBuffer {
             } else {
                 line
             };
-            let continuation = is_continuation(line);
-            if continuation && self.attach(task, container, line, cut) {
+            let (kind, parsed) = line_kind(line);
+            if kind != LineKind::Start && self.attach(task, container, line, cut, kind) {
                 continue;
             }
-            let parsed = if continuation {
-                Parsed {
-                    level: super::record::Level::Unknown,
-                    format: Format::Plain,
-                    channel: None,
-                    message: sanitize(line),
-                    context: None,
-                    stacktrace: Vec::new(),
-                }
-            } else {
-                parse_line(line)
+            let parsed = match (kind, parsed) {
+                (LineKind::Start | LineKind::Text, Some(parsed)) => parsed,
+                // A box of its own: Symfony's red error box with nothing before it.
+                (LineKind::BoxText, _) => Parsed {
+                    level: Level::Error,
+                    follow: Follow::Console,
+                    ..orphan(line.trim())
+                },
+                _ => orphan(line),
             };
-            self.push_record(task, container, timestamp_ms, parsed, cut);
+            let boxed = (kind == LineKind::BoxText).then_some(line.len());
+            self.push_record(task, container, timestamp_ms, parsed, cut, boxed);
             created += 1;
         }
         created
@@ -137,9 +143,16 @@ impl LogBuffer {
         self.next_seq - self.records.len() as u64
     }
 
-    /// Appends `line` to the open record of the stream; false if there is none (never
-    /// opened, evicted, or an indented line after a record that does not take those).
-    fn attach(&mut self, task: &str, container: &str, line: &str, cut: usize) -> bool {
+    /// Appends `line` to the open record of the stream if that record takes a line of this
+    /// kind; false if not (or there is none: never opened, evicted).
+    fn attach(
+        &mut self,
+        task: &str,
+        container: &str,
+        line: &str,
+        cut: usize,
+        kind: LineKind,
+    ) -> bool {
         let first = self.first_seq();
         let key: &dyn StreamId = &(task, container);
         let Some(open) = self.open.get_mut(key) else {
@@ -155,18 +168,68 @@ impl LogBuffer {
         let Some(record) = self.records.get_mut(idx) else {
             return false;
         };
-        let indented = matches!(line.as_bytes().first(), Some(b' ' | b'\t'));
-        if indented
-            && !matches!(
-                record.format,
-                Format::Laravel | Format::PhpFpm | Format::Plain
-            )
-        {
+        let takes = match kind {
+            LineKind::Marker => true,
+            // Not after a level-less indented line: those are siblings (an entrypoint's
+            // `  [i] …` lines), not a record and its trace.
+            LineKind::Indented => {
+                matches!(
+                    record.format,
+                    Format::Laravel | Format::PhpFpm | Format::Plain
+                ) && !(record.level == Level::Unknown && record.message.starts_with([' ', '\t']))
+            }
+            // Symfony pads every line of a box to one width: another width, another box.
+            LineKind::BoxText => {
+                open.follow == Follow::Console && open.box_width.is_none_or(|w| w == line.len())
+            }
+            LineKind::Text => open.follow != Follow::Markers,
+            LineKind::Start => false,
+        };
+        if !takes {
             return false;
+        }
+        let text = line.trim();
+        if open.pending && kind != LineKind::Marker && !text.starts_with("at ") {
+            // The first line of what the header announced: the message of a console
+            // exception (`Illuminate\Database\QueryException: could not find driver`) or of
+            // a Laravel record whose message starts on the next line.
+            let text = sanitize(text);
+            record.message = if record.message.is_empty() {
+                text
+            } else {
+                let title = record.message.trim().trim_matches(['[', ']']);
+                let title = title.trim_end_matches(':');
+                format!("{title}: {text}")
+            };
+            open.pending = false;
+        }
+        if record.format == Format::Laravel
+            && record.context.is_none()
+            && line.contains("\"exception\":\"[object] ")
+        {
+            // The context of a multi-line message starts on a later line.
+            record.context = split_context(line).1.map(sanitize);
+        }
+        match kind {
+            LineKind::BoxText => {
+                open.box_width.get_or_insert(line.len());
+            }
+            LineKind::Marker if line.starts_with("\"}") => open.follow = Follow::Markers,
+            _ => {}
         }
         open.cap.push(&mut record.stacktrace, line);
         record.cut_bytes += cut;
         true
+    }
+
+    /// A blank line the width of the open error box is its bottom padding: the box is over.
+    fn blank(&mut self, task: &str, container: &str, width: usize) {
+        let key: &dyn StreamId = &(task, container);
+        if let Some(open) = self.open.get_mut(key) {
+            if open.follow == Follow::Console && open.box_width == Some(width) {
+                open.follow = Follow::Markers;
+            }
+        }
     }
 
     fn push_record(
@@ -176,6 +239,7 @@ impl LogBuffer {
         timestamp_ms: i64,
         parsed: Parsed,
         cut: usize,
+        box_width: Option<usize>,
     ) {
         if self.records.len() >= self.capacity {
             self.records.pop_front();
@@ -188,6 +252,24 @@ impl LogBuffer {
         for line in parsed.stacktrace {
             cap.push_sanitized(&mut stacktrace, line);
         }
+        // A header whose message comes on the next line: a console exception's class or
+        // title, a Laravel record with an empty first line.
+        let pending = match parsed.follow {
+            Follow::Console => {
+                !parsed.message.contains(' ')
+                    || parsed.message.ends_with(':')
+                    || parsed.message.ends_with(']')
+            }
+            Follow::Text => parsed.message.is_empty(),
+            Follow::Markers => false,
+        };
+        let next = Open {
+            seq,
+            cap,
+            follow: parsed.follow,
+            pending,
+            box_width,
+        };
         self.records.push_back(LogRecord {
             seq,
             timestamp_ms,
@@ -203,7 +285,7 @@ impl LogBuffer {
         });
         let key: &dyn StreamId = &(task.as_ref(), container.as_ref());
         if let Some(open) = self.open.get_mut(key) {
-            *open = Open { seq, cap };
+            *open = next;
             return;
         }
         self.open.insert(
@@ -211,7 +293,7 @@ impl LogBuffer {
                 task: Arc::clone(task),
                 container: Arc::clone(container),
             },
-            Open { seq, cap },
+            next,
         );
         if self.open.len() > self.prune_at {
             let first = self.first_seq();
@@ -245,6 +327,25 @@ const PRUNE_MIN: usize = 1024;
 struct Open {
     seq: u64,
     cap: StackCap,
+    /// Which lines the record still takes.
+    follow: Follow,
+    /// The record's message is still to come on the next content line.
+    pending: bool,
+    /// Width of the Symfony error box the record shows, once a box line was seen.
+    box_width: Option<usize>,
+}
+
+/// A record for a line nothing claims: no level, the line as its message.
+fn orphan(line: &str) -> Parsed {
+    Parsed {
+        level: Level::Unknown,
+        format: Format::Plain,
+        channel: None,
+        message: sanitize(line),
+        context: None,
+        stacktrace: Vec::new(),
+        follow: Follow::Markers,
+    }
 }
 
 /// Bounds one record's continuation lines: [`MAX_STACK_LINES`] lines and [`MAX_STACK_BYTES`]
@@ -397,7 +498,7 @@ impl Hasher for FxHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logs::record::Level;
+    use crate::logs::parse_line;
 
     fn arc(s: &str) -> Arc<str> {
         Arc::from(s)
@@ -718,9 +819,10 @@ mod tests {
         assert_eq!(buf.push(&t, &c, 3, &frame), 0);
         assert_eq!(buf.get(1).unwrap().cut_bytes, 3);
 
-        // Exactly at the limit: nothing cut.
+        // Exactly at the limit: nothing cut. (On a stream of its own: after a Laravel
+        // record whose message may go on, plain text would be its next line.)
         let exact = "y".repeat(MAX_LINE_BYTES);
-        buf.push(&t, &c, 4, &exact);
+        buf.push(&t, &arc("other"), 4, &exact);
         assert_eq!(buf.iter().last().unwrap().cut_bytes, 0);
     }
 
@@ -855,7 +957,7 @@ mod tests {
                 {
                     assert!(!field.contains('\u{1b}'), "{line:?} -> {field:?}");
                 }
-                let _ = is_continuation(line);
+                let _ = crate::logs::is_continuation(line);
             }
             let t = &tasks[(next() % 3) as usize];
             let c = &containers[(next() % 2) as usize];
@@ -867,6 +969,188 @@ mod tests {
         }
         assert_invariants(&buf);
         assert!(buf.evicted() > 0);
+    }
+
+    /// Feeds each line as its own event and returns (level, lines held, message).
+    fn records(lines: &[&str]) -> Vec<(Level, usize, String)> {
+        let (t, c) = (arc("t"), arc("app"));
+        let mut buf = LogBuffer::new(100);
+        for line in lines {
+            buf.push(&t, &c, 0, line);
+        }
+        assert_invariants(&buf);
+        buf.iter()
+            .map(|r| (r.level, 1 + r.stacktrace.len(), r.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn multi_line_laravel_message_keeps_its_lines_and_finds_its_context() {
+        let (t, c) = (arc("t"), arc("app"));
+        let mut buf = LogBuffer::new(10);
+        for line in [
+            "[2025-01-07 15:31:56] production.ERROR: Command \"migrate:dresh\" is not defined.",
+            "",
+            "Did you mean one of these?",
+            "    migrate",
+            "    migrate:status {\"exception\":\"[object] (Symfony\\\\Component\\\\Console\\\\Exception\\\\CommandNotFoundException(code: 0): Command \\\"migrate:dresh\\\" is not defined.",
+            "Did you mean one of these?",
+            "    migrate:status at /app/vendor/symfony/console/Application.php:726)",
+            "[stacktrace]",
+            "#0 {main}",
+            "\"} ",
+            "Horizon started successfully.",
+            "after the closing line, plain text is a record of its own",
+        ] {
+            buf.push(&t, &c, 0, line);
+        }
+        let r = buf.get(0).unwrap();
+        assert_eq!((r.level, r.stacktrace.len()), (Level::Error, 8));
+        assert_eq!(r.message, "Command \"migrate:dresh\" is not defined.");
+        assert!(r
+            .context
+            .as_deref()
+            .unwrap()
+            .starts_with("{\"exception\":\"[object] (Symfony"));
+        assert_eq!(buf.len(), 3);
+        assert_eq!(buf.get(1).unwrap().level, Level::Info);
+        assert_eq!(buf.get(2).unwrap().level, Level::Unknown);
+        assert_invariants(&buf);
+    }
+
+    #[test]
+    fn text_joins_only_records_that_take_it() {
+        // A complete context closes the record: the next line of text is its own.
+        let got = records(&[
+            "[2026-11-26 06:01:02] production.INFO: done {\"a\":1} []",
+            "some output",
+            "more output",
+        ]);
+        assert_eq!(got.len(), 3);
+        assert!(got[1..]
+            .iter()
+            .all(|(l, n, _)| (*l, *n) == (Level::Unknown, 1)));
+        // An empty message is the next line's.
+        let got = records(&["[2023-07-21 05:26:01] local.ERROR: ", "Hi there   "]);
+        assert_eq!(got, vec![(Level::Error, 2, "Hi there".to_string())]);
+        // A response body in an exception's message: JSON without a level joins it; with
+        // nothing open before it, it is a record of its own.
+        let got = records(&[
+            "[2019-02-07 10:00:00] local.ERROR: Client error: `POST https://x/oauth/token` resulted in a `401 Unauthorized` response:",
+            "{\"error\":\"invalid_credentials\",\"message\":\"The user credentials were incorrect.\"}",
+            "{\"message\":\"Order placed\",\"level_name\":\"INFO\"}",
+            "{\"error\":\"alone\"}",
+        ]);
+        let summary: Vec<_> = got.iter().map(|(l, n, _)| (*l, *n)).collect();
+        assert_eq!(
+            summary,
+            vec![(Level::Error, 2), (Level::Info, 1), (Level::Unknown, 1)]
+        );
+        // Indented lines with nothing before them are each their own.
+        let got = records(&["  [i] Waiting for the DB.", "  [✓] Done waiting."]);
+        assert_eq!(got.len(), 2);
+        // An info line without context ends with its line.
+        let got = records(&["[2023-10-17 10:26:43] local.INFO: cronjob run  ", "output"]);
+        assert_eq!(got.len(), 2);
+        // A record start never joins: Artisan, php-fpm access, a dated line.
+        let got = records(&[
+            "[2023-10-17 10:26:43] local.ERROR: cronjob failed  ",
+            "  2014_10_12_000000_create_users_table ....... 12ms FAIL",
+            "172.19.0.6 -  01/Apr/2020:04:25:29 +0000 \"GET /index.php\" 500",
+            "2026-11-26T06:01:02Z something",
+        ]);
+        assert_eq!(got.len(), 4);
+        assert_eq!((got[1].0, got[2].0), (Level::Error, Level::Error));
+    }
+
+    #[test]
+    fn console_blocks_are_one_error_each() {
+        // Collision after a queue worker line: its own error, message completed.
+        let got = records(&[
+            "[2021-10-16 01:31:34][83af32ec] Failed:     App\\Jobs\\X",
+            "",
+            "   Error ",
+            "",
+            "  Typed property App\\Jobs\\X::$a must not be accessed before initialization",
+            "",
+            "  at vendor/facade/ignition/src/JobRecorder/JobRecorder.php:92",
+            "     92▕                 return [$property->name => $property->getValue($job)];",
+            "      +55 vendor frames ",
+            "  56  artisan:37",
+            "[2021-10-16 01:34:29][aa52d6d4] Processing: App\\Jobs\\X",
+        ]);
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            got[1],
+            (
+                Level::Error,
+                6,
+                "Error: Typed property App\\Jobs\\X::$a must not be accessed before initialization"
+                    .to_string()
+            )
+        );
+        // Symfony's boxes: each title its own record; the padding closes a red box, so
+        // the next run's box is a record of its own.
+        let pad = " ".repeat(40);
+        let text = "  The \"--id=\" argument does not exist.  ";
+        let got = records(&[
+            "  [Illuminate\\Database\\QueryException]  ",
+            "  could not find driver (SQL: select 1)  ",
+            "  [PDOException]  ",
+            "  could not find driver",
+            "In Connection.php line 664:",
+            "  SQLSTATE[HY000] [2002] Connection refused  ",
+            "migrate [--database DATABASE] [--force]",
+            &pad,
+            text,
+            &pad,
+            "",
+            &pad,
+            text,
+        ]);
+        assert_eq!(
+            got.iter()
+                .map(|(l, n, m)| (*l, *n, m.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                (
+                    Level::Error,
+                    2,
+                    "Illuminate\\Database\\QueryException: could not find driver (SQL: select 1)"
+                ),
+                (Level::Error, 2, "PDOException: could not find driver"),
+                (
+                    Level::Error,
+                    3,
+                    "In Connection.php line 664: SQLSTATE[HY000] [2002] Connection refused"
+                ),
+                (Level::Error, 1, "The \"--id=\" argument does not exist."),
+                (Level::Error, 1, "The \"--id=\" argument does not exist."),
+            ]
+        );
+    }
+
+    #[test]
+    fn php_traces_fold_into_their_error() {
+        let got = records(&[
+            "[10-Jan-2022 07:38:55 UTC] PHP Fatal error:  Composer detected issues",
+            "[10-Jan-2022 07:38:55 UTC] PHP Stack trace:",
+            "[10-Jan-2022 07:38:55 UTC] PHP   1. {main}() /app/artisan:0",
+            "[10-Jan-2022 07:38:56 UTC] Xdebug: [Config] renamed",
+            "Fatal error: Uncaught Error: x in /var/www/artisan:9",
+            "Stack trace:",
+            "#0 {main}",
+            "  thrown in /var/www/artisan on line 9",
+        ]);
+        let summary: Vec<_> = got.iter().map(|(l, n, _)| (*l, *n)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (Level::Critical, 3),
+                (Level::Unknown, 1),
+                (Level::Critical, 4)
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Container log lines: a pure, allocation-lean parser for the formats a Laravel service on
-//! ECS emits (Monolog line and JSON formatters, nginx, php-fpm, supervisor, Artisan) and a
-//! bounded ring buffer that joins stack-trace continuation lines to their record.
+//! ECS emits (Monolog line and JSON formatters, nginx, php-fpm and PHP's error_log,
+//! supervisor, Artisan, Collision/Symfony console exceptions) and a bounded ring buffer that
+//! joins a record's further lines (stack traces, multi-line messages, console blocks) to it.
+//! It is checked against real output in `tests/fixtures/logs` (`tests/logs_corpus.rs`).
 //!
 //! No I/O, no async, no AWS types: callers hand in `(task, container, timestamp, message)`
 //! for each CloudWatch event. Every text field is passed through
@@ -12,7 +14,7 @@ pub mod record;
 pub mod text;
 
 pub use buffer::LogBuffer;
-pub use parse::{is_continuation, parse_line, Parsed, MAX_LINE_BYTES};
+pub use parse::{is_continuation, line_kind, parse_line, Follow, LineKind, Parsed, MAX_LINE_BYTES};
 pub use record::{Format, Level, LogRecord};
 
 /// Deterministic, realistic log traffic for benchmarks and tests: writes event `i` into

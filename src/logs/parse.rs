@@ -37,6 +37,42 @@ pub struct Parsed {
     /// `context.exception` (lines after the first) or `context.exception.trace`, and the
     /// lines after the first of a multi-line JSON `message`. Empty for every other format.
     pub stacktrace: Vec<String>,
+    /// Which of the lines that follow may still belong to this record.
+    pub follow: Follow,
+}
+
+/// Which following lines a record may take, beyond the stack-trace markers every record
+/// takes (see [`line_kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Follow {
+    /// Markers only (and indented lines after Laravel, php and plain records).
+    Markers,
+    /// Also unindented text no format claims: a Laravel record whose message or context
+    /// goes on over several lines (no complete `{context} [extra]` ends its first line).
+    Text,
+    /// Also text and the padded lines of Symfony's error box: a console exception block
+    /// (Collision's `   Illuminate\Database\QueryException`, `[PDOException]`,
+    /// `In Connection.php line 664:`, the red error box).
+    Console,
+}
+
+/// What a physical line is, before knowing the record it follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Only ever a continuation: `#0 …`, `[stacktrace]`, `[previous exception] …`, `"}`,
+    /// `Stack trace:`, `PHP Stack trace:` (also after an error_log timestamp), `Next …`.
+    Marker,
+    /// Indented text that is no record of its own (`  thrown in …`, `  at vendor/…`,
+    /// Collision's code frames): continues Laravel, php and plain records.
+    Indented,
+    /// A line of Symfony's padded error box (`  The "--id=" argument does not exist.  `):
+    /// continues an open console exception, else starts one.
+    BoxText,
+    /// Unindented text no format claims: continues a record whose text is still open
+    /// ([`Follow::Text`], [`Follow::Console`]), else a record without a level.
+    Text,
+    /// The first line of a record.
+    Start,
 }
 
 impl Parsed {
@@ -48,11 +84,23 @@ impl Parsed {
             message: sanitize(message),
             context: None,
             stacktrace: Vec::new(),
+            follow: Follow::Markers,
         }
     }
 
     fn plain(line: &str) -> Parsed {
+        if console_title(line.trim()).is_some() {
+            return Parsed::console(line);
+        }
         Parsed::new(plain_level(line), Format::Plain, line)
+    }
+
+    /// The first line of a console exception block: an error whose message and trace follow.
+    fn console(line: &str) -> Parsed {
+        Parsed {
+            follow: Follow::Console,
+            ..Parsed::new(Level::Error, Format::Plain, line.trim_end())
+        }
     }
 }
 
@@ -67,55 +115,138 @@ pub fn parse_line(line: &str) -> Parsed {
         Some(b'0'..=b'9') => parse_digit_led(line),
         Some(b'P') => parse_php(line),
         Some(b' ' | b'\t') => parse_indented(line),
-        Some(c) if c.is_ascii_uppercase() => parse_fpm_bare(line),
+        Some(b'-') => parse_fpm_access(line),
+        Some(c) if c.is_ascii_uppercase() => {
+            parse_fpm_bare(line).or_else(|| parse_level_json(line))
+        }
         Some(_) => None,
     };
     parsed
         .or_else(|| match b.first() {
-            Some(c) if c.is_ascii_hexdigit() || *c == b':' => parse_nginx_access(line),
+            Some(c) if c.is_ascii_hexdigit() || *c == b':' => {
+                parse_nginx_access(line).or_else(|| parse_fpm_access(line))
+            }
             _ => None,
         })
         .unwrap_or_else(|| Parsed::plain(line))
 }
 
-/// Lines that belong to the previous record: `[stacktrace]`, `#0 ...`, `#12 {main}`,
-/// `[previous exception] ...`, `"}`, `Stack trace:`, `PHP Stack trace:`, `PHP   1. ...`,
-/// `Next Some\Exception: ...`, and indented lines (except indented Artisan output such as
-/// `  2026-11-26 06:01:02 App\Jobs\X .... DONE` or `   INFO  Processing ...`).
+/// Classifies a line on its own and parses it when it can start a record: [`LineKind::Start`]
+/// and [`LineKind::Text`] come with the parsed line, the others without. A line is a record
+/// start when a format claims it (JSON only with a level), it has a level, or it looks like
+/// the start of a record (a leading timestamp); other text is [`LineKind::Text`].
+pub fn line_kind(line: &str) -> (LineKind, Option<Parsed>) {
+    if is_marker(line) {
+        return (LineKind::Marker, None);
+    }
+    if matches!(line.as_bytes().first(), Some(b' ' | b'\t')) {
+        if let Some(p) = parse_indented(line) {
+            return (LineKind::Start, Some(p));
+        }
+        if is_box_text(line) {
+            return (LineKind::BoxText, None);
+        }
+        return (LineKind::Indented, None);
+    }
+    let p = parse_line(line);
+    // JSON without a level is a body (Guzzle's `response:` in an exception message), not a
+    // log record: it starts one only when nothing open takes it.
+    let start = match p.format {
+        Format::Plain => p.level != Level::Unknown || looks_like_start(line),
+        Format::Json => p.level != Level::Unknown,
+        _ => true,
+    };
+    let kind = if start {
+        LineKind::Start
+    } else {
+        LineKind::Text
+    };
+    (kind, Some(p))
+}
+
+/// Unclaimed text that still opens a record: a leading `[1117/192051.633:…` or date.
+fn looks_like_start(line: &str) -> bool {
+    let b = line.as_bytes();
+    match b.first() {
+        Some(b'[') => b.get(1).is_some_and(u8::is_ascii_digit),
+        Some(b'0'..=b'9') => is_ymd(b, b'-') || is_ymd(b, b'/') || is_hms(b),
+        _ => false,
+    }
+}
+
+/// A line of Symfony's error box: two spaces, text, at least two spaces of padding.
+fn is_box_text(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() > 6 && b.starts_with(b"  ") && !b[2].is_ascii_whitespace() && b.ends_with(b"  ")
+}
+
+/// Lines that belong to the previous record whatever it is: the markers (`[stacktrace]`,
+/// `#0 ...`, `#12 {main}`, `[previous exception] ...`, `"}`, `Stack trace:`,
+/// `PHP Stack trace:`, `PHP   1. ...`, `Next Some\Exception: ...`) and indented lines that
+/// are no record of their own (not Artisan output such as
+/// `  2026-11-26 06:01:02 App\Jobs\X .... DONE`, `   INFO  Processing ...`, a migration's
+/// `  2014_10_12_000000_create_users_table .... 12ms DONE`, nor a console exception's first
+/// line, nor a line of Symfony's error box). See [`line_kind`] for the lines whose place
+/// depends on the record before them.
 ///
 /// [`LogBuffer`](super::LogBuffer) attaches indented lines only to Laravel, php-fpm and
-/// plain records; the other markers attach to any open record.
+/// plain records; the markers attach to any open record.
 pub fn is_continuation(line: &str) -> bool {
+    if is_marker(line) {
+        return true;
+    }
+    matches!(line.as_bytes().first(), Some(b' ' | b'\t'))
+        && !line.trim_start().is_empty()
+        && parse_indented(line).is_none()
+        && !is_box_text(line)
+}
+
+/// The markers of [`is_continuation`].
+fn is_marker(line: &str) -> bool {
     let b = line.as_bytes();
     match b.first() {
         Some(b'#') => {
             let digits = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
             digits > 0 && matches!(b.get(1 + digits), None | Some(b' '))
         }
-        Some(b'[') => line.starts_with("[stacktrace]") || line.starts_with("[previous exception]"),
+        Some(b'[') => {
+            line.starts_with("[stacktrace]")
+                || line.starts_with("[previous exception]")
+                || error_log_body(line).is_some_and(php_trace_line)
+        }
         Some(b'"') => line.starts_with("\"}"),
         Some(b'S') => line.starts_with("Stack trace:"),
-        Some(b'P') => {
-            line.starts_with("PHP Stack trace:") || {
-                // `PHP   1. {main}() /var/www/html/artisan:0`
-                let rest = line.get(4..).unwrap_or("");
-                line.starts_with("PHP  ") && {
-                    let r = rest.trim_start().as_bytes();
-                    let d = r.iter().take_while(|c| c.is_ascii_digit()).count();
-                    d > 0 && r.get(d) == Some(&b'.')
-                }
-            }
-        }
+        Some(b'P') => php_trace_line(line),
         Some(b'N') => line.strip_prefix("Next ").is_some_and(|rest| {
             let token = rest.split(' ').next().unwrap_or("");
-            token.contains('\\') || (token.len() > 1 && token.ends_with(':'))
+            token.contains('\\')
+                || (token.len() > 1 && token.ends_with(':'))
+                || rest.starts_with("exception '")
         }),
-        Some(b' ' | b'\t') => {
-            let t = line.trim_start();
-            !t.is_empty() && artisan_line(t).is_none() && badge_level(t).is_none()
-        }
         _ => false,
     }
+}
+
+/// `PHP Stack trace:` and `PHP   1. {main}() /var/www/html/artisan:0` (Xdebug).
+fn php_trace_line(line: &str) -> bool {
+    line.starts_with("PHP Stack trace:") || {
+        let rest = line.get(4..).unwrap_or("");
+        line.starts_with("PHP  ") && {
+            let r = rest.trim_start().as_bytes();
+            let d = r.iter().take_while(|c| c.is_ascii_digit()).count();
+            d > 0 && r.get(d) == Some(&b'.')
+        }
+    }
+}
+
+/// What follows PHP's error_log timestamp (`[03-Nov-2025 04:45:20 UTC] `), if the line has one.
+fn error_log_body(line: &str) -> Option<&str> {
+    let b = line.as_bytes();
+    if b.len() < 22 || !all_digits(&b[1..3]) || b[3] != b'-' || !b[4].is_ascii_alphabetic() {
+        return None;
+    }
+    let close = find_byte(&b[..b.len().min(64)], b']')?;
+    line[close + 1..].strip_prefix(' ')
 }
 
 // ---------------------------------------------------------------------------------------
@@ -181,11 +312,18 @@ fn parse_bracketed(line: &str) -> Option<Parsed> {
         if after.starts_with('[') {
             return Some(parse_old_queue(line, after));
         }
-        return None;
+        // Swoole / Octane's server log: `[2021-10-03 00:22:20 $46.0]\tINFO\tServer is …`
+        let word = after.strip_prefix('\t')?.split('\t').next()?;
+        return Some(Parsed::new(Level::parse(word)?, Format::Plain, line));
     }
-    // php-fpm: [26-Nov-2026 06:01:02]
+    // php-fpm `[26-Nov-2026 06:01:02] NOTICE: …` or PHP's error_log
+    // `[26-Jul-2018 06:51:49 UTC] PHP Fatal error:  …` (any zone, or none)
     if ts.len() >= 11 && all_digits(&ts[0..2]) && ts[2] == b'-' && ts[3].is_ascii_alphabetic() {
-        return parse_fpm_body(after.strip_prefix(' ')?);
+        let rest = after.strip_prefix(' ')?;
+        return parse_fpm_body(rest).or_else(|| {
+            let level = php_error_level(rest).unwrap_or(Level::Unknown);
+            Some(Parsed::new(level, Format::PhpFpm, rest))
+        });
     }
     None
 }
@@ -200,7 +338,15 @@ fn parse_laravel(rest: &str) -> Option<Parsed> {
     };
     let level = Level::parse(level)?;
     let body = rest.get(sp + 1..).unwrap_or("");
-    let (message, context) = split_context(body);
+    let (message, context, complete) = split_context(body);
+    let message = message.trim_start();
+    // Without a complete `{context} [extra]` at its end, a context opened on the line goes
+    // on over the next lines, and so may the message of a warning or an error (an
+    // exception's: `Did you mean one of these?`, a response body) or an empty one. With
+    // `ignoreEmptyContextAndExtra` most info and debug lines end without either: their
+    // message ends with the line, so the output of other processes is not taken in.
+    let open_text =
+        !complete && (context.is_some() || level >= Level::Warning || message.is_empty());
     Some(Parsed {
         level,
         format: Format::Laravel,
@@ -208,21 +354,28 @@ fn parse_laravel(rest: &str) -> Option<Parsed> {
         message: sanitize(message),
         context: context.map(sanitize),
         stacktrace: Vec::new(),
+        follow: if open_text {
+            Follow::Text
+        } else {
+            Follow::Markers
+        },
     })
 }
 
-/// Splits Monolog's `message {context} [extra]` tail. The context is a JSON object at the
-/// end (`[]` when empty); extra follows it (`[]`, `{}` or an object). Both may be missing
+/// Splits Monolog's `message {context} [extra]` tail, and says whether the line ends with
+/// a complete context or extra. The context is a JSON object (or list) at the end (`[]`
+/// when empty); extra follows it (`[]`, `{}` or an object). Both may be missing
 /// (`ignoreEmptyContextAndExtra`). A context that continues on the next lines (Laravel's
-/// multi-line exception, `{"exception":"[object] (...)` without its closing `"}`) is
-/// recognised by its `"exception":"[object] ` key. Braces inside the message are left alone
-/// unless they form a JSON object at the very end.
-fn split_context(body: &str) -> (&str, Option<&str>) {
+/// multi-line exception, `{"exception":"[object] (...)` without its closing `"}`, or a
+/// pretty-printed value) starts at its `"exception":"[object] ` key's ` {"`, else at the
+/// first ` {"` that is not closed on the line. Braces inside the message are left alone
+/// unless they form a JSON value at the very end.
+pub(crate) fn split_context(body: &str) -> (&str, Option<&str>, bool) {
     let s = body.trim_end();
     let Some((v1, v1_empty)) = trailing_value(s) else {
-        return match open_exception_start(s) {
-            Some(i) => (s[..i].trim_end(), Some(&s[i..])),
-            None => (s, None),
+        return match open_context_start(s) {
+            Some(i) => (s[..i].trim_end(), Some(&s[i..]), false),
+            None => (s, None, false),
         };
     };
     let before = s[..v1].trim_end();
@@ -235,20 +388,28 @@ fn split_context(body: &str) -> (&str, Option<&str>) {
             (false, true) => Some(&before[v2..]),
             (false, false) => Some(&s[v2..]),
         };
-        return (message, context);
+        return (message, context, true);
     }
-    (before, (!v1_empty).then(|| &s[v1..]))
+    (before, (!v1_empty).then(|| &s[v1..]), true)
 }
 
-/// Start of a JSON value (`[]`, `{}` or `{"...}`) that ends `s` and is preceded by a space
-/// (or starts `s`), and whether it is empty.
+/// Start of a JSON value (`[]`, `{}`, `{"...}` or a list such as `["[object] (…)"]`) that
+/// ends `s` and is preceded by a space (or starts `s`), and whether it is empty.
 fn trailing_value(s: &str) -> Option<(usize, bool)> {
     let b = s.as_bytes();
     let (start, empty) = if b.ends_with(b"[]") || b.ends_with(b"{}") {
         (b.len() - 2, true)
     } else if b.last() == Some(&b'}') {
-        let open = match_open_brace(b)?;
+        let open = match_open(b, b'{', b'}')?;
         if b.get(open + 1) != Some(&b'"') {
+            return None;
+        }
+        (open, false)
+    } else if b.last() == Some(&b']') {
+        // A list context (`Log::info($message, [$e])`); `[default]` and other bracketed
+        // words in a message are no JSON.
+        let open = match_open(b, b'[', b']')?;
+        if !matches!(b.get(open + 1), Some(b'"' | b'{' | b'[' | b'0'..=b'9')) {
             return None;
         }
         (open, false)
@@ -258,9 +419,10 @@ fn trailing_value(s: &str) -> Option<(usize, bool)> {
     (start == 0 || b[start - 1] == b' ').then_some((start, empty))
 }
 
-/// Index of the `{` matching the `}` that ends `b`, skipping braces inside JSON strings.
-/// Walks backwards; a `"` toggles string state unless an odd run of `\` precedes it.
-fn match_open_brace(b: &[u8]) -> Option<usize> {
+/// Index of the `open` matching the `close` that ends `b`, skipping any inside JSON
+/// strings. Walks backwards; a `"` toggles string state unless an odd run of `\` precedes
+/// it.
+fn match_open(b: &[u8], open: u8, close: u8) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_str = false;
     let mut i = b.len();
@@ -274,8 +436,8 @@ fn match_open_brace(b: &[u8]) -> Option<usize> {
                 }
             }
             _ if in_str => {}
-            b'}' => depth += 1,
-            b'{' => {
+            c if c == close => depth += 1,
+            c if c == open => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
                     return Some(i);
@@ -287,12 +449,41 @@ fn match_open_brace(b: &[u8]) -> Option<usize> {
     None
 }
 
-/// Laravel's multi-line exception context starts on the first line and is closed by a later
-/// `"}` line: find the ` {"` that opens it.
-fn open_exception_start(s: &str) -> Option<usize> {
-    let key = s.find("\"exception\":\"[object] ")?;
-    let open = s[..=key].rfind(" {\"")?;
-    Some(open + 1)
+/// A context that starts on this line and is closed by a later one: Laravel's multi-line
+/// exception (`{"exception":"[object] (…` closed by a `"}` line) or a pretty-printed value.
+pub(crate) fn open_context_start(s: &str) -> Option<usize> {
+    if let Some(key) = s.find("\"exception\":\"[object] ") {
+        let open = s[..=key].rfind(" {\"")?;
+        return Some(open + 1);
+    }
+    let open = s.find(" {\"")? + 1;
+    (!closes(&s.as_bytes()[open..])).then_some(open)
+}
+
+/// Whether the JSON value at the start of `b` ends on this line.
+fn closes(b: &[u8]) -> bool {
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for &c in b {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => match depth.checked_sub(1) {
+                Some(0) | None => return true,
+                Some(d) => depth = d,
+            },
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `[2026-11-26 06:01:02][42] Processing: App\Jobs\SendMail` (Laravel < 9 queue:work).
@@ -323,8 +514,27 @@ fn parse_fpm_body(rest: &str) -> Option<Parsed> {
         if let Some(php) = php_error_level(inner) {
             level = level.max(php);
         }
+    } else if let Some(php) = php_error_level(message) {
+        // `NOTICE: PHP message: PHP Fatal error:  Uncaught …` (catch_workers_output)
+        level = level.max(php);
     }
     Some(Parsed::new(level, Format::PhpFpm, message))
+}
+
+/// `INFO {"message":"…","level":"INFO",…}`: Octane (and other stdout loggers) put the level
+/// word before a JSON record.
+fn parse_level_json(line: &str) -> Option<Parsed> {
+    let sp = find_byte(&line.as_bytes()[..line.len().min(10)], b' ')?;
+    let level = Level::parse(&line[..sp])?;
+    let rest = &line[sp + 1..];
+    if !rest.starts_with('{') {
+        return None;
+    }
+    let mut p = parse_json(rest)?;
+    if p.level == Level::Unknown {
+        p.level = level;
+    }
+    Some(p)
 }
 
 /// `NOTICE: fpm is running, pid 1` without a timestamp. Only php-fpm's own upper-case level
@@ -399,7 +609,7 @@ fn parse_digit_led(line: &str) -> Option<Parsed> {
         }
         return None;
     }
-    parse_nginx_access(line)
+    parse_nginx_access(line).or_else(|| parse_fpm_access(line))
 }
 
 /// After `2026-11-26 06:01:02,`: `123 INFO spawned: 'laravel-worker_00' with pid 12`.
@@ -412,7 +622,63 @@ fn parse_supervisor(rest: &str) -> Option<Parsed> {
         word => Level::parse(word)?,
     };
     let message = rest.get(sp + 1..).unwrap_or("");
+    // supervisord reports a dead program at INFO (`gave up: x entered FATAL state`) and,
+    // before 4.x, an unexpected exit too.
+    let level = if message.starts_with("gave up: ") {
+        level.max(Level::Error)
+    } else if message.starts_with("exited: ") && message.contains("not expected") {
+        level.max(Level::Warning)
+    } else {
+        level
+    };
     Some(Parsed::new(level, Format::Supervisor, message))
+}
+
+/// php-fpm's access log, `access.format = "%R - %u %t \"%m %r\" %s"`:
+/// `172.17.0.1 -  10/Oct/2016:15:00:18 +0000 "GET /index.php" 500` (`- -  …` without an
+/// address).
+fn parse_fpm_access(line: &str) -> Option<Parsed> {
+    let b = line.as_bytes();
+    let quote = find_byte(&b[..b.len().min(160)], b'"')?;
+    // `dd/Mon/yyyy:hh:mm:ss +zzzz ` just before the request.
+    let t = b.get(quote.checked_sub(27)?..quote)?;
+    let time_ok = all_digits(&t[0..2])
+        && t[2] == b'/'
+        && t[3..6].iter().all(u8::is_ascii_alphabetic)
+        && t[6] == b'/'
+        && all_digits(&t[7..11])
+        && t[11] == b':'
+        && is_hms(&t[12..20])
+        && t[20] == b' '
+        && matches!(t[21], b'+' | b'-')
+        && all_digits(&t[22..26])
+        && t[26] == b' ';
+    let head = &b[..quote - 27];
+    let addr_ok = head.first() == Some(&b'-')
+        || head
+            .iter()
+            .take_while(|c| **c != b' ')
+            .all(|c| c.is_ascii_hexdigit() || *c == b'.' || *c == b':');
+    if !time_ok || !addr_ok || !head.windows(3).any(|w| w == b" - ") && !head.starts_with(b"- ") {
+        return None;
+    }
+    let end_req = quote + 1 + find_byte(&b[quote + 1..], b'"')?;
+    let status = b.get(end_req + 1..end_req + 5)?;
+    if status[0] != b' '
+        || !all_digits(&status[1..4])
+        || !matches!(b.get(end_req + 5), None | Some(b' '))
+    {
+        return None;
+    }
+    Some(Parsed::new(status_level(status[1]), Format::PhpFpm, line))
+}
+
+fn status_level(first_digit: u8) -> Level {
+    match first_digit {
+        b'5' => Level::Error,
+        b'4' => Level::Warning,
+        _ => Level::Info,
+    }
 }
 
 /// `10.0.1.5 - - [26/Nov/2026:06:01:02 +0000] "GET /api/users HTTP/1.1" 500 1234 "-" "curl/8.0"`
@@ -437,12 +703,7 @@ fn parse_nginx_access(line: &str) -> Option<Parsed> {
     if !matches!(b.get(end_req + 5), None | Some(b' ')) {
         return None;
     }
-    let level = match status[1] {
-        b'5' => Level::Error,
-        b'4' => Level::Warning,
-        _ => Level::Info,
-    };
-    Some(Parsed::new(level, Format::Nginx, line))
+    Some(Parsed::new(status_level(status[1]), Format::Nginx, line))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -452,20 +713,69 @@ fn parse_nginx_access(line: &str) -> Option<Parsed> {
 /// `   INFO  Processing jobs from the [default] queue.`
 fn parse_indented(line: &str) -> Option<Parsed> {
     let t = line.trim_start();
+    let indent = line.len() - t.len();
+    if indent <= 4 && console_head(t.trim_end()).is_some() {
+        return Some(Parsed::console(t.trim_end()));
+    }
     let level = artisan_line(t).or_else(|| badge_level(t))?;
     Some(Parsed::new(level, Format::Plain, t.trim_end()))
 }
 
-/// `2026-11-26 06:01:02 <job> .... <time> DONE|FAIL|RUNNING` (queue:work, schedule:run).
+/// The first line of a console exception block, trimmed: Collision's class line
+/// (`Illuminate\Database\QueryException`, `Error`, or older Collision's
+/// `UnexpectedValueException  : The stream …`), Symfony's `[PDOException]` box title or
+/// `In Connection.php line 664:`. Returns the header's class or title.
+fn console_head(t: &str) -> Option<&str> {
+    if let Some(title) = console_title(t) {
+        return Some(title);
+    }
+    let class = t.split_once("  : ").map_or(t, |(class, _)| class);
+    (is_exception_name(class) && is_class_name(class)).then_some(class)
+}
+
+/// Namespaced, or named like a throwable: `Illuminate\Database\QueryException`, `Error`.
+fn is_exception_name(class: &str) -> bool {
+    class.contains('\\') || class.ends_with("Exception") || class.ends_with("Error")
+}
+
+/// Symfony's console exception titles, also found unindented: `[PDOException]`,
+/// `In Connection.php line 664:`.
+fn console_title(t: &str) -> Option<&str> {
+    if let Some(class) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        return (is_exception_name(class) && is_class_name(class)).then_some(class);
+    }
+    let rest = t.strip_prefix("In ")?;
+    let b = rest.as_bytes();
+    let ok = b.len() > 2
+        && b.ends_with(b":")
+        && b[b.len() - 2].is_ascii_digit()
+        && rest.contains(" line ");
+    ok.then_some(t)
+}
+
+/// `Foo`, `Foo\Bar_Baz2`: a PHP class name, nothing else.
+fn is_class_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'\\')
+        && b.len() <= 160
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'\\')
+        && !b.ends_with(b"\\")
+}
+
+/// Artisan's task lines: `2026-11-26 06:01:02 <job> .... <time> DONE|FAIL|RUNNING`
+/// (queue:work, schedule:run) and `<migration or step> .... <time> DONE|FAIL` (migrate).
 fn artisan_line(t: &str) -> Option<Level> {
-    if !is_datetime(t.as_bytes(), b'-') || t.as_bytes().get(19) != Some(&b' ') {
-        return None;
-    }
-    match t.trim_end().rsplit(' ').next() {
-        Some("FAIL") => Some(Level::Error),
-        Some("DONE" | "RUNNING") => Some(Level::Info),
-        _ => None,
-    }
+    let t = t.trim_end();
+    let (head, status) = t.rsplit_once(' ')?;
+    let level = match status {
+        "FAIL" | "FAILED" => Level::Error,
+        "DONE" | "RUNNING" | "SKIPPED" => Level::Info,
+        _ => return None,
+    };
+    let dated = is_datetime(t.as_bytes(), b'-') && t.as_bytes().get(19) == Some(&b' ');
+    (dated || head.contains(" ...")).then_some(level)
 }
 
 /// Laravel console badge: an upper-case level word followed by a space (`INFO  ...`).
@@ -491,7 +801,7 @@ fn badge_level(t: &str) -> Option<Level> {
 /// (`2026-11-26T06:01:02Z ERROR ...`).
 fn plain_level(line: &str) -> Level {
     let t = line.trim_start();
-    if let Some(level) = level_word(t) {
+    if let Some(level) = level_word(t).or_else(|| cli_level(t)) {
         return level;
     }
     let mut rest = t;
@@ -508,6 +818,39 @@ fn plain_level(line: &str) -> Level {
         }
     }
     Level::Unknown
+}
+
+/// What the PHP CLI and Artisan print without a level word: PHP's display_errors
+/// (`Fatal error: Uncaught …`, `Deprecated: …`), `Could not open input file: artisan`,
+/// Laravel < 9's `Migrating: …`/`Migrated: …` and one-line `… successfully.` reports.
+fn cli_level(t: &str) -> Option<Level> {
+    const INFO: [&str; 7] = [
+        "Migrating: ",
+        "Migrated: ",
+        "Rolling back: ",
+        "Rolled back: ",
+        "Seeding: ",
+        "Seeded: ",
+        "Running scheduled command: ",
+    ];
+    let level = if t.starts_with("Fatal error: ")
+        || t.starts_with("Parse error: ")
+        || t.starts_with("Recoverable fatal error: ")
+    {
+        Level::Critical
+    } else if t.starts_with("Could not open input file: ") {
+        Level::Error
+    } else if t.starts_with("Deprecated: ") {
+        Level::Notice
+    } else if INFO.iter().any(|p| t.starts_with(p))
+        || t.ends_with(" successfully.")
+        || t.ends_with(" successfully!")
+    {
+        Level::Info
+    } else {
+        return None;
+    };
+    Some(level)
 }
 
 fn level_word(t: &str) -> Option<Level> {
@@ -594,6 +937,7 @@ fn parse_json(line: &str) -> Option<Parsed> {
         message,
         context,
         stacktrace,
+        follow: Follow::Markers,
     })
 }
 
@@ -1101,6 +1445,256 @@ mod tests {
             assert!(!r.message.contains('\u{1b}'));
             let _ = is_continuation(line);
         }
+    }
+
+    #[test]
+    fn line_kinds() {
+        let kind = |l: &str| line_kind(l).0;
+        for l in [
+            "#0 {main}",
+            "[stacktrace]",
+            "\"} ",
+            "Stack trace:",
+            "[10-Jan-2022 07:38:55 UTC] PHP Stack trace:",
+            "[10-Jan-2022 07:38:55 UTC] PHP   1. {main}() /app/artisan:0",
+            "Next exception 'Illuminate\\Database\\QueryException' with message 'x'",
+        ] {
+            assert_eq!(kind(l), LineKind::Marker, "{l}");
+        }
+        for l in [
+            "  thrown in /var/www/artisan on line 9",
+            "  at vendor/laravel/framework/src/Illuminate/Database/Connection.php:760",
+            "    760▕             throw new QueryException(",
+            "      +39 vendor frames ",
+            "    migrate:fresh",
+            "      Illuminate\\Foundation\\Console\\Kernel::handle()",
+        ] {
+            assert_eq!(kind(l), LineKind::Indented, "{l}");
+            assert!(is_continuation(l), "{l}");
+        }
+        assert_eq!(
+            kind("  The \"--id=\" argument does not exist.  "),
+            LineKind::BoxText
+        );
+        for l in [
+            "Did you mean one of these?",
+            "\" in C:\\xampp\\htdocs\\AbstractSmtpTransport.php:457",
+            "}\",\"headers\":{\"host\":[\"127.0.0.1:8000\"]}} ",
+            "Configuration cache cleared!",
+        ] {
+            assert_eq!(kind(l), LineKind::Text, "{l}");
+            assert!(!is_continuation(l), "{l}");
+        }
+        for l in [
+            "   Illuminate\\Database\\QueryException ",
+            "   Error ",
+            "   UnexpectedValueException  : The stream or file \"x\" could not be opened",
+            "  [Doctrine\\DBAL\\Driver\\PDOException]  ",
+            "[PDOException]",
+            "In AppServiceProvider.php line 33:",
+            "  2014_10_12_000000_create_users_table ........ 12.34ms FAIL",
+            "  Creating migration table ............. 546ms DONE",
+            "Horizon started successfully.",
+            "[1117/192051.633:WARNING:dns_config_service_win.cc(668)] Failed to read DnsConfig.",
+        ] {
+            assert_eq!(kind(l), LineKind::Start, "{l}");
+            assert!(!is_continuation(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn console_exception_heads() {
+        for (l, msg) in [
+            (
+                "   Illuminate\\Database\\QueryException ",
+                "Illuminate\\Database\\QueryException",
+            ),
+            ("   Error ", "Error"),
+            ("[PDOException]   ", "[PDOException]"),
+            ("In Connection.php line 664:", "In Connection.php line 664:"),
+        ] {
+            let r = p(l);
+            assert_eq!(
+                (r.level, r.format, r.follow, r.message.as_str()),
+                (Level::Error, Format::Plain, Follow::Console, msg),
+                "{l}"
+            );
+        }
+        // Not a console head: a frame, a suggestion, a lone word at the margin.
+        for l in [
+            "      Illuminate\\Foundation\\Console\\Kernel::handle()",
+            "    migrate",
+            "RuntimeException",
+            "[default]",
+            "In the beginning",
+        ] {
+            assert_ne!(p(l).follow, Follow::Console, "{l}");
+        }
+        let r = p("  2014_10_12_000000_create_users_table .......... 124.42ms FAIL");
+        assert_eq!((r.level, r.format), (Level::Error, Format::Plain));
+        assert_eq!(
+            p("  2018_12_07_184310_create_actor_table ........ 1,736ms DONE").level,
+            Level::Info
+        );
+    }
+
+    #[test]
+    fn php_error_log_and_cli() {
+        let r = p("[26-Jul-2018 06:51:49 UTC] PHP Fatal error:  Uncaught Exception: boom in /var/www/html/index.php:3");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Critical));
+        assert_eq!(
+            r.message,
+            "PHP Fatal error:  Uncaught Exception: boom in /var/www/html/index.php:3"
+        );
+        let r = p("[26-Jul-2018 06:51:49 Europe/Berlin] PHP Warning:  foo in /a.php on line 3");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Warning));
+        let r = p("[26-Jul-2018 06:51:49] PHP Notice:  Undefined index: x");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Notice));
+        let r = p("[03-Nov-2025 04:45:46 UTC] Mailpit Logging Failed: SMTP Error");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Unknown));
+        for (l, want) in [
+            (
+                "Fatal error: Uncaught Error: x in /var/www/artisan:9",
+                Level::Critical,
+            ),
+            ("Deprecated: Return type of X", Level::Notice),
+            ("Could not open input file: artisan", Level::Error),
+            (
+                "Migrating: 2014_10_12_000000_create_users_table",
+                Level::Info,
+            ),
+            (
+                "Migrated:  2014_10_12_000000_create_users_table (0.72 seconds)",
+                Level::Info,
+            ),
+        ] {
+            let r = p(l);
+            assert_eq!(
+                (r.format, r.level, r.message.as_str()),
+                (Format::Plain, want, l)
+            );
+        }
+        // catch_workers_output: php-fpm's NOTICE carries PHP's fatal.
+        let r = p("NOTICE: PHP message: PHP Fatal error:  Uncaught Error: x in /a.php:11");
+        assert_eq!((r.format, r.level), (Format::PhpFpm, Level::Critical));
+    }
+
+    #[test]
+    fn php_fpm_access_lines() {
+        for (l, want) in [
+            (
+                "172.19.0.6 -  01/Apr/2020:04:25:29 +0000 \"GET /index.php\" 500",
+                Level::Error,
+            ),
+            (
+                "172.17.0.1 -  10/Oct/2016:15:00:18 +0000 \"GET /index.php\" 404",
+                Level::Warning,
+            ),
+            (
+                "- -  01/Jul/2020:15:34:08 +0000 \"GET /index.php\" 200",
+                Level::Info,
+            ),
+            (
+                "::1 -  01/Jul/2020:15:34:08 +0000 \"POST /index.php\" 502",
+                Level::Error,
+            ),
+        ] {
+            let r = p(l);
+            assert_eq!(
+                (r.format, r.level, r.message.as_str()),
+                (Format::PhpFpm, want, l)
+            );
+        }
+        for l in [
+            "172.19.0.6 -  01/Apr/2020:04:25:29 +0000 \"GET /index.php\" 5000",
+            "172.19.0.6 -  01/Apr/2020 \"GET /index.php\" 500",
+            "- - nothing \"GET\" 500",
+        ] {
+            assert_eq!(p(l).format, Format::Plain, "{l}");
+        }
+    }
+
+    #[test]
+    fn level_prefixed_json_and_swoole() {
+        let r = p(
+            r#"INFO {"@timestamp":"2021-07-06T11:18:00.751731+00:00","message":"Some message","channel":"local","level":"INFO","context":{}}"#,
+        );
+        assert_eq!(
+            (r.format, r.level, r.message.as_str(), r.channel.as_deref()),
+            (Format::Json, Level::Info, "Some message", Some("local"))
+        );
+        assert_eq!(r.context, None);
+        let r = p(r#"ERROR {"message":"boom","context":{"exception":"E: x\n#0 {main}"}}"#);
+        assert_eq!((r.format, r.level), (Format::Json, Level::Error));
+        assert_eq!(r.stacktrace, vec!["#0 {main}".to_string()]);
+        assert_eq!(p("INFO {not json").format, Format::Plain);
+
+        let r =
+            p("[2022-02-25 19:41:12 *7541.2]\tERROR\tphp_swoole_server_rshutdown(): Fatal error");
+        assert_eq!((r.format, r.level), (Format::Plain, Level::Error));
+        assert_eq!(
+            p("[2021-10-03 00:22:20 $46.0]\tNOTICE\tServer is reloading").level,
+            Level::Notice
+        );
+    }
+
+    #[test]
+    fn laravel_list_and_open_contexts() {
+        let r = p(
+            r#"[2024-01-01 00:00:00] production.ERROR: exception logged ["[object] (Exception(code: 0): boom at /var/www/app/X.php:3)"] []"#,
+        );
+        assert_eq!(r.message, "exception logged");
+        assert_eq!(
+            r.context.as_deref(),
+            Some(r#"["[object] (Exception(code: 0): boom at /var/www/app/X.php:3)"]"#)
+        );
+        assert_eq!(r.follow, Follow::Markers);
+        let r = p("[2024-01-01 00:00:00] production.INFO: ids [1,2] []");
+        assert_eq!(
+            (r.message.as_str(), r.context.as_deref()),
+            ("ids", Some("[1,2]"))
+        );
+        // A bracketed word ends the message: no context.
+        let r = p("[2024-01-01 00:00:00] production.INFO: Processing the [default]");
+        assert_eq!(
+            (r.message.as_str(), r.context, r.follow),
+            ("Processing the [default]", None, Follow::Markers)
+        );
+        // A pretty-printed context opens on the first line.
+        let r = p(r#"[2025-12-18 04:50:21] local.INFO: Webhook Raw: {"content":"{"#);
+        assert_eq!(
+            (r.message.as_str(), r.context.as_deref(), r.follow),
+            ("Webhook Raw:", Some(r#"{"content":"{"#), Follow::Text)
+        );
+        // A complete context closes the record's text; none leaves it open.
+        assert_eq!(p(LARAVEL_ERROR).follow, Follow::Markers);
+        assert_eq!(
+            p("[2023-10-17 10:26:43] local.ERROR: Command \"x\" is not defined.").follow,
+            Follow::Text
+        );
+        // An info line without context ends with its line.
+        assert_eq!(
+            p("[2023-10-17 10:26:43] local.INFO: cronjob run  ").follow,
+            Follow::Markers
+        );
+        let r = p("[2023-07-21 05:25:43] local.ERROR:  The DB otp  ");
+        assert_eq!(r.message, "The DB otp");
+    }
+
+    #[test]
+    fn supervisor_reports_dead_programs() {
+        assert_eq!(
+            p("2021-08-03 07:56:28,595 INFO gave up: queue entered FATAL state, too many start retries too quickly").level,
+            Level::Error
+        );
+        assert_eq!(
+            p("2021-08-03 07:56:20,855 INFO exited: queue (exit status 0; not expected)").level,
+            Level::Warning
+        );
+        assert_eq!(
+            p("2021-08-03 07:56:20,855 INFO exited: queue (exit status 0; expected)").level,
+            Level::Info
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use super::parse::{floor_boundary, MAX_LINE_BYTES};
-use super::{is_continuation, parse_line, text, Format, Level, LogBuffer, LogRecord};
+use super::{
+    is_continuation, line_kind, parse_line, text, Format, Level, LineKind, LogBuffer, LogRecord,
+};
 use crate::safety::sanitize;
 
 /// Pieces that steer the parser into each of its formats, plus escapes and odd bytes.
@@ -197,7 +199,14 @@ proptest! {
                         }
                     }
                     0 => {
-                        prop_assert!(is_continuation(&sanitize_if_escaped(line)), "{:?} was dropped", raw);
+                        // Attached: a continuation marker or indented line, or text that the
+                        // open record takes (a multi-line message, a console block). A line
+                        // that starts a record is never merged into the one before it.
+                        let seen = sanitize_if_escaped(line);
+                        prop_assert!(
+                            is_continuation(&seen) || line_kind(&seen).0 != LineKind::Start,
+                            "{:?} was dropped", raw
+                        );
                         prop_assert_eq!(one_by_one.len(), before.len());
                         prop_assert_eq!(held_after, held_before + 1, "{:?} attached but not counted", raw);
                         // It went to this task's newest record, and only there.

@@ -83,9 +83,45 @@ pub fn run_spec(req: &MigrateRequest) -> Result<RunTaskSpec, String> {
         container: s.container.clone(),
         environment: s.env.clone(),
         command: s.command.clone(),
-        started_by: "toadtop".into(),
+        started_by: started_by(local_user().as_deref()),
+        // RunTask's default, `family:<family>`: the group CI's migration tasks have too.
         group: None,
     })
+}
+
+/// RunTask's limit on `startedBy`.
+const STARTED_BY_MAX: usize = 128;
+
+/// `startedBy` of the migration tasks toadtop runs: `toadtop/<user>`, or `toadtop` when the
+/// local user is unknown, so the standalone tasks list can tell them from CI's. RunTask
+/// takes up to 128 letters, digits, hyphens, underscores and slashes: any other character
+/// of the user name becomes `_`, and a long name is cut.
+pub fn started_by(user: Option<&str>) -> String {
+    let mut out = String::from("toadtop");
+    let Some(user) = user.map(str::trim).filter(|u| !u.is_empty()) else {
+        return out;
+    };
+    out.push('/');
+    for c in user.chars() {
+        if out.len() >= STARTED_BY_MAX {
+            break;
+        }
+        out.push(
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/') {
+                c
+            } else {
+                '_'
+            },
+        );
+    }
+    out
+}
+
+/// The local login name, as the shell knows it.
+fn local_user() -> Option<String> {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
 }
 
 pub async fn migrate(
@@ -357,7 +393,11 @@ mod tests {
             Some("1")
         );
         assert_eq!(spec.command.len(), 4);
-        assert_eq!(spec.started_by, "toadtop");
+        assert!(
+            spec.started_by == "toadtop" || spec.started_by.starts_with("toadtop/"),
+            "{}",
+            spec.started_by
+        );
         assert_eq!(spec.launch_type.as_deref(), Some("FARGATE"));
         assert_eq!(spec.platform_version.as_deref(), Some("LATEST"));
         assert_eq!(spec.network.as_ref().unwrap().subnets.len(), 2);
@@ -388,6 +428,21 @@ mod tests {
                 && e.contains("[services.web.migration]"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn started_by_names_toadtop_and_fits_runtask() {
+        assert_eq!(started_by(Some("alice")), "toadtop/alice");
+        assert_eq!(started_by(None), "toadtop");
+        assert_eq!(started_by(Some("  ")), "toadtop");
+        // Only letters, digits, - _ / survive; the rest would make RunTask refuse the call.
+        assert_eq!(started_by(Some("Jürgen M.@corp")), "toadtop/J_rgen_M__corp");
+        assert_eq!(started_by(Some("DOMAIN\\bob")), "toadtop/DOMAIN_bob");
+        let long = started_by(Some(&"x".repeat(500)));
+        assert_eq!(long.len(), 128);
+        assert!(long.starts_with("toadtop/xxx"));
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/');
+        assert!(started_by(Some("a\u{1b}[31mb ✓")).chars().all(allowed));
     }
 
     #[test]

@@ -11,6 +11,8 @@ use super::logs::LogLine;
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Describe,
+    /// `deploy --fail-on`: a new image's scan refused the deploy before anything changed.
+    Findings,
     Register,
     Migrate,
     Update,
@@ -23,6 +25,7 @@ impl Step {
     pub fn as_str(self) -> &'static str {
         match self {
             Step::Describe => "describe",
+            Step::Findings => "findings",
             Step::Register => "register",
             Step::Migrate => "migrate",
             Step::Update => "update",

@@ -15,7 +15,6 @@ use crate::app::{update, Effect, MouseInput, Msg, State};
 use crate::aws::{ecs, AwsContext};
 use crate::cli::Settings;
 use crate::config::Config;
-use crate::ops::jobs::JobRequest;
 use crate::ops::logs::follow::FollowOptions;
 use crate::ops::logs::{follow, LogPlan};
 use crate::ops::progress::Reporter;
@@ -58,6 +57,7 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                 Some(Ok(Event::Mouse(m))) => match clicks.place(m, hit) {
                     Some(input) => Msg::Mouse(input),
                     None => continue,
@@ -84,10 +84,14 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
                 std::time::Instant::now(),
             );
         }
+        // The time every message is handled at (a confirmation's Enter counts only a
+        // moment after it opened), kept out of `update` itself.
+        state.now = Timestamp::now();
         let mut pending = update(&mut state, msg);
         // Everything else already waiting goes in before the next frame, so a burst of
         // log batches costs one draw.
         while let Ok(msg) = rx.try_recv() {
+            state.now = Timestamp::now();
             pending.extend(update(&mut state, msg));
         }
         while !pending.is_empty() {
@@ -105,6 +109,7 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
                         .await;
                         pending.extend(update(&mut state, Msg::ExecDone(result)));
                     }
+                    Effect::DropQueuedInput => drop_queued_input(),
                     Effect::Copy { text } => {
                         // Between frames, so the sequence cannot split a frame's output.
                         if let Err(e) = super::clipboard::copy(&mut std::io::stdout(), &text) {
@@ -123,6 +128,24 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
     // Quitting must not fail over this file: the next start just opens the clusters.
     let _ = crate::ops::remember::write(&crate::app::update_remember::snapshot(&state));
     Ok(())
+}
+
+/// Reads and drops every terminal event already waiting (parsed by crossterm or readable
+/// without blocking): keys typed or pasted before a confirmation appeared, such as the
+/// second Enter of a key repeat, must not answer it. The blocking-free `poll(ZERO)` (not
+/// the `EventStream`, whose waker a non-async poll would lose): it only try-locks the
+/// reader, so it never waits for the stream's own reader thread.
+fn drop_queued_input() {
+    let mut dropped = 0u32;
+    while matches!(crossterm::event::poll(Duration::ZERO), Ok(true)) {
+        if crossterm::event::read().is_err() {
+            break;
+        }
+        dropped += 1;
+    }
+    if dropped > 0 {
+        tracing::debug!(dropped, "input queued before a confirmation dropped");
+    }
 }
 
 /// Test-only (the crash tests of tests/tui_pty.rs), not a user setting: makes the first
@@ -343,31 +366,46 @@ impl Effects {
                 container,
                 registry,
                 repository,
+                base,
             } => {
+                let cache = Arc::clone(&self.findings);
                 spawn_traced("load_images", async move {
                     let result = crate::aws::ecr::list_images(&ctx, &registry, &repository)
                         .await
                         .map_err(|e| e.to_string());
+                    // The tags at once; their scans (the findings pane's cache) follow.
                     let _ = tx.send(Msg::ImagesLoaded {
-                        cluster,
-                        service,
-                        container,
-                        result,
+                        cluster: cluster.clone(),
+                        service: service.clone(),
+                        container: container.clone(),
+                        result: result.clone(),
                     });
+                    if let Ok(mut images) = result {
+                        let limit = crate::app::actions::MAX_TAGS;
+                        crate::aws::ecr::add_findings(&ctx, &base, &mut images, limit, &cache)
+                            .await;
+                        let _ = tx.send(Msg::ImagesLoaded {
+                            cluster,
+                            service,
+                            container,
+                            result: Ok(images),
+                        });
+                    }
                 });
             }
-            Effect::PrepareDeploy { job } => {
-                spawn_traced("prepare_deploy", async move {
-                    let result = match &job {
-                        JobRequest::Deploy(req) => crate::ops::deploy::prepare(&ctx, req)
-                            .await
-                            .map(|p| p.preview),
-                        _ => Err("not a deploy".to_string()),
-                    };
+            Effect::PrepareDeploy { job } | Effect::PrepareRollback { job } => {
+                let cache = Arc::clone(&self.findings);
+                spawn_traced("prepare", async move {
+                    let result = crate::ops::jobs::preview(&ctx, &job, &cache).await;
                     let _ = tx.send(Msg::Prepared { job, result });
                 });
             }
-            Effect::RunJob { id, job, before } => {
+            Effect::RunJob {
+                id,
+                job,
+                before,
+                expect,
+            } => {
                 let who = crate::ops::audit::Who {
                     profile: ctx.profile.clone(),
                     region: ctx.region.clone(),
@@ -385,7 +423,7 @@ impl Effects {
                     let outcome = crate::ops::audit::audited(
                         &who,
                         &start,
-                        crate::ops::jobs::run(&ctx, &job, &report),
+                        crate::ops::jobs::run(&ctx, &job, expect.as_deref(), &report),
                         |e| {
                             crate::ops::progress::say(
                                 &audit_report,
@@ -478,7 +516,7 @@ impl Effects {
                 });
             }
             // Handled in the event loop: they need the terminal.
-            Effect::Exec { .. } | Effect::Copy { .. } | Effect::Quit => {}
+            Effect::Exec { .. } | Effect::Copy { .. } | Effect::DropQueuedInput | Effect::Quit => {}
         }
     }
 

@@ -3,7 +3,9 @@
 use std::io::{self, Stdout};
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -35,7 +37,13 @@ impl Session {
 }
 
 fn take_screen(mouse: bool) -> io::Result<()> {
-    execute!(io::stdout(), EnterAlternateScreen, Hide)?;
+    // Bracketed paste: a paste arrives as one event, so its newlines are no Enters.
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        Hide,
+        EnableBracketedPaste
+    )?;
     if mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
@@ -67,6 +75,7 @@ pub fn restore() {
     let _ = disable_raw_mode();
     // Harmless when capture was never on; a shell left with it on prints junk on clicks.
     let _ = execute!(io::stdout(), DisableMouseCapture);
+    let _ = execute!(io::stdout(), DisableBracketedPaste);
     let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
 }
 

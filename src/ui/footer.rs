@@ -17,7 +17,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Modal::Picker(_) => " j/k move · enter/space choose · esc cancel",
             Modal::Exec(m) if m.doctor_only => " c other container · esc close",
             Modal::Exec(_) => " j/k choose · c other container · enter run · esc cancel",
-            Modal::Preparing(_) => " describing the running revision… · esc cancel",
+            Modal::Preparing { .. } => " describing the running revision… · esc cancel",
+            Modal::Confirm { opened_at, .. } if !Modal::armed(*opened_at, state.now) => {
+                " read the confirmation first… · esc cancel"
+            }
+            Modal::Confirm { typed: Some(_), .. } => {
+                " type the service name · enter do it · esc cancel"
+            }
             Modal::Confirm { .. } => " enter do it · esc or n cancel",
             Modal::Scale { .. } | Modal::TypeImage { .. } => " type · enter next · esc back",
         };
@@ -135,6 +141,13 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Details, "details"),
             (Action::TaskDefinition, "task def"),
             (Action::Filter, "filter"),
+            (Action::Back, "back"),
+        ],
+        View::Tasks { service, .. } if service == crate::domain::STANDALONE => vec![
+            (Action::Enter, "task"),
+            (Action::Logs, "logs"),
+            (Action::Filter, "filter"),
+            (Action::SortColumn, "sort"),
             (Action::Back, "back"),
         ],
         View::Tasks { .. } => vec![

@@ -186,6 +186,12 @@ fn breadcrumbs(state: &State) -> Vec<String> {
             parts.push(short_id(task).to_string());
         }
     }
+    // The standalone tasks' pseudo-owner reads as what it is.
+    for p in &mut parts {
+        if p == crate::domain::STANDALONE {
+            *p = "standalone tasks".into();
+        }
+    }
     if let View::ServiceDetail { .. } = view {
         parts.push("details".into());
     }

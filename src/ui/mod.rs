@@ -12,6 +12,7 @@ mod modal;
 mod service_detail;
 mod service_secrets;
 mod services;
+mod standalone;
 mod table;
 mod task_definition;
 mod task_detail;
@@ -51,6 +52,9 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
     match &screen.view {
         View::Clusters => return clusters::draw(state, screen, frame, area),
         View::Services { cluster } => return services::draw(state, screen, cluster, frame, area),
+        View::Tasks { cluster, service } if service == crate::domain::STANDALONE => {
+            return standalone::draw(state, screen, cluster, frame, area)
+        }
         View::Tasks { cluster, service } => {
             return tasks::draw(state, screen, cluster, service, frame, area)
         }

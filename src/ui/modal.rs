@@ -84,7 +84,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             frame.render_widget(Clear, r);
             frame.render_widget(para, r);
         }
-        Modal::Confirm { title, lines, .. } => {
+        Modal::Confirm {
+            title,
+            lines,
+            opened_at,
+            typed,
+            job,
+            ..
+        } => {
             let mut text: Vec<Line> = lines
                 .iter()
                 .map(|l| {
@@ -92,6 +99,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                         theme.ok
                     } else if l.starts_with('-') {
                         theme.error
+                    } else if l.starts_with(crate::app::confirm::WARN) {
+                        // A downgrade, an image from outside ECR, or findings at or above
+                        // [alerts] min_severity: drawn to be seen.
+                        theme.error.add_modifier(ratatui::style::Modifier::BOLD)
                     } else {
                         ratatui::style::Style::new()
                     };
@@ -99,7 +110,23 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 })
                 .collect();
             text.push(Line::raw(""));
-            text.push(Line::styled("enter: do it    esc: cancel", theme.warn));
+            if let Some(t) = typed {
+                let (_, service) = job.target();
+                text.push(Line::from(vec![
+                    Span::styled(
+                        format!("type {} to confirm: ", sanitize(service)),
+                        theme.warn,
+                    ),
+                    Span::raw(sanitize(t)),
+                    Span::styled("▏", theme.accent),
+                ]));
+            }
+            // Until armed, the keys line says so: Enter does nothing yet.
+            text.push(if Modal::armed(*opened_at, state.now) {
+                Line::styled("enter: do it    esc: cancel", theme.warn)
+            } else {
+                Line::styled("read this first…    esc: cancel", theme.dim)
+            });
             let paragraph = Paragraph::new(text)
                 .wrap(Wrap { trim: false })
                 .block(frame_block(sanitize(title), &theme));
@@ -110,7 +137,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             frame.render_widget(Clear, r);
             frame.render_widget(paragraph, r);
         }
-        Modal::Preparing(job) => {
+        Modal::Preparing { job, .. } => {
             let (c, s) = job.target();
             let r = centered(area, width.min(60), 3);
             frame.render_widget(Clear, r);
@@ -119,7 +146,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     "describing the running revision…  (esc cancels)",
                     theme.dim,
                 ))
-                .block(frame_block(format!("deploy {c}/{s}"), &theme)),
+                .block(frame_block(
+                    format!("{} {}/{}", job.verb(), sanitize(c), sanitize(s)),
+                    &theme,
+                )),
                 r,
             );
         }

@@ -47,7 +47,11 @@ pub fn draw(
         ]);
     }
     let pane = ListPane {
-        title: format!("services · {}", sanitize(cluster)),
+        title: format!(
+            "services · {}{}",
+            sanitize(cluster),
+            standalone_hint(state, cluster)
+        ),
         columns: &columns,
         widths: &widths,
         loading: !loaded,
@@ -64,6 +68,36 @@ pub fn draw(
     pane.draw(frame, area, &theme, |i| {
         service_row(state, rows[i], &theme, wide)
     })
+}
+
+/// ` · 3 standalone tasks, 1 failed (M)`: tasks of no service are one key away.
+fn standalone_hint(state: &State, cluster: &str) -> String {
+    let Some(tasks) = state
+        .detail(cluster)
+        .and_then(|d| d.data.as_ref())
+        .map(|d| &d.tasks)
+        .filter(|t| !t.is_empty())
+    else {
+        return String::new();
+    };
+    let failed = tasks
+        .iter()
+        .filter(|t| !t.failed_exits().is_empty())
+        .count();
+    let key = match state.keymap.keys(crate::app::Action::StandaloneTasks) {
+        [] => ":standalone".to_string(),
+        _ => state.keymap.label(crate::app::Action::StandaloneTasks),
+    };
+    format!(
+        " · {} standalone task{}{} ({key})",
+        tasks.len(),
+        if tasks.len() == 1 { "" } else { "s" },
+        if failed > 0 {
+            format!(", {failed} failed")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// Severity counts over the images a service runs, e.g. `C1 H2`.

@@ -56,6 +56,15 @@ pub fn draw(
             sanitize(&crate::domain::family_revision(&t.task_definition_arn)),
             &theme,
         ),
+        field("group", opt(&t.group), &theme),
+        field(
+            "started by",
+            match opt(&t.started_by) {
+                by if t.started_by_toadtop() => format!("{by} (toadtop)"),
+                by => by,
+            },
+            &theme,
+        ),
         field(
             "launch",
             format!("{} {}", opt(&t.launch_type), opt(&t.platform_version)),

@@ -96,6 +96,23 @@ impl Tui {
         }
     }
 
+    /// Foreground colour and boldness of the first cell of `needle` on the screen.
+    pub fn style_of(&self, needle: &str) -> Option<(vt100::Color, bool)> {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        for row in 0..rows {
+            let text = screen.contents_between(row, 0, row, cols);
+            if let Some(i) = text.find(needle) {
+                // Column of the match: characters before it (the screen holds no wide ones here).
+                let col = u16::try_from(text[..i].chars().count()).ok()?;
+                let cell = screen.cell(row, col)?;
+                return Some((cell.fgcolor(), cell.bold()));
+            }
+        }
+        None
+    }
+
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("write");
         self.writer.flush().expect("flush");

@@ -44,6 +44,11 @@ pub struct DeployRequest {
     pub watch: WatchSettings,
     /// Stop after UpdateService (headless `--no-wait`).
     pub no_wait: bool,
+    /// The task-definition ARN the confirmed preview was made from (the TUI): if the
+    /// service runs another one by the time the deploy starts, it stops before
+    /// registering anything. Revisions are immutable, so the same ARN and the same images
+    /// register exactly what the preview showed.
+    pub expect_running: Option<String>,
 }
 
 /// Everything before the first change: the service, the revision it runs, the swap and
@@ -67,6 +72,8 @@ pub enum PrepareError {
     /// The request does not fit the running revision: an unknown container, a malformed
     /// image, or nothing that would change.
     Plan(String),
+    /// The service runs another revision than the confirmed preview was made from.
+    Stale(String),
 }
 
 impl PrepareError {
@@ -75,6 +82,7 @@ impl PrepareError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             PrepareError::Plan(_) => true,
+            PrepareError::Stale(_) => false,
             PrepareError::Aws(e) => e.kind == AwsErrorKind::NotFound,
         }
     }
@@ -84,7 +92,7 @@ impl std::fmt::Display for PrepareError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PrepareError::Aws(e) => e.fmt(f),
-            PrepareError::Plan(m) => f.write_str(m),
+            PrepareError::Plan(m) | PrepareError::Stale(m) => f.write_str(m),
         }
     }
 }
@@ -95,6 +103,13 @@ pub async fn try_prepare(ctx: &AwsContext, req: &DeployRequest) -> Result<Prepar
     let service = ecs_write::describe_service(ctx, &req.cluster, &req.service)
         .await
         .map_err(PrepareError::Aws)?;
+    if let Some(expected) = &req.expect_running {
+        if let Some(why) = stale(expected, &service.task_definition_arn) {
+            return Err(PrepareError::Stale(format!(
+                "{why}: nothing was registered; look again and deploy anew"
+            )));
+        }
+    }
     let source = ecs_write::describe_task_definition_source(ctx, &service.task_definition_arn)
         .await
         .map_err(PrepareError::Aws)?;
@@ -106,6 +121,18 @@ pub async fn try_prepare(ctx: &AwsContext, req: &DeployRequest) -> Result<Prepar
         source,
         images,
         preview,
+    })
+}
+
+/// Why a confirmed action must not go on: the service runs `running`, not the `expected`
+/// revision its confirmation showed. `None` when they are the same.
+pub fn stale(expected: &str, running: &str) -> Option<String> {
+    (expected != running).then(|| {
+        format!(
+            "the service now runs {}, not {} as the confirmation showed",
+            family_revision(running),
+            family_revision(expected)
+        )
     })
 }
 

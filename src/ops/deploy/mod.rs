@@ -2,6 +2,7 @@
 //! (pure), and the driver.
 
 pub mod drive;
+pub mod findings;
 pub mod plan;
 pub mod watch;
 

@@ -1,6 +1,7 @@
-//! Following logs: a backfill with FilterLogEvents, then StartLiveTail where it works,
-//! falling back to polling FilterLogEvents (adaptive interval, de-duplicated) when live
-//! tail is refused, limited, unavailable, or ends. A new plan (tasks came or went)
+//! Following logs: a backfill with FilterLogEvents, then StartLiveTail where it works
+//! (a session that reaches AWS's time limit is replaced by a new one), falling back to
+//! polling FilterLogEvents (adaptive interval, de-duplicated) when live tail is refused,
+//! limited, unavailable, or ends any other way. A new plan (tasks came or went)
 //! takes effect without restarting the follower.
 
 use std::collections::{HashMap, VecDeque};
@@ -11,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
 use super::plan::LogPlan;
-use crate::aws::logs::{self, CwEvent, MAX_STREAMS_PER_FILTER};
+use crate::aws::logs::{self, CwEvent, LiveTailNext, MAX_STREAMS_PER_FILTER};
 use crate::aws::{AwsContext, AwsError};
 
 /// One event, attributed to its task and container.
@@ -27,6 +28,8 @@ pub struct LogLine {
 pub enum FollowMode {
     Backfill,
     LiveTail,
+    /// A live tail session reached AWS's time limit; a new one is starting.
+    Reconnecting,
     /// Polling, with why live tail is not used.
     Polling {
         every: Duration,
@@ -41,6 +44,7 @@ impl FollowMode {
         match self {
             FollowMode::Backfill => "loading".into(),
             FollowMode::LiveTail => "live tail".into(),
+            FollowMode::Reconnecting => "live tail session timed out, reconnecting".into(),
             FollowMode::Polling { every, .. } => format!("polling every {}s", every.as_secs()),
             FollowMode::Done => "stopped".into(),
         }
@@ -65,6 +69,12 @@ pub struct FollowOptions {
     /// Try StartLiveTail before polling.
     pub live_tail: bool,
 }
+
+/// AWS ends every live tail session after three hours (SessionTimeoutException) and a
+/// new one is started at once. Sessions that time out sooner than this, several in a
+/// row, mean the endpoint cannot hold one: polling takes over.
+const SHORT_SESSION: Duration = Duration::from_secs(60);
+const MAX_SHORT_SESSIONS: u32 = 3;
 
 const MIN_POLL: Duration = Duration::from_secs(1);
 const MAX_POLL: Duration = Duration::from_secs(8);
@@ -106,6 +116,7 @@ pub async fn follow(
     }
 
     let mut no_live: Option<String> = (!opts.live_tail).then(|| "live tail disabled".to_string());
+    let mut short_sessions = 0;
     let mut every = MIN_POLL;
     loop {
         if no_live.is_none() {
@@ -114,27 +125,78 @@ pub async fn follow(
                 Ok((arn, streams)) => match logs::start_live_tail(&ctx, &arn, &streams).await {
                     Err(e) => no_live = Some(format!("live tail refused: {e}")),
                     Ok(mut session) => {
+                        let started = tokio::time::Instant::now();
                         if !send(FollowEvent::Mode(FollowMode::LiveTail)) {
                             return;
                         }
-                        loop {
+                        // A session only sees events ingested after it started: one poll
+                        // covers what was logged since the backfill, the last poll or the
+                        // previous session (what both deliver is shown once).
+                        let gap = match poll_once(
+                            &ctx,
+                            &plan,
+                            cursor - OVERLAP_MS,
+                            &mut seen,
+                            &mut cursor,
+                        )
+                        .await
+                        {
+                            Ok(lines) if lines.is_empty() => None,
+                            Ok(lines) => Some(FollowEvent::Lines(lines)),
+                            Err(e) => Some(FollowEvent::Error(e.to_string())),
+                        };
+                        if gap.is_some_and(|e| !send(e)) {
+                            return;
+                        }
+                        let end = loop {
                             tokio::select! {
                                 next = session.next() => match next {
-                                    Ok(Some(events)) => {
+                                    Ok(LiveTailNext::Events(events)) => {
                                         let lines = attribute(&plan, fresh(events, &mut seen, &mut cursor));
                                         if !lines.is_empty() && !send(FollowEvent::Lines(lines)) {
                                             return;
                                         }
                                     }
-                                    Ok(None) => { no_live = Some("live tail session ended".into()); break; }
-                                    Err(e) => { no_live = Some(format!("live tail stopped: {e}")); break; }
+                                    // Live tail drops what does not fit; FilterLogEvents
+                                    // returns every line (the first poll looks back over
+                                    // the burst).
+                                    Ok(LiveTailNext::Sampled(events)) => {
+                                        let lines = attribute(&plan, fresh(events, &mut seen, &mut cursor));
+                                        if !lines.is_empty() && !send(FollowEvent::Lines(lines)) {
+                                            return;
+                                        }
+                                        break SessionEnd::Other("live tail is sampling (more than 500 lines a second)".into());
+                                    }
+                                    Ok(LiveTailNext::TimedOut) => break SessionEnd::TimedOut,
+                                    Ok(LiveTailNext::Ended) => break SessionEnd::Other("live tail session ended".into()),
+                                    Err(e) => break SessionEnd::Other(format!("live tail stopped: {e}")),
                                 },
                                 changed = plans.changed() => {
                                     if changed.is_err() { return; }
                                     plan = plans.borrow_and_update().clone();
-                                    break; // restart the session with the new streams
+                                    break SessionEnd::NewPlan;
                                 }
                             }
+                        };
+                        match end {
+                            // Restart the session with the new streams.
+                            SessionEnd::NewPlan => {}
+                            SessionEnd::TimedOut => {
+                                short_sessions = if started.elapsed() < SHORT_SESSION {
+                                    short_sessions + 1
+                                } else {
+                                    0
+                                };
+                                if short_sessions >= MAX_SHORT_SESSIONS {
+                                    no_live = Some(format!(
+                                        "live tail sessions keep timing out ({MAX_SHORT_SESSIONS} in a row within {}s)",
+                                        SHORT_SESSION.as_secs()
+                                    ));
+                                } else if !send(FollowEvent::Mode(FollowMode::Reconnecting)) {
+                                    return;
+                                }
+                            }
+                            SessionEnd::Other(why) => no_live = Some(why),
                         }
                         continue;
                     }
@@ -181,6 +243,16 @@ pub async fn follow(
             }
         }
     }
+}
+
+/// How a live tail session ended.
+enum SessionEnd {
+    /// The plan changed: a new session over the new streams.
+    NewPlan,
+    /// AWS's session length limit: reconnect.
+    TimedOut,
+    /// Refused mid-way, a broken stream, or an end without a reason: poll instead.
+    Other(String),
 }
 
 /// Live tail takes log-group ARNs and, with stream names, exactly one group.

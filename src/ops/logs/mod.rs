@@ -4,4 +4,4 @@ pub mod follow;
 pub mod plan;
 
 pub use follow::{follow, FollowEvent, FollowMode, LogLine};
-pub use plan::{plan, LogPlan, LogScope, LogSource};
+pub use plan::{plan, plan_tasks, LogPlan, LogScope, LogSource};

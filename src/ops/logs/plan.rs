@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::domain::Service;
+use crate::domain::{Service, Task};
 
 /// Which of a service's logs: every task (running and recently stopped) unless `task`
 /// names one (a full id or a unique prefix), every container unless `container` names one.
@@ -74,9 +74,14 @@ impl LogPlan {
 }
 
 pub fn plan(service: &Service, scope: &LogScope) -> LogPlan {
+    plan_tasks(&service.arn, &service.tasks, scope)
+}
+
+/// The streams of `tasks` (a service's, or a cluster's standalone ones); `arn` is any ARN
+/// of the cluster's account.
+pub fn plan_tasks(arn: &str, tasks: &[Task], scope: &LogScope) -> LogPlan {
     let mut out = LogPlan {
-        account: service
-            .arn
+        account: arn
             .split(':')
             .nth(4)
             .map(str::to_string)
@@ -84,7 +89,7 @@ pub fn plan(service: &Service, scope: &LogScope) -> LogPlan {
         ..LogPlan::default()
     };
     let (task_filter, container_filter) = (scope.task.as_deref(), scope.container.as_deref());
-    for task in &service.tasks {
+    for task in tasks {
         if task_filter.is_some_and(|t| !task.id.starts_with(t)) {
             continue;
         }
