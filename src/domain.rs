@@ -238,6 +238,8 @@ pub struct Container {
     pub awslogs: Option<AwsLogs>,
     /// The ECS Exec agent, when the task has exec enabled.
     pub exec_agent: Option<ManagedAgent>,
+    /// The digest of the image the container runs (DescribeTasks `imageDigest`).
+    pub image_digest: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,6 +260,8 @@ pub struct TaskDefinition {
     pub execution_role_arn: Option<String>,
     pub containers: Vec<ContainerDefinition>,
     pub volumes: Vec<Volume>,
+    /// runtimePlatform.cpuArchitecture (`X86_64`, `ARM64`); `None`: not set (x86_64).
+    pub cpu_architecture: Option<String>,
 }
 
 impl TaskDefinition {

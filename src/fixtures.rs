@@ -94,6 +94,7 @@ pub fn web_task_definition(revision: i32) -> TaskDefinition {
             Volume { name: "amazon-lib".into(), kind: "ephemeral".into() },
             Volume { name: "amazon-log".into(), kind: "ephemeral".into() },
         ],
+        cpu_architecture: Some("X86_64".into()),
     }
 }
 
@@ -116,6 +117,7 @@ pub fn task(id: &str, service: &str, running: bool) -> Task {
             status: "RUNNING".into(),
             reason: None,
         }),
+        image_digest: None,
     };
     Task {
         id: id.into(),
@@ -156,10 +158,20 @@ pub fn task(id: &str, service: &str, running: bool) -> Task {
                 "php",
                 "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0",
             ),
-            container("nginx", "nginx:stable-alpine"),
+            Container {
+                // A read-only root with nowhere to write: its exec agent could not start.
+                exec_agent: running.then(|| ManagedAgent {
+                    status: "STOPPED".into(),
+                    reason: Some(NGINX_AGENT_REASON.into()),
+                }),
+                ..container("nginx", "nginx:stable-alpine")
+            },
         ],
     }
 }
+
+/// Why the fixtures' nginx has no running exec agent.
+pub const NGINX_AGENT_REASON: &str = "mkdir /var/lib/amazon: read-only file system";
 
 pub fn service(name: &str, tasks: Vec<Task>) -> Service {
     let td = web_task_definition(2);

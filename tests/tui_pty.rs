@@ -797,9 +797,9 @@ fn exec_hands_the_terminal_to_the_plugin_and_takes_it_back() {
     tui.send("x");
     let screen = tui.wait_for("the exec modal with the doctor's checks", |s| {
         line_with(s, "exec php in task ").is_some_and(|l| l.contains("(production/worker)"))
-            && line_with(s, "✓ session-manager-plugin").is_some_and(|l| {
-                l.contains("found at") && l.contains("tests/fixtures/bin/session-manager-plugin")
-            })
+            && line_with(s, "✓ session-manager-plugin").is_some_and(|l| l.contains("found at"))
+            // The path may wrap onto the next line in a checkout with a longer path.
+            && s.contains("tests/fixtures/bin/session-manager-plugin")
             && line_with(s, "✓ task running").is_some()
             && line_with(s, "✓ ExecuteCommandAgent").is_some_and(|l| l.contains("php: RUNNING"))
             && line_with(s, "✓ read-only root: agent paths writable").is_some()
@@ -907,6 +907,97 @@ fn exec_hands_the_terminal_to_the_plugin_and_takes_it_back() {
             "token in the audit log: {l}"
         );
     }
+}
+
+/// The reference setup's service (seed: production-eu/app): php's read-only root has no
+/// mount points for the agent, its paths are image VOLUMEs, and the agent is RUNNING. The
+/// doctor passes on that evidence and the shell opens.
+#[test]
+fn exec_into_the_image_volume_service_passes_the_doctor_and_opens_the_shell() {
+    let bed = TestBed::seeded();
+    let log = bed.home.path().join("plugin.log");
+    let mut tui = Tui::start_with_env(
+        &bed,
+        120,
+        40,
+        &["--cluster", "production-eu"],
+        &[
+            ("PATH", support::path_with_fixtures_bin()),
+            ("TOADTOP_PLUGIN_LOG", log.clone().into_os_string()),
+        ],
+    );
+    tui.wait_for("production-eu's services", |s| {
+        line_with(s, "│app ").is_some_and(|l| l.contains("laravel-app:1"))
+            && line_with(s, "│web ").is_some()
+    });
+    // app, web: app is the first row.
+    tui.send(ENTER);
+    tui.wait_for("app's tasks", |s| {
+        s.contains("tasks · production-eu/app") && s.contains("RUNNING")
+    });
+    tui.send("x");
+    tui.wait_for("the doctor passing on the running agent", |s| {
+        line_with(s, "exec php in task ").is_some_and(|l| l.contains("(production-eu/app)"))
+            && line_with(s, "✓ read-only root: agent paths writable")
+                .is_some_and(|l| l.contains("agent running"))
+            && line_with(s, "✓ ExecuteCommandAgent").is_some_and(|l| l.contains("php: RUNNING"))
+            && !s.contains('✗')
+    });
+    tui.send(ENTER);
+    tui.wait_for("the stand-in's prompt", |s| {
+        s.contains("Starting session with SessionId: stand-in") && s.contains("stand-in$")
+    });
+    tui.send("exit");
+    tui.send(ENTER);
+    tui.wait_for("the tasks pane back", |s| {
+        s.contains("tasks · production-eu/app") && s.contains("exec /bin/sh in php: exit 0")
+    });
+
+    // Without the agent's word, the doctor reads the image's VOLUMEs through ECR in the
+    // background and judges again when they arrive.
+    let task = bed.summary["imageVolumes"]["task"].as_str().expect("task");
+    let (code, body) = bed.post(
+        "/_toadtop/task",
+        &serde_json::json!({"cluster": "production-eu", "task": task,
+                            "containers": [{"name": "php", "managedAgents": []}]}),
+    );
+    assert_eq!(code, 200, "{body}");
+    // Refresh until the task shows no agent (the modal judges the task it was opened on).
+    for _ in 0..50 {
+        tui.send("r");
+        std::thread::sleep(Duration::from_millis(300));
+        tui.send("x");
+        let s = tui.wait_for("the exec modal", |s| s.contains("exec php in task "));
+        if s.contains("no ExecuteCommandAgent reported") {
+            break;
+        }
+        tui.send(ESC);
+        tui.wait_for("the modal closed", |s| !s.contains("exec php in task "));
+    }
+    tui.wait_for("the image VOLUMEs named as the source", |s| {
+        line_with(s, "✓ read-only root: agent paths writable")
+            .is_some_and(|l| l.contains("image VOLUME /var/lib/amazon"))
+            && line_with(s, "✗ ExecuteCommandAgent")
+                .is_some_and(|l| l.contains("no ExecuteCommandAgent reported"))
+    });
+    tui.send(ESC);
+    tui.wait_for("the modal closed", |s| !s.contains("exec php in task "));
+    tui.send("q");
+    let (status, raw) = tui.finish();
+    assert!(status.success(), "exit status {status:?}");
+    assert_terminal_restored(&raw);
+
+    let text = std::fs::read_to_string(&log).expect("the plugin ran and logged");
+    let run: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("one run")).expect("JSON");
+    let target: serde_json::Value =
+        serde_json::from_str(run["argv"][5].as_str().expect("argv[5]")).expect("target JSON");
+    assert!(
+        target["Target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(&format!("ecs:production-eu_{task}_"))),
+        "{target}"
+    );
 }
 
 // ---- profiles, regions and the remembered place ----------------------------------------

@@ -17,7 +17,8 @@ services of each fleet cluster get a log stream per task with a few Laravel line
 --quiet: progress messages on stderr are suppressed (the summary is always printed).
 
 Fleet: clusters production / staging / production-eu (the last exists to catch code
-that trusts moto's substring cluster filter). Production and staging use their own
+that trusts moto's substring cluster filter; it also runs app, the reference setup's
+read-only php whose writable paths are only image VOLUMEs). Production and staging use their own
 task-definition families (laravel-web, laravel-web-staging, ...) because the awslogs
 group differs (/ecs/laravel-production vs /ecs/laravel-staging).
 """
@@ -70,7 +71,8 @@ class Seeder:
             "endpoint": self.endpoint, "region": REGION, "account": self.account,
             "notes": "production: families laravel-web|laravel-worker|laravel-scheduler, log group "
                      "/ecs/laravel-production; staging: same families with suffix -staging, log group "
-                     "/ecs/laravel-staging; production-eu: one web service on laravel-web (latest).",
+                     "/ecs/laravel-staging; production-eu: web on laravel-web (latest) and app on laravel-app "
+                     "(agent paths only as image VOLUMEs, see imageVolumes).",
             "clusters": {}, "taskDefinitions": {}, "logGroups": {},
         }
 
@@ -112,7 +114,7 @@ class Seeder:
         images = []
         for tag in ("v1.4.0", "v1.4.1", "v1.5.0"):
             # Distinct config digests -> distinct manifests -> distinct image digests.
-            cfg = "sha256:" + hashlib.sha256(f"config-{tag}".encode()).hexdigest()
+            cfg = self.image_config(tag)
             layer = "sha256:" + hashlib.sha256(f"layer-{tag}".encode()).hexdigest()
             manifest = json.dumps({
                 "schemaVersion": 2,
@@ -139,6 +141,60 @@ class Seeder:
             "scanned": [i["tag"] for i in images],
             "findings": {"v1.5.0": {"CRITICAL": 1, "HIGH": 1, "MEDIUM": 1},
                          "others": "moto default: one HIGH CVE-9999-9999"},
+        }
+
+    # --- the reference setup's image VOLUMEs (issue 12) --------------------------------
+    # The app image declares its writable paths as VOLUME lines, ECS Exec's agent paths
+    # among them, so they are in the image config (config.Volumes), not only in mount points.
+    IMAGE_VOLUMES = ["/opt/php", "/tmp", "/var/lib/amazon", "/var/log/amazon",
+                     "/var/www/html/bootstrap/cache", "/var/www/html/storage"]
+    NGINX_AGENT_REASON = "Failed to start ExecuteCommandAgent: mkdir /var/lib/amazon: read-only file system"
+
+    def image_config(self, tag: str, arch: str = "amd64", volumes: list[str] | None = None) -> str:
+        """Stores an image config blob (server's /_toadtop/ecr-blob) and returns its digest."""
+        config = {
+            "architecture": arch, "os": "linux", "created": "2026-11-20T10:00:00Z",
+            "config": {"User": "www-data", "WorkingDir": "/var/www/html",
+                       "Entrypoint": ["/usr/bin/supervisord", "-c", "/etc/supervisord.conf"],
+                       "Env": [f"APP_VERSION={tag}"],
+                       "Volumes": {v: {} for v in (self.IMAGE_VOLUMES if volumes is None else volumes)}},
+            "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(f"diff-{tag}-{arch}".encode()).hexdigest()]},
+        }
+        return self.testbed("/_toadtop/ecr-blob", {"content": json.dumps(config)})["digest"]
+
+    def image_volume_service(self) -> None:
+        """production-eu/app, as the reference setup runs: php with a read-only root and no
+        mount points at all (every writable path is an image VOLUME), its agent RUNNING;
+        nginx (not from ECR) read-only without the agent's paths, its agent STOPPED."""
+        _, group, env, _ = ENVS["production"]
+        php = self.php(env, group, "app", "v1.5.0", None)
+        php["mountPoints"] = []
+        nginx = {
+            "name": "nginx", "image": "nginx:stable-alpine", "essential": True,
+            "cpu": 256, "memory": 512, "readonlyRootFilesystem": True,
+            "portMappings": [{"containerPort": 443, "protocol": "tcp"}],
+            "mountPoints": [{"sourceVolume": v, "containerPath": p} for v, p in NGINX_VOLUMES.items()],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": group, "awslogs-region": REGION, "awslogs-stream-prefix": "app"}},
+        }
+        td = self.register("laravel-app", [php, nginx], list(NGINX_VOLUMES), env)
+        self.service("production-eu", "app", td, 1, True)
+        task = self.summary["clusters"]["production-eu"]["services"]["app"]["tasks"][0]
+        digest = next(i["digest"] for i in self.summary["ecr"]["images"] if i["tag"] == "v1.5.0")
+        nginx_digest = "sha256:" + hashlib.sha256(b"nginx:stable-alpine").hexdigest()
+        self.edit_task("production-eu", "app", task, containers=[
+            {"name": "php", "imageDigest": digest},
+            {"name": "nginx", "imageDigest": nginx_digest, "managedAgents": [
+                {"name": "ExecuteCommandAgent", "lastStatus": "STOPPED", "reason": self.NGINX_AGENT_REASON,
+                 "lastStartedAt": self.now - 600}]},
+        ])
+        self.events("production-eu", "app", [(450, "(service app) has reached a steady state.")],
+                    deployments=self.completed("production-eu", "app"))
+        self.summary["imageVolumes"] = {
+            "cluster": "production-eu", "service": "app", "task": task["id"], "imageDigest": digest,
+            "volumes": self.IMAGE_VOLUMES, "stoppedAgent": {"container": "nginx", "reason": self.NGINX_AGENT_REASON},
+            "notes": "php: readonlyRootFilesystem, no mountPoints; laravel-app images' config blobs declare "
+                     "the VOLUMEs (GET through GetDownloadUrlForLayer)",
         }
 
     def findings(self, image: dict[str, str], image_id: dict[str, str]) -> dict[str, Any]:
@@ -701,8 +757,8 @@ def main() -> None:
         ap.error("--tasks: RunTask starts at most 10 tasks a call; 0..10")
     started = time.monotonic()
     s = Seeder(args.endpoint, args.quiet)
-    for step in (s.network, s.ecr_images, s.enhanced_scanning, s.parameters, s.fleet, s.logs_fleet,
-                 s.standalone_tasks, s.metrics):
+    for step in (s.network, s.ecr_images, s.enhanced_scanning, s.parameters, s.fleet, s.image_volume_service,
+                 s.logs_fleet, s.standalone_tasks, s.metrics):
         s.log(step.__name__)
         step()
     if args.scale > 1:

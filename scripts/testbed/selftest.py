@@ -46,7 +46,7 @@ def check(endpoint: str, s: dict) -> None:
     assert len(stopped) == 4, stopped  # 2 of services + CI's two migration runs
     assert len(ecs.list_tasks(cluster="production", serviceName="web")["taskArns"]) == 3
     assert len(ecs.list_tasks(cluster="production", serviceName="web", desiredStatus="STOPPED")["taskArns"]) == 1
-    assert len(ecs.list_tasks(cluster="production-eu")["taskArns"]) == 1
+    assert len(ecs.list_tasks(cluster="production-eu")["taskArns"]) == 2  # web and app
     arn_filter = ecs.list_tasks(cluster=s["clusters"]["production"]["arn"])["taskArns"]
     assert sorted(arn_filter) == sorted(running)
 
@@ -107,7 +107,7 @@ def check(endpoint: str, s: dict) -> None:
     staging = ecs.describe_services(cluster="staging", services=["web"])["services"][0]
     assert staging["deployments"][0]["rolloutState"] == "FAILED"
     cl = {c["clusterName"]: c for c in ecs.describe_clusters(clusters=["production", "production-eu"])["clusters"]}
-    assert cl["production"]["runningTasksCount"] == 7 and cl["production-eu"]["runningTasksCount"] == 1
+    assert cl["production"]["runningTasksCount"] == 7 and cl["production-eu"]["runningTasksCount"] == 2
     assert cl["production"]["activeServicesCount"] == 3
 
     # (d) ExecuteCommand
@@ -171,6 +171,7 @@ def check(endpoint: str, s: dict) -> None:
     assert mig in ecs.list_tasks(cluster="production", desiredStatus="STOPPED")["taskArns"]
 
     check_task_definitions(ecs, s)
+    check_image_volumes(ecs, ecr, s)
     check_deploys(ecs, s)
     check_scaling(ecs, s)
     check_migration(ecs, logs, "production", s["network"], exit_code=0)
@@ -178,6 +179,30 @@ def check(endpoint: str, s: dict) -> None:
     # reset wipes state (the manual-transition default stays: it is registered, not set)
     post(endpoint, "/moto-api/reset", {})
     assert ecs.list_clusters()["clusterArns"] == []
+
+
+def check_image_volumes(ecs, ecr, s: dict) -> None:
+    """ext_ecr_blobs: the app image's config blob through GetDownloadUrlForLayer, its sha256
+    its digest, its Volumes the agent's paths; production-eu/app's nginx agent STOPPED."""
+    import hashlib
+    v = s["imageVolumes"]
+    img = ecr.batch_get_image(repositoryName="laravel-app", imageIds=[{"imageDigest": v["imageDigest"]}])
+    cfg = json.loads(img["images"][0]["imageManifest"])["config"]["digest"]
+    url = ecr.get_download_url_for_layer(repositoryName="laravel-app", layerDigest=cfg)["downloadUrl"]
+    with urllib.request.urlopen(url) as r:
+        body = r.read()
+    assert "sha256:" + hashlib.sha256(body).hexdigest() == cfg
+    assert {"/var/lib/amazon", "/var/log/amazon"} <= set(json.loads(body)["config"]["Volumes"])
+    try:
+        ecr.get_download_url_for_layer(repositoryName="laravel-app", layerDigest="sha256:" + "0" * 64)
+        raise AssertionError("an unknown layer got a URL")
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "LayersNotFoundException", e.response
+    task = ecs.describe_tasks(cluster="production-eu", tasks=[v["task"]])["tasks"][0]
+    agents = {c["name"]: c["managedAgents"][0] for c in task["containers"]}
+    assert agents["php"]["lastStatus"] == "RUNNING"
+    assert (agents["nginx"]["lastStatus"], agents["nginx"]["reason"]) == ("STOPPED", v["stoppedAgent"]["reason"])
+    assert {c["name"]: c.get("imageDigest") for c in task["containers"]}["php"] == v["imageDigest"]
 
 
 def clients(endpoint: str) -> tuple:
@@ -306,13 +331,13 @@ def check_deploys(ecs, s: dict) -> None:
 
     # forceNewDeployment: same task definition, new deployment, the old task is replaced.
     eu = ecs.describe_services(cluster="production-eu", services=["web"])["services"][0]
-    eu_old = ecs.list_tasks(cluster="production-eu")["taskArns"]
+    eu_old = ecs.list_tasks(cluster="production-eu", serviceName="web")["taskArns"]
     u = ecs.update_service(cluster="production-eu", service="web", forceNewDeployment=True)["service"]
     assert [x["status"] for x in u["deployments"]] == ["PRIMARY", "ACTIVE"]
     assert u["deployments"][1]["id"] == eu["deployments"][0]["id"]
     assert u["deployments"][0]["taskDefinition"] == u["deployments"][1]["taskDefinition"] == eu["taskDefinition"]
     assert wait_rollout(ecs, "production-eu", "web")[-1]["deployments"][0]["rolloutState"] == "COMPLETED"
-    eu_new = ecs.list_tasks(cluster="production-eu")["taskArns"]
+    eu_new = ecs.list_tasks(cluster="production-eu", serviceName="web")["taskArns"]
     assert len(eu_new) == 1 and eu_new != eu_old
     # a test can still force a state: forced deployments do not advance
     u = ecs.update_service(cluster="production-eu", service="web", forceNewDeployment=True)["service"]

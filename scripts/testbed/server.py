@@ -8,6 +8,8 @@ Everything runs in this process, so the patches below apply to moto's ECS classe
 Test-only controls (not AWS APIs; JSON in, JSON out):
 
     POST /_toadtop/task     edit a stored task (status, stop code, containers' exit codes, ...)
+    POST /_toadtop/ecr-blob store an image blob (config JSON) for GetDownloadUrlForLayer;
+                            see ext_ecr_blobs.py
     POST /_toadtop/service  add service events, override deployment fields
     POST /_toadtop/faults   {"operation":"ListServices","kind":"throttle"|"5xx","count":N,
                             "status":503}: the next N requests of that operation (action name
@@ -85,6 +87,7 @@ from moto.ecs.models import EC2ContainerServiceBackend as Backend  # noqa: E402
 from moto.ecs.models import ecs_backends  # noqa: E402
 from moto.ecs.responses import EC2ContainerServiceResponse as Responses  # noqa: E402
 from moto.moto_api import state_manager  # noqa: E402
+import ext_ecr_blobs  # noqa: E402  (ECR config blobs and GetDownloadUrlForLayer)
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -816,7 +819,8 @@ TASK_FIELDS = {
     "executionStoppedAt": "execution_stopped_at", "startedBy": "started_by", "group": "group",
     "enableExecuteCommand": "enable_execute_command",
 }
-CONTAINER_FIELDS = {"lastStatus", "exitCode", "healthStatus", "reason", "image", "imageDigest", "runtimeId"}
+CONTAINER_FIELDS = {"lastStatus", "exitCode", "healthStatus", "reason", "image", "imageDigest", "runtimeId",
+                    "managedAgents"}
 
 
 def edit_task(body: dict[str, Any]) -> dict[str, Any]:
@@ -1050,6 +1054,7 @@ def faulted(environ: dict[str, Any], start_response: Any) -> Any:
 
 ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service, "/_toadtop/faults": add_fault}
 ROUTES["/_toadtop/repeat-token"] = ext_repeat_token.arm  # see ext_repeat_token.py
+ROUTES["/_toadtop/ecr-blob"] = ext_ecr_blobs.put_blob
 
 
 _requests: dict[str, int] = {}
@@ -1103,6 +1108,8 @@ class TestEndpoint:
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):
             return cloudwatch_cbor(self.moto_app, environ, start_response)
         path = environ.get("PATH_INFO", "")
+        if path.startswith(ext_ecr_blobs.BLOB_PREFIX):
+            return ext_ecr_blobs.serve(environ, start_response)
         handler = self.door.arm if path == "/_toadtop/outage" else ROUTES.get(path)
         if handler is None:
             return self.door.after(environ, self.moto_app(environ, start_response))

@@ -70,6 +70,11 @@ pub enum Msg {
     },
     /// An exec session ended (or could not start).
     ExecDone(Result<String, String>),
+    /// An image's own volumes for the exec doctor (`Effect::LoadImageVolumes`).
+    ImageVolumes {
+        query: crate::ops::exec::doctor::ImageQuery,
+        volumes: crate::ops::exec::doctor::ImageVolumes,
+    },
     FindingsLoaded(std::collections::BTreeMap<String, crate::domain::ImageFindings>),
     MetricsLoaded {
         req: RequestId,
@@ -157,6 +162,10 @@ pub enum Effect {
     /// Hand the terminal to session-manager-plugin for an exec session.
     Exec {
         target: crate::ops::exec::session::ExecTarget,
+    },
+    /// Read an image's own volumes from ECR for the exec doctor.
+    LoadImageVolumes {
+        query: crate::ops::exec::doctor::ImageQuery,
     },
     /// Run a confirmed action (only ever emitted from a confirm modal's Enter).
     RunJob {

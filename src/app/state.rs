@@ -240,6 +240,9 @@ pub struct State {
     pub job: Option<super::actions::Job>,
     /// session-manager-plugin's path, or why it was not found (for the exec doctor).
     pub exec_plugin: Result<String, String>,
+    /// Images' own volumes for the exec doctor, as read from ECR (by running image).
+    pub exec_images:
+        HashMap<crate::ops::exec::doctor::ImageQuery, crate::ops::exec::doctor::ImageVolumes>,
     /// Scan findings by image (across clusters; the runtime caches them by digest).
     pub findings: std::collections::BTreeMap<String, crate::domain::ImageFindings>,
     pub findings_loading: bool,
@@ -306,6 +309,7 @@ impl State {
             modal: None,
             job: None,
             exec_plugin: Err("not looked up".into()),
+            exec_images: HashMap::new(),
             findings: std::collections::BTreeMap::new(),
             findings_loading: false,
             metrics: HashMap::new(),

@@ -147,6 +147,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             update_secrets::on_secrets(state, req, &cluster, secrets);
             Vec::new()
         }
+        Msg::ImageVolumes { query, volumes } => {
+            super::update_exec::on_image_volumes(state, query, volumes)
+        }
         Msg::ExecDone(result) => {
             state.status = Some(match result {
                 Ok(text) => StatusLine { text, error: false },

@@ -75,7 +75,45 @@ pub fn checks_for(
     task: &Task,
     container: &str,
 ) -> Vec<doctor::Check> {
-    doctor::for_container(svc, task, container, state.exec_plugin.clone())
+    let image =
+        doctor::image_query_for(svc, task, container).and_then(|q| state.exec_images.get(&q));
+    doctor::for_container(
+        svc,
+        task,
+        container,
+        state.exec_plugin.clone(),
+        image,
+        state.now,
+    )
+}
+
+/// The ECR read the doctor still needs for this container, unless it is known already.
+fn image_effect(state: &State, svc: &Service, task: &Task, container: &str) -> Vec<Effect> {
+    match doctor::image_query_for(svc, task, container) {
+        Some(query) if !state.exec_images.contains_key(&query) => {
+            vec![Effect::LoadImageVolumes { query }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The image's volumes arrived: remember them and judge the open exec menu again.
+pub fn on_image_volumes(
+    state: &mut State,
+    query: doctor::ImageQuery,
+    volumes: doctor::ImageVolumes,
+) -> Vec<Effect> {
+    state.exec_images.insert(query, volumes);
+    if let Some(Modal::Exec(mut menu)) = state.modal.take() {
+        if let Some(svc) = state
+            .service(&menu.target.cluster, &menu.target.service)
+            .cloned()
+        {
+            menu.checks = checks_for(state, &svc, &menu.target.task, &menu.target.container);
+        }
+        state.modal = Some(Modal::Exec(menu));
+    }
+    Vec::new()
 }
 
 /// `x` (`doctor_only`: `:doctor`).
@@ -101,6 +139,7 @@ pub fn open(state: &mut State, doctor_only: bool) -> Vec<Effect> {
     let mut choices = vec![settings.shell.clone()];
     choices.extend(settings.quick_commands.iter().cloned());
     let checks = checks_for(state, &svc, &task, &container);
+    let effects = image_effect(state, &svc, &task, &container);
     state.modal = Some(Modal::Exec(ExecMenu {
         target: ExecTarget {
             cluster: svc.cluster.clone(),
@@ -114,7 +153,7 @@ pub fn open(state: &mut State, doctor_only: bool) -> Vec<Effect> {
         selected: 0,
         doctor_only,
     }));
-    Vec::new()
+    effects
 }
 
 pub fn on_key(state: &mut State, mut menu: ExecMenu, key: KeyEvent) -> Vec<Effect> {
@@ -141,6 +180,10 @@ pub fn on_key(state: &mut State, mut menu: ExecMenu, key: KeyEvent) -> Vec<Effec
                 {
                     menu.checks =
                         checks_for(state, &svc, &menu.target.task, &menu.target.container);
+                    let effects =
+                        image_effect(state, &svc, &menu.target.task, &menu.target.container);
+                    state.modal = Some(Modal::Exec(menu));
+                    return effects;
                 }
             }
         }

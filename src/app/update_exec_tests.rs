@@ -1,6 +1,7 @@
 //! `x` and `:doctor` through `update`: keys in, the exec modal, its checks and the one
 //! `Effect::Exec` out. The fixtures' production cluster: web's tasks run php (read-only
-//! root with the agent volumes) and nginx (read-only root with only /tmp).
+//! root with the agent volumes) and nginx (read-only root with only /tmp, its exec agent
+//! STOPPED).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -253,12 +254,18 @@ fn c_switches_to_nginx_and_recomputes_the_checks() {
     assert!(update(&mut s, ch('c')).is_empty());
     let m = menu(&s);
     assert_eq!(m.target.container, "nginx");
-    assert_eq!(check(m, "ExecuteCommandAgent").detail, "nginx: RUNNING");
+    assert_eq!(
+        check(m, "ExecuteCommandAgent").detail,
+        format!("nginx: STOPPED ({})", fixtures::NGINX_AGENT_REASON)
+    );
     let ro = check(m, "read-only root: agent paths writable");
     assert_eq!(ro.status, Status::Fail, "{ro:#?}");
     assert_eq!(
         ro.detail,
-        "not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
+        format!(
+            "agent STOPPED: {}; not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm",
+            fixtures::NGINX_AGENT_REASON
+        )
     );
 
     assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
@@ -422,5 +429,66 @@ fn exec_done_sets_the_status_line() {
             text: "exec: the session could not start".into(),
             error: true
         }
+    );
+}
+
+/// web as the reference setup builds it: php's agent paths only as image VOLUMEs (no
+/// mounts there), its agent not reported, running the image by digest.
+fn image_volume_web() -> State {
+    let mut detail = fixtures::production();
+    let web = &mut detail.services[1];
+    let td = web.task_definition.as_mut().expect("td");
+    td.containers[0]
+        .mount_points
+        .retain(|m| !m.container_path.contains("amazon"));
+    for t in &mut web.tasks {
+        let php = &mut t.containers[0];
+        php.exec_agent = None;
+        php.image_digest = Some("sha256:5150".into());
+    }
+    let mut s = fixtures::state_with(detail);
+    s.exec_plugin = Ok(PLUGIN.into());
+    s
+}
+
+#[test]
+fn x_reads_the_image_volumes_once_and_judges_again_when_they_arrive() {
+    let mut s = in_web_tasks(image_volume_web());
+    let effects = update(&mut s, ch('x'));
+    let query = match <[Effect; 1]>::try_from(effects) {
+        Ok([Effect::LoadImageVolumes { query }]) => query,
+        other => panic!("not one image read: {other:?}"),
+    };
+    assert_eq!(query.digest, "sha256:5150");
+    assert_eq!(query.arch, "amd64");
+    // Meanwhile: a warning saying so, not a failure.
+    let ro = check(menu(&s), "read-only root: agent paths writable").clone();
+    assert_eq!(ro.status, Status::Warn, "{ro:#?}");
+    assert!(ro.detail.contains("not read yet"), "{ro:#?}");
+
+    let effects = update(
+        &mut s,
+        Msg::ImageVolumes {
+            query: query.clone(),
+            volumes: doctor::ImageVolumes::Known(vec![
+                "/var/lib/amazon".into(),
+                "/var/log/amazon".into(),
+            ]),
+        },
+    );
+    assert!(effects.is_empty());
+    let ro = check(menu(&s), "read-only root: agent paths writable");
+    assert_eq!(ro.status, Status::Pass, "{ro:#?}");
+    assert_eq!(
+        ro.detail,
+        "image VOLUME /var/lib/amazon, image VOLUME /var/log/amazon"
+    );
+
+    // Known now: opening the menu again reads nothing.
+    update(&mut s, key(KeyCode::Esc));
+    assert!(update(&mut s, ch('x')).is_empty());
+    assert_eq!(
+        check(menu(&s), "read-only root: agent paths writable").status,
+        Status::Pass
     );
 }

@@ -163,6 +163,7 @@ pub fn task(t: &ecs::Task) -> Task {
                         status: a.last_status().unwrap_or("UNKNOWN").to_string(),
                         reason: a.reason().map(str::to_string),
                     }),
+                image_digest: c.image_digest().map(str::to_string),
             })
             .collect(),
         arn,
@@ -201,6 +202,10 @@ pub fn task_definition(td: &ecs::TaskDefinition) -> TaskDefinition {
                 .to_string(),
             })
             .collect(),
+        cpu_architecture: td
+            .runtime_platform()
+            .and_then(|p| p.cpu_architecture())
+            .map(|a| a.as_str().to_string()),
     }
 }
 

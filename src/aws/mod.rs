@@ -8,6 +8,7 @@ pub mod ecs_write;
 mod endpoint_prefix;
 pub mod error;
 pub mod findings;
+pub mod image_config;
 pub mod logs;
 pub mod metrics;
 pub mod pages;

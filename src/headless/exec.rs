@@ -118,6 +118,29 @@ async fn resolve(
     Ok((svc, task, container))
 }
 
+/// The doctor's checks, with the image's volumes read from ECR when the writability
+/// check needs them (see `doctor::image_query`).
+async fn checks_with_evidence(
+    ctx: &AwsContext,
+    svc: &Service,
+    task: &Task,
+    container: &str,
+    plugin: Result<String, String>,
+) -> Vec<Check> {
+    let image = match doctor::image_query_for(svc, task, container) {
+        Some(q) => Some(crate::ops::exec::image::volumes(ctx, &q).await),
+        None => None,
+    };
+    doctor::for_container(
+        svc,
+        task,
+        container,
+        plugin,
+        image.as_ref(),
+        crate::timefmt::Timestamp::now(),
+    )
+}
+
 pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) -> u8 {
     let (svc, task, container) = match resolve(
         ctx,
@@ -137,7 +160,7 @@ pub async fn doctor(ctx: &AwsContext, settings: &Settings, args: &DoctorArgs) ->
     };
     let plugin = plugin::locate_here(settings.config.exec.plugin.as_deref())
         .map(|p| p.display().to_string());
-    let checks = doctor::for_container(&svc, &task, &container, plugin);
+    let checks = checks_with_evidence(ctx, &svc, &task, &container, plugin).await;
     match args.output {
         LogOutput::Json => {
             let mut doc = serde_json::json!({
@@ -193,12 +216,14 @@ pub async fn exec(ctx: &AwsContext, settings: &Settings, args: &ExecArgs) -> u8 
     };
     // Located once: the doctor reports it, and the session uses it.
     let plugin_path = plugin::locate_here(settings.config.exec.plugin.as_deref());
-    let checks = doctor::for_container(
+    let checks = checks_with_evidence(
+        ctx,
         &svc,
         &task,
         &container,
         plugin_path.clone().map(|p| p.display().to_string()),
-    );
+    )
+    .await;
     if !doctor::passed(&checks) {
         super::say_error("exec would fail:");
         print_checks(&checks, &mut std::io::stderr());

@@ -449,6 +449,12 @@ impl Effects {
                     let _ = tx.send(Msg::JobDone { id, outcome });
                 });
             }
+            Effect::LoadImageVolumes { query } => {
+                spawn_traced("load_image_volumes", async move {
+                    let volumes = crate::ops::exec::image::volumes(&ctx, &query).await;
+                    let _ = tx.send(Msg::ImageVolumes { query, volumes });
+                });
+            }
             Effect::LoadFindings { images } => {
                 let cache = Arc::clone(&self.findings);
                 spawn_traced("load_findings", async move {

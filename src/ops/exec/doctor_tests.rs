@@ -4,6 +4,7 @@
 use super::*;
 use crate::domain::{ManagedAgent, MountPoint};
 use crate::fixtures;
+use crate::timefmt::Timestamp;
 
 /// Owned facts the tests tweak; `facts()` borrows them the way the callers do.
 struct Case {
@@ -13,6 +14,9 @@ struct Case {
     plugin: Result<String, String>,
     /// Drop the task definition (as if it could not be described).
     no_task_definition: bool,
+    /// The image's own volumes, as read from ECR (`None`: not read).
+    image: Option<ImageVolumes>,
+    now: Timestamp,
 }
 
 impl Case {
@@ -26,6 +30,8 @@ impl Case {
             service,
             plugin: Ok("/usr/local/bin/session-manager-plugin".into()),
             no_task_definition: false,
+            image: None,
+            now: fixtures::NOW,
         }
     }
 
@@ -70,7 +76,43 @@ impl Case {
             task_definition: td,
             service: Some(&self.service),
             plugin: self.plugin.clone(),
+            image: self.image.as_ref(),
+            now: self.now,
         })
+    }
+
+    /// The ECR read the doctor would ask for.
+    fn query(&self) -> Option<ImageQuery> {
+        let container = self
+            .task
+            .containers
+            .iter()
+            .find(|c| c.name == self.container)
+            .expect("container");
+        let td = self.service.task_definition.as_ref();
+        image_query(&Facts {
+            task: &self.task,
+            container,
+            definition: td.and_then(|td| td.container(&self.container)),
+            task_definition: td,
+            service: Some(&self.service),
+            plugin: self.plugin.clone(),
+            image: None,
+            now: self.now,
+        })
+    }
+
+    /// php as in the reference setup: a read-only root whose agent paths are only image
+    /// VOLUMEs (no task-definition mounts there), agent state `agent`.
+    fn image_volume_php(agent: Option<(&str, Option<&str>)>) -> Case {
+        let mut case = Case::new();
+        case.def_mut().mount_points = vec![mount("/tmp", false)];
+        case.container_mut().image_digest = Some("sha256:abc".into());
+        case.container_mut().exec_agent = agent.map(|(status, reason)| ManagedAgent {
+            status: status.into(),
+            reason: reason.map(str::to_string),
+        });
+        case
     }
 }
 
@@ -257,12 +299,16 @@ fn an_agent_not_running_fails_with_its_status_and_reason() {
         reason: Some("agent could not write to /var/lib/amazon/ssm".into()),
     });
     let checks = case.checks();
-    let c = only_problem(&checks, "ExecuteCommandAgent", Status::Fail);
+    let c = find(&checks, "ExecuteCommandAgent");
+    assert_eq!(c.status, Status::Fail);
     assert_eq!(
         c.detail,
         "php: STOPPED (agent could not write to /var/lib/amazon/ssm)"
     );
     assert!(c.fix.contains("ssmmessages"), "{c:#?}");
+    // The fixture mounts the agent's paths: the stopped agent contradicts that, which
+    // the writability check reports as a warning.
+    assert_eq!(find(&checks, WRITABLE).status, Status::Warn);
 
     // PENDING without a reason: no empty parentheses.
     let mut case = Case::new();
@@ -318,39 +364,201 @@ fn mount(path: &str, read_only: bool) -> MountPoint {
     }
 }
 
+const WRITABLE: &str = "read-only root: agent paths writable";
+
+#[test]
+fn a_running_agent_is_the_strongest_evidence_and_needs_no_image_read() {
+    let case = Case::image_volume_php(Some(("RUNNING", None)));
+    let checks = case.checks();
+    let c = find(&checks, WRITABLE);
+    assert_eq!(
+        (c.status, c.detail.as_str()),
+        (Status::Pass, "agent running")
+    );
+    assert!(passed(&checks));
+    assert_eq!(case.query(), None, "nothing to read from ECR");
+}
+
 #[test]
 fn read_only_root_with_the_agent_volumes_passes() {
     let mut case = Case::new();
     assert!(case.def_mut().read_only_root);
-    // The fixture's php mounts /var/lib/amazon and /var/log/amazon (parents of the
-    // agent's paths); exact paths and a trailing slash count too.
+    // Without a running agent the mounts decide. The fixture's php mounts
+    // /var/lib/amazon and /var/log/amazon (parents of the agent's paths); exact paths and
+    // a trailing slash count too.
+    case.container_mut().exec_agent = None;
     let checks = case.checks();
-    let c = find(&checks, "read-only root: agent paths writable");
+    let c = find(&checks, WRITABLE);
     assert_eq!(c.status, Status::Pass);
-    assert_eq!(c.detail, "the SSM agent's paths are on volumes");
+    assert_eq!(
+        c.detail,
+        "task-definition volume /var/lib/amazon, task-definition volume /var/log/amazon"
+    );
+    assert_eq!(case.query(), None, "the task definition covers them");
 
     case.def_mut().mount_points = vec![
         mount("/var/lib/amazon/ssm", false),
         mount("/var/log/amazon/", false),
     ];
     let checks = case.checks();
+    assert_eq!(find(&checks, WRITABLE).status, Status::Pass, "{checks:#?}");
+}
+
+#[test]
+fn image_volumes_cover_the_paths_when_the_task_definition_does_not() {
+    // The agent not reported (an older task; exec is judged by its own check).
+    let mut case = Case::image_volume_php(None);
+    let q = case.query().expect("an ECR read is needed");
     assert_eq!(
-        find(&checks, "read-only root: agent paths writable").status,
-        Status::Pass,
-        "{checks:#?}"
+        q,
+        ImageQuery {
+            image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0".into(),
+            digest: "sha256:abc".into(),
+            arch: "amd64".into(),
+        }
     );
+    case.image = Some(ImageVolumes::Known(vec![
+        "/opt/php".into(),
+        "/var/lib/amazon".into(),
+        "/var/log/amazon".into(),
+    ]));
+    let checks = case.checks();
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Pass, "{c:#?}");
+    assert_eq!(
+        c.detail,
+        "image VOLUME /var/lib/amazon, image VOLUME /var/log/amazon"
+    );
+
+    // Mixed: one from each source, the task definition first.
+    case.def_mut().mount_points = vec![mount("/var/log/amazon", false)];
+    let checks = case.checks();
+    assert_eq!(
+        find(&checks, WRITABLE).detail,
+        "image VOLUME /var/lib/amazon, task-definition volume /var/log/amazon"
+    );
+
+    // ARM64 tasks read the arm64 entry of a multi-arch image.
+    case.td_mut().cpu_architecture = Some("ARM64".into());
+    assert_eq!(case.query().map(|q| q.arch), Some("arm64".into()));
+}
+
+#[test]
+fn a_stopped_agent_fails_with_its_reason_when_no_source_covers_the_paths() {
+    let reason = "Failed to create /var/lib/amazon/ssm: read-only file system";
+    let mut case = Case::image_volume_php(Some(("STOPPED", Some(reason))));
+    case.image = Some(ImageVolumes::Known(vec!["/opt/php".into()]));
+    let checks = case.checks();
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Fail);
+    assert_eq!(
+        c.detail,
+        format!(
+            "agent STOPPED: {reason}; not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
+        )
+    );
+    assert!(c.fix.contains("VOLUME"), "{c:#?}");
+
+    // Even with the image unread or unreadable: a stopped agent is evidence enough.
+    case.image = Some(ImageVolumes::Unknown("denied".into()));
+    assert_eq!(find(&case.checks(), WRITABLE).status, Status::Fail);
+}
+
+#[test]
+fn a_stopped_agent_whose_paths_are_covered_is_a_warning_not_a_failure() {
+    let mut case = Case::image_volume_php(Some(("STOPPED", Some("ssmmessages: AccessDenied"))));
+    case.image = Some(ImageVolumes::Known(vec![
+        "/var/lib/amazon".into(),
+        "/var/log/amazon".into(),
+    ]));
+    let checks = case.checks();
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Warn, "{c:#?}");
+    assert_eq!(
+        c.detail,
+        "agent STOPPED: ssmmessages: AccessDenied, although its paths are on image VOLUME /var/lib/amazon, image VOLUME /var/log/amazon"
+    );
+    // The agent's own check still fails the doctor.
+    assert_eq!(find(&checks, "ExecuteCommandAgent").status, Status::Fail);
+}
+
+#[test]
+fn unknown_image_volumes_are_a_warning_naming_the_call() {
+    let mut case = Case::image_volume_php(None);
+    case.image = Some(ImageVolumes::Unknown(
+        "ecr:GetDownloadUrlForLayer failed: AccessDeniedException: not authorized".into(),
+    ));
+    let checks = case.checks();
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Warn, "{c:#?}");
+    assert!(
+        c.detail
+            .ends_with("image volumes unknown: ecr:GetDownloadUrlForLayer failed: AccessDeniedException: not authorized"),
+        "{c:#?}"
+    );
+    assert!(
+        c.detail.starts_with(
+            "not on a task-definition volume: /var/lib/amazon/ssm, /var/log/amazon/ssm; "
+        ),
+        "{c:#?}"
+    );
+    assert!(
+        c.fix.contains("ecr:BatchGetImage") && c.fix.contains("ecr:GetDownloadUrlForLayer"),
+        "{c:#?}"
+    );
+
+    // Not read yet (the TUI is reading it): a warning too.
+    case.image = None;
+    let c = find(&case.checks(), WRITABLE).clone();
+    assert_eq!(c.status, Status::Warn, "{c:#?}");
+    assert!(c.detail.contains("not read yet"), "{c:#?}");
+}
+
+#[test]
+fn a_pending_or_missing_agent_on_a_task_that_just_started_is_a_warning() {
+    for agent in [Some(("PENDING", None)), None] {
+        let mut case = Case::image_volume_php(agent);
+        case.image = Some(ImageVolumes::Known(vec![]));
+        case.task.started_at = Some(Timestamp(fixtures::NOW.0 - 30_000));
+        let c = find(&case.checks(), WRITABLE).clone();
+        assert_eq!(c.status, Status::Warn, "{agent:?}: {c:#?}");
+        assert!(c.detail.contains("just started"), "{c:#?}");
+
+        // Not started yet at all: the same.
+        case.task.started_at = None;
+        assert_eq!(find(&case.checks(), WRITABLE).status, Status::Warn);
+
+        // Ten minutes later it is no longer "moments ago".
+        case.task.started_at = Some(Timestamp(fixtures::NOW.0 - 600_000));
+        let c = find(&case.checks(), WRITABLE).clone();
+        assert_eq!(c.status, Status::Fail, "{agent:?}: {c:#?}");
+        assert_eq!(
+            c.detail,
+            "not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
+        );
+    }
+}
+
+#[test]
+fn a_writable_root_or_no_definition_needs_no_image_read() {
+    let mut case = Case::image_volume_php(None);
+    case.def_mut().read_only_root = false;
+    assert_eq!(case.query(), None);
+    let mut case = Case::image_volume_php(None);
+    case.no_task_definition = true;
+    assert!(case.checks().iter().all(|c| c.name != WRITABLE));
 }
 
 #[test]
 fn read_only_root_with_only_tmp_fails_naming_both_missing_paths() {
     let mut case = Case::new();
     case.def_mut().mount_points = vec![mount("/tmp", false)];
+    // An old task whose agent is not reported, and an image without those VOLUMEs.
+    case.container_mut().exec_agent = None;
+    case.image = Some(ImageVolumes::Known(vec!["/tmp".into()]));
     let checks = case.checks();
-    let c = only_problem(
-        &checks,
-        "read-only root: agent paths writable",
-        Status::Fail,
-    );
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Fail, "{c:#?}");
     assert_eq!(
         c.detail,
         "not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
@@ -361,35 +569,46 @@ fn read_only_root_with_only_tmp_fails_naming_both_missing_paths() {
     );
     assert!(!passed(&checks));
 
-    // The fixture's nginx is exactly that case.
+    // The fixture's nginx mounts neither, and its agent stopped: AWS's reason leads.
     let mut case = Case::new();
     case.container = "nginx".into();
     let checks = case.checks();
-    let c = only_problem(
-        &checks,
-        "read-only root: agent paths writable",
-        Status::Fail,
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Fail);
+    assert_eq!(
+        c.detail,
+        format!(
+            "agent STOPPED: {}; not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm",
+            fixtures::NGINX_AGENT_REASON
+        )
     );
-    assert!(c.detail.contains("/var/lib/amazon/ssm"), "{c:#?}");
     assert_eq!(
         find(&checks, "ExecuteCommandAgent").detail,
-        "nginx: RUNNING"
+        format!("nginx: STOPPED ({})", fixtures::NGINX_AGENT_REASON)
     );
+
+    // Had it started, a RUNNING agent would prove the paths writable after all.
+    case.container_mut().exec_agent = Some(ManagedAgent {
+        status: "RUNNING".into(),
+        reason: None,
+    });
+    let checks = case.checks();
+    assert_eq!(find(&checks, WRITABLE).detail, "agent running");
+    assert!(passed(&checks));
 }
 
 #[test]
 fn a_read_only_or_look_alike_mount_does_not_count() {
     let mut case = Case::new();
+    case.container_mut().exec_agent = None;
+    case.image = Some(ImageVolumes::Known(vec![]));
     case.def_mut().mount_points = vec![
         mount("/var/lib/amazon", true),
         mount("/var/log/amazon", false),
     ];
     let checks = case.checks();
-    let c = only_problem(
-        &checks,
-        "read-only root: agent paths writable",
-        Status::Fail,
-    );
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Fail);
     assert_eq!(c.detail, "not on a volume: /var/lib/amazon/ssm");
 
     // `/var/lib/amazon-other` is not a parent of `/var/lib/amazon/ssm`, nor is a child.
@@ -398,11 +617,8 @@ fn a_read_only_or_look_alike_mount_does_not_count() {
         mount("/var/log/amazon/ssm/logs", false),
     ];
     let checks = case.checks();
-    let c = only_problem(
-        &checks,
-        "read-only root: agent paths writable",
-        Status::Fail,
-    );
+    let c = find(&checks, WRITABLE);
+    assert_eq!(c.status, Status::Fail);
     assert_eq!(
         c.detail,
         "not on a volume: /var/lib/amazon/ssm, /var/log/amazon/ssm"
@@ -415,6 +631,10 @@ fn a_writable_root_needs_no_volumes() {
     case.container = "nginx".into();
     case.def_mut().read_only_root = false;
     case.def_mut().mount_points.clear();
+    case.container_mut().exec_agent = Some(ManagedAgent {
+        status: "RUNNING".into(),
+        reason: None,
+    });
     let checks = case.checks();
     let c = find(&checks, "read-only root: agent paths writable");
     assert_eq!(c.status, Status::Pass, "{c:#?}");
@@ -464,4 +684,24 @@ fn checks_serialise_with_lowercase_status() {
     );
     assert_eq!(json[1]["name"], "task running");
     assert_eq!(json[1]["fix"], "");
+}
+
+#[test]
+fn an_image_outside_ecr_or_without_a_digest_is_unknown_without_a_call() {
+    // nginx (Docker Hub) with its agent not reported: nothing can be read about it.
+    let mut case = Case::new();
+    case.container = "nginx".into();
+    case.container_mut().exec_agent = None;
+    assert_eq!(case.query(), None, "no ECR read for a Docker Hub image");
+    let c = find(&case.checks(), WRITABLE).clone();
+    assert_eq!(c.status, Status::Warn, "{c:#?}");
+    assert!(c.detail.ends_with("image volumes unknown: the image is not in ECR (its volumes are read through ECR only)"), "{c:#?}");
+
+    // An ECR image the task reports no digest for.
+    let mut case = Case::image_volume_php(None);
+    case.container_mut().image_digest = None;
+    assert_eq!(case.query(), None);
+    let c = find(&case.checks(), WRITABLE).clone();
+    assert_eq!(c.status, Status::Warn, "{c:#?}");
+    assert!(c.detail.contains("no imageDigest"), "{c:#?}");
 }

@@ -2,6 +2,7 @@
 //! session-manager-plugin the way the AWS CLI does.
 
 pub mod doctor;
+pub mod image;
 pub mod plugin;
 pub mod session;
 
