@@ -151,6 +151,8 @@ pub enum Effect {
         job: crate::ops::jobs::JobRequest,
         /// The service's revision when confirmed, for the audit log's start line.
         before: Option<String>,
+        /// The AWS account, from the service's ARN, for the audit log.
+        account: Option<String>,
     },
     /// List a task-definition family's revisions.
     LoadRevisions {

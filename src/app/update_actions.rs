@@ -309,6 +309,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Modal::Exec(menu) => return super::update_exec::on_key(state, menu, key),
+        Modal::QuitRunning => return super::update_quit::on_key(state, key),
         Modal::Picker(mut picker) => {
             if key.code == KeyCode::Esc {
                 state.say("deploy cancelled", false);
@@ -375,6 +376,14 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 fn start_job(state: &mut State, job: JobRequest) -> Vec<Effect> {
     let id = state.next_request;
     state.next_request += 1;
+    let (before, account) = {
+        let (c, s) = job.target();
+        let svc = state.service(c, s);
+        (
+            svc.map(Service::family_revision),
+            svc.and_then(|s| crate::ops::audit::account_of(&s.arn)),
+        )
+    };
     state.job = Some(Job {
         id,
         request: job.clone(),
@@ -382,15 +391,18 @@ fn start_job(state: &mut State, job: JobRequest) -> Vec<Effect> {
         logs: LogBuffer::new(5_000),
         outcome: None,
         scroll: 0,
+        before: before.clone(),
+        left: Default::default(),
     });
     if state.screen().view != View::Job {
         state.stack.push(Screen::new(View::Job));
     }
-    let before = {
-        let (c, s) = job.target();
-        state.service(c, s).map(Service::family_revision)
-    };
-    vec![Effect::RunJob { id, job, before }]
+    vec![Effect::RunJob {
+        id,
+        job,
+        before,
+        account,
+    }]
 }
 
 pub fn on_images(
@@ -439,6 +451,7 @@ pub fn on_progress(state: &mut State, id: u64, progress: Progress) {
             job.logs
                 .push(&l.task, &l.container, l.timestamp_ms, &l.message);
         }
+        Progress::Mark(m) => job.left.apply(&m),
     }
 }
 

@@ -19,6 +19,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Modal::Exec(_) => " j/k choose · c other container · enter run · esc cancel",
             Modal::Preparing(_) => " describing the running revision… · esc cancel",
             Modal::Confirm { .. } => " enter do it · esc or n cancel",
+            Modal::QuitRunning => " y quit (the action keeps running) · n or esc stay",
             Modal::Scale { .. } | Modal::TypeImage { .. } => " type · enter next · esc back",
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.warn)), area);

@@ -87,6 +87,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// The process id, for sending it a signal.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for the exit, killing the process after `limit` (a hang guard, not a timing
     /// assertion: a killed run has `code` None).
     pub fn wait(mut self, limit: std::time::Duration) -> Run {

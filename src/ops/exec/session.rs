@@ -153,22 +153,12 @@ pub async fn run_audited(
     use crate::ops::audit::{record, Who};
     use crate::ops::progress::{Outcome, Step};
 
-    let who = Who {
-        profile: ctx.profile.clone(),
-        region: ctx.region.clone(),
-        account: target
-            .task
-            .cluster_arn
-            .split(':')
-            .nth(4)
-            .map(str::to_string),
-    };
+    let who = Who::new(&ctx.profile, &ctx.region, Some(&target.task.cluster_arn));
     let mut out = Outcome::new("exec", &target.cluster, &target.service);
     out.task = Some(target.task.id.clone());
     out.command = Some(format!("{}: {}", target.container, target.command));
-    if let Err(e) = record(&who, "start", &out) {
-        on_audit_error(e);
-    }
+    // A required audit log that cannot be written refuses the session (no session opened).
+    crate::ops::audit::begin(&who, &out, &on_audit_error)?;
     let started = std::time::Instant::now();
     let (inv, session_id) = match start(ctx, target, plugin_path).await {
         Ok(x) => x,
