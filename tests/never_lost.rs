@@ -143,14 +143,19 @@ fn sigterm_mid_deploy_records_the_rollout_it_leaves_and_exits_143() {
     // The images on both lines, resolved to the full reference.
     for line in bed.audit_log() {
         let php = s(&line["images"]["php"]);
-        assert!(php.ends_with("laravel-app:v1.4.1") && php.contains(".ecr."), "{line}");
+        assert!(
+            php.ends_with("laravel-app:v1.4.1") && php.contains(".ecr."),
+            "{line}"
+        );
     }
     assert_who(&bed);
     // stderr says the same.
     assert!(
         run.stderr.contains("interrupted by SIGTERM")
             && run.stderr.contains(&dep)
-            && run.stderr.contains("recorded in the audit log as interrupted"),
+            && run
+                .stderr
+                .contains("recorded in the audit log as interrupted"),
         "{run}"
     );
     // And it is true: the service points at the new revision, the rollout goes on.
@@ -275,7 +280,11 @@ fn an_audit_log_that_cannot_be_written_refuses_the_action() {
         );
         assert!(run.stdout.contains("refused"), "{run}");
     }
-    assert_eq!(changes(&bed), Vec::new(), "no mutating call reached the server");
+    assert_eq!(
+        changes(&bed),
+        Vec::new(),
+        "no mutating call reached the server"
+    );
 }
 
 #[test]
@@ -383,7 +392,8 @@ fn assert_restored_then(raw: &str, after: &str) {
 }
 
 fn services_pane(s: &str) -> bool {
-    s.contains("services · production") && ["scheduler", "web", "worker"].iter().all(|t| s.contains(t))
+    s.contains("services · production")
+        && ["scheduler", "web", "worker"].iter().all(|t| s.contains(t))
 }
 
 /// From the production services, `m` on web and Enter: the migration runs.
@@ -438,7 +448,10 @@ fn quit_while_a_migration_runs_asks_and_yes_records_it_interrupted() {
     });
     tui.send(ENTER);
     std::thread::sleep(Duration::from_millis(300));
-    assert!(tui.screen().contains("quit while migrate"), "Enter answered");
+    assert!(
+        tui.screen().contains("quit while migrate"),
+        "Enter answered"
+    );
     tui.send("y");
     let (status, raw) = tui.finish(LIMIT);
     assert!(status.success(), "exit status {status:?}");
@@ -515,16 +528,20 @@ fn sighup_to_the_tui_mid_deploy_records_the_images_and_the_rollout_left() {
         s.contains("deploy production/web?")
     });
     tui.send(ENTER);
-    tui.wait_for("the rollout watched", LIMIT, |s| s.contains("rollout: watching"));
+    tui.wait_for("the rollout watched", LIMIT, |s| {
+        s.contains("rollout: watching")
+    });
     // The quit question, then gone: the job pane again.
     tui.send("q");
     tui.wait_for("the question", LIMIT, |s| {
         s.contains("quit while deploy production/web runs?")
-            && s.contains("deployment ecs-svc/")
-            && s.contains("goes on in ECS (the previous revision was laravel-web:2)")
+            && s.contains("Left as it is now: deployment ecs-svc/")
+            && s.contains("of laravel-web:3 goes on in ECS")
     });
     tui.send(ESC);
-    tui.wait_for("the question gone", LIMIT, |s| !s.contains("quit while deploy"));
+    tui.wait_for("the question gone", LIMIT, |s| {
+        !s.contains("quit while deploy")
+    });
 
     kill(tui.pid(), libc::SIGHUP);
     let (status, raw) = tui.finish(LIMIT);

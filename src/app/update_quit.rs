@@ -18,16 +18,20 @@ pub fn quit(state: &mut State) -> Vec<Effect> {
         state.modal = Some(Modal::QuitRunning);
         return Vec::new();
     }
+    leave(state)
+}
+
+fn leave(state: &mut State) -> Vec<Effect> {
     state.modal = None;
     state.quit = true;
     vec![Effect::Quit]
 }
 
-/// Keys while the question is open: y quits, n / esc stay; nothing else answers (a
-/// stray Enter must not quit).
+/// Keys while the question is open (already taken out of `state.modal`): y quits,
+/// n / esc stay; nothing else answers (a stray Enter must not quit).
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match key.code {
-        KeyCode::Char('y' | 'Y') => quit(state),
+        KeyCode::Char('y' | 'Y') => leave(state),
         KeyCode::Char('n' | 'N') | KeyCode::Esc => {
             state.modal = None;
             state.say("still running (:job shows it)", false);
@@ -73,6 +77,7 @@ pub fn question(state: &State) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::{update, Msg};
     use crate::ops::interrupt::Mark;
     use crate::ops::jobs::JobRequest;
     use crossterm::event::KeyModifiers;
@@ -100,14 +105,19 @@ mod tests {
         s
     }
 
-    fn key(c: KeyCode) -> KeyEvent {
-        KeyEvent::new(c, KeyModifiers::NONE)
+    /// A key through `update`, as the runtime sends it.
+    fn press(s: &mut State, c: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+        update(s, Msg::Key(KeyEvent::new(c, modifiers)))
+    }
+
+    fn key(s: &mut State, c: char) -> Vec<Effect> {
+        press(s, KeyCode::Char(c), KeyModifiers::NONE)
     }
 
     #[test]
     fn quitting_while_a_job_runs_asks_and_says_what_is_left() {
         let mut s = state_with_job();
-        assert!(quit(&mut s).is_empty());
+        assert!(key(&mut s, 'q').is_empty());
         assert!(!s.quit);
         assert!(matches!(s.modal, Some(Modal::QuitRunning)));
         if let Some(job) = s.job.as_mut() {
@@ -124,12 +134,24 @@ mod tests {
             "{lines:?}"
         );
         // Enter is no answer; n stays; y quits.
-        assert!(on_key(&mut s, key(KeyCode::Enter)).is_empty());
-        assert!(!s.quit);
-        on_key(&mut s, key(KeyCode::Char('n')));
+        assert!(press(&mut s, KeyCode::Enter, KeyModifiers::NONE).is_empty());
+        assert!(!s.quit && matches!(s.modal, Some(Modal::QuitRunning)));
+        key(&mut s, 'n');
         assert!(s.modal.is_none() && !s.quit);
-        quit(&mut s);
-        assert_eq!(on_key(&mut s, key(KeyCode::Char('y'))), vec![Effect::Quit]);
+        key(&mut s, 'q');
+        assert_eq!(key(&mut s, 'y'), vec![Effect::Quit]);
+        assert!(s.quit);
+    }
+
+    #[test]
+    fn ctrl_c_asks_and_a_second_ctrl_c_quits() {
+        let mut s = state_with_job();
+        assert!(press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL).is_empty());
+        assert!(matches!(s.modal, Some(Modal::QuitRunning)) && !s.quit);
+        assert_eq!(
+            press(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL),
+            vec![Effect::Quit]
+        );
         assert!(s.quit);
     }
 
@@ -137,7 +159,7 @@ mod tests {
     fn quitting_asks_nothing_when_no_job_runs() {
         let mut s = state_with_job();
         s.job = None;
-        assert_eq!(quit(&mut s), vec![Effect::Quit]);
+        assert_eq!(key(&mut s, 'q'), vec![Effect::Quit]);
         assert!(s.quit);
     }
 }

@@ -12,8 +12,8 @@ use crate::aws::{ecs_write, AwsContext};
 use crate::cli::{DeployArgs, LogOutput, MigrateArgs, RollbackArgs, Settings};
 use crate::domain::{family_revision, short_task_id, Service};
 use crate::ops::audit::{self, audited, Who};
-use crate::ops::interrupt::{Interruption, Signals, Tracker};
 use crate::ops::deploy::{self, DeployRequest, PrepareError, ServiceAction, WatchSettings};
+use crate::ops::interrupt::{Interruption, Signals, Tracker};
 use crate::ops::migrate::{self, MigrateRequest};
 use crate::ops::progress::{say, Outcome, Progress, Reporter, Result_, Step, Tone};
 use crate::safety::sanitize;
@@ -33,7 +33,10 @@ async fn run_audited(
 ) -> Outcome {
     let mut signals = Signals::listen();
     let interrupt = async { Interruption::Signal(signals.recv().await) };
-    let out = audited(who, start, tracker, run, interrupt, |e| super::say_error(&e)).await;
+    let out = audited(who, start, tracker, run, interrupt, |e| {
+        super::say_error(&e)
+    })
+    .await;
     if out.result == Result_::Interrupted {
         super::say_error(format_args!(
             "{}; recorded in the audit log as interrupted",

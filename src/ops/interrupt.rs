@@ -54,7 +54,7 @@ impl Left {
     pub fn apply(&mut self, mark: &Mark) {
         self.in_flight = None;
         match mark {
-            Mark::Sending(op) => self.in_flight = Some(op),
+            Mark::Sending(op) => self.in_flight = Some(*op),
             Mark::Registered(rev) => self.registered = Some(rev.clone()),
             Mark::TaskStarted(id) => self.task = Some(id.clone()),
             Mark::TaskStopped => self.task_stopped = true,
@@ -85,7 +85,7 @@ impl Left {
                     .as_deref()
                     .map_or_else(|| "the rollout".to_string(), |d| format!("deployment {d}")),
                 before
-                    .filter(|b| b != rev)
+                    .filter(|b| *b != rev.as_str())
                     .map(|b| format!(" (the previous revision was {b})"))
                     .unwrap_or_default()
             )),
@@ -309,8 +309,7 @@ mod tests {
             l.describe(Some("web:2")),
             "deployment ecs-svc/123 of web:3 goes on in ECS (the previous revision was web:2)"
         );
-        let start = Outcome::new("deploy", "prod", "web");
-        let mut start = start;
+        let mut start = Outcome::new("deploy", "prod", "web");
         start.old_revision = Some("web:2".into());
         let o = l.interrupted(&start, Interruption::Signal(Signal::Term), 3.0);
         assert_eq!(o.result, Result_::Interrupted);
@@ -343,7 +342,9 @@ mod tests {
             revision: "web:2".into(),
             desired: Some(0),
         }]);
-        assert!(l.describe(Some("web:2")).starts_with("the desired count 0 was sent"));
+        assert!(l
+            .describe(Some("web:2"))
+            .starts_with("the desired count 0 was sent"));
     }
 
     #[test]

@@ -175,9 +175,7 @@ impl Outcome {
             Result_::TimedOut => 4,
             Result_::Refused => 5,
             Result_::Unconfirmed => 6,
-            Result_::Interrupted => self
-                .signal
-                .map_or(130, super::interrupt::Signal::exit_code),
+            Result_::Interrupted => self.signal.map_or(130, super::interrupt::Signal::exit_code),
         }
     }
 
