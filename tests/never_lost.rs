@@ -280,6 +280,52 @@ fn an_audit_log_that_cannot_be_written_refuses_the_action() {
         );
         assert!(run.stdout.contains("refused"), "{run}");
     }
+    // An exec session too: no ExecuteCommand, the plugin never started.
+    let log = bed.home.path().join("plugin.log");
+    let run = bed.run_with_input(
+        ["exec", "--cluster", "production", "--service", "worker"],
+        &[
+            ("PATH", support::path_with_fixtures_bin()),
+            ("TOADTOP_PLUGIN_LOG", log.clone().into_os_string()),
+        ],
+        "",
+        LIMIT,
+    );
+    assert_ne!(run.code, Some(0), "{run}");
+    assert!(
+        run.stderr.contains("Is a directory") && run.stderr.contains("exec refused"),
+        "{run}"
+    );
+    assert_eq!(bed.plugin_log(&log), None, "the plugin ran: {run}");
+    assert_eq!(
+        changes(&bed),
+        Vec::new(),
+        "no mutating call reached the server"
+    );
+}
+
+#[test]
+fn the_tui_refuses_an_action_it_cannot_record() {
+    let bed = TestBed::seeded();
+    let path = block_the_audit_log(&bed);
+    let mut tui = Tui::start(&bed, &bed.endpoint, 160, 40, &["--cluster", "production"]);
+    tui.wait_for("the production services", LIMIT, services_pane);
+    reset_requests(&bed);
+    tui.send("j");
+    tui.send("R");
+    tui.wait_for("the restart's confirmation", LIMIT, |s| {
+        s.contains("restart production/web?")
+    });
+    tui.send(ENTER);
+    tui.wait_for("the refusal in the job pane", LIMIT, |s| {
+        s.contains("restart production/web: refused")
+            && s.contains(&path.display().to_string())
+            && s.contains("Is a directory")
+    });
+    // No quit question: nothing runs.
+    tui.send("q");
+    let (status, _) = tui.finish(LIMIT);
+    assert!(status.success(), "{status:?}");
     assert_eq!(
         changes(&bed),
         Vec::new(),
