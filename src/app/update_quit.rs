@@ -60,9 +60,7 @@ pub fn question(state: &State) -> (String, Vec<String>) {
     (
         format!("quit while {verb} {c}/{s} runs?"),
         vec![
-            format!(
-                "The {verb} goes on in AWS whatever you answer: quitting only stops toadtop watching it."
-            ),
+            "What toadtop started goes on in AWS whatever you answer: quitting only stops toadtop watching it.".into(),
             format!(
                 "Left as it is now: {}.",
                 job.left.describe(job.before.as_deref())

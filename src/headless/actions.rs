@@ -1,6 +1,8 @@
 //! `toadtop deploy`, `migrate` and `rollback`: progress on stderr, a summary on stdout
 //! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed,
-//! 4 timed out, 5 refused (read-only), 6 unconfirmed (sent, but AWS stopped answering).
+//! 4 timed out, 5 refused (read-only, or a required audit log that cannot be written),
+//! 6 unconfirmed (sent, but AWS stopped answering), 128 + the signal when SIGINT (130),
+//! SIGTERM (143) or SIGHUP (129) interrupted it.
 
 use std::sync::Arc;
 use std::time::Duration;
