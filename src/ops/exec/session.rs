@@ -98,10 +98,12 @@ pub fn run_foreground(inv: &Invocation) -> std::io::Result<ExitStatus> {
     cmd.status()
 }
 
-/// Ignores the terminal's job-control signals in toadtop until dropped.
+/// Ignores the terminal's job-control signals in toadtop until dropped. The whole
+/// previous `sigaction` is kept and put back: the TUI's SIGINT handler (tokio's) is an
+/// SA_SIGINFO one, which `signal(2)` could not restore as it was.
 struct IgnoreSignals {
     #[cfg(unix)]
-    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+    previous: Vec<(libc::c_int, libc::sigaction)>,
 }
 
 impl IgnoreSignals {
@@ -110,8 +112,16 @@ impl IgnoreSignals {
         {
             let previous = [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP]
                 .into_iter()
-                // SAFETY: installing SIG_IGN has no memory-safety preconditions.
-                .map(|sig| (sig, unsafe { libc::signal(sig, libc::SIG_IGN) }))
+                .filter_map(|sig| {
+                    // SAFETY: plain C structs, zeroed then filled by sigaction(2); installing
+                    // SIG_IGN has no memory-safety preconditions.
+                    unsafe {
+                        let mut ignore: libc::sigaction = std::mem::zeroed();
+                        ignore.sa_sigaction = libc::SIG_IGN;
+                        let mut old: libc::sigaction = std::mem::zeroed();
+                        (libc::sigaction(sig, &ignore, &mut old) == 0).then_some((sig, old))
+                    }
+                })
                 .collect();
             IgnoreSignals { previous }
         }
@@ -123,10 +133,10 @@ impl IgnoreSignals {
 impl Drop for IgnoreSignals {
     fn drop(&mut self) {
         #[cfg(unix)]
-        for (sig, handler) in &self.previous {
-            // SAFETY: restores the handler that was installed before.
+        for (sig, old) in &self.previous {
+            // SAFETY: restores the action that was installed before, as it was.
             unsafe {
-                libc::signal(*sig, *handler);
+                libc::sigaction(*sig, old, std::ptr::null_mut());
             }
         }
     }
