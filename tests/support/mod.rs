@@ -352,6 +352,9 @@ print(json.dumps(arns))
         let addr = self.endpoint.trim_start_matches("http://");
         let body = body.to_string();
         let mut s = TcpStream::connect(addr).expect("connect testbed");
+        // A server that never answers fails the test instead of hanging it.
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .expect("read timeout");
         write!(
             s,
             "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -653,6 +656,9 @@ impl TestBed {
     pub fn requests(&self) -> std::collections::BTreeMap<String, u64> {
         let addr = self.endpoint.trim_start_matches("http://");
         let mut s = TcpStream::connect(addr).expect("connect testbed");
+        // A server that never answers fails the test instead of hanging it.
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .expect("read timeout");
         write!(
             s,
             "GET /_toadtop/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
