@@ -411,6 +411,10 @@ mod tests {
             account_of("arn:aws:ecs:us-east-1:123456789012:service/production/web").as_deref(),
             Some("123456789012")
         );
+        assert_eq!(
+            account_of("arn:aws:ecs:us-east-1:111122223333:cluster/prod").as_deref(),
+            Some("111122223333")
+        );
         assert_eq!(account_of("laravel-web:2"), None);
         assert_eq!(account_of("arn:aws:s3:::bucket"), None);
     }

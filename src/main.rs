@@ -54,6 +54,7 @@ fn main() -> ExitCode {
         }
     }
     let mut settings = Settings::merge(&cli, config, |k| std::env::var(k).ok());
+    ops::audit::set_required(settings.config.audit_required(settings.read_only));
     // Only the TUI reopens where it was left: a script's --once or deploy must not
     // depend on the last interactive session.
     let startup = (cli.command.is_none() && !cli.once).then(|| remembered(&mut settings));
@@ -186,7 +187,10 @@ async fn async_main(
             remembered: Ok(None),
         });
         match tui::runtime::run(settings, ctx.clone(), startup).await {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(None) => ExitCode::SUCCESS,
+            // 128 + the signal's number, as if it had ended the process (SIGHUP 129,
+            // SIGINT 130, SIGTERM 143), after the terminal was restored.
+            Ok(Some(signal)) => ExitCode::from(signal.exit_code()),
             Err(e) => {
                 tracing::error!(error = %e, "terminal error");
                 headless::say_error(format_args!("terminal error: {e}"));

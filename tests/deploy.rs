@@ -223,12 +223,12 @@ print(json.dumps({'old': old['taskDefinition'], 'new': new['taskDefinition'],
     }
     assert_eq!(audit[0]["phase"], "start");
     assert_eq!(audit[0]["result"], "started");
-    // The start line already says what is replaced and with what.
+    // The start line already says what is replaced and with what (the image resolved).
     assert_eq!(audit[0]["before"], "laravel-web:2");
     assert!(
-        audit[0]["command"]
+        audit[0]["images"]["php"]
             .as_str()
-            .is_some_and(|c| c.starts_with("php=") && c.ends_with(":v1.4.1")),
+            .is_some_and(|i| i.ends_with("/laravel-app:v1.4.1")),
         "{}",
         audit[0]
     );

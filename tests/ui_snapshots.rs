@@ -934,6 +934,38 @@ mod actions {
         );
         insta::assert_snapshot!("job_pane_deploy_failed", text);
     }
+
+    #[test]
+    fn quit_while_deploying_asks_and_says_what_is_left() {
+        use toadtop::ops::interrupt::Mark;
+        let (mut state, id) = deploy_running();
+        for mark in [
+            Mark::Registered("laravel-web:3".into()),
+            Mark::Updated {
+                deployment_id: Some("ecs-svc/9876543210".into()),
+                revision: "laravel-web:3".into(),
+                desired: None,
+            },
+        ] {
+            update(
+                &mut state,
+                Msg::JobProgress {
+                    id,
+                    progress: Progress::Mark(mark),
+                },
+            );
+        }
+        assert!(keys(&mut state, "q").is_empty(), "asks, does not quit");
+        assert!(matches!(state.modal, Some(Modal::QuitRunning)));
+        let text = render(&state, W, H);
+        assert!(
+            text.contains("quit while deploy production/web runs?"),
+            "{text}"
+        );
+        assert!(text.contains("deployment ecs-svc/9876543210"), "{text}");
+        assert!(text.contains("y quit (the action keeps running)"), "{text}");
+        insta::assert_snapshot!("quit_while_deploying", text);
+    }
 }
 
 // ---- exec ------------------------------------------------------------------------------

@@ -226,6 +226,9 @@ pub enum Modal {
         container: String,
         text: String,
     },
+    /// `q` or ctrl-c while an action runs: quit anyway? (the text is built from the job
+    /// as it draws: `update_quit::question`).
+    QuitRunning,
 }
 
 /// A running or finished action, shown in the job pane.
@@ -238,6 +241,10 @@ pub struct Job {
     pub logs: LogBuffer,
     pub outcome: Option<Outcome>,
     pub scroll: u16,
+    /// The service's revision when it started.
+    pub before: Option<String>,
+    /// What it has changed in AWS so far (its progress marks).
+    pub left: crate::ops::interrupt::Left,
 }
 
 impl Job {
@@ -250,6 +257,7 @@ impl Job {
                 (crate::ops::progress::Result_::TimedOut, _) => "timed out".into(),
                 (crate::ops::progress::Result_::Refused, _) => "refused".into(),
                 (crate::ops::progress::Result_::Unconfirmed, _) => "unconfirmed".into(),
+                (crate::ops::progress::Result_::Interrupted, _) => "interrupted".into(),
                 (_, Some(step)) => format!("failed at {}", step.as_str()),
                 (_, None) => "failed".into(),
             },

@@ -17,6 +17,7 @@ pub mod update_exec;
 mod update_findings;
 mod update_logs;
 mod update_palette;
+pub mod update_quit;
 pub mod update_remember;
 mod update_secrets;
 mod update_sort;

@@ -176,6 +176,8 @@ pub enum Effect {
         /// The task-definition ARN the confirmation showed: a deploy, rollback, restart
         /// or migration stops before changing anything if the service runs another one.
         expect: Option<String>,
+        /// The AWS account, from the service's ARN, for the audit log.
+        account: Option<String>,
     },
     /// List a task-definition family's revisions.
     LoadRevisions {

@@ -377,9 +377,9 @@ pub(super) fn error(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Quits, or asks first while an action runs (`update_quit`).
 pub(super) fn quit(state: &mut State) -> Vec<Effect> {
-    state.quit = true;
-    vec![Effect::Quit]
+    super::update_quit::quit(state)
 }
 
 /// The cluster the user is in or pointing at.

@@ -465,6 +465,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Modal::Exec(menu) => return super::update_exec::on_key(state, menu, key),
+        Modal::QuitRunning => return super::update_quit::on_key(state, key),
         Modal::Picker(mut picker) => {
             if key.code == KeyCode::Esc {
                 state.say("deploy cancelled", false);
@@ -555,6 +556,14 @@ fn picker_notes(state: &State, picker: &DeployPicker) -> Vec<String> {
 fn start_job(state: &mut State, job: JobRequest, expect: Option<String>) -> Vec<Effect> {
     let id = state.next_request;
     state.next_request += 1;
+    let (before, account) = {
+        let (c, s) = job.target();
+        let svc = state.service(c, s);
+        (
+            svc.map(Service::family_revision),
+            svc.and_then(|s| crate::domain::account_of(&s.arn)),
+        )
+    };
     state.job = Some(Job {
         id,
         request: job.clone(),
@@ -562,19 +571,18 @@ fn start_job(state: &mut State, job: JobRequest, expect: Option<String>) -> Vec<
         logs: LogBuffer::new(5_000),
         outcome: None,
         scroll: 0,
+        before: before.clone(),
+        left: Default::default(),
     });
     if state.screen().view != View::Job {
         state.stack.push(Screen::new(View::Job));
     }
-    let before = {
-        let (c, s) = job.target();
-        state.service(c, s).map(Service::family_revision)
-    };
     vec![Effect::RunJob {
         id,
         job,
         before,
         expect,
+        account,
     }]
 }
 
@@ -666,6 +674,7 @@ pub fn on_progress(state: &mut State, id: u64, progress: Progress) {
             job.logs
                 .push(&l.task, &l.container, l.timestamp_ms, &l.message);
         }
+        Progress::Mark(m) => job.left.apply(&m),
     }
 }
 

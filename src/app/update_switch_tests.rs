@@ -149,6 +149,8 @@ fn a_running_action_blocks_switching_read_only_does_not() {
         logs: crate::logs::LogBuffer::new(10),
         outcome: None,
         scroll: 0,
+        before: None,
+        left: Default::default(),
     });
     assert!(palette(&mut s, "profile other").is_empty());
     assert_eq!(

@@ -38,6 +38,7 @@ pub struct Config {
     pub logs: LogsSettings,
     pub exec: ExecGlobal,
     pub alerts: AlertSettings,
+    pub audit: AuditSettings,
     /// Keyed by service name (`web`, any cluster) or `cluster/service`.
     pub services: BTreeMap<String, ServiceSettings>,
 }
@@ -58,6 +59,7 @@ impl Default for Config {
             logs: LogsSettings::default(),
             exec: ExecGlobal::default(),
             alerts: AlertSettings::default(),
+            audit: AuditSettings::default(),
             services: BTreeMap::new(),
         }
     }
@@ -83,6 +85,25 @@ impl Default for AlertSettings {
             memory_max_percent: 90.0,
             deployment_in_progress_minutes: 30,
         }
+    }
+}
+
+/// The audit log of mutating actions.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Refuse an action whose `start` line cannot be written. Unset: on, unless
+    /// toadtop runs read-only (see [`Config::audit_required`]).
+    pub required: Option<bool>,
+}
+
+impl Config {
+    /// `[audit] required`, defaulting to on: a change to production that leaves no
+    /// record is worse than one refused until the disk or the directory is fixed. Off by
+    /// default under read-only, where nothing mutating runs except an exec allowed by
+    /// `[exec] allow_in_read_only`, typically from accounts whose home is not writable.
+    pub fn audit_required(&self, read_only: bool) -> bool {
+        self.audit.required.unwrap_or(!read_only)
     }
 }
 

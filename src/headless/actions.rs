@@ -1,7 +1,9 @@
 //! `toadtop deploy`, `migrate` and `rollback`: progress on stderr, a summary on stdout
 //! (text or JSON), the audit log, and exit codes 0 success, 2 bad input, 3 failed (also a
 //! deploy `--fail-on` refused for its images' findings), 4 timed out, 5 refused
-//! (read-only), 6 unconfirmed (sent, but AWS stopped answering).
+//! (read-only, or a required audit log that cannot be written), 6 unconfirmed (sent, but
+//! AWS stopped answering), 128 + the signal when SIGINT (130), SIGTERM (143) or SIGHUP
+//! (129) interrupted it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,18 +16,37 @@ use crate::cli::{DeployArgs, LogOutput, MigrateArgs, RollbackArgs, Settings};
 use crate::domain::{family_revision, short_task_id, Service};
 use crate::ops::audit::{self, audited, Who};
 use crate::ops::deploy::{self, DeployRequest, PrepareError, ServiceAction, WatchSettings};
+use crate::ops::interrupt::{Interruption, Signals, Tracker};
 use crate::ops::migrate::{self, MigrateRequest};
 use crate::ops::progress::{say, Outcome, Progress, Reporter, Result_, Step, Tone};
 use crate::safety::sanitize;
 
 fn who(ctx: &AwsContext, service_arn: Option<&str>) -> Who {
-    Who {
-        profile: ctx.profile.clone(),
-        region: ctx.region.clone(),
-        account: service_arn
-            .and_then(|a| a.split(':').nth(4))
-            .map(str::to_string),
+    Who::new(&ctx.profile, &ctx.region, service_arn)
+}
+
+/// Runs `run` between its audit lines, with SIGINT, SIGTERM and SIGHUP taken from the
+/// start line on: a signal ends the action as `interrupted` (the end line and stderr say
+/// what AWS was left doing) instead of killing toadtop between two lines.
+async fn run_audited(
+    who: &Who,
+    start: &Outcome,
+    tracker: &Tracker,
+    run: impl std::future::Future<Output = Outcome>,
+) -> Outcome {
+    let mut signals = Signals::listen();
+    let interrupt = async { Interruption::Signal(signals.recv().await) };
+    let out = audited(who, start, tracker, run, interrupt, |e| {
+        super::say_error(&e)
+    })
+    .await;
+    if out.result == Result_::Interrupted {
+        super::say_error(format_args!(
+            "{}; recorded in the audit log as interrupted",
+            out.summary()
+        ));
     }
+    out
 }
 
 fn stderr_reporter() -> Reporter {
@@ -45,6 +66,8 @@ fn stderr_reporter() -> Reporter {
             sanitize(&l.container),
             sanitize(&l.message)
         ),
+        // Kept by the tracker for an interruption; the lines already say it.
+        Progress::Mark(_) => {}
     })
 }
 
@@ -230,21 +253,24 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
         }
         return if refusal.is_some() { 3 } else { 0 };
     }
-    let report = stderr_reporter();
+    let tracker = Tracker::default();
+    let report = tracker.reporter(stderr_reporter());
     for l in deploy::findings::preview_lines(&findings, &threshold) {
         say(&report, Tone::Info, l);
     }
     let mut start = Outcome::new("deploy", &args.cluster, &args.service);
-    // What is being replaced, for the audit log's start line.
+    // What is being replaced and with what, for the audit log's start line: the images
+    // as resolved (`php=:v2` becomes the full reference) when the describe worked.
     let current = prepared.as_ref().map(|p| &p.service);
     start.old_revision = current.map(Service::family_revision);
-    start.command = Some(
-        req.images
-            .iter()
-            .map(|(c, i)| format!("{c}={i}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
+    start.images = Some(match &prepared {
+        Some(p) => p.images.clone(),
+        None => req.images.iter().cloned().collect(),
+    });
+    start.command = req
+        .migrate_first
+        .as_ref()
+        .and_then(|m| (!m.command.is_empty()).then(|| m.command.join(" ")));
     let who = who(ctx, current.map(|s| s.arn.as_str()));
     let run = async {
         match prepared {
@@ -269,7 +295,7 @@ pub async fn deploy(ctx: &AwsContext, settings: &Settings, args: &DeployArgs) ->
             None => deploy::deploy(ctx, &req, &report).await,
         }
     };
-    let out = audited(&who, &start, run, |e| super::say_error(&e)).await;
+    let out = run_audited(&who, &start, &tracker, run).await;
     print(&out, args.output)
 }
 
@@ -328,9 +354,11 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         super::say_error(&e);
         return 2;
     }
-    let report = stderr_reporter();
+    let tracker = Tracker::default();
+    let report = tracker.reporter(stderr_reporter());
     let mut start = Outcome::new("migrate", &args.cluster, &args.service);
     start.old_revision = Some(family_revision(&td.arn));
+    start.command = (!req.settings.command.is_empty()).then(|| req.settings.command.join(" "));
     let who = who(ctx, Some(&service.arn));
     let started = std::time::Instant::now();
     let run = async {
@@ -356,7 +384,7 @@ pub async fn migrate(ctx: &AwsContext, settings: &Settings, args: &MigrateArgs) 
         o.duration_secs = started.elapsed().as_secs_f64();
         o
     };
-    let out = audited(&who, &start, run, |e| super::say_error(&e)).await;
+    let out = run_audited(&who, &start, &tracker, run).await;
     print(&out, args.output)
 }
 
@@ -422,15 +450,17 @@ pub async fn rollback(ctx: &AwsContext, settings: &Settings, args: &RollbackArgs
         poll_every: args.poll_every,
         ..WatchSettings::default()
     };
-    let report = stderr_reporter();
+    let tracker = Tracker::default();
+    let report = tracker.reporter(stderr_reporter());
     let mut start = Outcome::new("rollback", &args.cluster, &args.service);
     start.old_revision = Some(service.family_revision());
     start.new_revision = Some(family_revision(&to));
     let who = who(ctx, Some(&service.arn));
     let action = ServiceAction::Rollback { to };
-    let out = audited(
+    let out = run_audited(
         &who,
         &start,
+        &tracker,
         deploy::run_action(
             ctx,
             &args.cluster,
@@ -439,7 +469,6 @@ pub async fn rollback(ctx: &AwsContext, settings: &Settings, args: &RollbackArgs
             &settings,
             &report,
         ),
-        |e| super::say_error(&e),
     )
     .await;
     print(&out, args.output)

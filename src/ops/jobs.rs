@@ -242,6 +242,32 @@ pub fn rollback_lines(from: &TaskDefinition, to: &TaskDefinition) -> Vec<String>
     out
 }
 
+/// The audit log's start line of `job`: what it is asked to do (`before`: the service's
+/// revision when it was confirmed).
+pub fn start_line(job: &JobRequest, before: Option<String>) -> Outcome {
+    let (c, s) = job.target();
+    let mut start = Outcome::new(job.verb(), c, s);
+    start.old_revision = before;
+    let command = |m: &MigrationSettings| (!m.command.is_empty()).then(|| m.command.join(" "));
+    match job {
+        JobRequest::Deploy(d) => {
+            start.images = Some(d.images.iter().cloned().collect());
+            start.command = d.migrate_first.as_ref().and_then(command);
+        }
+        JobRequest::Migrate { settings, .. } => start.command = command(settings),
+        JobRequest::Rollback { to: Some(to), .. } => {
+            start.new_revision = Some(family_revision(to));
+        }
+        JobRequest::StopTask { task_arn, .. } => {
+            start.task = Some(crate::domain::arn_tail(task_arn).to_string());
+        }
+        JobRequest::Rollback { to: None, .. }
+        | JobRequest::Restart { .. }
+        | JobRequest::Scale { .. } => {}
+    }
+    start
+}
+
 /// Runs a confirmed action. `expect`: the task-definition ARN the confirmation showed the
 /// service running; a deploy, rollback, restart or migration whose service runs another
 /// one by now stops before changing anything (scale and stop-task do not depend on it).

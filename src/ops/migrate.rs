@@ -154,9 +154,11 @@ pub async fn migrate(
             }
         ),
     );
+    super::interrupt::mark(report, super::interrupt::Mark::Sending("RunTask"));
     let task = ecs_write::run_task(ctx, &spec)
         .await
         .map_err(|e| e.to_string())?;
+    super::interrupt::mark(report, super::interrupt::Mark::TaskStarted(task.id.clone()));
     say(
         report,
         Tone::Info,
@@ -243,6 +245,7 @@ pub async fn migrate(
             last_status = t.last_status.clone();
         }
         if t.last_status == "STOPPED" {
+            super::interrupt::mark(report, super::interrupt::Mark::TaskStopped);
             let containers: Vec<ContainerExit> = t
                 .containers
                 .iter()

@@ -52,6 +52,8 @@ pub enum Progress {
     },
     /// A log line of the task an action runs (the migration task).
     Log(LogLine),
+    /// What the action changed in AWS so far (kept for an interruption; not shown).
+    Mark(super::interrupt::Mark),
 }
 
 /// Where a driver sends progress; cheap to clone into spawned work.
@@ -74,6 +76,9 @@ pub enum Result_ {
     /// The change was sent, but AWS stopped answering before its result could be seen:
     /// neither success nor failure is claimed.
     Unconfirmed,
+    /// A signal, or quitting the TUI, cut toadtop's part short; what AWS was left doing
+    /// is in `service_state`.
+    Interrupted,
 }
 
 /// How an action ended; printed as the JSON summary and written to the audit log.
@@ -95,6 +100,8 @@ pub struct Outcome {
     /// ([`crate::safety::mask_command_line`]): it may carry a password flag or URL.
     #[serde(serialize_with = "masked_command")]
     pub command: Option<String>,
+    /// Deploys: the new image per container.
+    pub images: Option<std::collections::BTreeMap<String, String>>,
     pub duration_secs: f64,
     /// What the service was left in, in words.
     pub service_state: Option<String>,
@@ -102,6 +109,9 @@ pub struct Outcome {
     pub containers: Vec<ContainerExit>,
     /// ECS (the circuit breaker) already put the previous revision back.
     pub rolled_back: bool,
+    /// The signal that interrupted it (the exit code; `reason` names it).
+    #[serde(skip)]
+    pub signal: Option<super::interrupt::Signal>,
 }
 
 fn masked_command<S: serde::Serializer>(c: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
@@ -132,7 +142,9 @@ impl Outcome {
             deployment_id: None,
             task: None,
             command: None,
+            images: None,
             rolled_back: false,
+            signal: None,
             duration_secs: 0.0,
             service_state: None,
             containers: Vec::new(),
@@ -165,7 +177,8 @@ impl Outcome {
     }
 
     /// Exit status for headless commands: 0 success, 3 failed, 4 timed out, 5 refused,
-    /// 6 unconfirmed (sent, but the outcome could not be seen).
+    /// 6 unconfirmed (sent, but the outcome could not be seen); interrupted: 128 + the
+    /// signal's number (130 SIGINT, 143 SIGTERM, 129 SIGHUP).
     pub fn exit_code(&self) -> u8 {
         match self.result {
             Result_::Succeeded => 0,
@@ -173,6 +186,7 @@ impl Outcome {
             Result_::TimedOut => 4,
             Result_::Refused => 5,
             Result_::Unconfirmed => 6,
+            Result_::Interrupted => self.signal.map_or(130, super::interrupt::Signal::exit_code),
         }
     }
 
@@ -189,6 +203,11 @@ impl Outcome {
             Result_::Refused => {
                 format!("{what}: refused: {}", self.reason.as_deref().unwrap_or(""))
             }
+            Result_::Interrupted => format!(
+                "{what}{revs}: {}; {}",
+                self.reason.as_deref().unwrap_or("interrupted"),
+                self.service_state.as_deref().unwrap_or("")
+            ),
             Result_::TimedOut | Result_::Failed | Result_::Unconfirmed => format!(
                 "{what}{revs}: {} at step {}: {}{}",
                 match self.result {

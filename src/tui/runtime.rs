@@ -15,6 +15,7 @@ use crate::app::{update, Effect, MouseInput, Msg, State};
 use crate::aws::{ecs, AwsContext};
 use crate::cli::Settings;
 use crate::config::Config;
+use crate::ops::interrupt::{Interruption, Signal, Signals, Tracker};
 use crate::ops::logs::follow::FollowOptions;
 use crate::ops::logs::{follow, LogPlan};
 use crate::ops::progress::Reporter;
@@ -30,7 +31,16 @@ pub struct Startup {
     pub remembered: Result<Option<crate::ops::remember::Remembered>, String>,
 }
 
-pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::io::Result<()> {
+/// Runs the TUI until quit; `Some(signal)` when SIGINT, SIGTERM or SIGHUP ended it (the
+/// exit code is the signal's). An action still running is recorded as interrupted and
+/// what it left is printed once the terminal is restored.
+pub async fn run(
+    settings: Settings,
+    ctx: AwsContext,
+    startup: Startup,
+) -> std::io::Result<Option<Signal>> {
+    // Before the terminal is taken, so no signal can end toadtop with it raw.
+    let mut signals = Signals::listen();
     let mut session = Session::enter(settings.config.mouse)?;
     let mut state = initial_state(&settings, &ctx, startup);
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -43,11 +53,12 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
         tx,
         findings: Arc::new(crate::aws::findings::FindingsCache::default()),
         logs: HashMap::new(),
+        job: None,
     };
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut term_signal = terminate_signal();
+    let mut signalled = None;
     let mut hit = None;
     let mut clicks = Clicks::default();
     let mut test_panic = test_panic_place();
@@ -69,7 +80,10 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
             _ = tick.tick() => Msg::Tick(Timestamp::now()),
             Some(m) = rx.recv() => m,
             Some(done) = switch_rx.recv() => effects.switched(done),
-            Some(()) = term_signal.recv() => break,
+            sig = signals.recv() => {
+                signalled = Some(sig);
+                break;
+            }
         };
         if matches!(msg, Msg::Tick(_)) {
             if let Some(place) = test_panic.take() {
@@ -124,10 +138,20 @@ pub async fn run(settings: Settings, ctx: AwsContext, startup: Startup) -> std::
             break;
         }
     }
+    let why = signalled.map_or(Interruption::Quit, Interruption::Signal);
+    let left = effects.interrupt_job(why).await;
     effects.stop_all();
     // Quitting must not fail over this file: the next start just opens the clusters.
     let _ = crate::ops::remember::write(&crate::app::update_remember::snapshot(&state));
-    Ok(())
+    // The terminal back first: what was left goes to the shell, where it stays readable.
+    drop(session);
+    if let Some(out) = left {
+        crate::headless::say_error(format_args!(
+            "{}; recorded in the audit log as interrupted",
+            out.summary()
+        ));
+    }
+    Ok(signalled)
 }
 
 /// Reads and drops every terminal event already waiting (parsed by crossterm or readable
@@ -147,6 +171,16 @@ fn drop_queued_input() {
         tracing::debug!(dropped, "input queued before a confirmation dropped");
     }
 }
+
+/// The action the TUI runs (one at a time): `interrupt` cuts it short.
+struct RunningJob {
+    interrupt: tokio::sync::oneshot::Sender<Interruption>,
+    handle: JoinHandle<crate::ops::progress::Outcome>,
+}
+
+/// How long leaving waits for a cut-short job to write its audit end line (a local
+/// file write: far shorter in practice).
+const JOB_STOP_WAIT: Duration = Duration::from_secs(5);
 
 /// Test-only (the crash tests of tests/tui_pty.rs), not a user setting: makes the first
 /// clock tick panic, in the event loop (`loop`) or in a spawned task (`task`), so the crash
@@ -308,6 +342,7 @@ struct Effects {
     findings: Arc<crate::aws::findings::FindingsCache>,
     /// Running log followers: the plan channel (new tasks join) and the tasks to abort.
     logs: HashMap<u64, (watch::Sender<LogPlan>, [JoinHandle<()>; 2])>,
+    job: Option<RunningJob>,
 }
 
 impl Effects {
@@ -418,25 +453,35 @@ impl Effects {
                 job,
                 before,
                 expect,
+                account,
             } => {
                 let who = crate::ops::audit::Who {
                     profile: ctx.profile.clone(),
                     region: ctx.region.clone(),
-                    account: None,
+                    account,
                 };
-                spawn_traced("run_job", async move {
+                let (interrupt, interrupted) = tokio::sync::oneshot::channel();
+                let handle = spawn_traced("run_job", async move {
                     let progress_tx = tx.clone();
-                    let report: Reporter = Arc::new(move |progress| {
+                    let tracker = Tracker::default();
+                    let report: Reporter = tracker.reporter(Arc::new(move |progress| {
                         let _ = progress_tx.send(Msg::JobProgress { id, progress });
-                    });
-                    let (c, s) = job.target();
-                    let mut start = crate::ops::progress::Outcome::new(job.verb(), c, s);
-                    start.old_revision = before;
+                    }));
+                    let start = crate::ops::jobs::start_line(&job, before);
                     let audit_report = Arc::clone(&report);
+                    // A dropped sender is no interruption: only a sent reason is.
+                    let interrupt = async {
+                        match interrupted.await {
+                            Ok(why) => why,
+                            Err(_) => std::future::pending().await,
+                        }
+                    };
                     let outcome = crate::ops::audit::audited(
                         &who,
                         &start,
+                        &tracker,
                         crate::ops::jobs::run(&ctx, &job, expect.as_deref(), &report),
+                        interrupt,
                         |e| {
                             crate::ops::progress::say(
                                 &audit_report,
@@ -446,8 +491,13 @@ impl Effects {
                         },
                     )
                     .await;
-                    let _ = tx.send(Msg::JobDone { id, outcome });
+                    let _ = tx.send(Msg::JobDone {
+                        id,
+                        outcome: outcome.clone(),
+                    });
+                    outcome
                 });
+                self.job = Some(RunningJob { interrupt, handle });
             }
             Effect::LoadImageVolumes { query } => {
                 spawn_traced("load_image_volumes", async move {
@@ -560,6 +610,21 @@ impl Effects {
         }))
     }
 
+    /// Leaving while the job runs: it stops, writes its `interrupted` end line and
+    /// comes back with what it left (None when no job was running).
+    async fn interrupt_job(&mut self, why: Interruption) -> Option<crate::ops::progress::Outcome> {
+        let job = self.job.take()?;
+        if job.handle.is_finished() {
+            return None;
+        }
+        // Refused only when it ended meanwhile: then its own end line stands.
+        let _ = job.interrupt.send(why);
+        match tokio::time::timeout(JOB_STOP_WAIT, job.handle).await {
+            Ok(Ok(out)) if out.result == crate::ops::progress::Result_::Interrupted => Some(out),
+            _ => None,
+        }
+    }
+
     fn stop_all(&mut self) {
         for (_, (_, tasks)) in self.logs.drain() {
             tasks.iter().for_each(JoinHandle::abort);
@@ -570,15 +635,17 @@ impl Effects {
 /// Saved logs go to the data dir (`~/.local/share/toadtop/saved-logs` on Linux).
 /// Spawns an effect's work, noting in the diagnostic log (debug) when it starts and how
 /// long it took (the effect's kind only: its data may hold log text).
-fn spawn_traced<F>(effect: &'static str, work: F) -> JoinHandle<()>
+fn spawn_traced<F, T>(effect: &'static str, work: F) -> JoinHandle<T>
 where
-    F: std::future::Future<Output = ()> + Send + 'static,
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
 {
     tracing::debug!(effect, "effect started");
     tokio::spawn(async move {
         let started = std::time::Instant::now();
-        work.await;
+        let out = work.await;
         tracing::debug!(effect, took = ?started.elapsed(), "effect finished");
+        out
     })
 }
 
@@ -603,26 +670,4 @@ fn save_file(name: &str, contents: &str) -> Result<String, String> {
     crate::private_fs::write_atomic(&path, contents.as_bytes())
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path.display().to_string())
-}
-
-/// SIGTERM/SIGHUP end the loop like `q`, so the terminal is restored.
-#[cfg(unix)]
-fn terminate_signal() -> mpsc::UnboundedReceiver<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (tx, rx) = mpsc::unbounded_channel();
-    for kind in [SignalKind::terminate(), SignalKind::hangup()] {
-        if let Ok(mut s) = signal(kind) {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                s.recv().await;
-                let _ = tx.send(());
-            });
-        }
-    }
-    rx
-}
-
-#[cfg(not(unix))]
-fn terminate_signal() -> mpsc::UnboundedReceiver<()> {
-    mpsc::unbounded_channel().1
 }

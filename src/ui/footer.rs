@@ -25,6 +25,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 " type the service name · enter do it · esc cancel"
             }
             Modal::Confirm { .. } => " enter do it · esc or n cancel",
+            Modal::QuitRunning => " y quit (the action keeps running) · n or esc stay",
             Modal::Scale { .. } | Modal::TypeImage { .. } => " type · enter next · esc back",
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.warn)), area);

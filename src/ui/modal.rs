@@ -139,6 +139,17 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             frame.render_widget(Clear, r);
             frame.render_widget(paragraph, r);
         }
+        Modal::QuitRunning => {
+            let (title, lines) = crate::app::update_quit::question(state);
+            let text: Vec<Line> = lines.iter().map(|l| Line::raw(sanitize(l))).collect();
+            let paragraph = Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(frame_block(sanitize(&title), &theme));
+            let rows = paragraph.line_count(width.saturating_sub(2));
+            let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
+            frame.render_widget(Clear, r);
+            frame.render_widget(paragraph, r);
+        }
         Modal::Preparing { job, .. } => {
             let (c, s) = job.target();
             let r = centered(area, width.min(60), 3);

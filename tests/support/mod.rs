@@ -87,6 +87,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// The process id, for sending it a signal.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits for the exit, killing the process after `limit` (a hang guard, not a timing
     /// assertion: a killed run has `code` None).
     pub fn wait(mut self, limit: std::time::Duration) -> Run {
@@ -347,6 +352,9 @@ print(json.dumps(arns))
         let addr = self.endpoint.trim_start_matches("http://");
         let body = body.to_string();
         let mut s = TcpStream::connect(addr).expect("connect testbed");
+        // A server that never answers fails the test instead of hanging it.
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .expect("read timeout");
         write!(
             s,
             "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -648,6 +656,9 @@ impl TestBed {
     pub fn requests(&self) -> std::collections::BTreeMap<String, u64> {
         let addr = self.endpoint.trim_start_matches("http://");
         let mut s = TcpStream::connect(addr).expect("connect testbed");
+        // A server that never answers fails the test instead of hanging it.
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .expect("read timeout");
         write!(
             s,
             "GET /_toadtop/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"

@@ -76,6 +76,11 @@ impl Tui {
         }
     }
 
+    /// The process id, for sending it a signal.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a running child has a pid")
+    }
+
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
     }

@@ -12,6 +12,7 @@ use crate::aws::error::AwsErrorKind;
 use crate::aws::{AwsContext, AwsError};
 use crate::config::MigrationSettings;
 use crate::domain::{family_revision, Service};
+use crate::ops::interrupt::{mark, Mark};
 use crate::ops::migrate::{migrate, MigrateRequest};
 use crate::ops::progress::{say, Outcome, Reporter, Result_, Step, Tone};
 use crate::timefmt::Timestamp;
@@ -172,6 +173,7 @@ pub async fn deploy_prepared(
     };
     let old = p.service.task_definition_arn.clone();
     out.old_revision = Some(family_revision(&old));
+    out.images = Some(p.images.clone());
     for line in &p.preview {
         say(report, Tone::Info, line.clone());
     }
@@ -181,12 +183,14 @@ pub async fn deploy_prepared(
         Tone::Step,
         "register: a copy of the running revision with the new images",
     );
+    mark(report, Mark::Sending("RegisterTaskDefinition"));
     let new_td = match ecs_write::register_with_images(ctx, &p.source, &p.images).await {
         Ok(td) => td,
         Err(e) => return finish(out.fail(Step::Register, e.to_string(), "nothing was changed")),
     };
     let new = new_td.arn.clone();
     out.new_revision = Some(family_revision(&new));
+    mark(report, Mark::Registered(family_revision(&new)));
     say(
         report,
         Tone::Good,
@@ -234,6 +238,7 @@ pub async fn deploy_prepared(
         task_definition: Some(new.clone()),
         ..ServiceUpdate::default()
     };
+    mark(report, Mark::Sending("UpdateService"));
     let updated = match ecs_write::update_service(ctx, &req.cluster, &req.service, &update).await {
         Ok(s) => s,
         Err(e) => {
@@ -250,6 +255,14 @@ pub async fn deploy_prepared(
         .find(|d| d.status == "PRIMARY" && d.task_definition_arn == new)
         .map(|d| d.id.clone());
     out.deployment_id = deployment_id.clone();
+    mark(
+        report,
+        Mark::Updated {
+            deployment_id: deployment_id.clone(),
+            revision: family_revision(&new),
+            desired: None,
+        },
+    );
     if req.no_wait {
         say(
             report,
@@ -468,6 +481,7 @@ pub async fn run_action(
         Tone::Step,
         format!("update: {name} {cluster}/{service}"),
     );
+    mark(report, Mark::Sending("UpdateService"));
     let updated = match ecs_write::update_service(ctx, cluster, service, &update).await {
         Ok(s) => s,
         Err(e) => {
@@ -484,6 +498,17 @@ pub async fn run_action(
     out.new_revision = Some(family_revision(&td));
     let primary = updated.primary_deployment().cloned();
     out.deployment_id = primary.as_ref().map(|d| d.id.clone());
+    mark(
+        report,
+        Mark::Updated {
+            deployment_id: out.deployment_id.clone(),
+            revision: family_revision(&td),
+            desired: match action {
+                ServiceAction::Scale { desired } => Some(*desired),
+                _ => None,
+            },
+        },
+    );
     let previous = before.task_definition_arn.clone();
     let out = match action {
         // Scaling keeps the deployment: done when the counts match.
@@ -604,8 +629,10 @@ pub async fn stop_task(
             crate::domain::short_task_id(crate::domain::arn_tail(task_arn))
         ),
     );
+    mark(report, Mark::Sending("StopTask"));
     let out = match ecs_write::stop_task(ctx, cluster, task_arn, "Stopped by toadtop").await {
         Ok(t) => {
+            mark(report, Mark::TaskStopSent(t.id.clone()));
             say(
                 report,
                 Tone::Good,

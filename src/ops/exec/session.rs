@@ -101,10 +101,12 @@ pub fn run_foreground(inv: &Invocation) -> std::io::Result<ExitStatus> {
     cmd.status()
 }
 
-/// Ignores the terminal's job-control signals in toadtop until dropped.
+/// Ignores the terminal's job-control signals in toadtop until dropped. The whole
+/// previous `sigaction` is kept and put back: the TUI's SIGINT handler (tokio's) is an
+/// SA_SIGINFO one, which `signal(2)` could not restore as it was.
 struct IgnoreSignals {
     #[cfg(unix)]
-    previous: Vec<(libc::c_int, libc::sighandler_t)>,
+    previous: Vec<(libc::c_int, libc::sigaction)>,
 }
 
 impl IgnoreSignals {
@@ -113,8 +115,16 @@ impl IgnoreSignals {
         {
             let previous = [libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP]
                 .into_iter()
-                // SAFETY: installing SIG_IGN has no memory-safety preconditions.
-                .map(|sig| (sig, unsafe { libc::signal(sig, libc::SIG_IGN) }))
+                .filter_map(|sig| {
+                    // SAFETY: plain C structs, zeroed then filled by sigaction(2); installing
+                    // SIG_IGN has no memory-safety preconditions.
+                    unsafe {
+                        let mut ignore: libc::sigaction = std::mem::zeroed();
+                        ignore.sa_sigaction = libc::SIG_IGN;
+                        let mut old: libc::sigaction = std::mem::zeroed();
+                        (libc::sigaction(sig, &ignore, &mut old) == 0).then_some((sig, old))
+                    }
+                })
                 .collect();
             IgnoreSignals { previous }
         }
@@ -126,10 +136,10 @@ impl IgnoreSignals {
 impl Drop for IgnoreSignals {
     fn drop(&mut self) {
         #[cfg(unix)]
-        for (sig, handler) in &self.previous {
-            // SAFETY: restores the handler that was installed before.
+        for (sig, old) in &self.previous {
+            // SAFETY: restores the action that was installed before, as it was.
             unsafe {
-                libc::signal(*sig, *handler);
+                libc::sigaction(*sig, old, std::ptr::null_mut());
             }
         }
     }
@@ -156,22 +166,12 @@ pub async fn run_audited(
     use crate::ops::audit::{record, Who};
     use crate::ops::progress::{Outcome, Step};
 
-    let who = Who {
-        profile: ctx.profile.clone(),
-        region: ctx.region.clone(),
-        account: target
-            .task
-            .cluster_arn
-            .split(':')
-            .nth(4)
-            .map(str::to_string),
-    };
+    let who = Who::new(&ctx.profile, &ctx.region, Some(&target.task.cluster_arn));
     let mut out = Outcome::new("exec", &target.cluster, &target.service);
     out.task = Some(target.task.id.clone());
     out.command = Some(format!("{}: {}", target.container, target.command));
-    if let Err(e) = record(&who, "start", &out) {
-        on_audit_error(e);
-    }
+    // A required audit log that cannot be written refuses the session (no session opened).
+    crate::ops::audit::begin(&who, &out, &on_audit_error)?;
     let started = std::time::Instant::now();
     let (inv, session_id) = match start(ctx, target, plugin_path).await {
         Ok(x) => x,
