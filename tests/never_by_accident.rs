@@ -96,6 +96,10 @@ fn s_0_and_two_enters_at_once_do_not_scale_and_the_name_must_be_typed() {
         s.contains("update: scale production/web")
     });
     assert_eq!(desired(&bed, "web"), 0);
+    // Quitting while the job still runs would ask first (issue 16, never lost).
+    tui.wait_for("the scale job to end", LIMIT, |s| {
+        s.contains("succeeded in")
+    });
     assert_eq!(calls(&bed, "UpdateService"), 1);
     tui.quit(LIMIT);
 }
@@ -121,6 +125,10 @@ fn two_enters_at_once_do_not_confirm_a_scale_to_another_count_either() {
         s.contains("update: scale production/web")
     });
     assert_eq!(desired(&bed, "web"), 1);
+    // Quitting while the job still runs would ask first (issue 16, never lost).
+    tui.wait_for("the scale job to end", LIMIT, |s| {
+        s.contains("succeeded in")
+    });
     tui.quit(LIMIT);
 }
 

@@ -314,7 +314,7 @@ fn the_tui_refuses_an_action_it_cannot_record() {
     tui.send("j");
     tui.send("R");
     tui.wait_for("the restart's confirmation", LIMIT, |s| {
-        s.contains("restart production/web?")
+        s.contains("restart production/web?") && s.contains("enter: do it")
     });
     tui.send(ENTER);
     tui.wait_for("the refusal in the job pane", LIMIT, |s| {
@@ -442,13 +442,14 @@ fn services_pane(s: &str) -> bool {
         && ["scheduler", "web", "worker"].iter().all(|t| s.contains(t))
 }
 
-/// From the production services, `m` on web and Enter: the migration runs.
+/// From the production services, `m` on web and Enter once the confirmation takes it (it
+/// ignores Enter for its first moment): the migration runs.
 fn start_migration(tui: &mut Tui) {
     tui.wait_for("the production services", LIMIT, services_pane);
     tui.send("j");
     tui.send("m");
     tui.wait_for("the migration's confirmation", LIMIT, |s| {
-        s.contains("migrate production/web?")
+        s.contains("migrate production/web?") && s.contains("enter: do it")
     });
     tui.send(ENTER);
     tui.wait_for("the migration task started", LIMIT, |s| {
@@ -571,7 +572,7 @@ fn sighup_to_the_tui_mid_deploy_records_the_images_and_the_rollout_left() {
     move_cursor_to(&mut tui, "→ preview and confirm");
     tui.send(ENTER);
     tui.wait_for("the confirmation", LIMIT, |s| {
-        s.contains("deploy production/web?")
+        s.contains("deploy production/web?") && s.contains("enter: do it")
     });
     tui.send(ENTER);
     tui.wait_for("the rollout watched", LIMIT, |s| {
