@@ -42,6 +42,15 @@ pub fn draw(
         10,
         36,
     );
+    // The exit codes are what this pane is for: at narrow widths (80 columns) STARTED BY,
+    // then GROUP, give up room (cut, as long names are) so EXIT keeps ~18 cells.
+    let (group_w, by_w) = {
+        let fixed = 2 + 5 + 8 + 9 + 4; // borders, column gaps, ID, STATUS, AGE
+        let room = area.width.saturating_sub(fixed).saturating_sub(18);
+        let by_w = by_w.min(room.saturating_sub(group_w).max(10));
+        let group_w = group_w.min(room.saturating_sub(by_w).max(12));
+        (group_w, by_w)
+    };
     let stop_w = fit(
         &|t| t.stop_code.as_deref().map_or(0, |c| c.chars().count()),
         9,
