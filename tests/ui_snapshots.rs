@@ -1512,6 +1512,14 @@ mod standalone {
                 .any(|l| l.contains("8b9c0d1e") && l.contains("EssentialContainerExited")),
             "{wide}"
         );
+        // At 80 columns the exit code still shows: the long GROUP and STARTED BY give way.
+        let narrow = render(&state, 80, 14);
+        assert!(
+            narrow
+                .lines()
+                .any(|l| l.contains("8b9c0d1e") && l.contains("php exit 1")),
+            "{narrow}"
+        );
     }
 
     #[test]
