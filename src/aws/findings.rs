@@ -104,8 +104,9 @@ fn blank(image: &str, status: &str) -> ImageFindings {
     }
 }
 
-/// `ctx.ecr`, or a copy of it for the image's region when that differs.
-fn client_for(ctx: &AwsContext, region: &str) -> aws_sdk_ecr::Client {
+/// `ctx.ecr`, or a copy of it for the image's region when that differs (the findings and
+/// the image-config reads both go to the image's own region).
+pub(crate) fn client_for(ctx: &AwsContext, region: &str) -> aws_sdk_ecr::Client {
     if region == ctx.region {
         ctx.ecr.clone()
     } else {

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use aws_config::Region;
 use aws_sdk_ecr::types::ImageIdentifier;
 use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
 use serde_json::Value;
@@ -54,7 +53,7 @@ pub async fn volumes(
             return Ok(v.clone());
         }
     }
-    let client = client_for(ctx, &r.region);
+    let client = super::findings::client_for(ctx, &r.region);
     let manifest = manifest_at(ctx, &client, &r.account, &r.repository, digest).await?;
     let manifest = match pick_platform(&manifest, arch)? {
         Some(child) => manifest_at(ctx, &client, &r.account, &r.repository, &child).await?,
@@ -86,21 +85,6 @@ pub async fn volumes(
     let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
     map.insert(key, volumes.clone());
     Ok(volumes)
-}
-
-/// `ctx.ecr`, or a copy of it for the image's region when that differs.
-fn client_for(ctx: &AwsContext, region: &str) -> aws_sdk_ecr::Client {
-    if region == ctx.region {
-        ctx.ecr.clone()
-    } else {
-        let conf = ctx
-            .ecr
-            .config()
-            .to_builder()
-            .region(Region::new(region.to_string()))
-            .build();
-        aws_sdk_ecr::Client::from_conf(conf)
-    }
 }
 
 /// The manifest stored under `digest`, as JSON.
