@@ -40,9 +40,8 @@ pub fn is_printable_ascii(b: &[u8]) -> bool {
     if b.len() < 16 {
         return b.iter().all(|&c| printable(c));
     }
-    let mut blocks = b.chunks_exact(16);
     // The last 16 bytes cover the remainder (overlapping the last whole block).
-    (&mut blocks).all(block_ok) && block_ok(&b[b.len() - 16..])
+    b.chunks_exact(16).all(block_ok) && block_ok(&b[b.len() - 16..])
 }
 
 /// Characters that are not controls but still change or hide what the operator reads:
