@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::record::{Format, Level};
-use crate::safety::sanitize;
+use crate::safety::{is_printable_ascii, sanitize};
 
 /// Physical lines longer than this are cut (at a char boundary) before parsing.
 pub const MAX_LINE_BYTES: usize = 256 * 1024;
@@ -421,29 +421,32 @@ fn trailing_value(s: &str) -> Option<(usize, bool)> {
 
 /// Index of the `open` matching the `close` that ends `b`, skipping any inside JSON
 /// strings. Walks backwards; a `"` toggles string state unless an odd run of `\` precedes
-/// it.
+/// it. Inside a string only the `"` that ends it (its opening quote) matters, so the walk
+/// jumps from quote to quote there.
 fn match_open(b: &[u8], open: u8, close: u8) -> Option<usize> {
+    let unescaped = |i: usize| b[..i].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0;
     let mut depth = 0usize;
-    let mut in_str = false;
     let mut i = b.len();
     while i > 0 {
         i -= 1;
-        match b[i] {
-            b'"' => {
-                let backslashes = b[..i].iter().rev().take_while(|&&c| c == b'\\').count();
-                if backslashes % 2 == 0 {
-                    in_str = !in_str;
+        let c = b[i];
+        if c == b'"' {
+            if unescaped(i) {
+                // The string's last quote: skip to its first (an unclosed string ends the walk).
+                loop {
+                    i = b[..i].iter().rposition(|&c| c == b'"')?;
+                    if unescaped(i) {
+                        break;
+                    }
                 }
             }
-            _ if in_str => {}
-            c if c == close => depth += 1,
-            c if c == open => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i);
-                }
+        } else if c == close {
+            depth += 1;
+        } else if c == open {
+            depth = depth.checked_sub(1)?;
+            if depth == 0 {
+                return Some(i);
             }
-            _ => {}
         }
     }
     None
@@ -973,7 +976,13 @@ fn json_context(mut context: Value, stacktrace: &mut Vec<String>) -> Option<Stri
         }
         _ => {}
     }
-    Some(sanitize(&context.to_string()))
+    let text = context.to_string();
+    // Mostly printable ASCII already: keep the string rather than copy it.
+    Some(if is_printable_ascii(text.as_bytes()) {
+        text
+    } else {
+        sanitize(&text)
+    })
 }
 
 fn push_lines<'a>(out: &mut Vec<String>, lines: impl Iterator<Item = &'a str>) {
