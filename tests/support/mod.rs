@@ -351,18 +351,13 @@ print(json.dumps(arns))
     pub fn post(&self, path: &str, body: &serde_json::Value) -> (u16, String) {
         let addr = self.endpoint.trim_start_matches("http://");
         let body = body.to_string();
-        let mut s = TcpStream::connect(addr).expect("connect testbed");
-        // A server that never answers fails the test instead of hanging it.
-        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
-            .expect("read timeout");
-        write!(
-            s,
-            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("send");
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).expect("read");
+        let resp = exchange(
+            addr,
+            &format!(
+                "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        );
         let status = resp
             .split_whitespace()
             .nth(1)
@@ -655,17 +650,12 @@ impl TestBed {
     /// action name (`ListServices`): the server counts by X-Amz-Target.
     pub fn requests(&self) -> std::collections::BTreeMap<String, u64> {
         let addr = self.endpoint.trim_start_matches("http://");
-        let mut s = TcpStream::connect(addr).expect("connect testbed");
-        // A server that never answers fails the test instead of hanging it.
-        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
-            .expect("read timeout");
-        write!(
-            s,
-            "GET /_toadtop/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .expect("send");
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).expect("read");
+        let resp = exchange(
+            addr,
+            &format!(
+                "GET /_toadtop/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            ),
+        );
         let body = resp.split_once("\r\n\r\n").map_or("", |(_, b)| b);
         let by_target: std::collections::BTreeMap<String, u64> = serde_json::from_str(body)
             .unwrap_or_else(|e| panic!("requests are JSON ({e}): {resp}"));
@@ -676,6 +666,58 @@ impl TestBed {
         }
         by_action
     }
+}
+
+/// Sends one HTTP/1.1 request to the test server and returns the whole response. Done
+/// by hand (no HTTP client in the test dependencies). Seen under load (a handful of times
+/// in full runs): an answer whose connection was not closed, or no answer at all. So the
+/// response is complete once its headers and Content-Length bytes are in (EOF not
+/// awaited), and a connection that answers nothing within 15 s is tried once more (the
+/// test endpoints set state, so a repeat is harmless).
+fn exchange(addr: &str, request: &str) -> String {
+    for attempt in 0..2 {
+        let mut s = TcpStream::connect(addr).expect("connect testbed");
+        s.set_read_timeout(Some(std::time::Duration::from_secs(15)))
+            .expect("read timeout");
+        s.write_all(request.as_bytes()).expect("send");
+        let mut resp = Vec::new();
+        let mut buf = [0u8; 8192];
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    resp.extend_from_slice(&buf[..n]);
+                    if response_complete(&resp) {
+                        break;
+                    }
+                }
+                Err(e) if resp.is_empty() && attempt == 0 => {
+                    eprintln!("testbed: no answer within 15 s ({e}); sending again");
+                    break;
+                }
+                Err(e) => panic!(
+                    "read from testbed: {e}; got so far: {}",
+                    String::from_utf8_lossy(&resp)
+                ),
+            }
+        }
+        if !resp.is_empty() {
+            return String::from_utf8_lossy(&resp).into_owned();
+        }
+    }
+    panic!("the testbed answered nothing to: {request}")
+}
+
+/// Headers in and, when they give a Content-Length, that many body bytes.
+fn response_complete(resp: &[u8]) -> bool {
+    let Some(end) = resp.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
+    let head = String::from_utf8_lossy(&resp[..end]).to_ascii_lowercase();
+    head.lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .is_some_and(|len| resp.len() >= end + 4 + len)
 }
 
 /// scripts/testbed/slow_proxy.py in front of a bed: the same server, with chosen
