@@ -468,32 +468,7 @@ fn logs_follow_headless_uses_live_tail_against_the_endpoint() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start toadtop logs --follow");
-    let (tx, lines) = std_mpsc::channel::<String>();
-    let stdout = child.stdout.take().expect("piped stdout");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let stderr = Arc::new(Mutex::new(String::new()));
-    {
-        let stderr = Arc::clone(&stderr);
-        let mut pipe = child.stderr.take().expect("piped stderr");
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = pipe.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                stderr
-                    .lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-    }
+    let (lines, stderr) = read_output(&mut child);
     let err = || stderr.lock().unwrap().clone();
     let deadline = Instant::now() + TIMEOUT;
     while !err().contains("live tail") {
@@ -709,32 +684,7 @@ fn the_demo_shows_generated_lines_by_live_tail_and_its_generator_stops_with_it()
         .spawn()
         .expect("start scripts/demo.sh");
     let demo_pid = demo.id();
-    let (tx, lines) = std_mpsc::channel::<String>();
-    let stdout = demo.stdout.take().expect("piped stdout");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let stderr = Arc::new(Mutex::new(String::new()));
-    {
-        let stderr = Arc::clone(&stderr);
-        let mut pipe = demo.stderr.take().expect("piped stderr");
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = pipe.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                stderr
-                    .lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-    }
+    let (lines, stderr) = read_output(&mut demo);
     let err = || stderr.lock().unwrap().clone();
 
     // Generated lines keep coming once the follower is live: lines of three different
@@ -786,4 +736,36 @@ fn terminate(pid: u32) {
         .status()
         .expect("run kill");
     assert!(ok.success(), "kill {pid}");
+}
+
+/// A child's stdout as lines on a channel, and its stderr gathered as it comes (both read
+/// on their own threads, so neither pipe fills up while the test waits).
+fn read_output(
+    child: &mut std::process::Child,
+) -> (std_mpsc::Receiver<String>, Arc<Mutex<String>>) {
+    let (tx, lines) = std_mpsc::channel::<String>();
+    let stdout = child.stdout.take().expect("piped stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let gathered = Arc::clone(&stderr);
+    let mut pipe = child.stderr.take().expect("piped stderr");
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            gathered
+                .lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    (lines, stderr)
 }
