@@ -50,10 +50,11 @@ pub fn candidates_here(url: &str) -> Vec<Vec<String>> {
     candidates(url, std::env::var("BROWSER").ok().as_deref(), display)
 }
 
-/// Runs the first candidate that exists. Blocks up to [`FAIL_WINDOW`]: call it off the
-/// event loop. `Err` says why nothing opened (shown as a note, never a crash).
+/// Runs the candidates in order until one starts and does not fail within
+/// [`FAIL_WINDOW`] (so blocks up to that long per candidate: call it off the event loop).
+/// `Err` says why nothing opened (shown as a note, never a crash).
 pub fn open(candidates: &[Vec<String>]) -> Result<(), String> {
-    let mut missing = Vec::new();
+    let (mut missing, mut failed) = (Vec::new(), Vec::new());
     for argv in candidates {
         let Some((program, args)) = argv.split_first() else {
             continue;
@@ -88,13 +89,19 @@ pub fn open(candidates: &[Vec<String>]) -> Result<(), String> {
                 missing.push(name);
                 continue;
             }
-            Err(e) => return Err(format!("{name} did not start: {e}")),
+            Err(e) => {
+                failed.push(format!("{name} did not start: {e}"));
+                continue;
+            }
         };
         let deadline = Instant::now() + FAIL_WINDOW;
         loop {
             match child.try_wait() {
                 Ok(Some(status)) if status.success() => return Ok(()),
-                Ok(Some(status)) => return Err(format!("{name} failed ({status})")),
+                Ok(Some(status)) => {
+                    failed.push(format!("{name} failed ({status})"));
+                    break;
+                }
                 Ok(None) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(50));
                 }
@@ -106,7 +113,9 @@ pub fn open(candidates: &[Vec<String>]) -> Result<(), String> {
             }
         }
     }
-    Err(if missing.is_empty() {
+    Err(if !failed.is_empty() {
+        failed.join("; ")
+    } else if missing.is_empty() {
         "no browser to open it (set $BROWSER)".to_string()
     } else {
         format!("no browser to open it: {} not found", missing.join(", "))
@@ -158,7 +167,11 @@ mod tests {
         assert_eq!(open(&[vec!["true".into(), URL.into()]]), Ok(()));
         let failed = open(&[vec!["false".into(), URL.into()]]).unwrap_err();
         assert!(failed.starts_with("false failed ("), "{failed}");
-        // A missing one is skipped for the next.
+        // A missing or failing one is skipped for the next.
+        assert_eq!(
+            open(&[vec!["false".into()], vec!["true".into(), URL.into()]]),
+            Ok(())
+        );
         assert_eq!(
             open(&[
                 vec!["toadtop-no-such-browser".into(), URL.into()],
