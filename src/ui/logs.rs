@@ -98,7 +98,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             continue;
         };
         let selected = !pane.follow && i == anchor;
-        let lines = record_lines(r, pane, &theme, &needle, selected);
+        let mut lines = record_lines(r, pane, &theme, &needle, selected);
+        if selected && !pane.wrap {
+            lines = reveal_match(lines, &needle, width);
+        }
         let h = height_of(&lines);
         if i == anchor && h + after_used > height {
             // A long unfolded trace: the anchor alone, from its first line.
@@ -256,6 +259,57 @@ fn record_lines<'a>(
             spans.extend(highlight(l.clone(), needle, theme.dim, theme));
             out.push(Line::from(spans));
         }
+    }
+    out
+}
+
+/// The selected record's lines whose first search match ends past the right edge, wrapped
+/// at `width`, so `n` never lands on a match nobody can see (other records stay one line).
+fn reveal_match<'a>(lines: Vec<Line<'a>>, needle: &str, width: usize) -> Vec<Line<'a>> {
+    if needle.is_empty() || !needle.is_ascii() || width == 0 {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let beyond = text
+            .to_ascii_lowercase()
+            .find(needle)
+            .is_some_and(|at| Span::raw(&text[..at + needle.len()]).width() > width);
+        if beyond {
+            out.extend(split_line(line, width));
+        } else {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// `line` cut into lines of at most `width` cells, styles kept.
+fn split_line(line: Line<'_>, width: usize) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for span in &line.spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = Span::raw(c.to_string()).width();
+            if used + w > width && used > 0 {
+                if !piece.is_empty() {
+                    spans.push(Span::styled(std::mem::take(&mut piece), span.style));
+                }
+                out.push(Line::from(std::mem::take(&mut spans)).style(line.style));
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        if !piece.is_empty() {
+            spans.push(Span::styled(piece, span.style));
+        }
+    }
+    if !spans.is_empty() {
+        out.push(Line::from(spans).style(line.style));
     }
     out
 }
