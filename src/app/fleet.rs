@@ -130,11 +130,7 @@ pub fn cell(state: &State, cluster: &str) -> (String, bool) {
 /// A sort key for the ALERTS column: criticals outweigh any number of warnings; unknown
 /// sorts below none.
 pub fn weight(state: &State, cluster: &str) -> f64 {
-    if state
-        .details
-        .get(cluster)
-        .is_none_or(|s| s.data.is_none())
-    {
+    if state.details.get(cluster).is_none_or(|s| s.data.is_none()) {
         return -1.0;
     }
     let (c, w, i) = counts_of(&state.alerts, cluster);

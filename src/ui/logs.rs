@@ -340,3 +340,41 @@ fn highlight<'a>(text: String, needle: &str, style: Style, theme: &Theme) -> Vec
     }
     spans
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_match_past_the_edge_wraps_its_line_styles_kept() {
+        let style = Style::new().add_modifier(Modifier::BOLD);
+        let line = Line::from(vec![
+            Span::raw("12:00:00 "),
+            Span::styled("x".repeat(30) + "needle tail", style),
+        ]);
+        let out = reveal_match(vec![line.clone()], "needle", 20);
+        let texts: Vec<String> = out.iter().map(text).collect();
+        assert_eq!(texts.concat(), text(&line), "nothing lost or added");
+        assert!(texts.iter().all(|t| t.chars().count() <= 20), "{texts:?}");
+        assert!(texts.len() >= 3, "{texts:?}");
+        assert!(out[1].spans.iter().all(|s| s.style == style));
+        // A match on screen, or no search: left alone.
+        assert_eq!(reveal_match(vec![line.clone()], "12:00", 20).len(), 1);
+        assert_eq!(reveal_match(vec![line], "", 20).len(), 1);
+    }
+
+    #[test]
+    fn wide_characters_never_straddle_the_edge() {
+        let line = Line::from("日本語日本語日本語 needle");
+        let out = split_line(line, 5);
+        assert!(out.iter().all(|l| l.width() <= 5));
+        assert_eq!(
+            out.iter().map(text).collect::<String>(),
+            "日本語日本語日本語 needle"
+        );
+    }
+}
