@@ -13,6 +13,14 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
     let theme = Theme::new(&state.colors);
     let rows = visible_clusters(state, &screen.filter);
     let empty = empty_text(state, &screen.filter);
+    // Sized to what it says, so a failed call's name is never cut.
+    let cells: Vec<(String, bool)> = rows.iter().map(|c| fleet::cell(state, &c.name)).collect();
+    let alerts_w = cells
+        .iter()
+        .map(|(t, _)| t.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp("ALERTS".len(), 28) as u16;
     let pane = ListPane {
         loading: state.clusters.data.is_none(),
         title: format!(
@@ -26,7 +34,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
             Constraint::Length(9),
             Constraint::Length(8),
             Constraint::Length(8),
-            Constraint::Length(15),
+            Constraint::Length(alerts_w),
         ],
         len: rows.len(),
         selected: screen.selected,
@@ -40,7 +48,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
     };
     pane.draw(frame, area, &theme, |i| {
         let c = rows[i];
-        let (alerts, failed) = fleet::cell(state, &c.name);
+        let (alerts, failed) = cells[i].clone();
         let (crit, warn, _) = fleet::counts_of(&state.alerts, &c.name);
         let alert_style = if failed || crit > 0 {
             theme.error
