@@ -182,3 +182,73 @@ fn data_is_stale_past_the_refresh_interval_plus_a_grace() {
     assert_eq!(stale_secs(at(120), NOW, 10), Some(120));
     assert_eq!(stale_secs(None, NOW, 10), None, "no data is not stale data");
 }
+
+#[test]
+fn images_of_a_cluster_loaded_while_findings_were_loading_are_asked_for_after() {
+    let (mut state, effects) = started(&["a", "b"]);
+    let asked = details_asked(&effects);
+    let mut b = detail("b");
+    for s in &mut b.services {
+        for c in s
+            .task_definition
+            .iter_mut()
+            .flat_map(|td| &mut td.containers)
+        {
+            c.image = format!("{}-b", c.image);
+        }
+    }
+    let mut findings_for = Vec::new();
+    for (req, cluster) in asked {
+        let result = Ok(if cluster == "b" {
+            b.clone()
+        } else {
+            detail("a")
+        });
+        let fx = update(
+            &mut state,
+            Msg::DetailLoaded {
+                req,
+                cluster,
+                result,
+            },
+        );
+        findings_for.extend(fx.into_iter().filter_map(|e| match e {
+            Effect::LoadFindings { images } => Some(images),
+            _ => None,
+        }));
+    }
+    // The first detail's findings load was still running when the second arrived.
+    assert_eq!(findings_for.len(), 1, "{findings_for:?}");
+    let first = findings_for.remove(0);
+    let answer = first
+        .iter()
+        .map(|i| {
+            let f = crate::domain::ImageFindings {
+                image: i.clone(),
+                digest: None,
+                status: "COMPLETE".into(),
+                counts: Default::default(),
+                items: Vec::new(),
+                scan_settings: None,
+                error: None,
+            };
+            (i.clone(), f)
+        })
+        .collect();
+    let fx = update(&mut state, Msg::FindingsLoaded(answer));
+    let [Effect::LoadFindings { images }] = fx.as_slice() else {
+        panic!("the other cluster's images next: {fx:?}")
+    };
+    assert!(!images.is_empty());
+    assert!(images.iter().all(|i| !first.contains(i)), "{images:?}");
+    // Once every image has an answer, nothing more is asked.
+    let rest = images
+        .iter()
+        .map(|i| {
+            let mut f = state.findings[&first[0]].clone();
+            f.image = i.clone();
+            (i.clone(), f)
+        })
+        .collect();
+    assert!(update(&mut state, Msg::FindingsLoaded(rest)).is_empty());
+}
