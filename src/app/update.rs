@@ -77,6 +77,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                     effects.extend(load_detail(state, &cluster));
                 }
             }
+            effects.extend(super::fleet::pump(state));
             clamp_all(state);
             effects
         }
@@ -100,6 +101,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             if again {
                 effects.extend(load_detail(state, &cluster));
             }
+            effects.extend(super::fleet::pump(state));
             effects
         }
         Msg::Log { session, event } => {
@@ -129,7 +131,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::FindingsLoaded(found) => {
             update_findings::on_findings(state, found);
-            Vec::new()
+            super::fleet::after_findings(state)
         }
         Msg::MetricsLoaded {
             req,
@@ -224,7 +226,7 @@ fn load_clusters(state: &mut State) -> Option<Effect> {
     Some(Effect::LoadClusters { req })
 }
 
-fn load_detail(state: &mut State, cluster: &str) -> Option<Effect> {
+pub(super) fn load_detail(state: &mut State, cluster: &str) -> Option<Effect> {
     let c = state.cluster(cluster)?.clone();
     let req = state.next_request;
     let slot = state.details.entry(cluster.to_string()).or_default();
