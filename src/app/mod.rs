@@ -7,6 +7,7 @@ pub mod columns;
 pub mod confirm;
 mod lists;
 pub mod logs;
+pub mod messages;
 mod msg;
 pub mod palette;
 mod state;
@@ -23,6 +24,7 @@ mod update_secrets;
 mod update_sort;
 pub mod update_switch;
 pub mod update_taskdefs;
+mod update_typeahead;
 
 pub use crate::config::Action;
 pub use lists::{

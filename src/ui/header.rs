@@ -108,13 +108,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             theme.error,
         ));
     }
-    if let Some(status) = &state.status {
-        crumb.push(Span::raw("   "));
-        crumb.push(Span::styled(
-            sanitize(&status.text),
-            if status.error { theme.error } else { theme.ok },
-        ));
-    }
+    // Messages have a line of their own above the footer (ui::messages).
     frame.render_widget(Paragraph::new(Line::from(crumb)), crumbs);
 }
 
@@ -131,6 +125,7 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         .unwrap_or(&View::Clusters);
     match view {
         View::Clusters | View::Help => parts.push("clusters".into()),
+        View::Messages => parts.push("messages".into()),
         View::Alerts => parts.push("alerts".into()),
         View::TaskDefs { family } => {
             parts.push("taskdefs".into());
