@@ -827,9 +827,12 @@ fn an_unknown_command_names_itself_in_an_error() {
     );
     assert_eq!(view(&s), &services("production"));
     assert!(!s.quit);
-    // The next action clears the error.
+    // The error stays while keys go on working; Esc dismisses it and only that.
     update(&mut s, ch('j'));
+    assert!(s.status.as_ref().is_some_and(|st| st.error));
+    update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.status, None);
+    assert_eq!(view(&s), &services("production"));
 }
 
 #[test]
