@@ -1561,6 +1561,28 @@ fn message_line_long_info_and_error() {
     }
 }
 
+#[test]
+fn messages_pane_newest_first() {
+    let mut state = in_services();
+    state.now = toadtop::timefmt::Timestamp(NOW.0 - 60_000);
+    state.say("sorted by NAME ▲", false);
+    state.now = toadtop::timefmt::Timestamp(NOW.0 - 30_000);
+    state.say(LONG_ERROR, true);
+    state.now = NOW;
+    state.say(LONG_INFO, false);
+    let state = open(state, [View::Messages]);
+    let text = render(&state, 80, 24);
+    let newest = text.find("saved to").expect("the newest");
+    let oldest = text.find("sorted by").expect("the oldest");
+    assert!(newest < oldest, "{text}");
+    assert!(text.contains("06:59:30 error"), "{text}");
+    assert!(
+        text.contains("› production › messages"),
+        "the place stays: {text}"
+    );
+    insta::assert_snapshot!("messages_pane_80x24", text);
+}
+
 /// Every pane's footer at `width`, one per line, with the pane's name.
 fn footers(width: u16, height: u16, read_only: bool) -> String {
     use toadtop::domain::STANDALONE;

@@ -121,11 +121,10 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         .iter()
         .rev()
         .map(|s| &s.view)
-        .find(|v| **v != View::Help)
+        .find(|v| !matches!(v, View::Help | View::Messages))
         .unwrap_or(&View::Clusters);
     match view {
-        View::Clusters | View::Help => parts.push("clusters".into()),
-        View::Messages => parts.push("messages".into()),
+        View::Clusters | View::Help | View::Messages => parts.push("clusters".into()),
         View::Alerts => parts.push("alerts".into()),
         View::TaskDefs { family } => {
             parts.push("taskdefs".into());
@@ -195,6 +194,9 @@ fn breadcrumbs(state: &State) -> Vec<String> {
     }
     if state.screen().view == View::Help {
         parts.push("help".into());
+    }
+    if state.screen().view == View::Messages {
+        parts.push("messages".into());
     }
     parts
 }

@@ -129,18 +129,27 @@ pub fn draw_pane(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) 
     if state.messages.is_empty() {
         lines.push(Line::styled("  no messages yet", theme.dim));
     }
+    // ` 07:00:00 error  ` then the text, its wrapped lines indented under it.
+    const INDENT: usize = 17;
+    let room = usize::from(area.width.saturating_sub(2)).saturating_sub(INDENT);
     for m in state.messages.newest_first() {
         let (level, style) = if m.error {
             ("error", theme.error)
         } else {
             ("info ", theme.ok)
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {} ", m.at.clock()), theme.dim),
-            Span::styled(level, style.bold()),
-            Span::raw("  "),
-            Span::raw(clean(&m.text)),
-        ]));
+        for (i, part) in wrap(&clean(&m.text), room.max(20)).into_iter().enumerate() {
+            lines.push(if i == 0 {
+                Line::from(vec![
+                    Span::styled(format!(" {} ", m.at.clock()), theme.dim),
+                    Span::styled(level, style.bold()),
+                    Span::raw("  "),
+                    Span::raw(part),
+                ])
+            } else {
+                Line::raw(format!("{:INDENT$}{part}", ""))
+            });
+        }
     }
     let title = format!(
         "messages ({}, newest first, times UTC)",
