@@ -169,17 +169,19 @@ pub fn available(state: &State) -> Vec<(Action, &'static str)> {
         ) || mutating;
         // n/N only mean something once there is a search.
         let needs_search = matches!(a, Action::NextMatch | Action::PrevMatch);
-        !(mutating && state.read_only)
-            && !(needs_search && !searching)
-            && !(*a == Action::Exec && !exec_ok)
-            && !(needs_row && rows == Some(0))
-            && !(*a == Action::Rollback
-                && *view == View::Job
-                && state
-                    .job
-                    .as_ref()
-                    .and_then(|j| j.rollback_offer())
-                    .is_none())
+        let no_rollback = *a == Action::Rollback
+            && *view == View::Job
+            && state
+                .job
+                .as_ref()
+                .and_then(|j| j.rollback_offer())
+                .is_none();
+        let refused = (mutating && state.read_only)
+            || (needs_search && !searching)
+            || (*a == Action::Exec && !exec_ok)
+            || (needs_row && rows == Some(0))
+            || no_rollback;
+        !refused
     });
     all
 }
