@@ -1699,5 +1699,183 @@ mod fleet_and_logs {
         let text = render(&match_to_the_right(), 200, 50);
         assert!(text.contains("invoice-4711"), "{text}");
         insta::assert_snapshot!(text);
+// ---- the message line and the footers (issue 17, items 3 and 6) ----------------------
+
+/// A message said through `update`, as an action would: `text` is a long info or error.
+fn saying(mut state: State, text: &str, error: bool) -> State {
+    state.say(text, error);
+    state
+}
+
+const LONG_INFO: &str = "saved to /tmp/rvhome/.local/share/toadtop/logs/production-web-2026-11-26T07-00-00Z.log (1200 records, 312 KiB)";
+const LONG_ERROR: &str = "exec would fail: task running, ExecuteCommandAgent not running on container php (enableExecuteCommand is off for the service: turn it on and force a new deployment)";
+
+#[test]
+fn message_line_long_info_and_error() {
+    for (name, text, error) in [("info", LONG_INFO, false), ("error", LONG_ERROR, true)] {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let state = saying(in_services(), text, error);
+            let screen = render(&state, w, h);
+            // Whole: every word of the message is on the screen, nothing on the crumbs line.
+            let flat = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+            for word in text.split(' ') {
+                assert!(flat.contains(word), "{word} missing at {w}x{h}:\n{screen}");
+            }
+            assert!(!screen.lines().nth(1).unwrap().contains("saved"));
+            assert_eq!(screen.contains("esc dismiss"), error, "{screen}");
+            insta::assert_snapshot!(format!("message_line_{name}_{w}x{h}"), screen);
+        }
+    }
+}
+
+#[test]
+fn messages_pane_newest_first() {
+    let mut state = in_services();
+    state.now = toadtop::timefmt::Timestamp(NOW.0 - 60_000);
+    state.say("sorted by NAME ▲", false);
+    state.now = toadtop::timefmt::Timestamp(NOW.0 - 30_000);
+    state.say(LONG_ERROR, true);
+    state.now = NOW;
+    state.say(LONG_INFO, false);
+    let state = open(state, [View::Messages]);
+    let text = render(&state, 80, 24);
+    let newest = text.find("saved to").expect("the newest");
+    let oldest = text.find("sorted by").expect("the oldest");
+    assert!(newest < oldest, "{text}");
+    assert!(text.contains("06:59:30 error"), "{text}");
+    assert!(
+        text.contains("› production › messages"),
+        "the place stays: {text}"
+    );
+    insta::assert_snapshot!("messages_pane_80x24", text);
+}
+
+/// Every pane's footer at `width`, one per line, with the pane's name.
+fn footers(width: u16, height: u16, read_only: bool) -> String {
+    use toadtop::domain::STANDALONE;
+    let log_view = fixtures::log_state(10).screen().view.clone();
+    let first_rev = "arn:aws:ecs:us-east-1:123456789012:task-definition/laravel-web:1";
+    let second_rev = "arn:aws:ecs:us-east-1:123456789012:task-definition/laravel-web:2";
+    let views: Vec<(&str, View)> = vec![
+        ("clusters", View::Clusters),
+        ("services", services_view()),
+        (
+            "tasks",
+            web(|cluster, service| View::Tasks { cluster, service }),
+        ),
+        (
+            "standalone",
+            View::Tasks {
+                cluster: "production".into(),
+                service: STANDALONE.into(),
+            },
+        ),
+        (
+            "service detail",
+            web(|cluster, service| View::ServiceDetail { cluster, service }),
+        ),
+        (
+            "task definition",
+            web(|cluster, service| View::TaskDefinition { cluster, service }),
+        ),
+        (
+            "task detail",
+            View::TaskDetail {
+                cluster: "production".into(),
+                service: "web".into(),
+                task: "3d4e5f607182".into(),
+            },
+        ),
+        ("logs", log_view),
+        ("action", View::Job),
+        (
+            "findings",
+            View::Findings {
+                cluster: "production".into(),
+                service: None,
+            },
+        ),
+        (
+            "finding",
+            View::FindingDetail {
+                cluster: "production".into(),
+                image: "laravel-app:v1".into(),
+                name: "CVE-2026-0001".into(),
+            },
+        ),
+        ("alerts", View::Alerts),
+        (
+            "taskdefs",
+            View::TaskDefs {
+                family: "laravel-web".into(),
+            },
+        ),
+        (
+            "diff",
+            View::TaskDefDiff {
+                family: "laravel-web".into(),
+                before: first_rev.into(),
+                after: second_rev.into(),
+            },
+        ),
+        ("help", View::Help),
+        ("messages", View::Messages),
+    ];
+    let mut out = Vec::new();
+    for (name, view) in views {
+        let mut state = if matches!(view, View::Logs { .. }) {
+            fixtures::log_state(10)
+        } else {
+            let mut s = open(loaded(), [view.clone()]);
+            if matches!(view, View::TaskDefs { .. }) {
+                let slot = s.taskdefs.entry("laravel-web".into()).or_default();
+                slot.data = Some(vec![second_rev.into(), first_rev.into()]);
+            }
+            s
+        };
+        state.read_only = read_only;
+        let screen = render(&state, width, height);
+        let foot = screen.lines().last().unwrap_or_default().to_string();
+        assert!(foot.ends_with("? help"), "{name}: {foot}");
+        if read_only {
+            for refused in [
+                " deploy",
+                " migrate",
+                " restart",
+                " roll back",
+                " scale",
+                " stop",
+            ] {
+                assert!(!foot.contains(refused), "{name}: {refused} offered: {foot}");
+            }
+        }
+        out.push(format!("{name:<16}|{foot}"));
+    }
+    out.join("\n")
+}
+
+#[test]
+fn footers_of_every_pane() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        for read_only in [false, true] {
+            let text = footers(w, h, read_only);
+            let mode = if read_only { "read_only" } else { "normal" };
+            insta::assert_snapshot!(format!("footers_{mode}_{w}x{h}"), text);
+        }
+    }
+    // At 80 columns the log pane keeps its filters (issue 17: L, w, T, c, Enter dropped).
+    let logs = footers(80, 24, false)
+        .lines()
+        .find(|l| l.starts_with("logs "))
+        .unwrap()
+        .to_string();
+    for hint in [
+        "L level",
+        "w wrap",
+        "T since",
+        "c container",
+        "enter unfold",
+    ] {
+        assert!(logs.contains(hint), "{hint} missing: {logs}");
     }
 }

@@ -8,6 +8,7 @@ pub mod confirm;
 pub mod fleet;
 mod lists;
 pub mod logs;
+pub mod messages;
 mod msg;
 pub mod palette;
 mod state;
@@ -25,6 +26,7 @@ mod update_secrets;
 mod update_sort;
 pub mod update_switch;
 pub mod update_taskdefs;
+mod update_typeahead;
 
 pub use crate::config::Action;
 pub use lists::{

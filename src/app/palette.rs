@@ -58,6 +58,7 @@ pub const COMMANDS: &[Command] = &[
     cmd("alerts", &["a"], "what needs attention, every cluster"),
     cmd("doctor", &[], "why exec would fail for the selected task"),
     cmd("job", &["action"], "the last action (deploy, migrate, ...)"),
+    cmd("messages", &["msg"], "the last 50 messages, newest first"),
     Command {
         arg: Some(Arg::Profile),
         arg_optional: false,

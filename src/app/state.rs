@@ -101,6 +101,8 @@ pub enum View {
         after: String,
     },
     Help,
+    /// The last messages, newest first (`:messages`).
+    Messages,
 }
 
 impl View {
@@ -108,6 +110,7 @@ impl View {
         match self {
             View::Clusters
             | View::Help
+            | View::Messages
             | View::Job
             | View::Alerts
             | View::TaskDefs { .. }
@@ -162,6 +165,7 @@ impl View {
                 crate::domain::family_revision(after)
             ),
             View::Help => "help".into(),
+            View::Messages => "messages".into(),
         }
     }
 }
@@ -221,7 +225,13 @@ pub struct State {
     /// Never empty: the bottom is always the clusters pane.
     pub stack: Vec<Screen>,
     pub input: Input,
+    /// Tab going round the palette's candidates: what was typed, which one is shown.
+    pub palette_tab: Option<(String, usize)>,
+    /// Keys typed while the pane was loading, applied once it has (`update_typeahead`).
+    pub typeahead: std::collections::VecDeque<crossterm::event::KeyEvent>,
     pub status: Option<StatusLine>,
+    /// When the status was said, and the last messages (`app::messages`).
+    pub messages: super::messages::Messages,
     pub clusters: Slot<Vec<Cluster>>,
     pub details: HashMap<String, Slot<ClusterDetail>>,
     pub next_request: RequestId,
@@ -272,11 +282,12 @@ pub struct State {
 
 impl State {
     /// Sets the status line (`error`: shown in the error colour).
+    /// Also remembered for `:messages`; info goes after a few seconds, an error stays
+    /// until Esc or the next message (`app::messages`).
     pub fn say(&mut self, text: impl Into<String>, error: bool) {
-        self.status = Some(StatusLine {
-            text: text.into(),
-            error,
-        });
+        let text = text.into();
+        self.messages.record(self.now, &text, error);
+        self.status = Some(StatusLine { text, error });
     }
 
     pub fn new(
@@ -296,7 +307,10 @@ impl State {
             now,
             stack: vec![Screen::new(View::Clusters)],
             input: Input::None,
+            palette_tab: None,
+            typeahead: std::collections::VecDeque::new(),
             status: None,
+            messages: super::messages::Messages::default(),
             clusters: Slot::default(),
             details: HashMap::new(),
             next_request: 1,

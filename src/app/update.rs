@@ -8,12 +8,13 @@ use super::update_actions;
 use super::update_findings;
 use super::update_logs;
 use super::update_secrets;
-use super::{Action, Effect, Input, Msg, Screen, Slot, State, StatusLine, View};
+use super::{Action, Effect, Input, Msg, Screen, Slot, State, View};
 use crate::domain::STANDALONE;
 use crate::ops::logs::LogScope;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
+    effects.extend(super::update_typeahead::replay(state, on_key));
     effects.extend(super::update_remember::after(state));
     effects
 }
@@ -22,6 +23,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             state.now = now;
+            super::messages::expire(state);
             if state.loading() {
                 state.spinner = state.spinner.wrapping_add(1);
             }
@@ -153,10 +155,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::update_exec::on_image_volumes(state, query, volumes)
         }
         Msg::ExecDone(result) => {
-            state.status = Some(match result {
-                Ok(text) => StatusLine { text, error: false },
-                Err(text) => StatusLine { text, error: true },
-            });
+            match result {
+                Ok(text) => state.say(text, false),
+                Err(text) => state.say(text, true),
+            }
             Vec::new()
         }
         Msg::Switched(result) => super::update_switch::on_switched(state, result),
@@ -165,16 +167,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Saved(result) => {
-            state.status = Some(match result {
-                Ok(path) => StatusLine {
-                    text: format!("saved to {path}"),
-                    error: false,
-                },
-                Err(e) => StatusLine {
-                    text: format!("could not save: {e}"),
-                    error: true,
-                },
-            });
+            match result {
+                Ok(path) => state.say(format!("saved to {path}"), false),
+                Err(e) => state.say(format!("could not save: {e}"), true),
+            }
             Vec::new()
         }
     }
@@ -283,11 +279,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Input::Command(text) => super::update_palette::edit(state, key, text),
         Input::Search(text) => update_logs::edit_search(state, key, text),
+        Input::None if super::update_typeahead::hold(state, key) => Vec::new(),
         Input::None => match state.keymap.action_for(&key) {
-            Some(action) => {
-                state.status = None;
-                run_action(state, action)
-            }
+            // Esc dismisses an error on the message line before it means back.
+            Some(Action::Back) if super::messages::dismiss(state) => Vec::new(),
+            Some(action) => run_action(state, action),
             None => Vec::new(),
         },
     };
@@ -420,6 +416,7 @@ fn context_owner(state: &State) -> Option<(String, String)> {
         | View::FindingDetail { .. }
         | View::Clusters
         | View::Help
+        | View::Messages
         | View::Job
         | View::Alerts
         | View::TaskDefs { .. }
@@ -508,10 +505,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Top => move_by(state, i64::MIN / 2),
         Action::Bottom => move_by(state, i64::MAX / 2),
         Action::Refresh => {
-            state.status = Some(StatusLine {
-                text: "refreshing…".into(),
-                error: false,
-            });
+            state.say("refreshing…", false);
             refresh(state)
         }
         Action::Help => {

@@ -48,6 +48,7 @@ fn target(state: &State, with_task: bool) -> Option<(Service, Option<String>)> {
         }
         View::Clusters
         | View::Help
+        | View::Messages
         | View::Alerts
         | View::FindingDetail { .. }
         | View::TaskDefs { .. }

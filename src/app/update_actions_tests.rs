@@ -1190,7 +1190,8 @@ fn a_second_action_while_a_job_runs_is_refused() {
         assert!(s.modal.is_none(), "{k} opened {:?}", s.modal);
         assert_error(&s, "still running");
     }
-    // Also from another pane.
+    // Also from another pane (the first Esc dismisses the error).
+    update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Esc));
     assert!(matches!(view(&s), View::Services { .. }));
     update(&mut s, ch('R'));

@@ -8,6 +8,8 @@ use super::update_findings;
 use super::{Action, Effect, Input, Screen, State, View};
 
 pub fn edit(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
+    // Tab and Shift-Tab go round the candidates; any other key ends the round.
+    let round = state.palette_tab.take();
     match key.code {
         KeyCode::Esc => state.input = Input::None,
         KeyCode::Backspace => {
@@ -21,9 +23,18 @@ pub fn edit(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
             state.input = Input::None;
             return run(state, text.trim());
         }
-        KeyCode::Tab => {
-            if let Some(done) = palette::complete(&text, &suggestions(state, &text)) {
-                state.input = Input::Command(done);
+        KeyCode::Tab | KeyCode::BackTab => {
+            let back = key.code == KeyCode::BackTab;
+            match cycle(state, round, &text, back) {
+                Some((shown, round)) => {
+                    state.input = Input::Command(shown);
+                    state.palette_tab = Some(round);
+                }
+                None => {
+                    if let Some(done) = palette::complete(&text, &suggestions(state, &text)) {
+                        state.input = Input::Command(done);
+                    }
+                }
             }
         }
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
@@ -33,6 +44,36 @@ pub fn edit(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Tab once the typed text is completed as far as its candidates agree: the next (or,
+/// `back`, the previous) candidate, and the round to remember (what was typed, which
+/// candidate is shown). `None` when Tab should complete instead (the text still extends,
+/// or there is one candidate or none).
+fn cycle(
+    state: &State,
+    round: Option<(String, usize)>,
+    text: &str,
+    back: bool,
+) -> Option<(String, (String, usize))> {
+    // Still going round: the text on the line is the candidate we put there.
+    if let Some((typed, at)) = round {
+        let all = suggestions(state, &typed);
+        if all.len() > 1 && all.get(at).is_some_and(|c| c == text) {
+            let next = if back {
+                (at + all.len() - 1) % all.len()
+            } else {
+                (at + 1) % all.len()
+            };
+            return Some((all[next].clone(), (typed, next)));
+        }
+    }
+    let all = suggestions(state, text);
+    if all.len() < 2 || (!back && palette::complete(text, &all).is_some()) {
+        return None;
+    }
+    let first = if back { all.len() - 1 } else { 0 };
+    Some((all[first].clone(), (text.to_string(), first)))
 }
 
 /// What the typed text could complete to, with the argument values known now (the
@@ -110,6 +151,12 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             }
             if state.screen().view != View::Job {
                 state.stack.push(Screen::new(View::Job));
+            }
+            Vec::new()
+        }
+        "messages" => {
+            if state.screen().view != View::Messages {
+                state.stack.push(Screen::new(View::Messages));
             }
             Vec::new()
         }

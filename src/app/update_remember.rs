@@ -31,6 +31,7 @@ pub fn snapshot(state: &State) -> Remembered {
         | View::Job
         | View::Alerts
         | View::Help
+        | View::Messages
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => None,
     });

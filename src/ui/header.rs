@@ -108,13 +108,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             theme.error,
         ));
     }
-    if let Some(status) = &state.status {
-        crumb.push(Span::raw("   "));
-        crumb.push(Span::styled(
-            sanitize(&status.text),
-            if status.error { theme.error } else { theme.ok },
-        ));
-    }
+    // Messages have a line of their own above the footer (ui::messages).
     frame.render_widget(Paragraph::new(Line::from(crumb)), crumbs);
 }
 
@@ -127,10 +121,10 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         .iter()
         .rev()
         .map(|s| &s.view)
-        .find(|v| **v != View::Help)
+        .find(|v| !matches!(v, View::Help | View::Messages))
         .unwrap_or(&View::Clusters);
     match view {
-        View::Clusters | View::Help => parts.push("clusters".into()),
+        View::Clusters | View::Help | View::Messages => parts.push("clusters".into()),
         View::Alerts => parts.push("alerts".into()),
         View::TaskDefs { family } => {
             parts.push("taskdefs".into());
@@ -200,6 +194,9 @@ fn breadcrumbs(state: &State) -> Vec<String> {
     }
     if state.screen().view == View::Help {
         parts.push("help".into());
+    }
+    if state.screen().view == View::Messages {
+        parts.push("messages".into());
     }
     parts
 }

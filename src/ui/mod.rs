@@ -8,6 +8,7 @@ mod header;
 mod help;
 mod job;
 mod logs;
+mod messages;
 mod modal;
 mod service_detail;
 mod service_secrets;
@@ -33,15 +34,19 @@ pub use table::ListHit;
 
 /// Draws everything; returns where the list rows are, for mouse clicks.
 pub fn draw(state: &State, frame: &mut Frame) -> Option<ListHit> {
-    let [head, body, foot] = Layout::vertical([
+    // The message line takes rows of its own only while there is a message.
+    let said = messages::height(state, frame.area().width);
+    let [head, body, message, foot] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(1),
+        Constraint::Length(said),
         Constraint::Length(1),
     ])
     .areas(frame.area());
     header::draw(state, frame, head);
     let hit = draw_body(state, frame, body);
     modal::draw(state, frame, body);
+    messages::draw_line(state, frame, message);
     footer::draw(state, frame, foot);
     hit
 }
@@ -83,6 +88,7 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
             taskdefs::draw_diff(state, screen, before, after, frame, area)
         }
         View::Help => help::draw(state, screen, frame, area),
+        View::Messages => messages::draw_pane(state, screen, frame, area),
     }
     None
 }
