@@ -1699,6 +1699,9 @@ mod fleet_and_logs {
         let text = render(&match_to_the_right(), 200, 50);
         assert!(text.contains("invoice-4711"), "{text}");
         insta::assert_snapshot!(text);
+    }
+}
+
 // ---- the message line and the footers (issue 17, items 3 and 6) ----------------------
 
 /// A message said through `update`, as an action would: `text` is a long info or error.

@@ -54,7 +54,11 @@ pub fn target(state: &State) -> Result<(&'static str, String), &'static str> {
                     .map(|x| ("service", x.console_url())),
             }
         }),
-        View::Findings { .. } | View::FindingDetail { .. } | View::Job | View::Help => {
+        View::Findings { .. }
+        | View::FindingDetail { .. }
+        | View::Job
+        | View::Help
+        | View::Messages => {
             return Err("no console link here: select a cluster, service, task, revision or log");
         }
     };
