@@ -10,6 +10,7 @@ pub mod logs;
 mod msg;
 pub mod palette;
 mod state;
+pub mod text_view;
 mod update;
 mod update_actions;
 mod update_copy;

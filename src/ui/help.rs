@@ -9,7 +9,7 @@ use crate::app::{Action, Screen, State};
 
 /// Built from the keymap in use, so overridden keys show as configured. Commands first:
 /// they are few, and the key list is long.
-pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let mut lines = vec![text::heading(
         "Commands (press : then type, tab completes)",
@@ -60,5 +60,5 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(
         "  ▸ / ▾    a log record's folded / unfolded stack trace",
     ));
-    text::draw(frame, area, &theme, "help", lines, screen.scroll);
+    text::draw(frame, area, &theme, "help", lines, screen)
 }

@@ -15,7 +15,7 @@ pub fn draw(
     service: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let title = format!("service {}/{}", sanitize(cluster), sanitize(service));
     let Some(s) = state.service(cluster, service) else {
@@ -26,7 +26,7 @@ pub fn draw(
             &theme,
             &title,
             text::missing("service", loading, &theme),
-            0,
+            screen,
         );
     };
     let mut lines = vec![
@@ -218,7 +218,7 @@ pub fn draw(
             Span::styled(sanitize(&e.message), style),
         ]));
     }
-    text::draw(frame, area, &theme, &title, lines, screen.scroll);
+    text::draw(frame, area, &theme, &title, lines, screen)
 }
 
 /// Eight-level block sparkline of percentages (0-100).

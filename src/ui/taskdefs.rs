@@ -69,7 +69,7 @@ pub fn draw_diff(
     after: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let title = format!(
         "{} → {}",
@@ -106,5 +106,5 @@ pub fn draw_diff(
         }
         _ => vec![Line::styled("describing the two revisions…", theme.dim)],
     };
-    text::draw(frame, area, &theme, &title, lines, screen.scroll);
+    text::draw(frame, area, &theme, &title, lines, screen)
 }
