@@ -196,11 +196,11 @@ fn go_to_match(state: &mut State, forward: bool, fresh: bool) {
     if wrapped && !fresh {
         let whence = if forward { "top" } else { "bottom" };
         state.say(
-            format!("search wrapped to the {whence}: match {} of {n}", i + 1),
+            format!("wrapped to the {whence}: match {}/{n}", i + 1),
             false,
         );
     } else {
-        state.say(format!("match {} of {n} for “{query}”", i + 1), false);
+        state.say(format!("match {}/{n}", i + 1), false);
     }
 }
 

@@ -73,7 +73,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             let filter_note = if state.screen().filter.is_empty() {
                 String::new()
             } else {
-                format!(" filter: {}", state.screen().filter)
+                // In a text pane `/` searches (`app::text_view`).
+                let what = if crate::app::text_view::is_text(&state.screen().view) {
+                    "search"
+                } else {
+                    "filter"
+                };
+                format!(" {what}: {}", state.screen().filter)
             };
             let mut all = hints(&state.screen().view);
             // `b` in the action pane only means something after a failed rollout.

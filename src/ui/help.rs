@@ -23,7 +23,10 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> su
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(text::heading("Keys (j/k scroll this page)", &theme));
+    lines.push(text::heading(
+        "Keys (j/k scroll, / search this page, n/N next/previous match)",
+        &theme,
+    ));
     // The keys a newcomer needs first: on a short terminal they must be on the first page.
     let first = [
         Action::Quit,

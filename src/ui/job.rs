@@ -34,7 +34,6 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> su
             title_style,
         ));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
 
     let log_rows = if job.logs.is_empty() {
         0
@@ -83,7 +82,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> su
     }
     // Wrapped, scrolled by rendered rows; `job.scroll` is `text_view::END` (follow the
     // newest line) until the operator scrolls up.
-    let (extent, _) = super::text::body(
+    let (extent, top) = super::text::body(
         frame,
         steps_area,
         &theme,
@@ -92,6 +91,12 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> su
         &screen.filter,
         screen.selected,
     );
+    // Drawn after the body, with where the view is when rows are hidden.
+    let block = match super::text::position(top, &extent) {
+        Some(p) => block.title_bottom(Line::styled(p, theme.dim).right_aligned()),
+        None => block,
+    };
+    frame.render_widget(block, area);
 
     if log_rows > 0 {
         let n = usize::from(log_rows.saturating_sub(1));

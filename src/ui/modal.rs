@@ -35,57 +35,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
     let width = area.width.saturating_sub(4).min(110);
     match modal {
-        Modal::Exec(menu) => {
-            use crate::ops::exec::doctor::Status;
-            let mut text: Vec<Line> = Vec::new();
-            for c in &menu.checks {
-                let (mark, style) = match c.status {
-                    Status::Pass => ("✓", theme.ok),
-                    Status::Warn => ("!", theme.warn),
-                    Status::Fail => ("✗", theme.error),
-                };
-                text.push(Line::from(vec![
-                    Span::styled(format!("{mark} {:<38}", c.name), style),
-                    Span::raw(sanitize(&c.detail)),
-                ]));
-                if !c.fix.is_empty() {
-                    text.push(Line::styled(
-                        format!("    fix: {}", sanitize(&c.fix)),
-                        theme.dim,
-                    ));
-                }
-            }
-            if !menu.doctor_only {
-                text.push(Line::raw(""));
-                for (i, choice) in menu.choices.iter().enumerate() {
-                    let cursor = if i == menu.selected { "▶ " } else { "  " };
-                    let style = if i == menu.selected {
-                        theme.selected
-                    } else {
-                        ratatui::style::Style::new()
-                    };
-                    text.push(Line::from(vec![
-                        Span::styled(cursor, theme.accent),
-                        Span::styled(sanitize(choice), style),
-                    ]));
-                }
-            }
-            let title = format!(
-                "{} {} in task {} ({}/{})",
-                if menu.doctor_only { "doctor:" } else { "exec" },
-                sanitize(&menu.target.container),
-                crate::domain::short_task_id(&menu.target.task.id),
-                sanitize(&menu.target.cluster),
-                sanitize(&menu.target.service)
-            );
-            let para = Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(frame_block(title, &theme));
-            let height = (para.line_count(width.saturating_sub(2)) as u16).min(area.height);
-            let r = centered(area, width, height);
-            frame.render_widget(Clear, r);
-            frame.render_widget(para, r);
-        }
+        Modal::Exec(menu) => draw_exec(menu, &theme, frame, area, width),
         Modal::Confirm {
             title,
             lines,
@@ -297,6 +247,107 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             );
         }
     }
+}
+
+/// The exec menu: the doctor's checks, then the choices. It stays inside the pane's
+/// border; when the checks do not fit, passing ones fold into one line, and what still
+/// does not fit is cut with a note, never the choices.
+fn draw_exec(
+    menu: &crate::app::update_exec::ExecMenu,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+) {
+    use crate::ops::exec::doctor::Status;
+    let inner = usize::from(width.saturating_sub(2));
+    let name_width = menu
+        .checks
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(38);
+    let check_lines = |fold_passes: bool| {
+        let mut text: Vec<Line> = Vec::new();
+        let mut passed: Vec<&str> = Vec::new();
+        for c in &menu.checks {
+            let (mark, style) = match c.status {
+                Status::Pass => ("✓", theme.ok),
+                Status::Warn => ("!", theme.warn),
+                Status::Fail => ("✗", theme.error),
+            };
+            if fold_passes && c.status == Status::Pass {
+                passed.push(c.name);
+                continue;
+            }
+            // Separate spans, so a long detail or fix wraps under itself.
+            text.push(Line::from(vec![
+                Span::styled(format!("{mark} {:<name_width$}  ", c.name), style),
+                Span::raw(sanitize(&c.detail)),
+            ]));
+            if !c.fix.is_empty() {
+                text.push(Line::from(vec![
+                    Span::styled("    fix: ", theme.dim),
+                    Span::styled(sanitize(&c.fix), theme.dim),
+                ]));
+            }
+        }
+        if !passed.is_empty() {
+            text.push(Line::from(vec![
+                Span::styled(format!("✓ {} passed: ", passed.len()), theme.ok),
+                Span::raw(passed.join(" · ")),
+            ]));
+        }
+        super::text::wrap(&text, inner)
+    };
+    let mut choices: Vec<Line> = Vec::new();
+    if !menu.doctor_only {
+        choices.push(Line::raw(""));
+        for (i, choice) in menu.choices.iter().enumerate() {
+            let cursor = if i == menu.selected { "▶ " } else { "  " };
+            let style = if i == menu.selected {
+                theme.selected
+            } else {
+                ratatui::style::Style::new()
+            };
+            choices.push(Line::from(vec![
+                Span::styled(cursor, theme.accent),
+                Span::styled(sanitize(choice), style),
+            ]));
+        }
+    }
+    let choices = super::text::wrap(&choices, inner);
+    // Inside the pane's border: a row above and below it stay the pane's.
+    let fits = usize::from(area.height.saturating_sub(4));
+    let mut checks = check_lines(false);
+    if checks.len() + choices.len() > fits {
+        checks = check_lines(true);
+    }
+    if checks.len() + choices.len() > fits {
+        let keep = fits.saturating_sub(choices.len() + 1);
+        let cut = checks.len() - keep;
+        checks.truncate(keep);
+        checks.push(Line::styled(
+            format!("… {cut} more rows: a taller terminal shows them"),
+            theme.dim,
+        ));
+    }
+    let mut text = checks;
+    text.extend(choices);
+    let title = format!(
+        "{} {} in task {} ({}/{})",
+        if menu.doctor_only { "doctor:" } else { "exec" },
+        sanitize(&menu.target.container),
+        crate::domain::short_task_id(&menu.target.task.id),
+        sanitize(&menu.target.cluster),
+        sanitize(&menu.target.service)
+    );
+    let title = super::text::ellipsize(&title, inner.saturating_sub(2));
+    let height = u16::try_from(text.len() + 2).unwrap_or(u16::MAX);
+    let r = centered(area, width, height.min(area.height.saturating_sub(2)));
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(text).block(frame_block(title, theme)), r);
 }
 
 fn radio(on: bool, text: &str) -> String {

@@ -191,10 +191,11 @@ pub fn draw(
             } else {
                 theme.warn
             };
-            lines.push(Line::styled(
-                format!("  {:<8} {}", a.level.as_str(), sanitize(&a.message)),
-                style,
-            ));
+            // Two spans: a wrapped message hangs under itself, not under the level.
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<8} ", a.level.as_str()), style),
+                Span::styled(sanitize(&a.message), style),
+            ]));
         }
     }
     lines.push(Line::raw(""));

@@ -92,11 +92,18 @@ pub fn draw_diff(
                     format!("  {}", sanitize(&c.field)),
                     theme.accent,
                 ));
+                // The value in a span of its own: wrapped, it hangs under itself.
                 if let Some(v) = c.before {
-                    lines.push(Line::styled(format!("    - {}", sanitize(&v)), theme.error));
+                    lines.push(Line::from(vec![
+                        Span::styled("    - ", theme.error),
+                        Span::styled(sanitize(&v), theme.error),
+                    ]));
                 }
                 if let Some(v) = c.after {
-                    lines.push(Line::styled(format!("    + {}", sanitize(&v)), theme.ok));
+                    lines.push(Line::from(vec![
+                        Span::styled("    + ", theme.ok),
+                        Span::styled(sanitize(&v), theme.ok),
+                    ]));
                 }
             }
             lines

@@ -58,7 +58,7 @@ pub fn draw(
 
 /// ` ↓ 1–19 of 85 ` while rows are hidden below, ` 67–85 of 85 ` at the end; nothing when
 /// everything fits.
-fn position(top: u16, e: &Extent) -> Option<String> {
+pub fn position(top: u16, e: &Extent) -> Option<String> {
     if e.rows <= e.height || e.height == 0 {
         return None;
     }
@@ -175,8 +175,9 @@ fn find(cells: &[Cell], query: &str) -> Vec<(usize, usize)> {
 
 /// Where a line's continuation rows start: under its last span's text (a field's value,
 /// an event's message, a key's description), or under the leading spaces of a one-span
-/// line. Wider than half the pane, it falls back to the leading spaces (a long label),
-/// and to nothing if even those leave too little room.
+/// line. Leaving the value too little room (a long label, a wide table row), it falls
+/// back to two columns past the line's leading spaces, and to nothing if even that is
+/// too wide.
 pub fn hang_of(line: &Line<'_>, width: usize) -> usize {
     let leading = |s: &str| s.chars().take_while(|c| *c == ' ').count();
     let spans: Vec<&Span> = line
@@ -188,10 +189,13 @@ pub fn hang_of(line: &Line<'_>, width: usize) -> usize {
         return 0;
     };
     let value = before.iter().map(|s| s.width()).sum::<usize>() + leading(&last.content);
-    let fallback = spans.first().map_or(0, |s| leading(&s.content));
+    // Two columns past the line's start still reads as a continuation.
+    let fallback = spans.first().map_or(0, |s| leading(&s.content)) + 2;
+    // The value keeps a readable column: 30 wide, or half a narrow pane.
+    let room = 30.min(width / 2);
     [value, fallback]
         .into_iter()
-        .find(|&h| h * 2 <= width)
+        .find(|&h| width.saturating_sub(h) >= room)
         .unwrap_or(0)
 }
 
@@ -432,7 +436,7 @@ mod tests {
     #[test]
     fn a_hang_wider_than_half_the_pane_falls_back() {
         let l = field_line("a label far too long to hang", "value value");
-        assert_eq!(hang_of(&l, 40), 2);
+        assert_eq!(hang_of(&l, 40), 4);
         assert_eq!(hang_of(&l, 200), 30);
         // The line's count of rows is what the scroll limit uses.
         assert_eq!(wrap(&[l], 20).len(), 3);
