@@ -329,7 +329,7 @@ fn draw_exec(
         let cut = checks.len() - keep;
         checks.truncate(keep);
         checks.push(Line::styled(
-            format!("… {cut} more rows: a taller terminal shows them"),
+            format!("… {cut} more rows (toadtop doctor prints them all)"),
             theme.dim,
         ));
     }
