@@ -30,7 +30,13 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> su
         .borders(Borders::ALL)
         .border_style(theme.dim)
         .title(Span::styled(
-            format!(" {} ", sanitize(&job.title())),
+            format!(
+                " {} ",
+                super::text::ellipsize(
+                    &sanitize(&job.title()),
+                    usize::from(area.width.saturating_sub(4))
+                )
+            ),
             title_style,
         ));
     let inner = block.inner(area);
