@@ -176,10 +176,12 @@ fn go_to_match(state: &mut State, forward: bool, fresh: bool) {
     };
     let max = vp.max_scroll();
     let top = shown(scroll(state), max);
-    // `selected` is a list's cursor; a text pane has none and keeps its current match there.
+    let on_screen = |row: u16| row >= top && row < top.saturating_add(vp.height);
+    // `selected` is a list's cursor; a text pane has none and keeps its current match
+    // there. Scrolled away from it, the search goes on from what is on screen.
     let current = (!fresh)
         .then_some(state.screen().selected)
-        .filter(|&i| i < vp.matches.len());
+        .filter(|&i| vp.matches.get(i).is_some_and(|&row| on_screen(row)));
     let Some((i, wrapped)) = next_match(&vp.matches, current, top, forward) else {
         state.say(format!("no match for “{query}”"), true);
         return;
@@ -188,8 +190,7 @@ fn go_to_match(state: &mut State, forward: bool, fresh: bool) {
     let row = vp.matches[i];
     // A match already on screen stays where it is; else it goes to the top row (or as
     // high as the end allows).
-    let visible = row >= top && row < top.saturating_add(vp.height);
-    if !visible {
+    if !on_screen(row) {
         *scroll_mut(state) = row.min(max);
     }
     let n = vp.matches.len();
@@ -344,6 +345,20 @@ mod tests {
             .map(|m| m.text.clone())
             .unwrap_or_default();
         assert!(said.contains("wrapped to the bottom"), "{said}");
+    }
+
+    #[test]
+    fn scrolled_away_from_the_match_n_goes_on_from_the_screen() {
+        let mut s = drawn(100, 20, "event", vec![5, 30, 60, 90]);
+        search_entered(&mut s);
+        assert_eq!(s.screen().selected, 0);
+        // Down to rows 40..60 with j: the next match is the one below, not row 30.
+        s.screen_mut().scroll = 40;
+        act(&mut s, Action::NextMatch);
+        assert_eq!((s.screen().selected, s.screen().scroll), (2, 60));
+        s.screen_mut().scroll = 40;
+        act(&mut s, Action::PrevMatch);
+        assert_eq!((s.screen().selected, s.screen().scroll), (1, 30));
     }
 
     #[test]
