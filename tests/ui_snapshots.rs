@@ -1840,10 +1840,12 @@ mod scroll {
         let mut state = open(in_services(), [View::Help]);
         draw(&mut state, 80, 24);
         press(&mut state, KeyCode::Char('/'));
+        let mut typing = String::new();
         for c in "logs:".chars() {
             press(&mut state, KeyCode::Char(c));
-            draw(&mut state, 80, 24);
+            typing = draw(&mut state, 80, 24);
         }
+        assert!(typing.contains("/logs:▏  search · enter find"), "{typing}");
         press(&mut state, KeyCode::Enter);
         let screen = draw(&mut state, 80, 24);
         // "logs: next match" ... are far below the first page: the first is on screen now.

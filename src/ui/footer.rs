@@ -36,7 +36,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Span::styled("/", theme.accent),
             Span::raw(state.screen().filter.clone()),
             Span::styled("▏", theme.accent),
-            Span::styled("  enter keep · esc clear", theme.dim),
+            Span::styled(
+                if crate::app::text_view::is_text(&state.screen().view) {
+                    "  search · enter find · esc clear"
+                } else {
+                    "  enter keep · esc clear"
+                },
+                theme.dim,
+            ),
         ]),
         Input::Command(text) => {
             let mut spans = vec![
