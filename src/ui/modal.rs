@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
@@ -79,12 +79,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             } else {
                 Line::styled("read this first…    esc: cancel", theme.dim)
             });
-            let paragraph = Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(frame_block(sanitize(title), &theme));
-            // Long lines wrap: size the box by the rows drawn (borders included), not by
-            // the line count, or the last lines (the keys) are cut off.
-            let rows = paragraph.line_count(width.saturating_sub(2));
+            // Long lines wrap, continuation rows indented (`text::wrap`): the box is sized
+            // by the rows drawn (borders included), or the last lines (the keys) are cut off.
+            let text = super::text::wrap(&text, usize::from(width.saturating_sub(2)));
+            let rows = text.len() + 2;
+            let paragraph = Paragraph::new(text).block(frame_block(sanitize(title), &theme));
             let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
             frame.render_widget(Clear, r);
             frame.render_widget(paragraph, r);
@@ -92,10 +91,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Modal::QuitRunning => {
             let (title, lines) = crate::app::update_quit::question(state);
             let text: Vec<Line> = lines.iter().map(|l| Line::raw(sanitize(l))).collect();
-            let paragraph = Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(frame_block(sanitize(&title), &theme));
-            let rows = paragraph.line_count(width.saturating_sub(2));
+            let text = super::text::wrap(&text, usize::from(width.saturating_sub(2)));
+            let rows = text.len() + 2;
+            let paragraph = Paragraph::new(text).block(frame_block(sanitize(&title), &theme));
             let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
             frame.render_widget(Clear, r);
             frame.render_widget(paragraph, r);

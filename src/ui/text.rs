@@ -174,8 +174,8 @@ fn find(cells: &[Cell], query: &str) -> Vec<(usize, usize)> {
 }
 
 /// Where a line's continuation rows start: under its last span's text (a field's value,
-/// an event's message, a key's description), or under the leading spaces of a one-span
-/// line. Leaving the value too little room (a long label, a wide table row), it falls
+/// an event's message, a key's description), or two columns past the leading spaces of a
+/// one-span line. Leaving the value too little room (a long label, a wide table row), it falls
 /// back to two columns past the line's leading spaces, and to nothing if even that is
 /// too wide.
 pub fn hang_of(line: &Line<'_>, width: usize) -> usize {
@@ -188,9 +188,13 @@ pub fn hang_of(line: &Line<'_>, width: usize) -> usize {
     let Some((last, before)) = spans.split_last() else {
         return 0;
     };
-    let value = before.iter().map(|s| s.width()).sum::<usize>() + leading(&last.content);
     // Two columns past the line's start still reads as a continuation.
     let fallback = spans.first().map_or(0, |s| leading(&s.content)) + 2;
+    let value = if before.is_empty() {
+        fallback
+    } else {
+        before.iter().map(|s| s.width()).sum::<usize>() + leading(&last.content)
+    };
     // The value keeps a readable column: 30 wide, or half a narrow pane.
     let room = 30.min(width / 2);
     [value, fallback]
@@ -428,9 +432,12 @@ mod tests {
     }
 
     #[test]
-    fn a_one_span_line_hangs_under_its_leading_spaces() {
-        let rows = texts(&wrap(&[Line::raw("    - alpha beta gamma delta")], 16));
-        assert_eq!(rows, ["    - alpha beta", "    gamma delta"]);
+    fn a_one_span_line_hangs_two_columns_past_its_leading_spaces() {
+        let rows = texts(&wrap(&[Line::raw("    - alpha beta gamma")], 16));
+        assert_eq!(rows, ["    - alpha beta", "      gamma"]);
+        // Prose from column 0 goes on at column 2: a wrapped row never looks like a new line.
+        let rows = texts(&wrap(&[Line::raw("one two three")], 8));
+        assert_eq!(rows, ["one two", "  three"]);
     }
 
     #[test]
@@ -444,8 +451,11 @@ mod tests {
 
     #[test]
     fn wide_characters_count_two_columns() {
-        let rows = texts(&wrap(&[Line::raw("日本語日本語")], 5));
-        assert_eq!(rows, ["日本", "語日", "本語"]);
+        let rows = texts(&wrap(&[Line::raw("日本語日本語")], 6));
+        assert_eq!(rows, ["日本語", "  日本", "  語"]);
+        // An odd column left over stays empty rather than splitting a character.
+        let rows = texts(&wrap(&[Line::raw("日本語")], 5));
+        assert_eq!(rows[0], "日本");
     }
 
     #[test]
