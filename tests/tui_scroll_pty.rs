@@ -123,6 +123,25 @@ fn help_and_details_search_with_slash_n_and_wrap_around() {
     tui.wait_for("the search to wrap around", WAIT, |s| {
         s.contains("wrapped to the top")
     });
+    // The first esc ends the search, the second closes the help.
+    tui.send(pty::ESC);
+    tui.wait_for("the search cleared", WAIT, |s| !s.contains("search: stack"));
+    tui.send(pty::ESC);
+    tui.wait_for("the services again", WAIT, services);
+
+    // In web's details: the events are below the fold; a search brings them up.
+    tui.send("i");
+    tui.wait_for("web's details", WAIT, |s| {
+        s.contains("service production/web") && !s.contains("Events (last")
+    });
+    tui.send("/");
+    tui.send("steady state");
+    tui.wait_for("the search typed", WAIT, |s| s.contains("/steady state"));
+    tui.send(ENTER);
+    let found = tui.wait_for("the first match on screen", WAIT, |s| {
+        s.contains("match 1/") && s.contains("Events (last")
+    });
+    assert!(found.contains("has reached a steady state"), "{found}");
     tui.quit(WAIT);
 }
 
