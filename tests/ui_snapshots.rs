@@ -1978,3 +1978,64 @@ mod scroll {
         }
     }
 }
+
+mod scroll_exec_short {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use toadtop::app::{update, Msg};
+    use toadtop::config::{ExecSettings, ServiceSettings};
+
+    use super::{in_services, render};
+
+    /// Three failing checks with their fixes and two quick commands do not fit an 80x24
+    /// pane: the passing checks fold, details follow their names, the rest is cut with a
+    /// note; the choices stay and the pane's border shows.
+    #[test]
+    fn exec_modal_folds_passing_checks_when_short_of_rows() {
+        let mut state = in_services();
+        state.exec_plugin = Err("session-manager-plugin is not on PATH".into());
+        state.config.services.insert(
+            "web".into(),
+            ServiceSettings {
+                exec: ExecSettings {
+                    container: "php".into(),
+                    shell: "/bin/bash".into(),
+                    quick_commands: vec!["php artisan about".into(), "php artisan tinker".into()],
+                },
+                ..ServiceSettings::default()
+            },
+        );
+        for code in [
+            KeyCode::Char('j'),
+            KeyCode::Enter,
+            KeyCode::Char('x'),
+            KeyCode::Char('c'),
+        ] {
+            update(&mut state, Msg::Key(KeyEvent::from(code)));
+        }
+        let text = render(&state, 80, 24);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[2].starts_with("┌ tasks") && lines[22].starts_with('└'),
+            "{text}"
+        );
+        // Even folded and compact, three failures with fixes do not fit: what is cut
+        // says so, and where to read it all.
+        assert!(
+            text.contains("more rows (toadtop doctor prints them all)"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("✓ task running"),
+            "the passes folded:\n{text}"
+        );
+        assert!(text.contains("✗ session-manager-plugin"), "{text}");
+        assert!(
+            text.contains("✗ read-only root: agent paths writable"),
+            "{text}"
+        );
+        for choice in ["/bin/bash", "php artisan about", "php artisan tinker"] {
+            assert!(text.contains(choice), "{choice} cut:\n{text}");
+        }
+        insta::assert_snapshot!("scroll_exec_modal_folded_80x24", text);
+    }
+}

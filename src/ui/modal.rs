@@ -266,8 +266,11 @@ fn draw_exec(
         .max()
         .unwrap_or(0)
         .min(38);
-    let check_lines = |fold_passes: bool| {
+    // Roomy: details in a column. Short of rows: passes folded into one line, then
+    // details right after the name (`✗ name: detail`), hanging under the name.
+    let check_lines = |fold_passes: bool, compact: bool| {
         let mut text: Vec<Line> = Vec::new();
+        let mut rows: Vec<Line> = Vec::new();
         let mut passed: Vec<&str> = Vec::new();
         for c in &menu.checks {
             let (mark, style) = match c.status {
@@ -280,10 +283,20 @@ fn draw_exec(
                 continue;
             }
             // Separate spans, so a long detail or fix wraps under itself.
-            text.push(Line::from(vec![
-                Span::styled(format!("{mark} {:<name_width$}  ", c.name), style),
-                Span::raw(sanitize(&c.detail)),
-            ]));
+            if compact {
+                // What wrapped so far first: this line hangs under the name, not the detail.
+                rows.extend(super::text::wrap(&std::mem::take(&mut text), inner));
+                let line = Line::from(vec![
+                    Span::styled(format!("{mark} {}: ", c.name), style),
+                    Span::raw(sanitize(&c.detail)),
+                ]);
+                rows.extend(super::text::wrap_hanging(&line, 2, inner));
+            } else {
+                text.push(Line::from(vec![
+                    Span::styled(format!("{mark} {:<name_width$}  ", c.name), style),
+                    Span::raw(sanitize(&c.detail)),
+                ]));
+            }
             if !c.fix.is_empty() {
                 text.push(Line::from(vec![
                     Span::styled("    fix: ", theme.dim),
@@ -297,7 +310,8 @@ fn draw_exec(
                 Span::raw(passed.join(" · ")),
             ]));
         }
-        super::text::wrap(&text, inner)
+        rows.extend(super::text::wrap(&text, inner));
+        rows
     };
     let mut choices: Vec<Line> = Vec::new();
     if !menu.doctor_only {
@@ -315,12 +329,18 @@ fn draw_exec(
             ]));
         }
     }
-    let choices = super::text::wrap(&choices, inner);
+    let mut choices = super::text::wrap(&choices, inner);
     // Inside the pane's border: a row above and below it stay the pane's.
     let fits = usize::from(area.height.saturating_sub(4));
-    let mut checks = check_lines(false);
-    if checks.len() + choices.len() > fits {
-        checks = check_lines(true);
+    let mut checks = check_lines(false, false);
+    for (fold, compact) in [(true, false), (true, true)] {
+        if checks.len() + choices.len() > fits {
+            checks = check_lines(fold, compact);
+        }
+    }
+    if checks.len() + choices.len() > fits && choices.len() > 1 {
+        // The blank row above the choices goes before any check does.
+        choices.remove(0);
     }
     if checks.len() + choices.len() > fits {
         let keep = fits.saturating_sub(choices.len() + 1);

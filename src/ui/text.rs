@@ -316,6 +316,15 @@ pub fn wrap(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// One line wrapped to `width` columns with continuation rows `hang` columns in (for a
+/// line whose own spans do not say where its value starts).
+pub fn wrap_hanging(line: &Line<'_>, hang: usize, width: usize) -> Vec<Line<'static>> {
+    wrap_cells(&cells_of(line), hang, width)
+        .into_iter()
+        .map(|r| r.line.style(line.style))
+        .collect()
+}
+
 /// `text` in at most `width` columns, its end replaced by `…` if it had to be cut.
 pub fn ellipsize(text: &str, width: usize) -> String {
     if Span::raw(text).width() <= width {
