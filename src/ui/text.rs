@@ -459,6 +459,16 @@ mod tests {
     }
 
     #[test]
+    fn wrap_hanging_uses_the_hang_it_is_given() {
+        let l = Line::from(vec![Span::raw("✗ name: "), Span::raw("a long detail here")]);
+        let rows: Vec<String> = wrap_hanging(&l, 2, 16)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(rows, ["✗ name: a long", "  detail here"]);
+    }
+
+    #[test]
     fn wide_characters_count_two_columns() {
         let rows = texts(&wrap(&[Line::raw("日本語日本語")], 6));
         assert_eq!(rows, ["日本語", "  日本", "  語"]);
