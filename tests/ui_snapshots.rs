@@ -2039,3 +2039,173 @@ mod scroll_exec_short {
         insta::assert_snapshot!("scroll_exec_modal_folded_80x24", text);
     }
 }
+
+// ---- the fleet's alerts, empty regions, stale data, a match off to the right ----------
+
+mod fleet_and_logs {
+    use super::{render, NOW};
+    use toadtop::app::{update, Msg, State};
+    use toadtop::fixtures;
+    use toadtop::timefmt::Timestamp;
+
+    /// Three clusters: production loaded (its alerts counted), staging's load failed,
+    /// production-eu not loaded yet.
+    fn fleet() -> State {
+        let mut state = fixtures::state_with(fixtures::production());
+        if let Some(list) = state.clusters.data.as_mut() {
+            list.push(fixtures::cluster("production-eu", 2, 2));
+        }
+        let staging = state.details.entry("staging".into()).or_default();
+        staging.error = Some(
+            "DescribeServices failed: AccessDeniedException: not authorized to perform ecs:DescribeServices"
+                .into(),
+        );
+        // Any findings answer re-evaluates the alerts, as after a real load.
+        update(&mut state, Msg::FindingsLoaded(Default::default()));
+        state
+    }
+
+    fn alerts_row<'a>(text: &'a str, cluster: &str) -> &'a str {
+        text.lines()
+            .find(|l| l.starts_with(&format!("│{cluster} ")))
+            .unwrap_or_else(|| panic!("no {cluster} row:\n{text}"))
+    }
+
+    fn check_fleet(text: &str) {
+        assert!(text.contains("ALERTS"), "{text}");
+        let (crit, warn, _) = toadtop::alerts::counts(&fleet().alerts);
+        assert!(crit + warn > 0, "the fixture has alerts");
+        let counts = format!("{crit} crit {warn} warn");
+        assert!(alerts_row(text, "production").contains(&counts), "{text}");
+        assert!(
+            alerts_row(text, "staging").contains("⚠ DescribeServices"),
+            "{text}"
+        );
+        assert!(alerts_row(text, "production-eu").contains("—"), "{text}");
+        // The header's badge counts the same alerts.
+        assert!(text
+            .lines()
+            .next()
+            .unwrap()
+            .contains(&format!(" {crit} crit ")));
+    }
+
+    #[test]
+    fn clusters_alerts_80x24() {
+        let text = render(&fleet(), 80, 24);
+        check_fleet(&text);
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn clusters_alerts_200x50() {
+        let mut state = fleet();
+        state.screen_mut().selected = 1; // staging: its whole error above the rows
+        let text = render(&state, 200, 50);
+        check_fleet(&text);
+        assert!(
+            text.contains("⚠ staging: DescribeServices failed: AccessDeniedException"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    fn empty_region() -> State {
+        let mut state = State::new("ops".into(), "eu-west-1".into(), None, NOW);
+        state.clusters.data = Some(Vec::new());
+        state.clusters.fetched_at = Some(NOW);
+        state
+    }
+
+    #[test]
+    fn empty_region_80x24() {
+        let text = render(&empty_region(), 80, 24);
+        assert!(
+            text.contains("no clusters in eu-west-1 (profile ops)"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn empty_region_200x50() {
+        let text = render(&empty_region(), 200, 50);
+        assert!(
+            text.contains("no clusters in eu-west-1 (profile ops): :region or :profile switches"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_filter_matching_nothing_is_not_an_empty_region() {
+        let mut state = fixtures::state_with(fixtures::production());
+        state.screen_mut().filter = "zzz".into();
+        let text = render(&state, 80, 24);
+        assert!(text.contains("no clusters match “zzz”"), "{text}");
+        assert!(!text.contains("no clusters in"), "{text}");
+    }
+
+    /// The cluster list last loaded 2½ minutes ago (the refresh interval is 10 s).
+    fn stale() -> State {
+        let mut state = fleet();
+        state.clusters.fetched_at = Some(Timestamp(NOW.0 - 150_000));
+        state.clusters.error =
+            Some("ListClusters failed: ThrottlingException: Rate exceeded".into());
+        state
+    }
+
+    #[test]
+    fn stale_mark_80x24() {
+        let text = render(&stale(), 80, 24);
+        assert!(text.contains("┌ clusters · stale 2m [3]"), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn stale_mark_200x50() {
+        let text = render(&stale(), 200, 50);
+        assert!(text.contains("┌ clusters · stale 2m [3]"), "{text}");
+        // Fresh data clears it.
+        let mut fresh = stale();
+        fresh.clusters.fetched_at = Some(NOW);
+        fresh.clusters.error = None;
+        assert!(!render(&fresh, 200, 50).contains("stale"));
+        insta::assert_snapshot!(text);
+    }
+
+    /// A record whose only match sits far past the right edge, selected by the search.
+    fn match_to_the_right() -> State {
+        let mut state = fixtures::log_state(40);
+        if let Some(p) = state.logs.as_mut() {
+            let (t, c) = ("0a1b2c3d4e5f".into(), "php".into());
+            let message = format!(
+                "[2026-11-26 07:00:00] production.INFO: {} charged invoice-4711 twice {{}}",
+                "payload ".repeat(30)
+            );
+            p.buffer.push(&t, &c, NOW.0 - 60_000, &message);
+            // Newer records after it, so it is not simply the last line.
+            for i in 0..3 {
+                let line = format!("[2026-11-26 07:00:0{i}] production.INFO: later {i} {{}}");
+                p.buffer.push(&t, &c, NOW.0, &line);
+            }
+            p.search = "invoice-4711".into();
+            assert!(p.find_newest());
+        }
+        state
+    }
+
+    #[test]
+    fn log_pane_match_to_the_right_80x24() {
+        let text = render(&match_to_the_right(), 80, 24);
+        assert!(text.contains("invoice-4711"), "{text}");
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn log_pane_match_to_the_right_200x50() {
+        let text = render(&match_to_the_right(), 200, 50);
+        assert!(text.contains("invoice-4711"), "{text}");
+        insta::assert_snapshot!(text);
+    }
+}

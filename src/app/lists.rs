@@ -66,6 +66,11 @@ pub const CLUSTER_COLUMNS: &[Column<State, Cluster>] = &[
         text: |_, c| c.pending_tasks.to_string(),
         num: Some(|_, c| f64::from(c.pending_tasks)),
     },
+    Column {
+        name: "ALERTS",
+        text: |s, c| super::fleet::cell(s, &c.name).0,
+        num: Some(|s, c| super::fleet::weight(s, &c.name)),
+    },
 ];
 
 /// Severity counts over the images a service runs (`None`: no scan known yet).

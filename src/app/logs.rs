@@ -38,6 +38,46 @@ pub struct LogPane {
     pub expanded: HashSet<u64>,
     pub wrap: bool,
     pub since: Duration,
+    /// Unfolded records and the paused cursor of the pane this one replaced (`T`), by
+    /// content: the reloaded records get new sequence numbers.
+    pub carried: Carried,
+}
+
+/// What `n`/`N` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    Next,
+    /// No match past the cursor: the search went on from the other end.
+    Wrapped,
+    Nothing,
+}
+
+/// A record told apart from the others by content (sequence numbers start over when the
+/// pane reloads).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RecordKey {
+    timestamp_ms: i64,
+    task: String,
+    container: String,
+    message: String,
+}
+
+impl RecordKey {
+    pub fn of(r: &LogRecord) -> Self {
+        RecordKey {
+            timestamp_ms: r.timestamp_ms,
+            task: r.task.to_string(),
+            container: r.container.to_string(),
+            message: r.message.clone(),
+        }
+    }
+}
+
+/// Waiting for records of a replaced pane to arrive again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Carried {
+    pub expanded: HashSet<RecordKey>,
+    pub cursor: Option<RecordKey>,
 }
 
 impl LogPane {
@@ -67,6 +107,53 @@ impl LogPane {
             expanded: HashSet::new(),
             wrap: false,
             since,
+            carried: Carried::default(),
+        }
+    }
+
+    /// Takes over what the operator set up in `old` (filters, search, wrap, unfolded
+    /// records, pause and its place): `T` reloads further back, it does not start over.
+    pub fn carry_over(&mut self, old: &LogPane) {
+        self.min_level = old.min_level;
+        self.container = old.container.clone();
+        self.search = old.search.clone();
+        self.wrap = old.wrap;
+        self.follow = old.follow;
+        self.cursor = None;
+        let record = |seq: u64| {
+            old.buffer
+                .position_of(seq)
+                .and_then(|p| old.buffer.get(p))
+                .map(RecordKey::of)
+        };
+        self.carried = Carried {
+            expanded: old.expanded.iter().filter_map(|&s| record(s)).collect(),
+            cursor: if old.follow {
+                None
+            } else {
+                old.cursor.and_then(record)
+            },
+        };
+    }
+
+    /// Records from `first_seq` on arrived: the carried ones get their state back.
+    fn adopt(&mut self, first_seq: u64) {
+        if self.carried == Carried::default() {
+            return;
+        }
+        let start = self.buffer.position_of(first_seq).unwrap_or(0);
+        for r in self.buffer.iter().skip(start) {
+            if self.carried.expanded.is_empty() && self.carried.cursor.is_none() {
+                break;
+            }
+            let key = RecordKey::of(r);
+            if self.carried.expanded.remove(&key) {
+                self.expanded.insert(r.seq);
+            }
+            if self.carried.cursor.as_ref() == Some(&key) {
+                self.carried.cursor = None;
+                self.cursor = Some(r.seq);
+            }
         }
     }
 
@@ -107,10 +194,12 @@ impl LogPane {
     pub fn on_event(&mut self, event: FollowEvent) {
         match event {
             FollowEvent::Lines(lines) => {
+                let first = self.buffer.iter().next_back().map_or(0, |r| r.seq + 1);
                 for l in &lines {
                     self.buffer
                         .push(&l.task, &l.container, l.timestamp_ms, &l.message);
                 }
+                self.adopt(first);
                 self.error = None;
             }
             FollowEvent::Mode(mode) => self.mode = mode,
@@ -211,30 +300,33 @@ impl LogPane {
         SINCE_CHOICES[i % SINCE_CHOICES.len()]
     }
 
-    /// Jumps to the next match older (`forward == false`) or newer than the cursor;
-    /// returns whether one was found.
-    pub fn find(&mut self, forward: bool) -> bool {
+    /// Jumps to the next match older (`forward == false`) or newer than the cursor; past
+    /// the last one, from the other end (as vim's search does).
+    pub fn find(&mut self, forward: bool) -> Found {
         if self.search.is_empty() {
-            return false;
+            return Found::Nothing;
         }
         let needle = self.search.to_lowercase();
         let visible = self.visible();
         let Some(at) = self.anchor(&visible) else {
-            return false;
+            return Found::Nothing;
         };
-        let hit = if forward {
-            (at + 1..visible.len()).find(|&i| self.matches(visible[i], &needle))
+        let hit = |mut range: &mut dyn Iterator<Item = usize>| {
+            Iterator::find(&mut range, |&i| self.matches(visible[i], &needle))
+        };
+        let (next, wrapped) = if forward {
+            (hit(&mut (at + 1..visible.len())), hit(&mut (0..=at)))
         } else {
-            (0..at).rev().find(|&i| self.matches(visible[i], &needle))
+            (hit(&mut (0..at).rev()), hit(&mut (at..visible.len()).rev()))
         };
-        match hit {
-            Some(i) => {
-                self.follow = false;
-                self.select(&visible, i);
-                true
-            }
-            None => false,
-        }
+        let (i, found) = match (next, wrapped) {
+            (Some(i), _) => (i, Found::Next),
+            (None, Some(i)) => (i, Found::Wrapped),
+            (None, None) => return Found::Nothing,
+        };
+        self.follow = false;
+        self.select(&visible, i);
+        found
     }
 
     /// After a new search: the newest match, including the anchored record.

@@ -77,6 +77,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                     effects.extend(load_detail(state, &cluster));
                 }
             }
+            effects.extend(super::fleet::pump(state));
             clamp_all(state);
             effects
         }
@@ -100,6 +101,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             if again {
                 effects.extend(load_detail(state, &cluster));
             }
+            effects.extend(super::fleet::pump(state));
             effects
         }
         Msg::Log { session, event } => {
@@ -129,7 +131,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::FindingsLoaded(found) => {
             update_findings::on_findings(state, found);
-            Vec::new()
+            super::fleet::after_findings(state)
         }
         Msg::MetricsLoaded {
             req,
@@ -158,6 +160,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Switched(result) => super::update_switch::on_switched(state, result),
+        Msg::Opened { label, url, result } => {
+            super::update_console::on_opened(state, label, &url, result);
+            Vec::new()
+        }
         Msg::Saved(result) => {
             state.status = Some(match result {
                 Ok(path) => StatusLine {
@@ -220,7 +226,7 @@ fn load_clusters(state: &mut State) -> Option<Effect> {
     Some(Effect::LoadClusters { req })
 }
 
-fn load_detail(state: &mut State, cluster: &str) -> Option<Effect> {
+pub(super) fn load_detail(state: &mut State, cluster: &str) -> Option<Effect> {
     let c = state.cluster(cluster)?.clone();
     let req = state.next_request;
     let slot = state.details.entry(cluster.to_string()).or_default();
@@ -586,6 +592,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortColumn => super::update_sort::next_column(state),
         Action::SortOrder => super::update_sort::flip_order(state),
         Action::Copy => super::update_copy::copy(state),
+        Action::ConsoleUrl => super::update_console::open(state),
         Action::StandaloneTasks => open_standalone(state),
         Action::Findings => match context_service(state) {
             Some((cluster, service)) => {

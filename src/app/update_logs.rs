@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::logs::LogPane;
+use super::logs::{Found, LogPane};
 use super::{Action, Effect, Input, Screen, State, View};
 use crate::ops::logs::{plan, plan_tasks, LogPlan, LogScope};
 
@@ -125,23 +125,41 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::NextMatch | Action::PrevMatch => {
             if pane.search.is_empty() {
                 state.say("no search yet: press / first", true);
-            } else if !pane.find(action == Action::NextMatch) {
-                let text = format!("no more matches for “{}”", pane.search);
-                state.say(text, true);
+            } else {
+                let forward = action == Action::NextMatch;
+                match pane.find(forward) {
+                    Found::Next => {}
+                    Found::Wrapped => {
+                        let end = if forward { "top" } else { "bottom" };
+                        state.say(format!("search wrapped to {end}"), false);
+                    }
+                    Found::Nothing => {
+                        let text = format!("no match for “{}”", pane.search);
+                        state.say(text, true);
+                    }
+                }
             }
         }
         Action::TimeRange => {
             let since = pane.next_since();
-            let (cluster, service, scope) = (
-                pane.cluster.clone(),
-                pane.service.clone(),
-                pane.scope.clone(),
-            );
+            // Taken, not cloned: the buffer may hold 50,000 records.
+            let Some(old) = state.logs.take() else {
+                return Some(Vec::new());
+            };
             state.stack.pop();
             let saved = state.log_settings.since;
             state.log_settings.since = since;
-            let effects = open(state, cluster, service, scope);
+            let mut effects = vec![Effect::StopLogs {
+                session: old.session,
+            }];
+            let (cluster, service, scope) =
+                (old.cluster.clone(), old.service.clone(), old.scope.clone());
+            effects.extend(open(state, cluster, service, scope));
             state.log_settings.since = saved;
+            // Further back, the same view: filters, search, unfolded records, pause.
+            if let Some(pane) = state.logs.as_mut() {
+                pane.carry_over(&old);
+            }
             return Some(effects);
         }
         Action::Save => {

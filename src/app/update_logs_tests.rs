@@ -245,13 +245,105 @@ fn search_pauses_on_the_newest_match_and_n_walks_older() {
     assert!(second < first, "N goes to an older match");
     send(&mut state, [ch('n')]);
     assert_eq!(state.logs.as_ref().unwrap().cursor, Some(first));
-    // No newer match: the cursor stays and the status says so.
+    // No newer match: n wraps to the oldest one and says so.
     send(&mut state, [ch('n')]);
+    let oldest = state.logs.as_ref().unwrap().cursor.unwrap();
+    assert!(oldest < second, "wrapped to the oldest match");
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.text, "search wrapped to top");
+    assert!(!status.error);
+    let pane = state.logs.as_ref().unwrap();
+    let older_matches = pane
+        .buffer
+        .iter()
+        .filter(|r| r.seq < oldest && pane.shows(r) && r.matches("sqlstate"))
+        .count();
+    assert_eq!(older_matches, 0, "nothing older matches");
+    // And N from there wraps back to the newest.
+    send(&mut state, [ch('N')]);
     assert_eq!(state.logs.as_ref().unwrap().cursor, Some(first));
+    assert_eq!(
+        state.status.clone().unwrap().text,
+        "search wrapped to bottom"
+    );
+}
+
+#[test]
+fn a_search_nothing_matches_says_so_on_n() {
+    let mut state = fixtures::log_state(50);
+    state.logs.as_mut().unwrap().search = "no-such-text-anywhere".into();
+    send(&mut state, [ch('n')]);
+    assert!(state.logs.as_ref().unwrap().follow, "still following");
     assert!(state
         .status
         .as_ref()
-        .is_some_and(|s| s.error && s.text.contains("no more matches")));
+        .is_some_and(|s| s.error && s.text.contains("no match for")));
+}
+
+#[test]
+fn time_range_keeps_filters_search_unfolded_records_and_pause() {
+    let mut state = on_web();
+    send(&mut state, [ch('l')]);
+    let s = session(&state);
+    let events = [
+        line(
+            "t1",
+            "php",
+            1_000,
+            "[2026-01-01 00:00:00] production.INFO: ok",
+        ),
+        line(
+            "t1",
+            "php",
+            2_000,
+            "[2026-01-01 00:00:01] production.ERROR: boom\n[stacktrace]\n#0 /app/x.php(1): f()",
+        ),
+        line(
+            "t1",
+            "php",
+            3_000,
+            "[2026-01-01 00:00:02] production.ERROR: later",
+        ),
+    ];
+    let feed = |state: &mut State, session: u64| {
+        send(
+            state,
+            [Msg::Log {
+                session,
+                event: FollowEvent::Lines(events.to_vec()),
+            }],
+        )
+    };
+    feed(&mut state, s);
+    send(&mut state, [ch('L')]); // level filter: warning and up
+    send(&mut state, [ch('/')]);
+    send(&mut state, "boom".chars().map(ch));
+    send(&mut state, [key(KeyCode::Enter)]); // pauses on "boom"
+    send(&mut state, [key(KeyCode::Enter)]); // unfolds it
+    let before = state.logs.clone().unwrap();
+    assert!(!before.follow);
+    assert_eq!(before.expanded.len(), 1);
+
+    send(&mut state, [ch('T')]);
+    let pane = state.logs.as_ref().unwrap();
+    assert_ne!(pane.session, s, "a new follower");
+    assert_eq!(pane.since.as_secs(), 3600);
+    assert_eq!(pane.min_level, before.min_level);
+    assert_eq!(pane.search, "boom");
+    assert!(!pane.follow, "still paused");
+    // The records come again, with new sequence numbers: the same one is unfolded and
+    // under the cursor.
+    let s2 = pane.session;
+    feed(&mut state, s2);
+    let pane = state.logs.as_ref().unwrap();
+    let at = pane
+        .cursor
+        .and_then(|c| pane.buffer.position_of(c))
+        .unwrap();
+    let rec = pane.buffer.get(at).unwrap();
+    assert!(rec.message.contains("boom"), "{rec:?}");
+    assert!(pane.expanded.contains(&rec.seq));
+    assert_eq!(pane.expanded.len(), 1);
 }
 
 #[test]

@@ -167,6 +167,8 @@ pub fn on_switched(state: &mut State, result: Result<Switched, String>) -> Vec<E
     state.clusters = Slot::default();
     state.details.clear();
     state.metrics.clear();
+    // An old account's secrets answer must not land on a same-named cluster here.
+    state.secrets.clear();
     state.findings.clear();
     state.findings_loading = false;
     state.alerts.clear();

@@ -159,8 +159,10 @@ fn tick_before_the_interval_does_nothing_and_after_it_refreshes() {
     s.refresh_secs = 10;
     let first = update(&mut s, Msg::Tick(NOW));
     let req = load_clusters_reqs(&first)[0];
-    assert!(update(&mut s, clusters_answer(req, &["a", "b"])).is_empty());
-    assert!(!s.loading());
+    // The answer starts only the clusters' background alert loads (app::fleet).
+    let fx = update(&mut s, clusters_answer(req, &["a", "b"]));
+    assert!(load_clusters_reqs(&fx).is_empty(), "{fx:?}");
+    assert!(!s.clusters.is_loading());
 
     assert!(update(&mut s, Msg::Tick(at(1_000))).is_empty());
     assert!(update(&mut s, Msg::Tick(at(9_999))).is_empty());
@@ -180,7 +182,8 @@ fn ticks_advance_the_spinner_only_while_loading() {
     update(&mut s, Msg::Tick(at(100)));
     assert_eq!(s.spinner, before + 1);
     let req = s.clusters.in_flight.unwrap();
-    update(&mut s, clusters_answer(req, &["a", "b"]));
+    // No clusters: no background alert loads keep the spinner going.
+    update(&mut s, clusters_answer(req, &[]));
     update(&mut s, Msg::Tick(at(200)));
     assert_eq!(s.spinner, before + 1);
 }
@@ -207,7 +210,7 @@ fn refresh_spammed_while_in_flight_runs_at_most_twice() {
     // Its answer does not start yet another.
     let fx = update(&mut s, clusters_answer(loads[1], &["a", "b"]));
     assert!(load_clusters_reqs(&fx).is_empty(), "{fx:?}");
-    assert!(!s.loading());
+    assert!(!s.clusters.is_loading());
 }
 
 #[test]
@@ -384,7 +387,10 @@ fn several_clusters_stay_on_the_cluster_list() {
     let mut s = fresh();
     let req = load_clusters_reqs(&update(&mut s, Msg::Tick(NOW)))[0];
     let fx = update(&mut s, clusters_answer(req, &["production", "staging"]));
-    assert!(fx.is_empty(), "{fx:?}");
+    // Only both clusters' details load, in the background, for their alerts.
+    assert_eq!(fx.len(), 2, "{fx:?}");
+    assert_eq!(load_detail_reqs(&fx, "production").len(), 1, "{fx:?}");
+    assert_eq!(load_detail_reqs(&fx, "staging").len(), 1, "{fx:?}");
     assert_eq!(view(&s), &View::Clusters);
 }
 

@@ -98,7 +98,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             continue;
         };
         let selected = !pane.follow && i == anchor;
-        let lines = record_lines(r, pane, &theme, &needle, selected);
+        let mut lines = record_lines(r, pane, &theme, &needle, selected);
+        if selected && !pane.wrap {
+            lines = reveal_match(lines, &needle, width, message_column(r, pane));
+        }
         let h = height_of(&lines);
         if i == anchor && h + after_used > height {
             // A long unfolded trace: the anchor alone, from its first line.
@@ -184,6 +187,9 @@ fn level_style(level: Level, theme: &Theme) -> Style {
     }
 }
 
+/// Where an unfolded stack trace's lines start.
+const TRACE_INDENT: &str = "      ";
+
 fn record_lines<'a>(
     r: &LogRecord,
     pane: &LogPane,
@@ -252,10 +258,88 @@ fn record_lines<'a>(
     let mut out = vec![line];
     if expanded {
         for l in &r.stacktrace {
-            let mut spans = vec![Span::raw("      ")];
+            let mut spans = vec![Span::raw(TRACE_INDENT)];
             spans.extend(highlight(l.clone(), needle, theme.dim, theme));
             out.push(Line::from(spans));
         }
+    }
+    out
+}
+
+/// Where a record's text starts on its first line (after time, task, container, level and
+/// the fold mark, as [`record_lines`] pads them).
+fn message_column(r: &LogRecord, pane: &LogPane) -> usize {
+    let clock = Span::raw(Timestamp(r.timestamp_ms).clock()).width() + 1;
+    let task = if pane.scope.task.is_none() {
+        Span::raw(short_task_id(&r.task)).width() + 1
+    } else {
+        0
+    };
+    let container = Span::raw(sanitize(&r.container)).width().max(6);
+    let level = r.level.as_str().len().max(9);
+    clock + task + container + level + 2
+}
+
+/// The selected record's lines whose first search match ends past the right edge, wrapped
+/// at `width`, so `n` never lands on a match nobody can see (other records stay one line).
+/// Continuation lines start under the text: `indent` in on the first line's, under the
+/// stack trace's own indent on the others'.
+fn reveal_match<'a>(
+    lines: Vec<Line<'a>>,
+    needle: &str,
+    width: usize,
+    indent: usize,
+) -> Vec<Line<'a>> {
+    if needle.is_empty() || !needle.is_ascii() || width == 0 {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for (n, line) in lines.into_iter().enumerate() {
+        let indent = if n == 0 { indent } else { TRACE_INDENT.len() };
+        // Keep at least half the width for text, however long the prefix.
+        let indent = indent.min(width / 2);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let beyond = text
+            .to_ascii_lowercase()
+            .find(needle)
+            .is_some_and(|at| Span::raw(&text[..at + needle.len()]).width() > width);
+        if beyond {
+            out.extend(split_line(line, width, indent));
+        } else {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// `line` cut into lines of at most `width` cells, styles kept; every line after the
+/// first starts with `indent` spaces.
+fn split_line(line: Line<'_>, width: usize, indent: usize) -> Vec<Line<'_>> {
+    let indent = indent.min(width.saturating_sub(1));
+    let mut out = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for span in &line.spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = Span::raw(c.to_string()).width();
+            if used + w > width && used > 0 {
+                if !piece.is_empty() {
+                    spans.push(Span::styled(std::mem::take(&mut piece), span.style));
+                }
+                out.push(Line::from(std::mem::take(&mut spans)).style(line.style));
+                spans.push(Span::raw(" ".repeat(indent)));
+                used = indent;
+            }
+            piece.push(c);
+            used += w;
+        }
+        if !piece.is_empty() {
+            spans.push(Span::styled(piece, span.style));
+        }
+    }
+    if !spans.is_empty() {
+        out.push(Line::from(spans).style(line.style));
     }
     out
 }
@@ -285,4 +369,48 @@ fn highlight<'a>(text: String, needle: &str, style: Style, theme: &Theme) -> Vec
         spans.push(Span::styled(text[at..].to_string(), style));
     }
     spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_match_past_the_edge_wraps_its_line_styles_kept() {
+        let style = Style::new().add_modifier(Modifier::BOLD);
+        let line = Line::from(vec![
+            Span::raw("12:00:00 "),
+            Span::styled("x".repeat(30) + "needle tail", style),
+        ]);
+        let out = reveal_match(vec![line.clone()], "needle", 20, 9);
+        let texts: Vec<String> = out.iter().map(text).collect();
+        assert!(texts.iter().all(|t| t.chars().count() <= 20), "{texts:?}");
+        assert!(texts.len() >= 3, "{texts:?}");
+        // Continuations start under the text; without their indent nothing is lost.
+        let pad = " ".repeat(9);
+        let mut joined = texts[0].clone();
+        for t in &texts[1..] {
+            joined.push_str(t.strip_prefix(&pad).expect("indented"));
+        }
+        assert_eq!(joined, text(&line));
+        assert!(out[1].spans.iter().skip(1).all(|s| s.style == style));
+        // A match on screen, or no search: left alone.
+        assert_eq!(reveal_match(vec![line.clone()], "12:00", 20, 9).len(), 1);
+        assert_eq!(reveal_match(vec![line], "", 20, 9).len(), 1);
+    }
+
+    #[test]
+    fn wide_characters_never_straddle_the_edge() {
+        let line = Line::from("日本語日本語日本語 needle");
+        let out = split_line(line, 5, 0);
+        assert!(out.iter().all(|l| l.width() <= 5));
+        assert_eq!(
+            out.iter().map(text).collect::<String>(),
+            "日本語日本語日本語 needle"
+        );
+    }
 }

@@ -48,9 +48,10 @@ pub fn draw(
     }
     let pane = ListPane {
         title: format!(
-            "services · {}{}",
+            "services · {}{}{}",
             sanitize(cluster),
-            standalone_hint(state, cluster)
+            standalone_hint(state, cluster),
+            crate::app::fleet::stale_note(state, slot.and_then(|s| s.fetched_at))
         ),
         columns: &columns,
         widths: &widths,

@@ -31,7 +31,12 @@ pub fn draw(
         .clamp(9, 25) as u16;
     let pane = ListPane {
         loading: slot.is_none_or(|s| s.data.is_none()),
-        title: format!("tasks · {}/{}", sanitize(cluster), sanitize(service)),
+        title: format!(
+            "tasks · {}/{}{}",
+            sanitize(cluster),
+            sanitize(service),
+            crate::app::fleet::stale_note(state, state.detail(cluster).and_then(|d| d.fetched_at))
+        ),
         columns: &[
             "ID",
             "STATUS",

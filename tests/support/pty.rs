@@ -30,11 +30,26 @@ pub struct Tui {
 impl Tui {
     /// toadtop with the bed's environment, `endpoint` as its AWS endpoint, and `args`.
     pub fn start(bed: &TestBed, endpoint: &str, cols: u16, rows: u16, args: &[&str]) -> Tui {
+        Tui::start_env(bed, endpoint, cols, rows, args, &[])
+    }
+
+    /// As `start`, with `env` set on top of the bed's environment.
+    pub fn start_env(
+        bed: &TestBed,
+        endpoint: &str,
+        cols: u16,
+        rows: u16,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Tui {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_toadtop"));
         for var in UNSET_ENV {
             cmd.env_remove(var);
         }
         for (key, value) in bed.env_pairs() {
+            cmd.env(key, value);
+        }
+        for (key, value) in env {
             cmd.env(key, value);
         }
         cmd.env("TERM", "xterm-256color");
