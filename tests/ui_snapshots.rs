@@ -837,7 +837,7 @@ mod actions {
         insta::assert_snapshot!("scale_modal", text);
     }
 
-    fn line(id: u64, tone: Tone, text: &str) -> Msg {
+    pub(super) fn line(id: u64, tone: Tone, text: &str) -> Msg {
         Msg::JobProgress {
             id,
             progress: Progress::Line {
@@ -848,7 +848,7 @@ mod actions {
     }
 
     /// The deploy confirmed and running: what `deploy` reports up to the rollout.
-    fn deploy_running() -> (State, u64) {
+    pub(super) fn deploy_running() -> (State, u64) {
         let mut state = confirm_deploy();
         let effects = key(&mut state, KeyCode::Enter);
         let Some(Effect::RunJob { id, .. }) = effects.first() else {
@@ -1529,6 +1529,514 @@ mod standalone {
             text.contains("services · production · 3 standalone tasks, 1 failed (M)"),
             "{text}"
         );
+    }
+}
+
+// ---- scrolling text panes by rendered rows (issue 17, items 1, 2, 8, 9) ----------------
+
+mod scroll {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use ratatui::backend::TestBackend;
+    use ratatui::text::Span;
+    use ratatui::Terminal;
+    use toadtop::app::{update, Msg, State, View};
+    use toadtop::fixtures;
+    use toadtop::ops::progress::{Outcome, Tone};
+
+    use super::{in_services, open, web};
+
+    /// Draws as the runtime does: the screen as text, and what the text pane reported
+    /// kept in the state for the next keys.
+    fn draw(state: &mut State, width: u16, height: u16) -> String {
+        let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        let mut text = None;
+        term.draw(|f| text = toadtop::ui::draw(state, f).text)
+            .expect("draw");
+        state.text_viewport = text;
+        let buf = term.backend().buffer();
+        let mut out = Vec::new();
+        for y in 0..height {
+            let mut line = String::new();
+            let mut skip = 0usize;
+            for x in 0..width {
+                let symbol = buf[(x, y)].symbol();
+                if skip == 0 {
+                    line.push_str(symbol);
+                }
+                skip = skip.max(Span::raw(symbol).width()).saturating_sub(1);
+            }
+            out.push(line.trim_end().to_string());
+        }
+        out.join("\n")
+    }
+
+    fn press(state: &mut State, code: KeyCode) {
+        update(state, Msg::Key(KeyEvent::from(code)));
+    }
+
+    /// The rows inside the pane's border (the body between its top and bottom lines).
+    fn pane_rows(screen: &str) -> Vec<String> {
+        let lines: Vec<&str> = screen.lines().collect();
+        let top = lines.iter().position(|l| l.starts_with('┌')).unwrap_or(0);
+        let bottom = lines.iter().rposition(|l| l.starts_with('└')).unwrap_or(0);
+        lines[top + 1..bottom]
+            .iter()
+            .map(|l| {
+                let inner = l.strip_prefix('│').unwrap_or(l);
+                inner
+                    .trim_end()
+                    .strip_suffix('│')
+                    .unwrap_or(inner)
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// Every row of the pane, read by scrolling down one row at a time from the top.
+    fn whole(state: &mut State, width: u16, height: u16) -> Vec<String> {
+        press(state, KeyCode::Char('g'));
+        let mut screen = draw(state, width, height);
+        let mut rows = pane_rows(&screen);
+        for _ in 0..500 {
+            press(state, KeyCode::Char('j'));
+            let next = draw(state, width, height);
+            if next == screen {
+                return rows;
+            }
+            rows.push(pane_rows(&next).last().cloned().unwrap_or_default());
+            screen = next;
+        }
+        panic!("j never reached the end:\n{screen}");
+    }
+
+    /// Whether `value` is on the pane, read across its wrapped rows.
+    fn holds(rows: &[String], value: &str) -> bool {
+        let flat: String = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+        let want: String = value.split_whitespace().collect();
+        flat.contains(&want)
+    }
+
+    /// The checks every long text pane passes at `width`x`height`: `G` shows `last` on
+    /// the pane's last row, `k` and PgUp move up at once, and the values are all there
+    /// across wrapped rows (nothing cut). Returns the screen after `G` for a snapshot.
+    fn check(mut state: State, width: u16, height: u16, last: &str, values: &[&str]) -> String {
+        let first = draw(&mut state, width, height);
+        press(&mut state, KeyCode::Char('G'));
+        let end = draw(&mut state, width, height);
+        let rows = pane_rows(&end);
+        let bottom = rows.iter().rposition(|r| !r.trim().is_empty()).unwrap_or(0);
+        assert!(
+            rows[bottom].contains(last),
+            "G: {last:?} is not the last row:\n{end}"
+        );
+        let scrolls = state
+            .text_viewport
+            .as_ref()
+            .is_some_and(|v| v.rows > v.height);
+        assert_eq!(
+            scrolls,
+            pane_rows(&end) != pane_rows(&first),
+            "G moves exactly when the pane does not hold it all"
+        );
+        if scrolls {
+            // Scrolled: the way back up works at once (the bug: G set 32767).
+            press(&mut state, KeyCode::Char('k'));
+            let up = draw(&mut state, width, height);
+            assert_ne!(up, end, "k after G did not move:\n{up}");
+            assert!(up.contains('↓'), "rows below are marked:\n{up}");
+            press(&mut state, KeyCode::Char('G'));
+            draw(&mut state, width, height);
+            press(&mut state, KeyCode::PageUp);
+            let page_up = draw(&mut state, width, height);
+            assert_ne!(page_up, end, "PgUp after G did not move:\n{page_up}");
+            // Many j past the end, then one k: one row up from the end.
+            for _ in 0..50 {
+                press(&mut state, KeyCode::Char('j'));
+            }
+            draw(&mut state, width, height);
+            press(&mut state, KeyCode::Char('k'));
+            assert_eq!(
+                draw(&mut state, width, height),
+                up,
+                "j past the end piled up"
+            );
+        }
+        let all = whole(&mut state, width, height);
+        for v in values {
+            assert!(
+                holds(&all, v),
+                "{v:?} is not on the pane:\n{}",
+                all.join("\n")
+            );
+        }
+        end
+    }
+
+    fn service_detail() -> State {
+        open(
+            in_services(),
+            [web(|cluster, service| View::ServiceDetail {
+                cluster,
+                service,
+            })],
+        )
+    }
+
+    #[test]
+    fn service_detail_reaches_its_events() {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let end = check(
+                service_detail(),
+                w,
+                h,
+                "has reached a steady state",
+                &[
+                    "arn:aws:ecs:us-east-1:123456789012:service/production/web",
+                    "Events (last 2)",
+                ],
+            );
+            assert!(end.contains("Events (last 2)"), "{end}");
+            insta::assert_snapshot!(format!("scroll_service_detail_end_{w}x{h}"), end);
+        }
+    }
+
+    #[test]
+    fn an_arn_hangs_under_its_label() {
+        // The task definition's ARN is wider than an 80-column pane's value column.
+        let mut state = open(
+            in_services(),
+            [web(|cluster, service| View::TaskDefinition {
+                cluster,
+                service,
+            })],
+        );
+        let rows = whole(&mut state, 80, 24);
+        let arn = rows
+            .iter()
+            .position(|r| r.starts_with("  arn "))
+            .expect("the arn row");
+        assert!(
+            rows[arn + 1].starts_with(&" ".repeat(20)) && !rows[arn + 1].trim().is_empty(),
+            "the ARN's second row hangs under its value:\n{}",
+            rows.join("\n")
+        );
+    }
+
+    #[test]
+    fn task_detail_reaches_its_last_container() {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let state = open(
+                in_services(),
+                [
+                    web(|cluster, service| View::Tasks { cluster, service }),
+                    View::TaskDetail {
+                        cluster: "production".into(),
+                        service: "web".into(),
+                        task: "3d4e5f607182".into(),
+                    },
+                ],
+            );
+            let end = check(
+                state,
+                w,
+                h,
+                "runtime id",
+                &["Essential container in task exited"],
+            );
+            insta::assert_snapshot!(format!("scroll_task_detail_end_{w}x{h}"), end);
+        }
+    }
+
+    #[test]
+    fn task_definition_reaches_its_volumes() {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let state = open(
+                in_services(),
+                [web(|cluster, service| View::TaskDefinition {
+                    cluster,
+                    service,
+                })],
+            );
+            let td = fixtures::web_task_definition(2);
+            let last = td
+                .volumes
+                .last()
+                .map(|v| v.name.clone())
+                .unwrap_or_default();
+            let end = check(
+                state,
+                w,
+                h,
+                &last,
+                &[
+                    "DB_PASSWORD ← arn:aws:ssm:us-east-1:123456789012:parameter/laravel/production/DB_PASSWORD",
+                    &td.arn,
+                ],
+            );
+            assert!(end.contains("Volumes ("), "{end}");
+            insta::assert_snapshot!(format!("scroll_task_definition_end_{w}x{h}"), end);
+        }
+    }
+
+    #[test]
+    fn help_reaches_its_marks() {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let state = open(in_services(), [View::Help]);
+            let end = check(
+                state,
+                w,
+                h,
+                "a log record's folded / unfolded stack trace",
+                &["standalone tasks of the cluster (migrations, one-offs)"],
+            );
+            insta::assert_snapshot!(format!("scroll_help_end_{w}x{h}"), end);
+        }
+    }
+
+    fn diff_state() -> State {
+        let before = fixtures::web_task_definition(2);
+        let mut after = fixtures::web_task_definition(3);
+        for c in &mut after.containers {
+            c.image = c.image.replace(":v1", ":v2");
+            // Enough changes that the diff is taller than an 80x24 pane.
+            for n in 0..12 {
+                c.environment.push((format!("FEATURE_{n}"), "on".into()));
+            }
+            for (k, v) in &mut c.environment {
+                if k == "APP_ENV" {
+                    *v = "https://a-much-longer-host-name.example.com/with/a/path/that/goes/on/and/on".into();
+                }
+            }
+        }
+        let mut state = open(
+            super::loaded(),
+            [View::TaskDefDiff {
+                family: "laravel-web".into(),
+                before: before.arn.clone(),
+                after: after.arn.clone(),
+            }],
+        );
+        state.revisions.insert(before.arn.clone(), Ok(before));
+        state.revisions.insert(after.arn.clone(), Ok(after));
+        state
+    }
+
+    #[test]
+    fn diff_reaches_its_last_change() {
+        for (w, h) in [(80, 24), (200, 50)] {
+            let end = check(
+                diff_state(),
+                w,
+                h,
+                "+ 123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v2.5.0",
+                &["+ https://a-much-longer-host-name.example.com/with/a/path/that/goes/on/and/on"],
+            );
+            insta::assert_snapshot!(format!("scroll_taskdef_diff_end_{w}x{h}"), end);
+        }
+    }
+
+    #[test]
+    fn search_in_help_highlights_jumps_and_wraps_around() {
+        let mut state = open(in_services(), [View::Help]);
+        draw(&mut state, 80, 24);
+        press(&mut state, KeyCode::Char('/'));
+        let mut typing = String::new();
+        for c in "logs:".chars() {
+            press(&mut state, KeyCode::Char(c));
+            typing = draw(&mut state, 80, 24);
+        }
+        assert!(typing.contains("/logs:▏  search · enter find"), "{typing}");
+        press(&mut state, KeyCode::Enter);
+        let screen = draw(&mut state, 80, 24);
+        // "logs: next match" ... are far below the first page: the first is on screen now.
+        assert!(screen.contains("logs: follow / pause"), "{screen}");
+        let matches = state.text_viewport.as_ref().map_or(0, |v| v.matches.len());
+        assert!(matches >= 5, "{matches}");
+        for _ in 1..matches {
+            press(&mut state, KeyCode::Char('n'));
+            draw(&mut state, 80, 24);
+        }
+        let said = |s: &State| {
+            s.status
+                .as_ref()
+                .map(|m| m.text.clone())
+                .unwrap_or_default()
+        };
+        assert!(
+            said(&state).contains(&format!("match {matches}/{matches}")),
+            "{}",
+            said(&state)
+        );
+        press(&mut state, KeyCode::Char('n'));
+        let screen = draw(&mut state, 80, 24);
+        assert!(
+            said(&state).contains("wrapped to the top"),
+            "{}",
+            said(&state)
+        );
+        assert!(screen.contains("logs: follow / pause"), "{screen}");
+        assert!(
+            screen.contains("search: logs:"),
+            "the footer names the search:\n{screen}"
+        );
+    }
+
+    /// A deploy's job pane at 80x24 whose lines wrap: it follows the newest line until
+    /// scrolled up, and follows again from `G`.
+    #[test]
+    fn job_pane_follows_its_newest_line_until_scrolled_up() {
+        let (mut state, id) = super::actions::deploy_running();
+        // More lines than the pane holds.
+        for n in 0..10 {
+            let filler = super::actions::line(id, Tone::Info, &format!("event: filler {n}"));
+            update(&mut state, filler);
+        }
+        let newest = "event: (service web) has started 3 tasks: (task 7a8b9c0d1e2f) (task 8b9c0d1e2f30) (task 9c0d1e2f3041).";
+        update(&mut state, super::actions::line(id, Tone::Info, newest));
+        let screen = draw(&mut state, 80, 24);
+        assert!(
+            screen.contains("(task 9c0d1e2f3041)."),
+            "the newest line:\n{screen}"
+        );
+        press(&mut state, KeyCode::Char('k'));
+        draw(&mut state, 80, 24);
+        update(
+            &mut state,
+            super::actions::line(id, Tone::Info, "event: newest while scrolled up"),
+        );
+        let screen = draw(&mut state, 80, 24);
+        assert!(
+            !screen.contains("newest while scrolled up"),
+            "scrolled up stays:\n{screen}"
+        );
+        press(&mut state, KeyCode::Char('G'));
+        let screen = draw(&mut state, 80, 24);
+        assert!(screen.contains("newest while scrolled up"), "{screen}");
+
+        let mut outcome = Outcome::new("deploy", "production", "web");
+        outcome.old_revision = Some("laravel-web:2".into());
+        outcome.new_revision = Some("laravel-web:3".into());
+        outcome.duration_secs = 42.0;
+        update(&mut state, Msg::JobDone { id, outcome });
+        let screen = draw(&mut state, 80, 24);
+        assert!(screen.contains("succeeded in"), "no key pressed:\n{screen}");
+        insta::assert_snapshot!("scroll_job_pane_succeeded_80x24", screen);
+        let end = check(state, 200, 50, "succeeded in", &["(task 8b9c0d1e2f30)"]);
+        insta::assert_snapshot!("scroll_job_pane_succeeded_200x50", end);
+    }
+
+    /// The exec menu at 80x24 stays inside the pane's border and its wrapped details
+    /// hang under themselves.
+    #[test]
+    fn exec_modal_fits_inside_the_pane_at_80x24() {
+        let mut state = in_services();
+        state.exec_plugin = Err("session-manager-plugin is not on PATH".into());
+        for code in [KeyCode::Char('j'), KeyCode::Enter, KeyCode::Char('x')] {
+            press(&mut state, code);
+        }
+        for (w, h) in [(80, 24), (200, 50)] {
+            let screen = draw(&mut state, w, h);
+            let lines: Vec<&str> = screen.lines().collect();
+            let pane_top = lines.iter().position(|l| l.starts_with('┌')).expect("pane");
+            let pane_bottom = lines
+                .iter()
+                .rposition(|l| l.starts_with('└'))
+                .expect("pane");
+            for row in [pane_top, pane_bottom] {
+                assert!(
+                    lines[row].chars().filter(|c| "┌└".contains(*c)).count() == 1,
+                    "the menu covers the pane's border:\n{screen}"
+                );
+            }
+            assert!(screen.contains("▶ "), "the choices stay:\n{screen}");
+            // Every row of the menu inside its own border, none starting at its column 0
+            // unless it is a check or a choice.
+            let title = lines
+                .iter()
+                .find(|l| l.contains("exec php in task"))
+                .expect("the menu");
+            let left = title
+                .chars()
+                .skip(1)
+                .position(|c| c == '┌')
+                .expect("its corner")
+                + 2;
+            let menu: Vec<String> = lines
+                .iter()
+                .filter(|l| l.chars().nth(left - 1) == Some('│'))
+                .map(|l| l.chars().skip(left).collect())
+                .collect();
+            assert!(!menu.is_empty(), "{screen}");
+            for r in &menu {
+                let first = r.chars().next().unwrap_or(' ');
+                assert!(
+                    " ✓✗!▶…".contains(first),
+                    "a wrapped row starts at column 0: {r:?}\n{screen}"
+                );
+            }
+            insta::assert_snapshot!(format!("scroll_exec_modal_{w}x{h}"), screen);
+        }
+    }
+}
+
+mod scroll_exec_short {
+    use crossterm::event::{KeyCode, KeyEvent};
+    use toadtop::app::{update, Msg};
+    use toadtop::config::{ExecSettings, ServiceSettings};
+
+    use super::{in_services, render};
+
+    /// Three failing checks with their fixes and two quick commands do not fit an 80x24
+    /// pane: the passing checks fold, details follow their names, the rest is cut with a
+    /// note; the choices stay and the pane's border shows.
+    #[test]
+    fn exec_modal_folds_passing_checks_when_short_of_rows() {
+        let mut state = in_services();
+        state.exec_plugin = Err("session-manager-plugin is not on PATH".into());
+        state.config.services.insert(
+            "web".into(),
+            ServiceSettings {
+                exec: ExecSettings {
+                    container: "php".into(),
+                    shell: "/bin/bash".into(),
+                    quick_commands: vec!["php artisan about".into(), "php artisan tinker".into()],
+                },
+                ..ServiceSettings::default()
+            },
+        );
+        for code in [
+            KeyCode::Char('j'),
+            KeyCode::Enter,
+            KeyCode::Char('x'),
+            KeyCode::Char('c'),
+        ] {
+            update(&mut state, Msg::Key(KeyEvent::from(code)));
+        }
+        let text = render(&state, 80, 24);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[2].starts_with("┌ tasks") && lines[22].starts_with('└'),
+            "{text}"
+        );
+        // Even folded and compact, three failures with fixes do not fit: what is cut
+        // says so, and where to read it all.
+        assert!(
+            text.contains("more rows (toadtop doctor prints them all)"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("✓ task running"),
+            "the passes folded:\n{text}"
+        );
+        assert!(text.contains("✗ session-manager-plugin"), "{text}");
+        assert!(
+            text.contains("✗ read-only root: agent paths writable"),
+            "{text}"
+        );
+        for choice in ["/bin/bash", "php artisan about", "php artisan tinker"] {
+            assert!(text.contains(choice), "{choice} cut:\n{text}");
+        }
+        insta::assert_snapshot!("scroll_exec_modal_folded_80x24", text);
     }
 }
 

@@ -240,6 +240,7 @@ pub struct Job {
     /// Log lines of the task the action runs (the migration task).
     pub logs: LogBuffer,
     pub outcome: Option<Outcome>,
+    /// The pane's scroll; `text_view::END` follows the newest line.
     pub scroll: u16,
     /// The service's revision when it started.
     pub before: Option<String>,

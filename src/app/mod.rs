@@ -12,6 +12,7 @@ pub mod messages;
 mod msg;
 pub mod palette;
 mod state;
+pub mod text_view;
 mod update;
 mod update_actions;
 mod update_console;

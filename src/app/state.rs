@@ -179,8 +179,9 @@ pub fn short_id(id: &str) -> &str {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Screen {
     pub view: View,
+    /// A list's cursor; in a text view, the current search match.
     pub selected: usize,
-    /// Scroll offset for text views (details, help).
+    /// Scroll offset for text views (details, help); `text_view::END` follows the end.
     pub scroll: u16,
     pub filter: String,
 }
@@ -277,6 +278,8 @@ pub struct State {
     /// AWS throttled an attempt in the last minute (set by the runtime from the API
     /// stats on each tick; the SDK's retries hide it from the loads' results).
     pub throttled: bool,
+    /// The text pane on top as last drawn: rows, height, search matches (`text_view`).
+    pub text_viewport: Option<super::text_view::TextViewport>,
     pub quit: bool,
 }
 
@@ -335,6 +338,7 @@ impl State {
             alerts: Vec::new(),
             account: super::update_switch::Account::default(),
             throttled: false,
+            text_viewport: None,
             quit: false,
         }
     }

@@ -275,6 +275,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let mut effects = match state.input.clone() {
         Input::Filter => {
             edit_filter(state, key);
+            if key.code == KeyCode::Enter {
+                super::text_view::search_entered(state);
+            }
             Vec::new()
         }
         Input::Command(text) => super::update_palette::edit(state, key, text),
@@ -495,6 +498,9 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     if let Some(effects) = update_actions::on_action(state, action) {
         return effects;
     }
+    if let Some(effects) = super::text_view::on_action(state, action) {
+        return effects;
+    }
     let page = state.page_rows.max(1);
     match action {
         Action::Quit => quit(state),
@@ -525,7 +531,9 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Filter => {
-            if row_count(state, state.screen()).is_some() {
+            // In a list it filters; in a text pane it searches (`text_view`).
+            let view = &state.screen().view;
+            if row_count(state, state.screen()).is_some() || super::text_view::is_text(view) {
                 state.input = Input::Filter;
             }
             Vec::new()

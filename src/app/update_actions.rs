@@ -571,7 +571,8 @@ fn start_job(state: &mut State, job: JobRequest, expect: Option<String>) -> Vec<
         lines: Vec::new(),
         logs: LogBuffer::new(5_000),
         outcome: None,
-        scroll: 0,
+        // A new action's pane follows its newest line.
+        scroll: super::text_view::END,
         before: before.clone(),
         left: Default::default(),
     });

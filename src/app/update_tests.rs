@@ -664,11 +664,19 @@ fn filter_is_per_screen() {
 }
 
 #[test]
-fn slash_on_a_text_view_does_not_enter_filter_mode() {
+fn slash_on_a_text_view_starts_a_search() {
     let mut s = in_services();
     update(&mut s, ch('i'));
     update(&mut s, ch('/'));
+    assert_eq!(s.input, Input::Filter);
+    type_text(&mut s, "event");
+    update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.input, Input::None);
+    assert_eq!(s.screen().filter, "event");
+    // The first esc ends the search, the second leaves the pane.
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.screen().filter, "");
+    assert!(matches!(view(&s), View::ServiceDetail { .. }));
 }
 
 // ---- movement ----------------------------------------------------------------------

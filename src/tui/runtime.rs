@@ -64,7 +64,13 @@ pub async fn run(
     let mut test_panic = test_panic_place();
 
     loop {
-        session.terminal.draw(|f| hit = ui::draw(&state, f))?;
+        let mut text = None;
+        session.terminal.draw(|f| {
+            let drawn = ui::draw(&state, f);
+            (hit, text) = (drawn.hit, drawn.text);
+        })?;
+        // What the text pane on top holds, so keys scroll within it (`app::text_view`).
+        state.text_viewport = text;
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),

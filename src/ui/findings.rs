@@ -140,7 +140,7 @@ pub fn draw_detail(
     name: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let scan = state.findings.get(image);
     let Some(f) = scan.and_then(|s| s.items.iter().find(|f| f.name == name)) else {
@@ -150,7 +150,7 @@ pub fn draw_detail(
             &theme,
             "finding",
             text::missing("finding", false, &theme),
-            0,
+            screen,
         );
     };
     let opt = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
@@ -195,6 +195,6 @@ pub fn draw_detail(
         &theme,
         &format!("finding {}", sanitize(name)),
         lines,
-        screen.scroll,
-    );
+        screen,
+    )
 }

@@ -36,7 +36,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Span::styled("/", theme.accent),
             Span::raw(state.screen().filter.clone()),
             Span::styled("▏", theme.accent),
-            Span::styled("  enter keep · esc clear", theme.dim),
+            Span::styled(
+                if crate::app::text_view::is_text(&state.screen().view) {
+                    "  search · enter find · esc clear"
+                } else {
+                    "  enter keep · esc clear"
+                },
+                theme.dim,
+            ),
         ]),
         Input::Command(text) => {
             let mut spans = vec![
@@ -79,7 +86,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             let filter_note = if state.screen().filter.is_empty() {
                 String::new()
             } else {
-                format!(" filter: {}", state.screen().filter)
+                // In a text pane `/` searches (`app::text_view`).
+                let what = if crate::app::text_view::is_text(&state.screen().view) {
+                    "search"
+                } else {
+                    "filter"
+                };
+                format!(" {what}: {}", state.screen().filter)
             };
             let hints = fit(
                 &available(state),

@@ -9,7 +9,7 @@ use crate::app::{Action, Screen, State};
 
 /// Built from the keymap in use, so overridden keys show as configured. Commands first:
 /// they are few, and the key list is long.
-pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let mut lines = vec![text::heading(
         "Commands (press : then type, tab completes)",
@@ -23,7 +23,10 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(text::heading("Keys (j/k scroll this page)", &theme));
+    lines.push(text::heading(
+        "Keys (j/k scroll, / search this page, n/N next/previous match)",
+        &theme,
+    ));
     // The keys a newcomer needs first: on a short terminal they must be on the first page.
     let first = [
         Action::Quit,
@@ -60,5 +63,5 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(
         "  ▸ / ▾    a log record's folded / unfolded stack trace",
     ));
-    text::draw(frame, area, &theme, "help", lines, screen.scroll);
+    text::draw(frame, area, &theme, "help", lines, screen)
 }

@@ -4,21 +4,21 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
-use crate::app::State;
+use crate::app::{Screen, State};
 use crate::domain::short_task_id;
 use crate::ops::progress::Tone;
 use crate::safety::sanitize;
 use crate::timefmt::Timestamp;
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let Some(job) = &state.job else {
         frame.render_widget(Paragraph::new("no action has run"), area);
-        return;
+        return super::text::Extent::default();
     };
     let title_style = match &job.outcome {
         None => theme.warn,
@@ -30,11 +30,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .border_style(theme.dim)
         .title(Span::styled(
-            format!(" {} ", sanitize(&job.title())),
+            format!(
+                " {} ",
+                super::text::ellipsize(
+                    &sanitize(&job.title()),
+                    usize::from(area.width.saturating_sub(4))
+                )
+            ),
             title_style,
         ));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
 
     let log_rows = if job.logs.is_empty() {
         0
@@ -81,31 +86,41 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             ));
         }
     }
-    // Newest at the bottom: scroll so the end is visible unless the operator scrolled.
-    let height = usize::from(steps_area.height);
-    let bottom = lines.len().saturating_sub(height) as u16;
-    let scroll = bottom.saturating_sub(job.scroll);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
+    // Wrapped, scrolled by rendered rows; `job.scroll` is `text_view::END` (follow the
+    // newest line) until the operator scrolls up.
+    let (extent, top) = super::text::body(
+        frame,
         steps_area,
+        &theme,
+        lines,
+        job.scroll,
+        &screen.filter,
+        screen.selected,
     );
+    // Drawn after the body, with where the view is when rows are hidden.
+    let block = match super::text::position(top, &extent) {
+        Some(p) => block.title_bottom(Line::styled(p, theme.dim).right_aligned()),
+        None => block,
+    };
+    frame.render_widget(block, area);
 
     if log_rows > 0 {
         let n = usize::from(log_rows.saturating_sub(1));
         let start = job.logs.len().saturating_sub(n);
         let mut log_lines = vec![Line::styled("task logs", theme.title)];
         for r in job.logs.iter().skip(start) {
-            log_lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled(format!("{} ", Timestamp(r.timestamp_ms).clock()), theme.dim),
                 Span::styled(
                     format!("{}/{} ", short_task_id(&r.task), r.container),
                     theme.dim,
                 ),
                 Span::raw(r.message.clone()),
-            ]));
+            ]);
+            // One row per record: a long one ends in `…` rather than being cut silently.
+            log_lines.push(super::text::cut(line, usize::from(logs_area.width)));
         }
         frame.render_widget(Paragraph::new(log_lines), logs_area);
     }
+    extent
 }

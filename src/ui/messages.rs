@@ -123,7 +123,7 @@ pub fn draw_line(state: &State, frame: &mut Frame, area: Rect) {
 }
 
 /// `:messages`: time (UTC), level and the whole text, newest first.
-pub fn draw_pane(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) {
+pub fn draw_pane(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> text::Extent {
     let theme = Theme::new(&state.colors);
     let mut lines = Vec::new();
     if state.messages.is_empty() {
@@ -155,7 +155,7 @@ pub fn draw_pane(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) 
         "messages ({}, newest first, times UTC)",
         state.messages.len()
     );
-    text::draw(frame, area, &theme, &title, lines, screen.scroll);
+    text::draw(frame, area, &theme, &title, lines, screen)
 }
 
 #[cfg(test)]

@@ -32,8 +32,17 @@ pub const CHROME_ROWS: u16 = 3;
 
 pub use table::ListHit;
 
-/// Draws everything; returns where the list rows are, for mouse clicks.
-pub fn draw(state: &State, frame: &mut Frame) -> Option<ListHit> {
+/// What a draw learned that the next keys need.
+#[derive(Debug, Default)]
+pub struct Drawn {
+    /// Where the list rows are, for mouse clicks.
+    pub hit: Option<ListHit>,
+    /// The text pane's rows and search matches, for scrolling (`app::text_view`).
+    pub text: Option<crate::app::text_view::TextViewport>,
+}
+
+/// Draws everything; returns where the list rows are and what the text pane holds.
+pub fn draw(state: &State, frame: &mut Frame) -> Drawn {
     // The message line takes rows of its own only while there is a message.
     let said = messages::height(state, frame.area().width);
     let [head, body, message, foot] = Layout::vertical([
@@ -44,24 +53,41 @@ pub fn draw(state: &State, frame: &mut Frame) -> Option<ListHit> {
     ])
     .areas(frame.area());
     header::draw(state, frame, head);
-    let hit = draw_body(state, frame, body);
+    let (hit, text) = draw_body(state, frame, body);
     modal::draw(state, frame, body);
     messages::draw_line(state, frame, message);
     footer::draw(state, frame, foot);
-    hit
+    let screen = state.screen();
+    let text = text.map(|e| crate::app::text_view::TextViewport {
+        view: screen.view.clone(),
+        rows: e.rows,
+        height: e.height,
+        query: screen.filter.clone(),
+        matches: e.matches,
+    });
+    Drawn { hit, text }
 }
 
-fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
+fn draw_body(
+    state: &State,
+    frame: &mut Frame,
+    area: Rect,
+) -> (Option<ListHit>, Option<text::Extent>) {
     let screen = state.screen();
-    // List panes return where their rows are; the text views have no rows to click.
-    match &screen.view {
-        View::Clusters => return clusters::draw(state, screen, frame, area),
-        View::Services { cluster } => return services::draw(state, screen, cluster, frame, area),
+    // List panes return where their rows are; the text views what they hold.
+    let extent = match &screen.view {
+        View::Clusters => return (clusters::draw(state, screen, frame, area), None),
+        View::Services { cluster } => {
+            return (services::draw(state, screen, cluster, frame, area), None)
+        }
         View::Tasks { cluster, service } if service == crate::domain::STANDALONE => {
-            return standalone::draw(state, screen, cluster, frame, area)
+            return (standalone::draw(state, screen, cluster, frame, area), None)
         }
         View::Tasks { cluster, service } => {
-            return tasks::draw(state, screen, cluster, service, frame, area)
+            return (
+                tasks::draw(state, screen, cluster, service, frame, area),
+                None,
+            )
         }
         View::ServiceDetail { cluster, service } => {
             service_detail::draw(state, screen, cluster, service, frame, area)
@@ -74,23 +100,29 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
             service,
             task,
         } => task_detail::draw(state, screen, cluster, service, task, frame, area),
-        View::Logs { .. } => logs::draw(state, frame, area),
-        View::Job => job::draw(state, frame, area),
+        View::Logs { .. } => {
+            logs::draw(state, frame, area);
+            return (None, None);
+        }
+        View::Job => job::draw(state, screen, frame, area),
         View::Findings { cluster, service } => {
-            return findings::draw(state, screen, cluster, service.as_deref(), frame, area)
+            let hit = findings::draw(state, screen, cluster, service.as_deref(), frame, area);
+            return (hit, None);
         }
         View::FindingDetail { image, name, .. } => {
             findings::draw_detail(state, screen, image, name, frame, area)
         }
-        View::Alerts => return alerts::draw(state, screen, frame, area),
-        View::TaskDefs { family } => return taskdefs::draw(state, screen, family, frame, area),
+        View::Alerts => return (alerts::draw(state, screen, frame, area), None),
+        View::TaskDefs { family } => {
+            return (taskdefs::draw(state, screen, family, frame, area), None)
+        }
         View::TaskDefDiff { before, after, .. } => {
             taskdefs::draw_diff(state, screen, before, after, frame, area)
         }
         View::Help => help::draw(state, screen, frame, area),
         View::Messages => messages::draw_pane(state, screen, frame, area),
-    }
-    None
+    };
+    (None, Some(extent))
 }
 
 /// Rows of a list that fit in a body of `height` lines (block borders and column header).

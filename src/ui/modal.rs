@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
@@ -35,57 +35,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(&state.colors);
     let width = area.width.saturating_sub(4).min(110);
     match modal {
-        Modal::Exec(menu) => {
-            use crate::ops::exec::doctor::Status;
-            let mut text: Vec<Line> = Vec::new();
-            for c in &menu.checks {
-                let (mark, style) = match c.status {
-                    Status::Pass => ("✓", theme.ok),
-                    Status::Warn => ("!", theme.warn),
-                    Status::Fail => ("✗", theme.error),
-                };
-                text.push(Line::from(vec![
-                    Span::styled(format!("{mark} {:<38}", c.name), style),
-                    Span::raw(sanitize(&c.detail)),
-                ]));
-                if !c.fix.is_empty() {
-                    text.push(Line::styled(
-                        format!("    fix: {}", sanitize(&c.fix)),
-                        theme.dim,
-                    ));
-                }
-            }
-            if !menu.doctor_only {
-                text.push(Line::raw(""));
-                for (i, choice) in menu.choices.iter().enumerate() {
-                    let cursor = if i == menu.selected { "▶ " } else { "  " };
-                    let style = if i == menu.selected {
-                        theme.selected
-                    } else {
-                        ratatui::style::Style::new()
-                    };
-                    text.push(Line::from(vec![
-                        Span::styled(cursor, theme.accent),
-                        Span::styled(sanitize(choice), style),
-                    ]));
-                }
-            }
-            let title = format!(
-                "{} {} in task {} ({}/{})",
-                if menu.doctor_only { "doctor:" } else { "exec" },
-                sanitize(&menu.target.container),
-                crate::domain::short_task_id(&menu.target.task.id),
-                sanitize(&menu.target.cluster),
-                sanitize(&menu.target.service)
-            );
-            let para = Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(frame_block(title, &theme));
-            let height = (para.line_count(width.saturating_sub(2)) as u16).min(area.height);
-            let r = centered(area, width, height);
-            frame.render_widget(Clear, r);
-            frame.render_widget(para, r);
-        }
+        Modal::Exec(menu) => draw_exec(menu, &theme, frame, area, width),
         Modal::Confirm {
             title,
             lines,
@@ -129,12 +79,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             } else {
                 Line::styled("read this first…    esc: cancel", theme.dim)
             });
-            let paragraph = Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(frame_block(sanitize(title), &theme));
-            // Long lines wrap: size the box by the rows drawn (borders included), not by
-            // the line count, or the last lines (the keys) are cut off.
-            let rows = paragraph.line_count(width.saturating_sub(2));
+            // Long lines wrap, continuation rows indented (`text::wrap`): the box is sized
+            // by the rows drawn (borders included), or the last lines (the keys) are cut off.
+            let text = super::text::wrap(&text, usize::from(width.saturating_sub(2)));
+            let rows = text.len() + 2;
+            let paragraph = Paragraph::new(text).block(frame_block(sanitize(title), &theme));
             let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
             frame.render_widget(Clear, r);
             frame.render_widget(paragraph, r);
@@ -142,10 +91,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Modal::QuitRunning => {
             let (title, lines) = crate::app::update_quit::question(state);
             let text: Vec<Line> = lines.iter().map(|l| Line::raw(sanitize(l))).collect();
-            let paragraph = Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(frame_block(sanitize(&title), &theme));
-            let rows = paragraph.line_count(width.saturating_sub(2));
+            let text = super::text::wrap(&text, usize::from(width.saturating_sub(2)));
+            let rows = text.len() + 2;
+            let paragraph = Paragraph::new(text).block(frame_block(sanitize(&title), &theme));
             let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
             frame.render_widget(Clear, r);
             frame.render_widget(paragraph, r);
@@ -297,6 +245,127 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             );
         }
     }
+}
+
+/// The exec menu: the doctor's checks, then the choices. It stays inside the pane's
+/// border; when the checks do not fit, passing ones fold into one line, and what still
+/// does not fit is cut with a note, never the choices.
+fn draw_exec(
+    menu: &crate::app::update_exec::ExecMenu,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+) {
+    use crate::ops::exec::doctor::Status;
+    let inner = usize::from(width.saturating_sub(2));
+    let name_width = menu
+        .checks
+        .iter()
+        .map(|c| c.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(38);
+    // Roomy: details in a column. Short of rows: passes folded into one line, then
+    // details right after the name (`✗ name: detail`), hanging under the name.
+    let check_lines = |fold_passes: bool, compact: bool| {
+        let mut text: Vec<Line> = Vec::new();
+        let mut rows: Vec<Line> = Vec::new();
+        let mut passed: Vec<&str> = Vec::new();
+        for c in &menu.checks {
+            let (mark, style) = match c.status {
+                Status::Pass => ("✓", theme.ok),
+                Status::Warn => ("!", theme.warn),
+                Status::Fail => ("✗", theme.error),
+            };
+            if fold_passes && c.status == Status::Pass {
+                passed.push(c.name);
+                continue;
+            }
+            // Separate spans, so a long detail or fix wraps under itself.
+            if compact {
+                // What wrapped so far first: this line hangs under the name, not the detail.
+                rows.extend(super::text::wrap(&std::mem::take(&mut text), inner));
+                let line = Line::from(vec![
+                    Span::styled(format!("{mark} {}: ", c.name), style),
+                    Span::raw(sanitize(&c.detail)),
+                ]);
+                rows.extend(super::text::wrap_hanging(&line, 2, inner));
+            } else {
+                text.push(Line::from(vec![
+                    Span::styled(format!("{mark} {:<name_width$}  ", c.name), style),
+                    Span::raw(sanitize(&c.detail)),
+                ]));
+            }
+            if !c.fix.is_empty() {
+                text.push(Line::from(vec![
+                    Span::styled("    fix: ", theme.dim),
+                    Span::styled(sanitize(&c.fix), theme.dim),
+                ]));
+            }
+        }
+        if !passed.is_empty() {
+            text.push(Line::from(vec![
+                Span::styled(format!("✓ {} passed: ", passed.len()), theme.ok),
+                Span::raw(passed.join(" · ")),
+            ]));
+        }
+        rows.extend(super::text::wrap(&text, inner));
+        rows
+    };
+    let mut choices: Vec<Line> = Vec::new();
+    if !menu.doctor_only {
+        choices.push(Line::raw(""));
+        for (i, choice) in menu.choices.iter().enumerate() {
+            let cursor = if i == menu.selected { "▶ " } else { "  " };
+            let style = if i == menu.selected {
+                theme.selected
+            } else {
+                ratatui::style::Style::new()
+            };
+            choices.push(Line::from(vec![
+                Span::styled(cursor, theme.accent),
+                Span::styled(sanitize(choice), style),
+            ]));
+        }
+    }
+    let mut choices = super::text::wrap(&choices, inner);
+    // Inside the pane's border: a row above and below it stay the pane's.
+    let fits = usize::from(area.height.saturating_sub(4));
+    let mut checks = check_lines(false, false);
+    for (fold, compact) in [(true, false), (true, true)] {
+        if checks.len() + choices.len() > fits {
+            checks = check_lines(fold, compact);
+        }
+    }
+    if checks.len() + choices.len() > fits && choices.len() > 1 {
+        // The blank row above the choices goes before any check does.
+        choices.remove(0);
+    }
+    if checks.len() + choices.len() > fits {
+        let keep = fits.saturating_sub(choices.len() + 1);
+        let cut = checks.len() - keep;
+        checks.truncate(keep);
+        checks.push(Line::styled(
+            format!("… {cut} more rows (toadtop doctor prints them all)"),
+            theme.dim,
+        ));
+    }
+    let mut text = checks;
+    text.extend(choices);
+    let title = format!(
+        "{} {} in task {} ({}/{})",
+        if menu.doctor_only { "doctor:" } else { "exec" },
+        sanitize(&menu.target.container),
+        crate::domain::short_task_id(&menu.target.task.id),
+        sanitize(&menu.target.cluster),
+        sanitize(&menu.target.service)
+    );
+    let title = super::text::ellipsize(&title, inner.saturating_sub(2));
+    let height = u16::try_from(text.len() + 2).unwrap_or(u16::MAX);
+    let r = centered(area, width, height.min(area.height.saturating_sub(2)));
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(text).block(frame_block(title, theme)), r);
 }
 
 fn radio(on: bool, text: &str) -> String {

@@ -15,7 +15,7 @@ pub fn draw(
     service: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let title = format!("service {}/{}", sanitize(cluster), sanitize(service));
     let Some(s) = state.service(cluster, service) else {
@@ -26,7 +26,7 @@ pub fn draw(
             &theme,
             &title,
             text::missing("service", loading, &theme),
-            0,
+            screen,
         );
     };
     let mut lines = vec![
@@ -191,10 +191,11 @@ pub fn draw(
             } else {
                 theme.warn
             };
-            lines.push(Line::styled(
-                format!("  {:<8} {}", a.level.as_str(), sanitize(&a.message)),
-                style,
-            ));
+            // Two spans: a wrapped message hangs under itself, not under the level.
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<8} ", a.level.as_str()), style),
+                Span::styled(sanitize(&a.message), style),
+            ]));
         }
     }
     lines.push(Line::raw(""));
@@ -218,7 +219,7 @@ pub fn draw(
             Span::styled(sanitize(&e.message), style),
         ]));
     }
-    text::draw(frame, area, &theme, &title, lines, screen.scroll);
+    text::draw(frame, area, &theme, &title, lines, screen)
 }
 
 /// Eight-level block sparkline of percentages (0-100).

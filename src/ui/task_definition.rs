@@ -15,7 +15,7 @@ pub fn draw(
     service: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let td = state
         .service(cluster, service)
@@ -29,18 +29,11 @@ pub fn draw(
             &theme,
             &title,
             text::missing("task definition", loading, &theme),
-            0,
+            screen,
         );
     };
     let title = format!("task definition {}:{}", sanitize(&td.family), td.revision);
-    text::draw(
-        frame,
-        area,
-        &theme,
-        &title,
-        lines(td, &theme),
-        screen.scroll,
-    );
+    text::draw(frame, area, &theme, &title, lines(td, &theme), screen)
 }
 
 fn lines<'a>(td: &TaskDefinition, theme: &Theme) -> Vec<Line<'a>> {

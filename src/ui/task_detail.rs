@@ -15,7 +15,7 @@ pub fn draw(
     task: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let title = format!("task {}", short_id(task));
     let Some(t) = state.task(cluster, service, task) else {
@@ -26,7 +26,7 @@ pub fn draw(
             &theme,
             &title,
             text::missing("task", loading, &theme),
-            0,
+            screen,
         );
     };
     let opt = |v: &Option<String>| v.as_deref().map(sanitize).unwrap_or_else(|| "-".into());
@@ -118,5 +118,5 @@ pub fn draw(
         lines.push(field("reason", opt(&c.reason), &theme));
         lines.push(field("runtime id", opt(&c.runtime_id), &theme));
     }
-    text::draw(frame, area, &theme, &title, lines, screen.scroll);
+    text::draw(frame, area, &theme, &title, lines, screen)
 }

@@ -69,7 +69,7 @@ pub fn draw_diff(
     after: &str,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
     let title = format!(
         "{} → {}",
@@ -92,11 +92,18 @@ pub fn draw_diff(
                     format!("  {}", sanitize(&c.field)),
                     theme.accent,
                 ));
+                // The value in a span of its own: wrapped, it hangs under itself.
                 if let Some(v) = c.before {
-                    lines.push(Line::styled(format!("    - {}", sanitize(&v)), theme.error));
+                    lines.push(Line::from(vec![
+                        Span::styled("    - ", theme.error),
+                        Span::styled(sanitize(&v), theme.error),
+                    ]));
                 }
                 if let Some(v) = c.after {
-                    lines.push(Line::styled(format!("    + {}", sanitize(&v)), theme.ok));
+                    lines.push(Line::from(vec![
+                        Span::styled("    + ", theme.ok),
+                        Span::styled(sanitize(&v), theme.ok),
+                    ]));
                 }
             }
             lines
@@ -106,5 +113,5 @@ pub fn draw_diff(
         }
         _ => vec![Line::styled("describing the two revisions…", theme.dim)],
     };
-    text::draw(frame, area, &theme, &title, lines, screen.scroll);
+    text::draw(frame, area, &theme, &title, lines, screen)
 }
