@@ -1,9 +1,8 @@
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::table::{ListHit, ListPane};
+use super::table::{Col, ListHit, ListPane};
 use super::theme::Theme;
 use crate::app::columns::Pane;
 use crate::app::{sort_header, visible_clusters, Screen, State};
@@ -15,13 +14,12 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
     let pane = ListPane {
         loading: state.clusters.data.is_none(),
         title: "clusters".into(),
-        columns: &["NAME", "STATUS", "SERVICES", "RUNNING", "PENDING"],
-        widths: &[
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(8),
-            Constraint::Length(8),
+        columns: &[
+            Col::new("NAME", 12, 60, 9),
+            Col::new("STATUS", 6, 10, 5),
+            Col::new("SERVICES", 4, 8, 4),
+            Col::new("RUNNING", 4, 8, 6),
+            Col::new("PENDING", 4, 8, 3),
         ],
         len: rows.len(),
         selected: screen.selected,
@@ -35,12 +33,12 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
     };
     pane.draw(frame, area, &theme, |i| {
         let c = rows[i];
-        Row::new(vec![
-            Cell::from(sanitize(&c.name)),
-            Cell::from(Span::styled(sanitize(&c.status), theme.status(&c.status))),
-            Cell::from(c.active_services.to_string()),
-            Cell::from(c.running_tasks.to_string()),
-            Cell::from(c.pending_tasks.to_string()),
-        ])
+        vec![
+            Line::raw(sanitize(&c.name)),
+            Line::styled(sanitize(&c.status), theme.status(&c.status)),
+            Line::raw(c.active_services.to_string()),
+            Line::raw(c.running_tasks.to_string()),
+            Line::raw(c.pending_tasks.to_string()),
+        ]
     })
 }
