@@ -100,8 +100,8 @@ fn tasks() {
     );
     state.screen_mut().selected = 3; // the stopped one
     let text = render(&state, W, H);
-    // The stop code column is narrow; its start is enough to tell which one it is.
-    assert!(text.contains("│3d4e5f60 STOPPED"), "{text}");
+    // The revision each task runs, then its status.
+    assert!(text.contains("│3d4e5f60 laravel-web:2 STOPPED"), "{text}");
     assert!(text.contains("EssentialContainer"), "{text}");
     assert!(text.contains("exit 1"));
     // Every fixture container has a read-only root: the `ro` mark shows on each.
@@ -1338,10 +1338,17 @@ fn services_sorted_by_name_descending() {
 
 #[test]
 fn a_sort_on_a_column_off_screen_is_named_in_the_title() {
-    // VULNS is the 7th column; at 80 columns it is not drawn.
-    let text = render(&sorted(in_services(), 6, false), 80, 24);
-    assert!(text.contains("by VULNS▲"), "{text}");
-    insta::assert_snapshot!("services_sorted_by_vulns_80x24", text);
+    // LAUNCH is the last column and the first dropped at 80 columns: the sort is named
+    // in the title, and not again among the dropped columns.
+    let text = render(&sorted(in_services(), 8, false), 80, 24);
+    let title = text.lines().nth(2).unwrap_or_default();
+    assert!(title.contains("by LAUNCH▲ − EXEC "), "{text}");
+    let header = text.lines().nth(3).unwrap_or_default();
+    assert!(
+        header.starts_with("│NAME") && !header.contains("LAUNCH"),
+        "{text}"
+    );
+    insta::assert_snapshot!("services_sorted_by_launch_80x24", text);
 }
 
 #[test]
@@ -1375,6 +1382,11 @@ fn revisions_state() -> State {
     let slot = state.taskdefs.entry("laravel-web".into()).or_default();
     slot.data = Some(arns);
     slot.fetched_at = Some(NOW);
+    // Revisions 3 and 2 described (registration time, images); 1 still on its way.
+    for r in [3, 2] {
+        let td = fixtures::web_task_definition(r);
+        state.revisions.insert(td.arn.clone(), Ok(td));
+    }
     state
 }
 
@@ -1399,6 +1411,12 @@ fn taskdefs_revisions_with_who_runs_them() {
         .find(|l| l.starts_with("│1 "))
         .unwrap_or_default();
     assert!(rev1.contains('◆'), "the marked base:\n{text}");
+    // When each was registered and what it runs; `…` while one is being described.
+    assert!(
+        rev2.contains("(9d) php:v1.5.0 nginx:stable-alpine"),
+        "{text}"
+    );
+    assert!(rev1.contains('…'), "{text}");
     insta::assert_snapshot!("taskdefs_revisions", text);
 }
 

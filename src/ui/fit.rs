@@ -198,9 +198,10 @@ impl Spec {
 ///
 /// Columns are dropped least important first (the rightmost of equals) until what the
 /// rest need fits; the one column left is never dropped (it gets what there is). Then
-/// every kept column gets what it needs, and the room left goes one cell at a time to
-/// the narrowest column still short of its ideal, so no column is wider than its content
-/// while another is cut, and a cut column never leaves room unused.
+/// every kept column gets what it needs, and the room left is shared, one cell at a
+/// time, among the columns still short of their ideal in proportion to their priority
+/// (plus one). So no column is wider than its content, short columns are whole before
+/// long ones, and a cut column never leaves room unused.
 pub fn plan(specs: &[Spec], width: u16, spacing: u16) -> Vec<Option<u16>> {
     let mut kept: Vec<bool> = vec![true; specs.len()];
     let used = |kept: &[bool]| -> u32 {
@@ -238,10 +239,20 @@ pub fn plan(specs: &[Spec], width: u16, spacing: u16) -> Vec<Option<u16>> {
     }
     let mut left = room.saturating_sub(widths.iter().sum());
     while left > 0 {
-        // The narrowest column still short of its ideal (leftmost among equals).
+        // The column still short of its ideal that is narrowest for its importance:
+        // cut columns end up with widths in proportion to priority + 1, and a short
+        // column (AGE, STATUS) is whole long before a long one (a message) is.
+        let weight = |i: usize| u64::from(specs[i].priority) + 1;
         let next = (0..specs.len())
             .filter(|&i| kept[i] && widths[i] < u32::from(specs[i].ideal()))
-            .min_by_key(|&i| (widths[i], i));
+            .min_by(|&a, &b| {
+                let wa = u64::from(widths[a]) + 1;
+                let wb = u64::from(widths[b]) + 1;
+                (wa * weight(b))
+                    .cmp(&(wb * weight(a)))
+                    .then(specs[b].priority.cmp(&specs[a].priority))
+                    .then(a.cmp(&b))
+            });
         let Some(i) = next else { break };
         widths[i] += 1;
         left -= 1;

@@ -61,12 +61,22 @@ fn a_long_column_stops_at_its_max() {
 }
 
 #[test]
-fn short_room_cuts_the_widest_first() {
+fn short_room_is_shared_by_importance() {
     let specs = [spec(4, 40, 12, 9), spec(6, 10, 6, 5), spec(10, 80, 50, 7)];
-    // 40 cells: 2 gaps, 38 for columns; NAME and STATUS whole, the rest to the long one.
+    // 40 cells: 2 gaps, 38 for columns; NAME whole, the rest to the long one.
     assert_eq!(plan(&specs, 40, 1), vec![Some(12), Some(6), Some(20)]);
-    // 30 cells: 28 for columns: the two long ones meet in the middle.
-    assert_eq!(plan(&specs, 30, 1), vec![Some(11), Some(6), Some(11)]);
+    // 22 cells: just what they need.
+    assert_eq!(plan(&specs, 22, 1), vec![Some(4), Some(6), Some(10)]);
+    // Two long columns of one priority meet in the middle; the shorter is whole first.
+    let specs = [spec(4, 80, 50, 7), spec(4, 80, 30, 7)];
+    assert_eq!(plan(&specs, 41, 1), vec![Some(20), Some(20)]);
+    assert_eq!(plan(&specs, 71, 1), vec![Some(40), Some(30)]);
+    // Unequal ones share in proportion to priority + 1: 9 : 4 of 39 cells.
+    let specs = [spec(0, 80, 50, 8), spec(0, 80, 50, 3)];
+    assert_eq!(plan(&specs, 40, 1), vec![Some(27), Some(12)]);
+    // A short column is whole long before a long one.
+    let specs = [spec(3, 5, 5, 2), spec(10, 300, 200, 9)];
+    assert_eq!(plan(&specs, 40, 1), vec![Some(5), Some(34)]);
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub fn draw(
         Col::new("D/R/P", 5, 11, 8),
         // Cut from the left: the revision is what tells two task definitions apart.
         Col::new("TASK DEF", 10, 40, 7).keep_end(),
-        Col::new("IMAGES", 22, 80, 7),
+        Col::new("IMAGES", 26, 80, 7),
         Col::new("ROLLOUT", 9, 11, 5),
         Col::new("VULNS", 5, 16, 4),
         Col::new("EXEC", 4, 4, 2),

@@ -159,12 +159,14 @@ impl ListPane<'_> {
             })
             .collect();
         let widths = fit::plan(&specs, inner.width, 1);
+        // Dropped columns are named in the title; a dropped sorted column is named there
+        // already (`by VULNS▲`).
         let dropped: Vec<&str> = self
             .columns
             .iter()
-            .zip(&widths)
-            .filter(|(_, w)| w.is_none())
-            .map(|(c, _)| c.short_name())
+            .enumerate()
+            .filter(|&(i, _)| widths[i].is_none() && sorted != Some(i))
+            .map(|(_, c)| c.short_name())
             .collect();
 
         // A sort on a column too wide for this terminal is still named, in the title.
