@@ -566,7 +566,7 @@ fn log_pane_search_unfold_level_filter_and_close() {
     tui.wait_for("only errors", |s| {
         line_with(s, " logs · ").is_some_and(|t| t.contains("≥ERROR") && t.contains("8 records"))
             && !s.contains(" INFO ")
-            && !s.contains(" WARNING ")
+            && !s.contains(" WARN ")
             && !s.contains("User logged in")
             && s.lines().any(is_error)
             && s.contains("\"POST /api/orders HTTP/2.0\" 500")

@@ -327,7 +327,7 @@ fn offline_says_since_when_and_when_it_retries_80x24() {
         last: Timestamp(NOW.0 + 35_000),
     });
     // Wide: since when. At 80 columns the clock goes (the age says it), and the
-    // endpoint keeps a few columns.
+    // endpoint loses its label, never its port.
     let wide = render(&state, W, H);
     let header = wide.lines().next().unwrap_or_default();
     assert!(
@@ -343,7 +343,7 @@ fn offline_says_since_when_and_when_it_retries_80x24() {
         header.contains("(43s ago) stale · offline · retry in 3s"),
         "{header}"
     );
-    assert!(header.contains("endpoint 127.0"), "{header}");
+    assert!(header.contains(" 127.0.0.1:4566 "), "{header}");
     assert!(text.contains("worker"), "the old rows stay");
     insta::assert_snapshot!("offline_80x24", text);
 }
