@@ -35,7 +35,7 @@ pub fn draw(
         Col::new("STATUS", 7, 10, 8),
         Col::new("EXIT", 18, 80, 9),
         Col::new("AGE", 3, 5, 7),
-        Col::new("STOP CODE", 9, 25, 3),
+        Col::new("STOP CODE", 22, 25, 3),
     ];
     let pane = ListPane {
         loading: slot.is_none_or(|s| s.data.is_none()),

@@ -26,12 +26,12 @@ pub fn draw(
         columns: &[
             Col::new("ID", 8, 8, 9),
             // Cut from the left: the revision number is what tells old tasks from new.
-            Col::new("REVISION", 6, 40, 8).keep_end(),
+            Col::new("REVISION", 6, 40, 7).keep_end(),
             Col::new("STATUS", 7, 10, 8),
             Col::new("HEALTH", 7, 9, 4),
             Col::new("AGE", 3, 5, 6),
             Col::new("STOP CODE", 9, 25, 5),
-            Col::new("CONTAINERS (ro: read-only root)", 16, 120, 7),
+            Col::new("CONTAINERS (ro: read-only root)", 18, 120, 8),
         ],
         len: rows.len(),
         selected: screen.selected,
