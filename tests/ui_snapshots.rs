@@ -1775,6 +1775,19 @@ mod columns {
             }],
         );
         each_size(&state, "standalone", |text| {
+            let mut values = vec![
+                "family:laravel-scheduler",
+                "events-rule/laravel-schedule-run",
+                "◆ toadtop/alice",
+                "php exit 1 ro · nginx exit 0 ro",
+            ];
+            // At 80 columns the stop code (in the task's detail too) gives up its room.
+            let narrow = text.lines().next().is_some_and(|l| l.chars().count() <= 80);
+            if narrow {
+                assert!(text.contains("− STOP CODE"), "{text}");
+            } else {
+                values.push("EssentialContainerExited");
+            }
             check_table(
                 text,
                 &[
@@ -1786,13 +1799,7 @@ mod columns {
                     "AGE",
                     "STOP CODE",
                 ],
-                &[
-                    "family:laravel-scheduler",
-                    "events-rule/laravel-schedule-run",
-                    "◆ toadtop/alice",
-                    "php exit 1 ro · nginx exit 0 ro",
-                    "EssentialContainerExited",
-                ],
+                &values,
             )
         });
     }
