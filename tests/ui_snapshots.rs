@@ -1413,7 +1413,7 @@ fn taskdefs_revisions_with_who_runs_them() {
     assert!(rev1.contains('◆'), "the marked base:\n{text}");
     // When each was registered and what it runs; `…` while one is being described.
     assert!(
-        rev2.contains("(9d) php:v1.5.0 nginx:stable-alpine"),
+        rev2.contains("9d ago · 2026-11-17 07:00 php:v1.5.0 nginx:stable-alpine"),
         "{text}"
     );
     assert!(rev1.contains('…'), "{text}");
@@ -1858,7 +1858,7 @@ mod columns {
                 text,
                 &["REVISION", "BASE", "REGISTERED", "IMAGES", "RUNNING IN"],
                 &[
-                    "2026-11-17 07:00 (9d)",
+                    "9d ago · 2026-11-17 07:00",
                     "php:v1.5.0 nginx:stable-alpine",
                     "production/scheduler production/web production/worker",
                 ],

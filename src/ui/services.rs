@@ -29,7 +29,7 @@ pub fn draw(
         Col::new("TASK DEF", 10, 40, 7).keep_end(),
         Col::new("IMAGES", 26, 80, 7),
         Col::new("ROLLOUT", 9, 11, 5),
-        Col::new("VULNS", 5, 16, 4),
+        Col::new("VULNS", 8, 16, 4),
         Col::new("EXEC", 4, 4, 2),
         Col::new("LAUNCH", 7, 8, 1),
     ];

@@ -31,7 +31,7 @@ pub fn draw(
         columns: &[
             Col::new("REVISION", 4, 9, 9),
             Col::new("BASE", 4, 4, 8),
-            Col::new("REGISTERED", 10, 22, 6),
+            Col::new("REGISTERED", 10, 26, 6),
             Col::new("IMAGES", 16, 80, 7),
             Col::new("RUNNING IN", 10, 60, 5),
         ],
@@ -62,7 +62,7 @@ pub fn draw(
     })
 }
 
-/// The REGISTERED and IMAGES cells of a revision: `2026-11-20 09:14 (3d)` and
+/// The REGISTERED and IMAGES cells of a revision: `3d ago · 2026-11-20 09:14` and
 /// `php:v1.2.3 nginx:1.25`, `…` while it is described, `⚠` when that failed.
 fn described<'a>(state: &State, arn: &str, theme: &Theme) -> (Line<'a>, Line<'a>) {
     match state.revisions.get(arn) {
@@ -70,8 +70,13 @@ fn described<'a>(state: &State, arn: &str, theme: &Theme) -> (Line<'a>, Line<'a>
             let registered = td.registered_at.map_or_else(
                 || "-".to_string(),
                 |t| {
+                    // The age first: where the column is cut, the date goes.
                     let stamp = t.rfc3339().replace('T', " ");
-                    format!("{} ({})", &stamp[..stamp.len().min(16)], t.age(state.now))
+                    format!(
+                        "{} ago · {}",
+                        t.age(state.now),
+                        &stamp[..stamp.len().min(16)]
+                    )
                 },
             );
             let images = td
