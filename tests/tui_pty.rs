@@ -225,8 +225,9 @@ fn assert_terminal_restored_then(raw: &str, after: &str) {
 
 /// The production services pane, loaded.
 fn services_pane(screen: &str) -> bool {
+    // `web:2`: at 80 columns TASK DEF is cut from the left (`…avel-web:2`).
     screen.contains("services · production")
-        && ["scheduler", "web", "worker", "laravel-web:2"]
+        && ["scheduler", "web", "worker", "web:2"]
             .iter()
             .all(|t| screen.contains(t))
 }

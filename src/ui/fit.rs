@@ -172,8 +172,9 @@ pub struct Spec {
     /// The narrowest width worth showing; a column that cannot get it (or its content,
     /// if narrower) is dropped instead.
     pub min: u16,
-    /// The widest it gets however long its content, so a few long rows cannot take the
-    /// room of every other column.
+    /// The widest it gets while another column is short of its own ideal, so a few long
+    /// rows cannot take the room of every other column (room nobody else wants, it may
+    /// use).
     pub max: u16,
     /// Its widest cell (header included), as drawn.
     pub content: u16,
@@ -200,8 +201,9 @@ impl Spec {
 /// rest need fits; the one column left is never dropped (it gets what there is). Then
 /// every kept column gets what it needs, and the room left is shared, one cell at a
 /// time, among the columns still short of their ideal in proportion to their priority
-/// (plus one). So no column is wider than its content, short columns are whole before
-/// long ones, and a cut column never leaves room unused.
+/// (plus one); room left when every column has its ideal goes, the same way, to those
+/// whose content is longer than their max. So no column is wider than its content,
+/// short columns are whole before long ones, and a cut column never leaves room unused.
 pub fn plan(specs: &[Spec], width: u16, spacing: u16) -> Vec<Option<u16>> {
     let mut kept: Vec<bool> = vec![true; specs.len()];
     let used = |kept: &[bool]| -> u32 {
@@ -238,24 +240,30 @@ pub fn plan(specs: &[Spec], width: u16, spacing: u16) -> Vec<Option<u16>> {
         }
     }
     let mut left = room.saturating_sub(widths.iter().sum());
-    while left > 0 {
-        // The column still short of its ideal that is narrowest for its importance:
-        // cut columns end up with widths in proportion to priority + 1, and a short
-        // column (AGE, STATUS) is whole long before a long one (a message) is.
-        let weight = |i: usize| u64::from(specs[i].priority) + 1;
-        let next = (0..specs.len())
-            .filter(|&i| kept[i] && widths[i] < u32::from(specs[i].ideal()))
-            .min_by(|&a, &b| {
-                let wa = u64::from(widths[a]) + 1;
-                let wb = u64::from(widths[b]) + 1;
-                (wa * weight(b))
-                    .cmp(&(wb * weight(a)))
-                    .then(specs[b].priority.cmp(&specs[a].priority))
-                    .then(a.cmp(&b))
-            });
-        let Some(i) = next else { break };
-        widths[i] += 1;
-        left -= 1;
+    // First up to each column's ideal (its content, at most its max); then, when every
+    // column has that and room is left, past the max towards the whole content.
+    let ideal: Vec<u32> = specs.iter().map(|s| u32::from(s.ideal())).collect();
+    let content: Vec<u32> = specs.iter().map(|s| u32::from(s.content)).collect();
+    for cap in [&ideal, &content] {
+        while left > 0 {
+            // The column still short of its cap that is narrowest for its importance:
+            // cut columns end up with widths in proportion to priority + 1, and a short
+            // column (AGE, STATUS) is whole long before a long one (a message) is.
+            let weight = |i: usize| u64::from(specs[i].priority) + 1;
+            let next = (0..specs.len())
+                .filter(|&i| kept[i] && widths[i] < cap[i])
+                .min_by(|&a, &b| {
+                    let wa = u64::from(widths[a]) + 1;
+                    let wb = u64::from(widths[b]) + 1;
+                    (wa * weight(b))
+                        .cmp(&(wb * weight(a)))
+                        .then(specs[b].priority.cmp(&specs[a].priority))
+                        .then(a.cmp(&b))
+                });
+            let Some(i) = next else { break };
+            widths[i] += 1;
+            left -= 1;
+        }
     }
     widths
         .into_iter()

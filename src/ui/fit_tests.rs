@@ -54,10 +54,14 @@ fn everything_fits_at_its_content_width() {
 }
 
 #[test]
-fn a_long_column_stops_at_its_max() {
-    // A 300-cell image list next to a short name at 200 columns.
-    let specs = [spec(4, 40, 12, 9), spec(16, 80, 300, 7)];
-    assert_eq!(plan(&specs, 200, 1), vec![Some(12), Some(80)]);
+fn a_long_column_stops_at_its_max_until_the_others_are_whole() {
+    // Two long columns and a short one: first each up to its max...
+    let specs = [spec(4, 40, 100, 9), spec(4, 40, 50, 5), spec(4, 10, 10, 1)];
+    assert_eq!(plan(&specs, 92, 1), vec![Some(40), Some(40), Some(10)]);
+    // ... then the room left goes past the max, to the more important first...
+    assert_eq!(plan(&specs, 100, 1), vec![Some(48), Some(40), Some(10)]);
+    // ... up to each one's content; the rest stays blank.
+    assert_eq!(plan(&specs, 200, 1), vec![Some(100), Some(50), Some(10)]);
 }
 
 #[test]
@@ -146,7 +150,7 @@ proptest! {
             let w = p[i].unwrap_or(0);
             // Never wider than its content (no padding), never below its need unless it
             // is the one column left.
-            prop_assert!(w <= specs[i].ideal());
+            prop_assert!(w <= specs[i].content);
             if kept.len() > 1 {
                 prop_assert!(w >= specs[i].need());
             }
@@ -158,16 +162,24 @@ proptest! {
             }
         }
         // A cut column leaves no room unused.
-        let cut = kept.iter().any(|&i| p[i].unwrap_or(0) < specs[i].ideal());
+        let cut = kept.iter().any(|&i| p[i].unwrap_or(0) < specs[i].content);
         if cut {
             prop_assert_eq!(total, u32::from(width));
         }
-        // Nothing dropped or cut when everything fits.
+        // A column past its max only when every column has its ideal.
+        if kept.iter().any(|&i| p[i].unwrap_or(0) > specs[i].ideal()) {
+            for &k in &kept {
+                prop_assert!(p[k].unwrap_or(0) >= specs[k].ideal());
+            }
+        }
+        // Nothing dropped, every column at its ideal, when the ideals fit.
         let ideal: u32 = specs.iter().map(|s| u32::from(s.ideal())).sum::<u32>()
             + (specs.len() as u32).saturating_sub(1) * u32::from(spacing);
         if ideal <= u32::from(width) {
-            prop_assert!(!cut);
             prop_assert_eq!(kept.len(), specs.len());
+            for &k in &kept {
+                prop_assert!(p[k].unwrap_or(0) >= specs[k].ideal());
+            }
         }
     }
 

@@ -30,7 +30,7 @@ pub fn draw(
             Col::new("STATUS", 7, 10, 8),
             Col::new("HEALTH", 7, 9, 4),
             Col::new("AGE", 3, 5, 6),
-            Col::new("STOP CODE", 9, 25, 5),
+            Col::new("STOP CODE", 25, 25, 5),
             Col::new("CONTAINERS (ro: read-only root)", 18, 120, 8),
         ],
         len: rows.len(),
