@@ -30,7 +30,9 @@ pub fn draw(
             Col::new("STATUS", 7, 10, 8),
             Col::new("HEALTH", 7, 9, 4),
             Col::new("AGE", 3, 5, 6),
-            Col::new("STOP CODE", 25, 25, 5),
+            // Whole or not at all (the task's detail has it too): at 80 columns it goes
+            // first, so the revision and the containers keep their room.
+            Col::new("STOP CODE", 25, 25, 3),
             Col::new("CONTAINERS (ro: read-only root)", 18, 120, 8),
         ],
         len: rows.len(),
