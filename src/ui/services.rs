@@ -22,12 +22,12 @@ pub fn draw(
     let loaded = slot.is_some_and(|s| s.data.is_some());
     // Sized by content (ui/fit.rs); narrow terminals drop the least-read columns first.
     let columns = [
-        Col::new("NAME", 8, 40, 9),
+        Col::new("NAME", 12, 40, 9),
         Col::new("STATUS", 6, 10, 6),
         Col::new("D/R/P", 5, 11, 8),
         // Cut from the left: the revision is what tells two task definitions apart.
         Col::new("TASK DEF", 10, 40, 7).keep_end(),
-        Col::new("IMAGES", 26, 80, 7),
+        Col::new("IMAGES", 22, 80, 7),
         Col::new("ROLLOUT", 9, 11, 5),
         Col::new("VULNS", 8, 16, 4),
         Col::new("EXEC", 4, 4, 2),
