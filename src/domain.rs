@@ -263,6 +263,8 @@ pub struct TaskDefinition {
     pub volumes: Vec<Volume>,
     /// runtimePlatform.cpuArchitecture (`X86_64`, `ARM64`); `None`: not set (x86_64).
     pub cpu_architecture: Option<String>,
+    /// When the revision was registered (`:taskdefs` shows it).
+    pub registered_at: Option<Timestamp>,
 }
 
 impl TaskDefinition {

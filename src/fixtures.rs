@@ -95,6 +95,10 @@ pub fn web_task_definition(revision: i32) -> TaskDefinition {
             Volume { name: "amazon-log".into(), kind: "ephemeral".into() },
         ],
         cpu_architecture: Some("X86_64".into()),
+        // Revisions a day apart, revision 10 registered a day before NOW.
+        registered_at: Some(Timestamp(
+            NOW.0 - i64::from((11 - revision).max(1)) * 86_400_000,
+        )),
     }
 }
 

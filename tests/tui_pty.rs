@@ -225,8 +225,9 @@ fn assert_terminal_restored_then(raw: &str, after: &str) {
 
 /// The production services pane, loaded.
 fn services_pane(screen: &str) -> bool {
+    // `web:2`: at 80 columns TASK DEF is cut from the left (`…avel-web:2`).
     screen.contains("services · production")
-        && ["scheduler", "web", "worker", "laravel-web:2"]
+        && ["scheduler", "web", "worker", "web:2"]
             .iter()
             .all(|t| screen.contains(t))
 }
@@ -565,7 +566,7 @@ fn log_pane_search_unfold_level_filter_and_close() {
     tui.wait_for("only errors", |s| {
         line_with(s, " logs · ").is_some_and(|t| t.contains("≥ERROR") && t.contains("8 records"))
             && !s.contains(" INFO ")
-            && !s.contains(" WARNING ")
+            && !s.contains(" WARN ")
             && !s.contains("User logged in")
             && s.lines().any(is_error)
             && s.contains("\"POST /api/orders HTTP/2.0\" 500")

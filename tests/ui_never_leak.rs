@@ -120,7 +120,7 @@ fn task_ids_and_revision_arns_are_sanitized() {
     slot.data = Some(vec![format!("not-an-arn{HOSTILE}")]);
     slot.fetched_at = Some(fixtures::NOW);
     let screen = cells(&state);
-    assert!(screen.contains("not-an-ar"), "{screen}");
+    assert!(screen.contains("not-an-a…"), "{screen}");
     assert_clean("revisions", &screen);
 }
 

@@ -100,8 +100,8 @@ fn tasks() {
     );
     state.screen_mut().selected = 3; // the stopped one
     let text = render(&state, W, H);
-    // The stop code column is narrow; its start is enough to tell which one it is.
-    assert!(text.contains("│3d4e5f60 STOPPED"), "{text}");
+    // The revision each task runs, then its status.
+    assert!(text.contains("│3d4e5f60 laravel-web:2 STOPPED"), "{text}");
     assert!(text.contains("EssentialContainer"), "{text}");
     assert!(text.contains("exit 1"));
     // Every fixture container has a read-only root: the `ro` mark shows on each.
@@ -327,7 +327,7 @@ fn offline_says_since_when_and_when_it_retries_80x24() {
         last: Timestamp(NOW.0 + 35_000),
     });
     // Wide: since when. At 80 columns the clock goes (the age says it), and the
-    // endpoint keeps a few columns.
+    // endpoint loses its label, never its port.
     let wide = render(&state, W, H);
     let header = wide.lines().next().unwrap_or_default();
     assert!(
@@ -343,7 +343,7 @@ fn offline_says_since_when_and_when_it_retries_80x24() {
         header.contains("(43s ago) stale · offline · retry in 3s"),
         "{header}"
     );
-    assert!(header.contains("endpoint 127.0"), "{header}");
+    assert!(header.contains(" 127.0.0.1:4566 "), "{header}");
     assert!(text.contains("worker"), "the old rows stay");
     insta::assert_snapshot!("offline_80x24", text);
 }
@@ -558,7 +558,7 @@ mod actions {
     }
 
     /// `d` on web, php's tags loaded, v1.4.1 chosen with Enter; the cursor stays on it.
-    fn picker_with_v141_chosen() -> State {
+    pub(super) fn picker_with_v141_chosen() -> State {
         let mut state = in_services();
         keys(&mut state, "jd"); // scheduler, web, worker: web
         update(
@@ -1164,7 +1164,7 @@ mod findings_alerts {
     }
 
     /// The fixtures with findings, metrics and the alerts they make, set on the state.
-    fn with_data(mut state: State) -> State {
+    pub(super) fn with_data(mut state: State) -> State {
         state.findings = scans();
         let slot = state.metrics.entry("production".into()).or_default();
         slot.data = Some(metrics());
@@ -1338,10 +1338,18 @@ fn services_sorted_by_name_descending() {
 
 #[test]
 fn a_sort_on_a_column_off_screen_is_named_in_the_title() {
-    // VULNS is the 7th column; at 80 columns it is not drawn.
-    let text = render(&sorted(in_services(), 6, false), 80, 24);
-    assert!(text.contains("by VULNS▲"), "{text}");
-    insta::assert_snapshot!("services_sorted_by_vulns_80x24", text);
+    // LAUNCH is the last column and the first dropped at 80 columns: the sort is named
+    // in the title, and not again among the dropped columns.
+    let text = render(&sorted(in_services(), 8, false), 80, 24);
+    let title = text.lines().nth(2).unwrap_or_default();
+    assert!(title.contains("by LAUNCH▲ "), "{text}");
+    assert_eq!(title.matches("LAUNCH").count(), 1, "{text}");
+    let header = text.lines().nth(3).unwrap_or_default();
+    assert!(
+        header.starts_with("│NAME") && !header.contains("LAUNCH"),
+        "{text}"
+    );
+    insta::assert_snapshot!("services_sorted_by_launch_80x24", text);
 }
 
 #[test]
@@ -1375,6 +1383,11 @@ fn revisions_state() -> State {
     let slot = state.taskdefs.entry("laravel-web".into()).or_default();
     slot.data = Some(arns);
     slot.fetched_at = Some(NOW);
+    // Revisions 3 and 2 described (registration time, images); 1 still on its way.
+    for r in [3, 2] {
+        let td = fixtures::web_task_definition(r);
+        state.revisions.insert(td.arn.clone(), Ok(td));
+    }
     state
 }
 
@@ -1399,6 +1412,12 @@ fn taskdefs_revisions_with_who_runs_them() {
         .find(|l| l.starts_with("│1 "))
         .unwrap_or_default();
     assert!(rev1.contains('◆'), "the marked base:\n{text}");
+    // When each was registered and what it runs; `…` while one is being described.
+    assert!(
+        rev2.contains("9d ago · 2026-11-17 07:00 php:v1.5.0 nginx:stable-alpine"),
+        "{text}"
+    );
+    assert!(rev1.contains('…'), "{text}");
     insta::assert_snapshot!("taskdefs_revisions", text);
 }
 
@@ -2388,5 +2407,383 @@ fn footers_of_every_pane() {
         "enter unfold",
     ] {
         assert!(logs.contains(hint), "{hint} missing: {logs}");
+    }
+}
+
+mod columns {
+    //! Every table pane at 80x24 and 200x50, with content long enough to need cutting:
+    //! a cut cell ends in `…` (or starts with it, for a revision), no column is wider than
+    //! its widest cell, and a column left out is named in the title.
+    use super::*;
+    use toadtop::domain::STANDALONE;
+
+    const SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
+    const LONG_CLUSTER: &str = "payments-platform-production-eu-west-1-blue-green-2026-migration";
+    const LONG_SERVICE: &str = "worker-for-the-long-running-horizon-queues-and-notifications";
+    const LONG_TAG: &str = "v1.5.0-build.20261206.feature-a-rather-long-branch-name";
+    const LONG_REVISION: &str = "laravel-web-with-a-rather-long-family-name:17";
+
+    /// A long cluster name, service name, image tag and task-definition family.
+    fn long(mut state: State) -> State {
+        if let Some(clusters) = state.clusters.data.as_mut() {
+            let mut c = clusters[0].clone();
+            c.name = LONG_CLUSTER.into();
+            clusters.push(c);
+        }
+        let detail = state
+            .details
+            .get_mut("production")
+            .and_then(|d| d.data.as_mut())
+            .expect("production");
+        for s in &mut detail.services {
+            if s.name == "worker" {
+                s.name = LONG_SERVICE.into();
+            }
+            if s.name == "web" {
+                let td = s.task_definition.as_mut().expect("web's revision");
+                td.containers[0].image = format!(
+                    "{}:{LONG_TAG}",
+                    td.containers[0].image.split(':').next().unwrap_or("")
+                );
+                s.tasks[0].task_definition_arn =
+                    format!("arn:aws:ecs:us-east-1:123456789012:task-definition/{LONG_REVISION}");
+            }
+        }
+        state
+    }
+
+    /// `value` is on screen whole, or cut with `…` at its end (or, for a column that
+    /// keeps its end, at its start) after at least two of its characters.
+    fn whole_or_cut(text: &str, value: &str) -> bool {
+        if text.contains(value) {
+            return true;
+        }
+        let chars: Vec<char> = value.chars().collect();
+        (2..chars.len()).any(|k| {
+            let head: String = chars[..k].iter().collect();
+            let tail: String = chars[chars.len() - k..].iter().collect();
+            text.contains(&format!("{head}…")) || text.contains(&format!("…{tail}"))
+        })
+    }
+
+    /// Checks the table of `text`: `headers` shown in order or named as dropped in the
+    /// title, no column wider than its widest cell, `values` whole or cut with `…`.
+    fn check_table(text: &str, headers: &[&str], values: &[&str]) {
+        let lines: Vec<&str> = text.lines().collect();
+        let title = lines[2];
+        let h = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("│{}", headers[0])))
+            .unwrap_or_else(|| panic!("no header row:\n{text}"));
+        let header = lines[h];
+        let mut starts = Vec::new();
+        let mut from = 0;
+        for name in headers {
+            // Char positions: the border and `…` take one cell each, like every char here.
+            let header_chars: Vec<char> = header.chars().collect();
+            let hay: String = header_chars[from.min(header_chars.len())..]
+                .iter()
+                .collect();
+            match hay.find(name) {
+                Some(byte) => {
+                    let at = from + hay[..byte].chars().count();
+                    starts.push(at);
+                    from = at + name.chars().count();
+                }
+                None => {
+                    let dropped = title.split(" − ").nth(1).unwrap_or_default();
+                    assert!(
+                        dropped
+                            .split(", ")
+                            .any(|d| d.trim_end_matches([' ', '─', '┐']) == *name),
+                        "{name} neither shown nor named as dropped:\n{text}"
+                    );
+                }
+            }
+        }
+        let table: Vec<Vec<char>> = lines[h..]
+            .iter()
+            .take_while(|l| l.starts_with('│'))
+            .map(|l| l.chars().collect())
+            .collect();
+        for pair in starts.windows(2) {
+            // The column's last cell (one blank cell separates columns) holds something
+            // on some row: the column is no wider than its widest cell.
+            let last = pair[1] - 2;
+            assert!(
+                table.iter().any(|l| l.get(last).is_some_and(|c| *c != ' ')),
+                "the column at {} is padded past its content:\n{text}",
+                pair[0]
+            );
+        }
+        for v in values {
+            assert!(whole_or_cut(text, v), "{v:?} cut without …:\n{text}");
+        }
+    }
+
+    fn each_size(state: &State, name: &str, check: impl Fn(&str)) {
+        for (w, h) in SIZES {
+            let text = render(state, w, h);
+            check(&text);
+            insta::assert_snapshot!(format!("columns_{name}_{w}x{h}"), text);
+        }
+    }
+
+    #[test]
+    fn clusters() {
+        let state = long(loaded());
+        each_size(&state, "clusters", |text| {
+            check_table(
+                text,
+                &["NAME", "STATUS", "SERVICES", "RUNNING", "PENDING"],
+                &["production", "staging", LONG_CLUSTER, "ACTIVE"],
+            )
+        });
+    }
+
+    const SERVICE_HEADERS: [&str; 9] = [
+        "NAME", "STATUS", "D/R/P", "TASK DEF", "IMAGES", "ROLLOUT", "VULNS", "EXEC", "LAUNCH",
+    ];
+
+    #[test]
+    fn services() {
+        let state = long(in_services());
+        let long_images = format!("php:{LONG_TAG} nginx:stable-alpine");
+        each_size(&state, "services", |text| {
+            check_table(
+                text,
+                &SERVICE_HEADERS,
+                &[
+                    "scheduler",
+                    "web",
+                    LONG_SERVICE,
+                    "laravel-web:2",
+                    "php:v1.5.0 nginx:stable-alpine",
+                    &long_images,
+                    "COMPLETED",
+                ],
+            )
+        });
+        // At 80 columns the least-read columns go, and the title says which.
+        let narrow = render(&state, 80, 24);
+        assert!(
+            narrow
+                .lines()
+                .nth(2)
+                .is_some_and(|t| t.contains("− EXEC, LAUNCH")),
+            "{narrow}"
+        );
+        // At 200 nothing is dropped, and with every column whole the long name takes the
+        // room left: whole too, past its column's usual maximum.
+        let wide = render(&state, 200, 50);
+        assert!(
+            !wide.lines().nth(2).unwrap_or_default().contains('−'),
+            "{wide}"
+        );
+        let name_row = wide
+            .lines()
+            .find(|l| l.contains("worker-for"))
+            .unwrap_or_default();
+        assert!(
+            name_row.contains(&format!("{LONG_SERVICE} ACTIVE")),
+            "{wide}"
+        );
+    }
+
+    #[test]
+    fn tasks() {
+        let state = open(
+            long(in_services()),
+            [web(|cluster, service| View::Tasks { cluster, service })],
+        );
+        each_size(&state, "tasks", |text| {
+            let mut values = vec![
+                "laravel-web:2",
+                LONG_REVISION,
+                "php RUNNING ro · nginx RUNNING ro",
+                "php exit 1 ro · nginx exit 1 ro",
+            ];
+            // The stop code is whole or not at all: at 80 columns it goes first.
+            let narrow = text.lines().next().is_some_and(|l| l.chars().count() <= 80);
+            if narrow {
+                assert!(text.contains("− STOP CODE"), "{text}");
+            } else {
+                values.push("EssentialContainerExited");
+            }
+            check_table(
+                text,
+                &[
+                    "ID",
+                    "REVISION",
+                    "STATUS",
+                    "HEALTH",
+                    "AGE",
+                    "STOP CODE",
+                    "CONTAINERS",
+                ],
+                &values,
+            );
+            // A cut revision keeps its number.
+            assert!(
+                text.contains(":17 ") || text.contains(LONG_REVISION),
+                "{text}"
+            );
+        });
+    }
+
+    #[test]
+    fn standalone() {
+        let mut state = fixtures::state_with(fixtures::production_with_standalone());
+        state.stack.push(Screen::new(services_view()));
+        let state = open(
+            state,
+            [View::Tasks {
+                cluster: "production".into(),
+                service: STANDALONE.into(),
+            }],
+        );
+        each_size(&state, "standalone", |text| {
+            let mut values = vec![
+                "family:laravel-scheduler",
+                "events-rule/laravel-schedule-run",
+                "◆ toadtop/alice",
+                "php exit 1 ro · nginx exit 0 ro",
+            ];
+            // At 80 columns the stop code (in the task's detail too) gives up its room.
+            let narrow = text.lines().next().is_some_and(|l| l.chars().count() <= 80);
+            if narrow {
+                assert!(text.contains("− STOP CODE"), "{text}");
+            } else {
+                values.push("EssentialContainerExited");
+            }
+            check_table(
+                text,
+                &[
+                    "GROUP",
+                    "STARTED BY",
+                    "ID",
+                    "STATUS",
+                    "EXIT",
+                    "AGE",
+                    "STOP CODE",
+                ],
+                &values,
+            )
+        });
+    }
+
+    #[test]
+    fn findings() {
+        let state = open(
+            findings_alerts::with_data(loaded()),
+            [
+                services_view(),
+                View::Findings {
+                    cluster: "production".into(),
+                    service: None,
+                },
+            ],
+        );
+        each_size(&state, "findings", |text| {
+            check_table(
+                text,
+                &[
+                    "SEVERITY", "FINDING", "PACKAGE", "FIXED IN", "SCORE", "IMAGE",
+                ],
+                &[
+                    "CVE-2024-4577",
+                    "CVE-2023-42366",
+                    "php83 8.3.7-r0",
+                    "busybox 1.36.1-r15",
+                    "8.3.8-r0",
+                    "nginx:stable-alpine",
+                    "not in ECR",
+                ],
+            )
+        });
+    }
+
+    #[test]
+    fn alerts() {
+        let state = open(findings_alerts::with_data(loaded()), [View::Alerts]);
+        let messages: Vec<String> = state
+            .alerts
+            .iter()
+            .map(|a| toadtop::safety::sanitize(&a.message))
+            .collect();
+        each_size(&state, "alerts", |text| {
+            let mut values: Vec<&str> = messages.iter().map(String::as_str).collect();
+            values.extend(["critical", "warning", "production/web/3d4e5f60"]);
+            check_table(text, &["LEVEL", "KIND", "WHERE", "SINCE", "WHY"], &values);
+        });
+    }
+
+    #[test]
+    fn taskdefs() {
+        let state = revisions_state();
+        each_size(&state, "taskdefs", |text| {
+            check_table(
+                text,
+                &["REVISION", "BASE", "REGISTERED", "IMAGES", "RUNNING IN"],
+                &[
+                    "9d ago · 2026-11-17 07:00",
+                    "php:v1.5.0 nginx:stable-alpine",
+                    "production/scheduler production/web production/worker",
+                ],
+            )
+        });
+    }
+
+    #[test]
+    fn deploy_picker() {
+        let state = actions::picker_with_v141_chosen();
+        each_size(&state, "deploy_picker", |text| {
+            for v in [
+                "v1.5.0 (running)         pushed   2h ago  cccccccccccc  scan COMPLETE",
+                "stable-alpine is not in ECR: type an image to change it",
+                "container php: runs v1.5.0 (→ v1.4.1)",
+            ] {
+                assert!(whole_or_cut(text, v), "{v:?} cut without …:\n{text}");
+            }
+        });
+    }
+
+    #[test]
+    fn logs() {
+        let state = fixtures::log_state(200);
+        each_size(&state, "logs", |text| {
+            // A record wider than the pane ends in `…` right at the border.
+            let body: Vec<&str> = text
+                .lines()
+                .skip(3)
+                .take_while(|l| l.starts_with('│'))
+                .collect();
+            assert!(!body.is_empty(), "{text}");
+            let full = body.iter().filter(|l| !l.ends_with(" │")).count();
+            assert!(
+                body.iter()
+                    .filter(|l| !l.ends_with(" │"))
+                    .all(|l| l.ends_with("…│")),
+                "a line cut without …:\n{text}"
+            );
+            // The fixture has lines wider than 80 columns.
+            if text.lines().next().is_some_and(|l| l.chars().count() <= 80) {
+                assert!(full > 0, "{text}");
+            }
+            // The level column is 6 cells wide: `WARNING` is `WARN`.
+            assert!(!text.contains(" WARNING "), "{text}");
+        });
+    }
+
+    #[test]
+    fn header_keeps_the_endpoint_port() {
+        let mut state = findings_alerts::with_data(in_services());
+        state.endpoint_url = Some("http://localstack.internal.example.com:4566".into());
+        state.read_only = true;
+        state.throttled = true;
+        let text = render(&state, 80, 24);
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains(":4566 "), "{header}");
+        assert!(header.contains('…'), "the host is cut, with …: {header}");
     }
 }

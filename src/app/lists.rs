@@ -171,11 +171,41 @@ pub const SERVICE_COLUMNS: &[Column<State, Service>] = &[
     },
 ];
 
+/// When a task's AGE counts from: since it stopped for a STOPPED task (how long ago it
+/// went away is what an operator asks of it), since it started otherwise.
+pub fn age_from(t: &Task) -> Option<crate::timefmt::Timestamp> {
+    if t.last_status == "STOPPED" {
+        t.stopped_at.or(t.started_at)
+    } else {
+        t.started_at
+    }
+}
+
+/// A task's AGE cell (see [`age_from`]).
+pub fn task_age(state: &State, t: &Task) -> String {
+    age_from(t).map(|s| s.age(state.now)).unwrap_or_default()
+}
+
+/// Youngest first, as an age column reads; never-started tasks last.
+fn age_key(_: &State, t: &Task) -> f64 {
+    age_from(t).map_or(f64::MAX, |s| -(s.millis() as f64))
+}
+
 pub const TASK_COLUMNS: &[Column<State, Task>] = &[
     Column {
         name: "ID",
         text: |_, t| t.id.clone(),
         num: None,
+    },
+    // family:revision, so old and new tasks are told apart during a rollout; sorted by
+    // the revision number (newest last ascending).
+    Column {
+        name: "REVISION",
+        text: |_, t| crate::domain::family_revision(&t.task_definition_arn),
+        num: Some(|_, t| {
+            crate::domain::family_and_revision(&t.task_definition_arn)
+                .map_or(-1.0, |(_, r)| f64::from(r))
+        }),
     },
     Column {
         name: "STATUS",
@@ -187,11 +217,10 @@ pub const TASK_COLUMNS: &[Column<State, Task>] = &[
         text: |_, t| t.health.clone(),
         num: None,
     },
-    // Youngest first, as an age column reads; never-started tasks last.
     Column {
         name: "AGE",
-        text: |state, t| t.started_at.map(|s| s.age(state.now)).unwrap_or_default(),
-        num: Some(|_, t| t.started_at.map_or(f64::MAX, |s| -(s.millis() as f64))),
+        text: task_age,
+        num: Some(age_key),
     },
     Column {
         name: "STOP CODE",
@@ -259,8 +288,8 @@ pub const STANDALONE_COLUMNS: &[Column<State, Task>] = &[
     },
     Column {
         name: "AGE",
-        text: |state, t| t.started_at.map(|s| s.age(state.now)).unwrap_or_default(),
-        num: Some(|_, t| t.started_at.map_or(f64::MAX, |s| -(s.millis() as f64))),
+        text: task_age,
+        num: Some(age_key),
     },
     Column {
         name: "STOP CODE",
@@ -339,6 +368,7 @@ pub fn visible_tasks<'a>(
                 t.stopped_reason.as_deref().unwrap_or(""),
                 t.group.as_deref().unwrap_or(""),
                 t.started_by.as_deref().unwrap_or(""),
+                crate::domain::arn_tail(&t.task_definition_arn),
             ];
             for c in &t.containers {
                 fields.push(&c.name);

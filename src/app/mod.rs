@@ -30,6 +30,7 @@ pub mod update_taskdefs;
 mod update_typeahead;
 
 pub use crate::config::Action;
+pub use lists::{age_from, task_age};
 pub use lists::{
     images_of, service_vulns, sort_header, visible_alerts, visible_clusters, visible_findings,
     visible_services, visible_tasks, FindingRow,

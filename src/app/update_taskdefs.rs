@@ -65,7 +65,33 @@ pub fn on_listed(
     if super::update::finish(slot, now, result) {
         return load(state, family).into_iter().collect();
     }
-    Vec::new()
+    describe_listed(state, family)
+}
+
+/// Revisions described for the list (registration time, images) at most: the newest,
+/// where a deploy or rollback goes; older ones are described when diffed.
+pub const DESCRIBE_LISTED: usize = 30;
+
+/// Describes the newest listed revisions not described yet (each revision once: the
+/// runtime's cache keeps them, and a revision never changes).
+fn describe_listed(state: &State, family: &str) -> Vec<Effect> {
+    let arns: Vec<String> = state
+        .taskdefs
+        .get(family)
+        .and_then(|s| s.data.as_ref())
+        .map(|all| {
+            all.iter()
+                .take(DESCRIBE_LISTED)
+                .filter(|a| !state.revisions.contains_key(*a))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    if arns.is_empty() {
+        Vec::new()
+    } else {
+        vec![Effect::DescribeRevisions { arns }]
+    }
 }
 
 pub fn on_described(

@@ -168,3 +168,33 @@ fn drill_back_and(s: &mut State, row: usize) -> Vec<Effect> {
     s.screen_mut().selected = row;
     update_action(s, Action::Enter)
 }
+
+#[test]
+fn a_listing_describes_the_newest_revisions_once() {
+    let mut s = fixtures::state_with(fixtures::production());
+    let fx = open(&mut s, FAMILY);
+    let Some(Effect::LoadRevisions { req, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    let req = *req;
+    // 40 revisions, newest first; revision 39 already described (by a diff).
+    let arns: Vec<String> = (1..=40).rev().map(arn).collect();
+    s.revisions
+        .insert(arn(39), Ok(fixtures::web_task_definition(39)));
+    let fx = update(
+        &mut s,
+        Msg::RevisionsListed {
+            req,
+            family: FAMILY.into(),
+            result: Ok(arns.clone()),
+        },
+    );
+    let asked = match fx.as_slice() {
+        [Effect::DescribeRevisions { arns }] => arns.clone(),
+        other => panic!("expected one DescribeRevisions, got {other:?}"),
+    };
+    assert_eq!(asked.len(), DESCRIBE_LISTED - 1);
+    assert_eq!(asked.first(), Some(&arn(40)));
+    assert!(!asked.contains(&arn(39)), "described already");
+    assert!(!asked.contains(&arn(10)), "older than the newest 30");
+}

@@ -202,6 +202,7 @@ pub fn task_definition(td: &ecs::TaskDefinition) -> TaskDefinition {
                 .to_string(),
             })
             .collect(),
+        registered_at: ts(td.registered_at()),
         cpu_architecture: td
             .runtime_platform()
             .and_then(|p| p.cpu_architecture())

@@ -1,11 +1,10 @@
 //! The alerts pane: what needs attention now, most severe and newest first.
 
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::table::{ListHit, ListPane};
+use super::table::{Col, ListHit, ListPane};
 use super::theme::Theme;
 use crate::alerts::Level;
 use crate::app::columns::Pane;
@@ -16,8 +15,6 @@ use crate::safety::sanitize;
 pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
     let rows = visible_alerts(state, &screen.filter);
-    // Narrow terminals keep the message readable: no KIND column, WHERE sized to content.
-    let wide = area.width >= 110;
     let place = |a: &crate::alerts::Alert| {
         let mut p = format!("{}/{}", a.cluster, a.service);
         if let Some(t) = &a.task {
@@ -26,28 +23,17 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
         }
         p
     };
-    let where_w = rows
-        .iter()
-        .map(|a| place(a).chars().count())
-        .max()
-        .unwrap_or(5)
-        .clamp(5, 28) as u16;
-    let mut columns = vec!["LEVEL"];
-    let mut widths = vec![Constraint::Length(8)];
-    if wide {
-        columns.push("KIND");
-        widths.push(Constraint::Length(13));
-    }
-    columns.extend(["WHERE", "SINCE", "WHY"]);
-    widths.extend([
-        Constraint::Length(where_w),
-        Constraint::Length(5),
-        Constraint::Fill(1),
-    ]);
+    // Narrow terminals keep the message readable: KIND goes first.
+    let columns = [
+        Col::new("LEVEL", 8, 8, 9),
+        Col::new("KIND", 10, 16, 3),
+        Col::new("WHERE", 10, 36, 7),
+        Col::new("SINCE", 3, 5, 6),
+        Col::new("WHY", 44, 300, 8),
+    ];
     let pane = ListPane {
         title: "alerts".into(),
         columns: &columns,
-        widths: &widths,
         loading: state.details.values().all(|d| d.data.is_none()),
         len: rows.len(),
         selected: screen.selected,
@@ -62,19 +48,16 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
             Level::Warning => theme.warn,
             Level::Info => theme.dim,
         };
-        let mut cells = vec![Cell::from(Span::styled(a.level.as_str(), style))];
-        if wide {
-            cells.push(Cell::from(a.kind));
-        }
-        cells.extend([
-            Cell::from(sanitize(&place(a))),
-            Cell::from(
+        vec![
+            Line::styled(a.level.as_str(), style),
+            Line::raw(a.kind),
+            Line::raw(sanitize(&place(a))),
+            Line::raw(
                 a.since
                     .map(|t| t.age(state.now))
                     .unwrap_or_else(|| "-".into()),
             ),
-            Cell::from(Span::styled(sanitize(&a.message), style)),
-        ]);
-        Row::new(cells)
+            Line::styled(sanitize(&a.message), style),
+        ]
     })
 }

@@ -1,9 +1,8 @@
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Cell, Row};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::table::{ListHit, ListPane};
+use super::table::{Col, ListHit, ListPane};
 use super::theme::Theme;
 use crate::app::columns::Pane;
 use crate::app::{fleet, sort_header, visible_clusters, Screen, State};
@@ -13,28 +12,21 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
     let theme = Theme::new(&state.colors);
     let rows = visible_clusters(state, &screen.filter);
     let empty = empty_text(state, &screen.filter);
-    // Sized to what it says, so a failed call's name is never cut.
     let cells: Vec<(String, bool)> = rows.iter().map(|c| fleet::cell(state, &c.name)).collect();
-    let alerts_w = cells
-        .iter()
-        .map(|(t, _)| t.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp("ALERTS".len(), 28) as u16;
     let pane = ListPane {
         loading: state.clusters.data.is_none(),
         title: format!(
             "clusters{}",
             fleet::stale_note(state, state.clusters.fetched_at)
         ),
-        columns: &["NAME", "STATUS", "SERVICES", "RUNNING", "PENDING", "ALERTS"],
-        widths: &[
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(8),
-            Constraint::Length(8),
-            Constraint::Length(alerts_w),
+        columns: &[
+            Col::new("NAME", 12, 60, 9),
+            Col::new("STATUS", 6, 10, 5),
+            Col::new("SERVICES", 4, 8, 4),
+            Col::new("RUNNING", 4, 8, 6),
+            Col::new("PENDING", 4, 8, 3),
+            // Sized by the planner to what it says, up to a failed call's name.
+            Col::new("ALERTS", 6, 28, 8),
         ],
         len: rows.len(),
         selected: screen.selected,
@@ -57,14 +49,14 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
         } else {
             theme.dim
         };
-        Row::new(vec![
-            Cell::from(sanitize(&c.name)),
-            Cell::from(Span::styled(sanitize(&c.status), theme.status(&c.status))),
-            Cell::from(c.active_services.to_string()),
-            Cell::from(c.running_tasks.to_string()),
-            Cell::from(c.pending_tasks.to_string()),
-            Cell::from(Span::styled(alerts, alert_style)),
-        ])
+        vec![
+            Line::raw(sanitize(&c.name)),
+            Line::styled(sanitize(&c.status), theme.status(&c.status)),
+            Line::raw(c.active_services.to_string()),
+            Line::raw(c.running_tasks.to_string()),
+            Line::raw(c.pending_tasks.to_string()),
+            Line::styled(alerts, alert_style),
+        ]
     })
 }
 

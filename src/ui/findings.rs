@@ -1,12 +1,11 @@
 //! The findings pane (most severe first, filterable) and one finding's detail.
 
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::{ListHit, ListPane};
+use super::table::{Col, ListHit, ListPane};
 use super::text::{self, field, heading};
 use super::theme::Theme;
 use crate::app::columns::Pane;
@@ -51,15 +50,12 @@ pub fn draw(
     let pane = ListPane {
         title: format!("findings · {scope}"),
         columns: &[
-            "SEVERITY", "FINDING", "PACKAGE", "FIXED IN", "SCORE", "IMAGE",
-        ],
-        widths: &[
-            Constraint::Length(9),
-            Constraint::Length(20),
-            Constraint::Fill(2),
-            Constraint::Fill(1),
-            Constraint::Length(5),
-            Constraint::Fill(2),
+            Col::new("SEVERITY", 8, 9, 9),
+            Col::new("FINDING", 14, 30, 9),
+            Col::new("PACKAGE", 10, 40, 7),
+            Col::new("FIXED IN", 8, 24, 6),
+            Col::new("SCORE", 5, 5, 4),
+            Col::new("IMAGE", 10, 60, 5),
         ],
         loading: state.findings.is_empty() && state.findings_loading,
         len: rows.len(),
@@ -76,21 +72,18 @@ pub fn draw(
         let r = &rows[i];
         let img = sanitize(&image_tag(r.image));
         match r.finding {
-            Some(f) => Row::new(vec![
-                Cell::from(Span::styled(
-                    sanitize(&f.severity),
-                    severity_style(&f.severity, &theme),
-                )),
-                Cell::from(sanitize(&f.name)),
-                Cell::from(sanitize(&format!(
+            Some(f) => vec![
+                Line::styled(sanitize(&f.severity), severity_style(&f.severity, &theme)),
+                Line::raw(sanitize(&f.name)),
+                Line::raw(sanitize(&format!(
                     "{} {}",
                     f.package.as_deref().unwrap_or("-"),
                     f.version.as_deref().unwrap_or("")
                 ))),
-                Cell::from(sanitize(f.fixed_in.as_deref().unwrap_or("-"))),
-                Cell::from(f.score.map_or_else(|| "-".into(), |s| format!("{s:.1}"))),
-                Cell::from(img),
-            ]),
+                Line::raw(sanitize(f.fixed_in.as_deref().unwrap_or("-"))),
+                Line::raw(f.score.map_or_else(|| "-".into(), |s| format!("{s:.1}"))),
+                Line::raw(img),
+            ],
             None => {
                 let settings = r
                     .scan
@@ -98,36 +91,36 @@ pub fn draw(
                     .as_deref()
                     .map(sanitize)
                     .unwrap_or_default();
-                let cells: [Cell; 3] = match &r.scan.error {
+                let cells: [Line; 3] = match &r.scan.error {
                     // The FINDING column is narrow: the failure (which call, why) goes in
                     // the wide PACKAGE column so it stays readable.
                     Some(e) => [
-                        Cell::from(Span::styled("⚠ error", theme.warn)),
-                        Cell::from(Span::styled(sanitize(e), theme.warn)),
-                        Cell::from(Span::styled(settings, theme.dim)),
+                        Line::styled("⚠ error", theme.warn),
+                        Line::styled(sanitize(e), theme.warn),
+                        Line::styled(settings, theme.dim),
                     ],
                     None => [
-                        Cell::from(Span::styled(
+                        Line::styled(
                             if r.scan.status == "COMPLETE" {
                                 "no findings".into()
                             } else {
                                 sanitize(&r.scan.status)
                             },
                             theme.dim,
-                        )),
-                        Cell::from(Span::styled(settings, theme.dim)),
-                        Cell::from(""),
+                        ),
+                        Line::styled(settings, theme.dim),
+                        Line::raw(""),
                     ],
                 };
                 let [what, detail, more] = cells;
-                Row::new(vec![
-                    Cell::from(Span::styled("-", theme.dim)),
+                vec![
+                    Line::styled("-", theme.dim),
                     what,
                     detail,
                     more,
-                    Cell::from(""),
-                    Cell::from(sanitize(r.image)),
-                ])
+                    Line::raw(""),
+                    Line::raw(sanitize(r.image)),
+                ]
             }
         }
     })

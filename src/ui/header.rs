@@ -83,11 +83,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     // warning colour up here, since every call goes somewhere other than AWS.
     let mut left = vec![Span::styled(" toadtop ", theme.header)];
     if let Some(url) = &state.endpoint_url {
-        let short = url
-            .trim_start_matches("https://")
-            .trim_start_matches("http://");
-        left.push(Span::styled("  endpoint ", theme.dim));
-        left.push(Span::styled(sanitize(short), theme.warn));
+        let room = top.width.saturating_sub(right_width).saturating_sub(9);
+        left.extend(endpoint_spans(url, usize::from(room), &theme));
     }
     let [l, r] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(top);
@@ -110,6 +107,23 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     // Messages have a line of their own above the footer (ui::messages).
     frame.render_widget(Paragraph::new(Line::from(crumb)), crumbs);
+}
+
+/// `  endpoint HOST:PORT` in `room` cells: short of room the label goes, then the host
+/// is cut from the left; the port (which local server it is) is never cut.
+fn endpoint_spans<'a>(url: &str, room: usize, theme: &Theme) -> Vec<Span<'a>> {
+    let short = sanitize(
+        url.trim_start_matches("https://")
+            .trim_start_matches("http://"),
+    );
+    if 11 + super::fit::width(&short) <= room {
+        return vec![
+            Span::styled("  endpoint ", theme.dim),
+            Span::styled(short, theme.warn),
+        ];
+    }
+    let cut = super::fit::cut_left(&short, room.saturating_sub(1)).into_owned();
+    vec![Span::raw(" "), Span::styled(cut, theme.warn)]
 }
 
 /// `default › us-east-1 › production › web › 1a2b3c4d`: profile, region, then the

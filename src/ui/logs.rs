@@ -26,7 +26,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.dim)
-        .title(Span::styled(title(pane, visible.len()), theme.title));
+        .title(Span::styled(
+            super::fit::cut(
+                &title(pane, visible.len()),
+                usize::from(area.width.saturating_sub(2)),
+            )
+            .into_owned(),
+            theme.title,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -135,7 +142,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
     }
     blocks.reverse();
-    let lines: Vec<Line> = blocks.into_iter().chain(after).flatten().collect();
+    let mut lines: Vec<Line> = blocks.into_iter().chain(after).flatten().collect();
+    // Not wrapping: a line wider than the pane ends in `…` (w wraps to read the rest).
+    if !pane.wrap {
+        lines = lines
+            .into_iter()
+            .map(|l| super::fit::cut_line(l, width))
+            .collect();
+    }
     // Otherwise too many lines: drop from the top so the anchor stays visible.
     let overflow = if anchor_only || filled_forward {
         0
@@ -173,6 +187,17 @@ fn title(pane: &LogPane, shown: usize) -> String {
     }
     t.push(' ');
     t
+}
+
+/// The level in at most 6 cells (`WARNING` and `EMERGENCY` would widen the column for
+/// every line); the title's `≥WARNING` keeps the full names.
+fn short_level(level: Level) -> &'static str {
+    match level {
+        Level::Warning => "WARN",
+        Level::Critical => "CRIT",
+        Level::Emergency => "EMERG",
+        other => other.as_str(),
+    }
 }
 
 fn level_style(level: Level, theme: &Theme) -> Style {
@@ -214,7 +239,7 @@ fn record_lines<'a>(
         theme.accent,
     ));
     spans.push(Span::styled(
-        format!("{:<9}", r.level.as_str()),
+        format!("{:<6} ", short_level(r.level)),
         level_style(r.level, theme),
     ));
     // The fold mark sits before the text, so long lines cannot push it off screen.

@@ -3,6 +3,7 @@
 mod alerts;
 mod clusters;
 mod findings;
+pub mod fit;
 mod footer;
 mod header;
 mod help;

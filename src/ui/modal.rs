@@ -155,6 +155,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             let rows = p.rows();
             let height = (rows.len() as u16 + 3).min(area.height);
             let r = centered(area, width, height);
+            // Lines do not wrap here (one row per choice): a long one ends in `…`.
+            let inner = usize::from(r.width.saturating_sub(2));
             frame.render_widget(Clear, r);
             let visible = usize::from(height.saturating_sub(3));
             let start = p.selected.saturating_sub(visible.saturating_sub(1));
@@ -226,10 +228,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     } else {
                         style
                     };
-                    Line::from(vec![
-                        Span::styled(cursor, theme.accent),
-                        Span::styled(sanitize(&text), style),
-                    ])
+                    super::fit::cut_line(
+                        Line::from(vec![
+                            Span::styled(cursor, theme.accent),
+                            Span::styled(sanitize(&text), style),
+                        ]),
+                        inner,
+                    )
                 })
                 .collect();
             lines.push(Line::styled(

@@ -1,9 +1,8 @@
-use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
 use ratatui::Frame;
 
-use super::table::{ListHit, ListPane};
+use super::table::{Col, ListHit, ListPane};
 use super::theme::Theme;
 use crate::app::columns::Pane;
 use crate::app::{service_vulns, sort_header, visible_services, Screen, State};
@@ -21,31 +20,19 @@ pub fn draw(
     let rows = visible_services(state, cluster, &screen.filter);
     let slot = state.detail(cluster);
     let loaded = slot.is_some_and(|s| s.data.is_some());
-    // Name and family:revision sized to what is on screen, so the revision is never cut;
-    // narrow terminals drop the two least-read columns.
-    let fit = |f: &dyn Fn(&Service) -> usize, min: usize, max: usize| {
-        rows.iter().map(|s| f(s)).max().unwrap_or(0).clamp(min, max) as u16
-    };
-    let name_w = fit(&|s| s.name.chars().count(), 4, 30);
-    let td_w = fit(&|s| s.family_revision().chars().count(), 8, 32);
-    let wide = area.width >= 100;
-    let mut columns = vec!["NAME", "STATUS", "D/R/P", "TASK DEF", "IMAGES", "ROLLOUT"];
-    let mut widths = vec![
-        Constraint::Length(name_w),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(td_w),
-        Constraint::Fill(1),
-        Constraint::Length(11),
+    // Sized by content (ui/fit.rs); narrow terminals drop the least-read columns first.
+    let columns = [
+        Col::new("NAME", 12, 40, 9),
+        Col::new("STATUS", 6, 10, 6),
+        Col::new("D/R/P", 5, 11, 8),
+        // Cut from the left: the revision is what tells two task definitions apart.
+        Col::new("TASK DEF", 10, 40, 7).keep_end(),
+        Col::new("IMAGES", 22, 80, 7),
+        Col::new("ROLLOUT", 9, 11, 5),
+        Col::new("VULNS", 8, 16, 4),
+        Col::new("EXEC", 4, 4, 2),
+        Col::new("LAUNCH", 7, 8, 1),
     ];
-    if wide {
-        columns.extend(["VULNS", "EXEC", "LAUNCH"]);
-        widths.extend([
-            Constraint::Length(9),
-            Constraint::Length(4),
-            Constraint::Length(7),
-        ]);
-    }
     let pane = ListPane {
         title: format!(
             "services · {}{}{}",
@@ -54,7 +41,6 @@ pub fn draw(
             crate::app::fleet::stale_note(state, slot.and_then(|s| s.fetched_at))
         ),
         columns: &columns,
-        widths: &widths,
         loading: !loaded,
         len: rows.len(),
         selected: screen.selected,
@@ -66,9 +52,7 @@ pub fn draw(
         error: slot.and_then(|s| s.error.clone()),
         sort: sort_header(state, Pane::Services),
     };
-    pane.draw(frame, area, &theme, |i| {
-        service_row(state, rows[i], &theme, wide)
-    })
+    pane.draw(frame, area, &theme, |i| service_row(state, rows[i], &theme))
 }
 
 /// ` · 3 standalone tasks, 1 failed (M)`: tasks of no service are one key away.
@@ -106,7 +90,7 @@ pub fn vulns(state: &State, s: &Service) -> Option<String> {
     service_vulns(state, s).map(|counts| super::findings::badge(&counts))
 }
 
-fn service_row<'a>(state: &State, s: &Service, theme: &Theme, wide: bool) -> Row<'a> {
+fn service_row<'a>(state: &State, s: &Service, theme: &Theme) -> Vec<Line<'a>> {
     let counts_style = if s.running < s.desired {
         theme.warn
     } else {
@@ -129,36 +113,30 @@ fn service_row<'a>(state: &State, s: &Service, theme: &Theme, wide: bool) -> Row
         .primary_deployment()
         .and_then(|d| d.rollout_state.clone())
         .unwrap_or_else(|| "-".into());
-    let mut cells = vec![
-        Cell::from(sanitize(&s.name)),
-        Cell::from(Span::styled(sanitize(&s.status), theme.status(&s.status))),
-        Cell::from(Span::styled(
+    let v = vulns(state, s);
+    let vulns_style = match v.as_deref() {
+        Some(b) if b.starts_with('C') => theme.error,
+        Some(b) if b.starts_with('H') => theme.warn,
+        _ => theme.dim,
+    };
+    vec![
+        Line::raw(sanitize(&s.name)),
+        Line::styled(sanitize(&s.status), theme.status(&s.status)),
+        Line::styled(
             format!("{}/{}/{}", s.desired, s.running, s.pending),
             counts_style,
-        )),
-        Cell::from(sanitize(&s.family_revision())),
-        Cell::from(sanitize(&images)),
-        Cell::from(Line::styled(
-            sanitize(&rollout),
-            rollout_style(&rollout, theme),
-        )),
-    ];
-    if wide {
-        let v = vulns(state, s);
-        let style = match v.as_deref() {
-            Some(b) if b.starts_with('C') => theme.error,
-            Some(b) if b.starts_with('H') => theme.warn,
-            _ => theme.dim,
-        };
-        cells.push(Cell::from(Span::styled(
+        ),
+        Line::raw(sanitize(&s.family_revision())),
+        Line::raw(sanitize(&images)),
+        Line::styled(sanitize(&rollout), rollout_style(&rollout, theme)),
+        Line::styled(
             v.map(|b| if b.is_empty() { "none".to_string() } else { b })
                 .unwrap_or_else(|| "…".into()),
-            style,
-        )));
-        cells.push(Cell::from(if s.exec_enabled { "on" } else { "off" }));
-        cells.push(Cell::from(sanitize(&s.launch_type)));
-    }
-    Row::new(cells)
+            vulns_style,
+        ),
+        Line::raw(if s.exec_enabled { "on" } else { "off" }),
+        Line::raw(sanitize(&s.launch_type)),
+    ]
 }
 
 pub fn rollout_style(rollout: &str, theme: &Theme) -> ratatui::style::Style {

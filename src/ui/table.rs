@@ -2,17 +2,55 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
+use super::fit::{self, Spec};
 use super::theme::Theme;
 use crate::app::columns::arrow;
 use crate::safety::sanitize;
 
+/// One column of a list pane: its header and how it is sized (see [`fit::plan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Col<'a> {
+    pub name: &'a str,
+    /// Narrowest width worth showing; below it the column is dropped instead.
+    pub min: u16,
+    /// Widest it gets, however long its content.
+    pub max: u16,
+    /// Higher is kept longer when the terminal is narrow.
+    pub priority: u8,
+    /// Cut from the left (`…web:42`): the end is what tells rows apart.
+    pub keep_end: bool,
+}
+
+impl<'a> Col<'a> {
+    pub const fn new(name: &'a str, min: u16, max: u16, priority: u8) -> Col<'a> {
+        Col {
+            name,
+            min,
+            max,
+            priority,
+            keep_end: false,
+        }
+    }
+
+    pub const fn keep_end(self) -> Col<'a> {
+        Col {
+            keep_end: true,
+            ..self
+        }
+    }
+
+    /// The name without its hint: `CONTAINERS` of `CONTAINERS (ro: read-only root)`.
+    fn short_name(&self) -> &'a str {
+        self.name.split(" (").next().unwrap_or(self.name)
+    }
+}
+
 pub struct ListPane<'a> {
     pub title: String,
-    pub columns: &'a [&'a str],
-    pub widths: &'a [Constraint],
+    pub columns: &'a [Col<'a>],
     pub len: usize,
     /// No data yet: the count in the title shows as `…`, not a misleading 0.
     pub loading: bool,
@@ -48,13 +86,14 @@ impl ListHit {
 
 /// Header cells with the sort arrow on the sorted column (matched by name; a column
 /// whose header adds a hint, like `CONTAINERS (ro: …)`, matches its first word).
-fn header_cells(columns: &[&str], sort: Option<(&str, bool)>) -> (Vec<String>, bool) {
-    let mut shown = false;
+fn header_cells(columns: &[&str], sort: Option<(&str, bool)>) -> (Vec<String>, Option<usize>) {
+    let mut shown = None;
     let cells = columns
         .iter()
-        .map(|c| match sort {
+        .enumerate()
+        .map(|(i, c)| match sort {
             Some((name, desc)) if *c == name || c.starts_with(&format!("{name} ")) => {
-                shown = true;
+                shown = Some(i);
                 format!("{name}{}{}", arrow(desc), &c[name.len()..])
             }
             _ => c.to_string(),
@@ -73,66 +112,148 @@ pub fn window_start(selected: usize, height: usize) -> usize {
 }
 
 impl ListPane<'_> {
+    /// Draws the pane; `row(i)` gives the cells of row `i` (one per column), and is
+    /// called for the rows on screen only. Columns are sized by what those rows hold
+    /// ([`fit::plan`]): the least important dropped first and named in the title, a cell
+    /// too long for its column cut with `…`.
     pub fn draw<'r>(
         self,
         frame: &mut Frame,
         area: Rect,
         theme: &Theme,
-        mut row: impl FnMut(usize) -> Row<'r>,
+        mut row: impl FnMut(usize) -> Vec<Line<'r>>,
     ) -> Option<ListHit> {
-        let (header_cells, sort_shown) = header_cells(self.columns, self.sort);
-        // A sort on a column too wide for this terminal is still named, in the title.
-        let by = match self.sort {
-            Some((name, desc)) if !sort_shown => {
-                format!(" by {name}{}", arrow(desc))
-            }
-            _ => String::new(),
-        };
-        let block = Block::new()
-            .borders(Borders::ALL)
-            .border_style(theme.dim)
-            .title(Span::styled(
-                if self.loading {
-                    format!(" {} […]{by} ", sanitize(&self.title))
-                } else {
-                    format!(" {} [{}]{by} ", sanitize(&self.title), self.len)
-                },
-                theme.title,
-            ));
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
+        let (header_cells, sorted) = header_cells(&names, self.sort);
+        let block = Block::new().borders(Borders::ALL).border_style(theme.dim);
         let inner = block.inner(area);
-        frame.render_widget(block, area);
         let [err_area, rows_area] = Layout::vertical([
             Constraint::Length(u16::from(self.error.is_some())),
             Constraint::Min(0),
         ])
         .areas(inner);
+        let height = usize::from(rows_area.height.saturating_sub(1));
+        let selected = self.selected.min(self.len.saturating_sub(1));
+        let start = window_start(selected, height);
+        let end = (start + height).min(self.len);
+        let cells: Vec<Vec<Line<'r>>> = (start..end).map(&mut row).collect();
+
+        let specs: Vec<Spec> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let content = cells
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(Line::width)
+                    .chain([fit::width(&header_cells[i])])
+                    .max()
+                    .unwrap_or(0);
+                Spec {
+                    min: c.min,
+                    max: c.max,
+                    content: u16::try_from(content).unwrap_or(u16::MAX),
+                    priority: c.priority,
+                }
+            })
+            .collect();
+        let widths = fit::plan(&specs, inner.width, 1);
+        // Dropped columns are named in the title; a dropped sorted column is named there
+        // already (`by VULNS▲`).
+        let dropped: Vec<&str> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| widths[i].is_none() && sorted != Some(i))
+            .map(|(_, c)| c.short_name())
+            .collect();
+
+        // A sort on a column too wide for this terminal is still named, in the title.
+        let by = match self.sort {
+            Some((name, desc)) if sorted.is_none_or(|i| widths[i].is_none()) => {
+                format!(" by {name}{}", arrow(desc))
+            }
+            _ => String::new(),
+        };
+        let less = if dropped.is_empty() {
+            String::new()
+        } else {
+            format!(" − {}", dropped.join(", "))
+        };
+        let count = if self.loading {
+            "…".to_string()
+        } else {
+            self.len.to_string()
+        };
+        let title = format!(" {} [{count}]{by}{less} ", sanitize(&self.title));
+        let block = block.title(Span::styled(
+            fit::cut(&title, usize::from(area.width.saturating_sub(2))).into_owned(),
+            theme.title,
+        ));
+        frame.render_widget(block, area);
         if let Some(err) = &self.error {
+            let err = format!("⚠ {}", sanitize(err));
             frame.render_widget(
-                Paragraph::new(Line::styled(format!("⚠ {}", sanitize(err)), theme.error)),
+                Paragraph::new(Line::styled(
+                    fit::cut(&err, usize::from(err_area.width)).into_owned(),
+                    theme.error,
+                )),
                 err_area,
             );
         }
+
+        let kept: Vec<(usize, u16)> = widths
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| w.map(|w| (i, w)))
+            .collect();
+        let constraints: Vec<Constraint> =
+            kept.iter().map(|(_, w)| Constraint::Length(*w)).collect();
+        let fit_cell = |i: usize, w: u16, line: Line<'r>| -> Cell<'r> {
+            let w = usize::from(w);
+            Cell::from(if self.columns[i].keep_end {
+                fit::cut_line_left(line, w)
+            } else {
+                fit::cut_line(line, w)
+            })
+        };
+        let header = Row::new(
+            kept.iter()
+                .map(|&(i, w)| fit_cell(i, w, Line::raw(header_cells[i].clone())))
+                .collect::<Vec<_>>(),
+        )
+        .style(theme.accent);
         if self.len == 0 {
             let [_, msg] =
                 Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(rows_area);
+            let empty = format!(" {}", self.empty);
             frame.render_widget(
-                Paragraph::new(Line::styled(format!(" {}", self.empty), theme.dim)),
+                Paragraph::new(Line::styled(
+                    fit::cut(&empty, usize::from(msg.width)).into_owned(),
+                    theme.dim,
+                )),
                 msg,
             );
-            let header = Row::new(header_cells).style(theme.accent);
             frame.render_widget(
-                Table::new(Vec::<Row>::new(), self.widths).header(header),
+                Table::new(Vec::<Row>::new(), constraints).header(header),
                 rows_area,
             );
             return None;
         }
-        let height = usize::from(rows_area.height.saturating_sub(1));
-        let selected = self.selected.min(self.len - 1);
-        let start = window_start(selected, height);
-        let end = (start + height).min(self.len);
-        let rows: Vec<Row> = (start..end).map(&mut row).collect();
-        let header = Row::new(header_cells).style(theme.accent);
-        let table = Table::new(rows, self.widths)
+        let rows: Vec<Row> = cells
+            .into_iter()
+            .map(|mut r| {
+                r.resize(self.columns.len(), Line::default());
+                let mut r: Vec<Option<Line<'r>>> = r.into_iter().map(Some).collect();
+                Row::new(
+                    kept.iter()
+                        .map(|&(i, w)| fit_cell(i, w, r[i].take().unwrap_or_default()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let table = Table::new(rows, constraints)
             .header(header)
             .column_spacing(1)
             .row_highlight_style(theme.selected);
@@ -172,11 +293,11 @@ mod tests {
     fn sorted_column_gets_its_arrow() {
         let cols = ["ID", "STATUS", "CONTAINERS (ro: read-only root)"];
         let (cells, shown) = header_cells(&cols, Some(("CONTAINERS", true)));
-        assert!(shown);
+        assert_eq!(shown, Some(2));
         assert_eq!(cells[2], "CONTAINERS▼ (ro: read-only root)");
         assert_eq!(cells[1], "STATUS");
         let (_, shown) = header_cells(&cols, Some(("VULNS", false)));
-        assert!(!shown, "a column not on screen goes to the title");
+        assert_eq!(shown, None, "a column not on screen goes to the title");
     }
 
     #[test]

@@ -1,16 +1,15 @@
 //! `:taskdefs`: a family's revisions, and the diff between two.
 
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::{ListHit, ListPane};
+use super::table::{Col, ListHit, ListPane};
 use super::text;
 use super::theme::Theme;
 use crate::app::update_taskdefs::{in_use, visible};
 use crate::app::{Screen, State};
-use crate::domain::{family_and_revision, family_revision};
+use crate::domain::{family_and_revision, family_revision, image_tag};
 use crate::ops::taskdef_diff::diff;
 use crate::safety::sanitize;
 
@@ -29,11 +28,12 @@ pub fn draw(
     let pane = ListPane {
         title: format!("revisions · {}", sanitize(family)),
         // The ARN is family:revision plus the account and region in the header; y copies it.
-        columns: &["REVISION", "BASE", "RUNNING IN"],
-        widths: &[
-            Constraint::Length(9),
-            Constraint::Length(4),
-            Constraint::Fill(1),
+        columns: &[
+            Col::new("REVISION", 4, 9, 9),
+            Col::new("BASE", 4, 4, 8),
+            Col::new("REGISTERED", 10, 26, 6),
+            Col::new("IMAGES", 16, 80, 7),
+            Col::new("RUNNING IN", 10, 60, 5),
         ],
         len: rows.len(),
         loading: !loaded,
@@ -51,15 +51,48 @@ pub fn draw(
         let rev =
             family_and_revision(arn).map_or_else(|| family_revision(arn), |(_, r)| r.to_string());
         let users = in_use(state, arn);
-        Row::new(vec![
-            Cell::from(sanitize(&rev)),
-            Cell::from(Span::styled(
-                if base == Some(arn) { "◆" } else { "" },
-                theme.accent,
-            )),
-            Cell::from(Span::styled(sanitize(&users.join(" ")), theme.ok)),
-        ])
+        let (registered, images) = described(state, arn, &theme);
+        vec![
+            Line::raw(sanitize(&rev)),
+            Line::styled(if base == Some(arn) { "◆" } else { "" }, theme.accent),
+            registered,
+            images,
+            Line::styled(sanitize(&users.join(" ")), theme.ok),
+        ]
     })
+}
+
+/// The REGISTERED and IMAGES cells of a revision: `3d ago · 2026-11-20 09:14` and
+/// `php:v1.2.3 nginx:1.25`, `…` while it is described, `⚠` when that failed.
+fn described<'a>(state: &State, arn: &str, theme: &Theme) -> (Line<'a>, Line<'a>) {
+    match state.revisions.get(arn) {
+        Some(Ok(td)) => {
+            let registered = td.registered_at.map_or_else(
+                || "-".to_string(),
+                |t| {
+                    // The age first: where the column is cut, the date goes.
+                    let stamp = t.rfc3339().replace('T', " ");
+                    format!(
+                        "{} ago · {}",
+                        t.age(state.now),
+                        &stamp[..stamp.len().min(16)]
+                    )
+                },
+            );
+            let images = td
+                .containers
+                .iter()
+                .map(|c| format!("{}:{}", c.name, image_tag(&sanitize(&c.image))))
+                .collect::<Vec<_>>()
+                .join(" ");
+            (Line::raw(registered), Line::raw(sanitize(&images)))
+        }
+        Some(Err(e)) => (
+            Line::styled("⚠", theme.warn),
+            Line::styled(format!("⚠ {}", sanitize(e)), theme.warn),
+        ),
+        None => (Line::styled("…", theme.dim), Line::styled("…", theme.dim)),
+    }
 }
 
 pub fn draw_diff(

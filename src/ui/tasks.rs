@@ -1,15 +1,13 @@
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 
-use super::table::{ListHit, ListPane};
+use super::table::{Col, ListHit, ListPane};
 use super::theme::Theme;
 use crate::app::columns::Pane;
-use crate::app::{short_id, sort_header, visible_tasks, Screen, State};
-use crate::domain::{Container, Task};
+use crate::app::{short_id, sort_header, task_age, visible_tasks, Screen, State};
+use crate::domain::{family_revision, Container, Task};
 use crate::safety::sanitize;
-use crate::timefmt::Timestamp;
 
 pub fn draw(
     state: &State,
@@ -22,13 +20,6 @@ pub fn draw(
     let theme = Theme::new(&state.colors);
     let rows = visible_tasks(state, cluster, service, &screen.filter);
     let slot = state.detail(cluster);
-    let stop_w = rows
-        .iter()
-        .filter_map(|t| t.stop_code.as_ref().or(t.stopped_reason.as_ref()))
-        .map(|c| c.chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(9, 25) as u16;
     let pane = ListPane {
         loading: slot.is_none_or(|s| s.data.is_none()),
         title: format!(
@@ -38,20 +29,16 @@ pub fn draw(
             crate::app::fleet::stale_note(state, state.detail(cluster).and_then(|d| d.fetched_at))
         ),
         columns: &[
-            "ID",
-            "STATUS",
-            "HEALTH",
-            "AGE",
-            "STOP CODE",
-            "CONTAINERS (ro: read-only root)",
-        ],
-        widths: &[
-            Constraint::Length(8),
-            Constraint::Length(9),
-            Constraint::Length(9),
-            Constraint::Length(4),
-            Constraint::Length(stop_w),
-            Constraint::Fill(1),
+            Col::new("ID", 8, 8, 9),
+            // Cut from the left: the revision number is what tells old tasks from new.
+            Col::new("REVISION", 6, 40, 7).keep_end(),
+            Col::new("STATUS", 7, 10, 8),
+            Col::new("HEALTH", 7, 9, 4),
+            Col::new("AGE", 3, 5, 6),
+            // Whole or not at all (the task's detail has it too): at 80 columns it goes
+            // first, so the revision and the containers keep their room.
+            Col::new("STOP CODE", 25, 25, 3),
+            Col::new("CONTAINERS (ro: read-only root)", 18, 120, 8),
         ],
         len: rows.len(),
         selected: screen.selected,
@@ -63,12 +50,10 @@ pub fn draw(
         error: slot.and_then(|s| s.error.clone()),
         sort: sort_header(state, Pane::Tasks),
     };
-    pane.draw(frame, area, &theme, |i| {
-        task_row(rows[i], state.now, &theme)
-    })
+    pane.draw(frame, area, &theme, |i| task_row(state, rows[i], &theme))
 }
 
-fn task_row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
+fn task_row<'a>(state: &State, t: &Task, theme: &Theme) -> Vec<Line<'a>> {
     // The full reason is in the task detail; the code is what fits a column.
     let stop = t
         .stop_code
@@ -88,17 +73,15 @@ fn task_row<'a>(t: &Task, now: Timestamp, theme: &Theme) -> Row<'a> {
         }
         spans.extend(container_spans(c, theme));
     }
-    Row::new(vec![
-        Cell::from(sanitize(short_id(&t.id))),
-        Cell::from(Span::styled(
-            sanitize(&status),
-            theme.status(&t.last_status),
-        )),
-        Cell::from(Span::styled(sanitize(&t.health), theme.status(&t.health))),
-        Cell::from(t.started_at.map(|s| s.age(now)).unwrap_or_default()),
-        Cell::from(Span::styled(sanitize(&stop), theme.warn)),
-        Cell::from(Line::from(spans)),
-    ])
+    vec![
+        Line::raw(sanitize(short_id(&t.id))),
+        Line::raw(sanitize(&family_revision(&t.task_definition_arn))),
+        Line::styled(sanitize(&status), theme.status(&t.last_status)),
+        Line::styled(sanitize(&t.health), theme.status(&t.health)),
+        Line::raw(task_age(state, t)),
+        Line::styled(sanitize(&stop), theme.warn),
+        Line::from(spans),
+    ]
 }
 
 /// `php RUNNING ro` / `php exit 1 ro`: the name, its state or exit code, and the mark.
