@@ -15,6 +15,7 @@ mod update_actions;
 mod update_copy;
 pub mod update_exec;
 mod update_findings;
+pub mod update_forward;
 mod update_logs;
 mod update_palette;
 pub mod update_quit;

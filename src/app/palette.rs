@@ -58,6 +58,7 @@ pub const COMMANDS: &[Command] = &[
     cmd("alerts", &["a"], "what needs attention, every cluster"),
     cmd("doctor", &[], "why exec would fail for the selected task"),
     cmd("job", &["action"], "the last action (deploy, migrate, ...)"),
+    cmd("forwards", &["fw"], "port forwards: running and ended"),
     Command {
         arg: Some(Arg::Profile),
         arg_optional: false,

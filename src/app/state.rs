@@ -90,6 +90,8 @@ pub enum View {
         name: String,
     },
     Alerts,
+    /// Port forwards (`:forwards`); their data lives in `State::forwards`.
+    Forwards,
     /// Revisions of a task-definition family (`:taskdefs`).
     TaskDefs {
         family: String,
@@ -110,6 +112,7 @@ impl View {
             | View::Help
             | View::Job
             | View::Alerts
+            | View::Forwards
             | View::TaskDefs { .. }
             | View::TaskDefDiff { .. } => None,
             View::Findings { cluster, .. } | View::FindingDetail { cluster, .. } => Some(cluster),
@@ -155,6 +158,7 @@ impl View {
             View::Findings { .. } => "findings".into(),
             View::FindingDetail { name, .. } => format!("finding {name}"),
             View::Alerts => "alerts".into(),
+            View::Forwards => "port forwards".into(),
             View::TaskDefs { family } => format!("revisions of {family}"),
             View::TaskDefDiff { before, after, .. } => format!(
                 "{} → {}",
@@ -267,6 +271,8 @@ pub struct State {
     /// AWS throttled an attempt in the last minute (set by the runtime from the API
     /// stats on each tick; the SDK's retries hide it from the loads' results).
     pub throttled: bool,
+    /// Port forwards running in the background, and those that ended (`:forwards`).
+    pub forwards: super::update_forward::Forwards,
     pub quit: bool,
 }
 
@@ -321,6 +327,7 @@ impl State {
             alerts: Vec::new(),
             account: super::update_switch::Account::default(),
             throttled: false,
+            forwards: Default::default(),
             quit: false,
         }
     }

@@ -4,6 +4,7 @@ mod alerts;
 mod clusters;
 mod findings;
 mod footer;
+mod forwards;
 mod header;
 mod help;
 mod job;
@@ -78,6 +79,7 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
             findings::draw_detail(state, screen, image, name, frame, area)
         }
         View::Alerts => return alerts::draw(state, screen, frame, area),
+        View::Forwards => return forwards::draw(state, screen, frame, area),
         View::TaskDefs { family } => return taskdefs::draw(state, screen, family, frame, area),
         View::TaskDefDiff { before, after, .. } => {
             taskdefs::draw_diff(state, screen, before, after, frame, area)

@@ -1,0 +1,261 @@
+//! `:forwards` (local address, target task and container, remote, since, state; the
+//! selected one's plugin output below) and the `F` form.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Wrap};
+use ratatui::Frame;
+
+use super::table::{ListHit, ListPane};
+use super::theme::Theme;
+use crate::app::actions::Modal;
+use crate::app::update_forward::{visible, Field, ForwardForm, ForwardRow, ForwardState};
+use crate::app::{Screen, State};
+use crate::ops::exec::doctor::Status;
+use crate::safety::sanitize;
+use crate::timefmt::Timestamp;
+
+fn state_text(r: &ForwardRow) -> String {
+    match &r.state {
+        ForwardState::Starting => "starting".into(),
+        ForwardState::Active => "active".into(),
+        ForwardState::Ending(_) => "ending…".into(),
+        ForwardState::Ended { why, .. } => format!("ended: {why}"),
+    }
+}
+
+fn via(r: &ForwardRow) -> String {
+    format!(
+        "{} {}",
+        crate::domain::short_task_id(&r.spec.task.id),
+        r.spec.container
+    )
+}
+
+pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Option<ListHit> {
+    let theme = Theme::new(&state.colors);
+    let rows = visible(state);
+    // The selected forward's plugin output below the list, when there is room.
+    let detail_h = if rows.is_empty() || area.height < 14 {
+        0
+    } else {
+        (area.height / 3).clamp(4, 9)
+    };
+    let [list, detail] =
+        Layout::vertical([Constraint::Min(4), Constraint::Length(detail_h)]).areas(area);
+    let remote_w = rows
+        .iter()
+        .map(|r| r.spec.remote().chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 32) as u16;
+    let via_w = rows
+        .iter()
+        .map(|r| via(r).chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 20) as u16;
+    let widths = [
+        Constraint::Length(15),
+        Constraint::Length(via_w),
+        Constraint::Length(remote_w),
+        Constraint::Length(5),
+        Constraint::Fill(1),
+    ];
+    let live = rows.iter().filter(|r| r.live()).count();
+    let pane = ListPane {
+        title: format!("port forwards ({live} active)"),
+        columns: &["LOCAL", "VIA", "REMOTE", "SINCE", "STATE"],
+        widths: &widths,
+        loading: false,
+        len: rows.len(),
+        selected: screen.selected,
+        empty: "no forwards yet: F on a task or a service opens one",
+        error: None,
+        sort: None,
+    };
+    let hit = pane.draw(frame, list, &theme, |i| {
+        let r = rows[i];
+        let style = match &r.state {
+            ForwardState::Active => theme.ok,
+            ForwardState::Ended { error: true, .. } => theme.error,
+            ForwardState::Ended { .. } => theme.dim,
+            _ => theme.warn,
+        };
+        Row::new(vec![
+            Cell::from(r.local.clone().unwrap_or_else(|| "…".into())),
+            Cell::from(sanitize(&via(r))),
+            Cell::from(sanitize(&r.spec.remote())),
+            Cell::from(r.since.age(state.now)),
+            Cell::from(Span::styled(sanitize(&state_text(r)), style)),
+        ])
+    });
+    if detail_h > 0 {
+        if let Some(r) = rows.get(screen.selected) {
+            let mut lines = vec![Line::styled(
+                format!(
+                    "{}/{} · task {} · {}",
+                    sanitize(&r.spec.cluster),
+                    sanitize(&r.spec.service),
+                    sanitize(&r.spec.task.id),
+                    sanitize(&state_text(r))
+                ),
+                theme.dim,
+            )];
+            let room = usize::from(detail_h.saturating_sub(3));
+            let skip = r.output.len().saturating_sub(room);
+            lines.extend(r.output.iter().skip(skip).map(|l| Line::raw(sanitize(l))));
+            frame.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                    Block::new()
+                        .borders(Borders::ALL)
+                        .border_style(theme.dim)
+                        .title(" session-manager-plugin "),
+                ),
+                detail,
+            );
+        }
+    }
+    hit
+}
+
+/// The footer's keys while the form is open.
+pub fn footer(form: &ForwardForm, now: Timestamp) -> &'static str {
+    match form.confirm_at {
+        Some(at) if !Modal::armed(at, now) => " read the confirmation first… · esc back",
+        Some(_) => " enter start the forward · esc back to the form",
+        None => " tab/↑↓ field · ←→ choose · type · enter next · esc cancel",
+    }
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    h
+}
+
+pub fn draw_form(state: &State, form: &ForwardForm, frame: &mut Frame, area: Rect, width: u16) {
+    let theme = Theme::new(&state.colors);
+    let mut text: Vec<Line> = Vec::new();
+    if form.confirm_at.is_some() {
+        text.extend(
+            form.confirm_lines(state)
+                .into_iter()
+                .map(|l| Line::raw(sanitize(&l))),
+        );
+        text.push(Line::raw(""));
+        text.push(match form.confirm_at {
+            Some(at) if Modal::armed(at, state.now) => {
+                Line::styled("enter: start    esc: back to the form", theme.warn)
+            }
+            _ => Line::styled("read this first…    esc: back", theme.dim),
+        });
+    } else {
+        let field = |f: Field, label: &str, value: String, hint: &str| {
+            let on = form.field == f;
+            let mut spans = vec![
+                Span::styled(if on { "▶ " } else { "  " }, theme.accent),
+                Span::styled(
+                    format!("{label:<12}"),
+                    if on { theme.title } else { Style::new() },
+                ),
+                Span::styled(
+                    sanitize(&value),
+                    if on { theme.selected } else { Style::new() },
+                ),
+            ];
+            if on && matches!(f, Field::Host | Field::Port | Field::Local) {
+                spans.push(Span::styled("▏", theme.accent));
+            }
+            if !hint.is_empty() {
+                spans.push(Span::styled(format!("  {hint}"), theme.dim));
+            }
+            Line::from(spans)
+        };
+        if !form.presets.is_empty() {
+            let name = form
+                .preset
+                .and_then(|i| form.presets.get(i))
+                .map_or_else(|| "(none)".to_string(), |(n, _)| n.clone());
+            text.push(field(Field::Preset, "preset", format!("◀ {name} ▶"), ""));
+        }
+        text.push(field(
+            Field::Container,
+            "container",
+            format!("◀ {} ▶", form.container_name()),
+            "",
+        ));
+        text.push(field(
+            Field::Host,
+            "remote host",
+            form.host.clone(),
+            if form.host.is_empty() {
+                "empty: a port of the container"
+            } else {
+                ""
+            },
+        ));
+        text.push(field(Field::Port, "remote port", form.port.clone(), ""));
+        text.push(field(
+            Field::Local,
+            "local port",
+            form.local.clone(),
+            if form.local.is_empty() {
+                "empty: a free one"
+            } else {
+                ""
+            },
+        ));
+        // The doctor's verdicts that matter: failures and warnings.
+        let notable: Vec<_> = form
+            .checks
+            .iter()
+            .filter(|c| c.status != Status::Pass)
+            .collect();
+        if !notable.is_empty() {
+            text.push(Line::raw(""));
+        }
+        for c in notable {
+            let (mark, style) = match c.status {
+                Status::Fail => ("✗", theme.error),
+                _ => ("!", theme.warn),
+            };
+            text.push(Line::from(vec![
+                Span::styled(format!("{mark} {}: ", c.name), style),
+                Span::raw(sanitize(&c.detail)),
+            ]));
+            if !c.fix.is_empty() {
+                text.push(Line::styled(
+                    format!("    fix: {}", sanitize(&c.fix)),
+                    theme.dim,
+                ));
+            }
+        }
+        if let Some(e) = &form.error {
+            text.push(Line::styled(sanitize(e), theme.error));
+        }
+    }
+    let title = format!(
+        " forward through {} in task {} ({}/{}) ",
+        sanitize(form.container_name()),
+        crate::domain::short_task_id(&form.task.id),
+        sanitize(&form.cluster),
+        sanitize(&form.service)
+    );
+    let width = width.min(90);
+    let para = Paragraph::new(text).wrap(Wrap { trim: false }).block(
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(theme.warn)
+            .title(Span::styled(sanitize(&title), theme.title)),
+    );
+    let rows = para.line_count(width.saturating_sub(2));
+    let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, r);
+    frame.render_widget(para, r);
+}
