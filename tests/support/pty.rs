@@ -30,11 +30,26 @@ pub struct Tui {
 impl Tui {
     /// toadtop with the bed's environment, `endpoint` as its AWS endpoint, and `args`.
     pub fn start(bed: &TestBed, endpoint: &str, cols: u16, rows: u16, args: &[&str]) -> Tui {
+        Tui::start_with_env(bed, endpoint, cols, rows, args, &[])
+    }
+
+    /// `start` with extra environment variables (e.g. PATH holding the stand-in plugin).
+    pub fn start_with_env(
+        bed: &TestBed,
+        endpoint: &str,
+        cols: u16,
+        rows: u16,
+        args: &[&str],
+        env: &[(&str, std::ffi::OsString)],
+    ) -> Tui {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_toadtop"));
         for var in UNSET_ENV {
             cmd.env_remove(var);
         }
         for (key, value) in bed.env_pairs() {
+            cmd.env(key, value);
+        }
+        for (key, value) in env {
             cmd.env(key, value);
         }
         cmd.env("TERM", "xterm-256color");
