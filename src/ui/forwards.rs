@@ -16,12 +16,14 @@ use crate::ops::exec::doctor::Status;
 use crate::safety::sanitize;
 use crate::timefmt::Timestamp;
 
-fn state_text(r: &ForwardRow) -> String {
+/// The STATE column: why an ended one ended only when wide (the box below says it).
+fn state_text(r: &ForwardRow, wide: bool) -> String {
     match &r.state {
         ForwardState::Starting => "starting".into(),
         ForwardState::Active => "active".into(),
         ForwardState::Ending(_) => "ending…".into(),
-        ForwardState::Ended { why, .. } => format!("ended: {why}"),
+        ForwardState::Ended { why, .. } if wide => format!("ended: {why}"),
+        ForwardState::Ended { .. } => "ended".into(),
     }
 }
 
@@ -36,6 +38,7 @@ fn via(r: &ForwardRow) -> String {
 pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
     let rows = visible(state);
+    let wide = area.width >= 110;
     // The selected forward's plugin output below the list, when there is room.
     let detail_h = if rows.is_empty() || area.height < 14 {
         0
@@ -49,7 +52,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
         .map(|r| r.spec.remote().chars().count())
         .max()
         .unwrap_or(6)
-        .clamp(6, 32) as u16;
+        .clamp(6, if wide { 48 } else { 30 }) as u16;
     let via_w = rows
         .iter()
         .map(|r| via(r).chars().count())
@@ -88,22 +91,26 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
             Cell::from(sanitize(&via(r))),
             Cell::from(sanitize(&r.spec.remote())),
             Cell::from(r.since.age(state.now)),
-            Cell::from(Span::styled(sanitize(&state_text(r)), style)),
+            Cell::from(Span::styled(sanitize(&state_text(r, wide)), style)),
         ])
     });
     if detail_h > 0 {
         if let Some(r) = rows.get(screen.selected) {
+            // The whole remote here: the column cuts a long RDS endpoint.
             let mut lines = vec![Line::styled(
-                format!(
-                    "{}/{} · task {} · {}",
-                    sanitize(&r.spec.cluster),
-                    sanitize(&r.spec.service),
-                    sanitize(&r.spec.task.id),
-                    sanitize(&state_text(r))
-                ),
+                sanitize(&format!(
+                    "{}/{}: {}",
+                    r.spec.cluster,
+                    r.spec.service,
+                    crate::ops::forward::describe(&r.spec, r.local.as_deref().unwrap_or("…"))
+                )),
                 theme.dim,
             )];
-            let room = usize::from(detail_h.saturating_sub(3));
+            if let ForwardState::Ended { why, error } = &r.state {
+                let style = if *error { theme.error } else { theme.dim };
+                lines.push(Line::styled(sanitize(&format!("ended: {why}")), style));
+            }
+            let room = usize::from(detail_h.saturating_sub(2)).saturating_sub(lines.len());
             let skip = r.output.len().saturating_sub(room);
             lines.extend(r.output.iter().skip(skip).map(|l| Line::raw(sanitize(l))));
             frame.render_widget(
