@@ -110,7 +110,13 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
                 let style = if *error { theme.error } else { theme.dim };
                 lines.push(Line::styled(sanitize(&format!("ended: {why}")), style));
             }
-            let room = usize::from(detail_h.saturating_sub(2)).saturating_sub(lines.len());
+            // The newest output lines that fit under the (possibly wrapped) header lines.
+            let inner_w = usize::from(detail.width.saturating_sub(2)).max(1);
+            let header_rows: usize = lines
+                .iter()
+                .map(|l| l.width().div_ceil(inner_w).max(1))
+                .sum();
+            let room = usize::from(detail_h.saturating_sub(2)).saturating_sub(header_rows);
             let skip = r.output.len().saturating_sub(room);
             lines.extend(r.output.iter().skip(skip).map(|l| Line::raw(sanitize(l))));
             frame.render_widget(
