@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::timefmt::Timestamp;
 
+pub mod console_url;
 mod secrets;
 pub use secrets::{
     check_for, parameter_key, parse_value_from, secret_health, ParameterLookup, ParameterMeta,

@@ -202,7 +202,8 @@ async fn async_main(
         }
     };
     if cli.stats {
-        eprintln!("api calls: {}", ctx.stats.summary());
+        // The terminal may have hung up (exit 129): a failed write must not panic.
+        let _ = writeln!(std::io::stderr(), "api calls: {}", ctx.stats.summary());
     }
     code
 }

@@ -61,15 +61,19 @@ fn a_forward_runs_in_the_background_is_listed_and_ends_with_its_session() {
     )
     .expect("write config");
     let config = config.to_string_lossy().into_owned();
-    let mut tui = Tui::start_with_env(
+    let path = support::path_with_fixtures_bin()
+        .to_string_lossy()
+        .into_owned();
+    let log_path = log.to_string_lossy().into_owned();
+    let mut tui = Tui::start_env(
         &bed,
         &bed.endpoint,
         100,
         30,
         &["--cluster", "production", "--config", &config],
         &[
-            ("PATH", support::path_with_fixtures_bin()),
-            ("TOADTOP_PLUGIN_LOG", log.clone().into_os_string()),
+            ("PATH", path.as_str()),
+            ("TOADTOP_PLUGIN_LOG", log_path.as_str()),
         ],
     );
     tui.wait_for("the production services", WAIT, |s| {

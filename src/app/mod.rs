@@ -12,6 +12,7 @@ pub mod palette;
 mod state;
 mod update;
 mod update_actions;
+mod update_console;
 mod update_copy;
 pub mod update_exec;
 mod update_findings;

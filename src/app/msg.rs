@@ -86,6 +86,12 @@ pub enum Msg {
         cluster: String,
         result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, String>,
     },
+    /// The browser opener of an `Effect::OpenUrl` started (or why not).
+    Opened {
+        label: &'static str,
+        url: String,
+        result: Result<(), String>,
+    },
     /// A `:profile`/`:region` switch ended: new clients are in place, or why not.
     Switched(Result<super::update_switch::Switched, String>),
     /// Secrets health of a cluster's services, by service (failures are per secret).
@@ -206,6 +212,11 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52).
     Copy {
         text: String,
+    },
+    /// Open a console URL in a browser, if the machine has an opener (`B`).
+    OpenUrl {
+        label: &'static str,
+        url: String,
     },
     /// Rebuild the AWS clients for another profile (`None`: keep the current one) and
     /// region; the endpoint override stays.

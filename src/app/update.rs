@@ -160,6 +160,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Switched(result) => super::update_switch::on_switched(state, result),
+        Msg::Opened { label, url, result } => {
+            super::update_console::on_opened(state, label, &url, result);
+            Vec::new()
+        }
         Msg::Saved(result) => {
             state.status = Some(match result {
                 Ok(path) => StatusLine {
@@ -587,6 +591,7 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortColumn => super::update_sort::next_column(state),
         Action::SortOrder => super::update_sort::flip_order(state),
         Action::Copy => super::update_copy::copy(state),
+        Action::ConsoleUrl => super::update_console::open(state),
         Action::StandaloneTasks => open_standalone(state),
         Action::Findings => match context_service(state) {
             Some((cluster, service)) => {

@@ -48,10 +48,11 @@ pub enum Action {
     SortOrder,
     Copy,
     StandaloneTasks,
+    ConsoleUrl,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -90,6 +91,7 @@ impl Action {
         Action::SortOrder,
         Action::Copy,
         Action::StandaloneTasks,
+        Action::ConsoleUrl,
     ];
 
     pub fn describe(self) -> &'static str {
@@ -132,6 +134,7 @@ impl Action {
             Action::SortOrder => "flip the sort order",
             Action::Copy => "copy the selection's ARN or id (OSC 52)",
             Action::StandaloneTasks => "standalone tasks of the cluster (migrations, one-offs)",
+            Action::ConsoleUrl => "AWS console URL of the selection: copy it, open a browser",
         }
     }
 
@@ -176,6 +179,8 @@ impl Action {
             Action::Copy => &["y"],
             // Next to `m` (run a migration): where migration tasks are listed.
             Action::StandaloneTasks => &["M"],
+            // `b` is roll back.
+            Action::ConsoleUrl => &["B"],
         }
     }
 }

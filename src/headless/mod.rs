@@ -82,5 +82,11 @@ pub fn list(names: &[String]) -> String {
 /// One line on stderr after `toadtop: `, stripped like everything else that may quote AWS
 /// (names in "what exists" lists, reasons): never raw escapes, never several lines.
 pub fn say_error(message: impl std::fmt::Display) {
-    eprintln!("toadtop: {}", crate::safety::sanitize(&message.to_string()));
+    use std::io::Write;
+    // Not eprintln!: it panics when stderr is gone (a hung-up terminal, a closed pipe).
+    let _ = writeln!(
+        std::io::stderr(),
+        "toadtop: {}",
+        crate::safety::sanitize(&message.to_string())
+    );
 }

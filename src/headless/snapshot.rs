@@ -43,6 +43,7 @@ pub fn to_json(s: &Snapshot) -> Value {
             "active_services": c.active_services,
             "running_tasks": c.running_tasks,
             "pending_tasks": c.pending_tasks,
+            "console_url": c.console_url(),
             "services": d.services.iter().map(|svc| service_json(svc, &s.findings, secrets_of(s, svc))).collect::<Vec<_>>(),
             // Standalone tasks: group not `service:…` (CI migrations, one-offs, scheduled).
             "tasks": d.tasks.iter().map(task_json).collect::<Vec<_>>(),
@@ -123,6 +124,7 @@ fn service_json(
         "pending": s.pending,
         "task_definition": s.family_revision(),
         "exec_enabled": s.exec_enabled,
+        "console_url": s.console_url(),
         "containers": containers,
         "findings": findings,
         "secrets": secrets.iter().map(secret_json).collect::<Vec<_>>(),
@@ -162,6 +164,7 @@ fn task_json(t: &Task) -> Value {
         "started_by": t.started_by,
         "started_by_toadtop": t.started_by_toadtop(),
         "task_definition": crate::domain::family_revision(&t.task_definition_arn),
+        "console_url": t.console_url(),
         "containers": t.containers.iter().map(|c| json!({
             "name": c.name,
             "image": c.image,

@@ -3,6 +3,7 @@
 
 pub mod clipboard;
 pub mod crash;
+pub mod opener;
 pub mod runtime;
 pub mod switch;
 pub mod terminal;

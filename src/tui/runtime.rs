@@ -413,6 +413,14 @@ impl Effects {
                     let _ = tx.send(Msg::Saved(save_file(&name, &contents)));
                 });
             }
+            // Off the event loop: an opener gets a moment to fail (`tui::opener`).
+            Effect::OpenUrl { label, url } => {
+                let candidates = super::opener::candidates_here(&url);
+                tokio::task::spawn_blocking(move || {
+                    let result = super::opener::open(&candidates);
+                    let _ = tx.send(Msg::Opened { label, url, result });
+                });
+            }
             Effect::LoadImages {
                 cluster,
                 service,

@@ -1,6 +1,7 @@
 //! Raw mode and the alternate screen, undone on every exit path (normal, error, panic).
 
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
+use std::mem::ManuallyDrop;
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{
@@ -19,7 +20,11 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Restores the terminal when dropped, so `?` and early returns cannot leave it raw.
 pub struct Session {
-    pub terminal: Term,
+    /// Never dropped: ratatui's `Drop` re-shows the cursor and `eprintln!`s if that fails,
+    /// which panics when the terminal has hung up (SIGHUP, a closed tmux pane) and turned
+    /// a clean exit 129 into a crash report. `restore()` shows the cursor instead; the
+    /// buffers are freed by the process exit (one session per process).
+    pub terminal: ManuallyDrop<Term>,
     /// Whether mouse reporting is on (`mouse = false` in the config leaves it off).
     mouse: bool,
 }
@@ -34,7 +39,10 @@ impl Session {
             return Err(e);
         }
         let terminal = Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())?;
-        Ok(Session { terminal, mouse })
+        Ok(Session {
+            terminal: ManuallyDrop::new(terminal),
+            mouse,
+        })
     }
 }
 
@@ -91,18 +99,25 @@ fn install_panic_hook() {
         let _stdout = io::stdout().lock();
         restore();
         match super::crash::record(info) {
-            Ok(path) => eprintln!(
-                "toadtop crashed; report written to {}",
-                sanitize(&path.display().to_string())
-            ),
+            // writeln!, not eprintln!: a second panic (stderr gone) would abort.
+            Ok(path) => {
+                _ = writeln!(
+                    io::stderr(),
+                    "toadtop crashed; report written to {}",
+                    sanitize(&path.display().to_string())
+                )
+            }
             // The message may quote anything the panicking code held (AWS text included).
-            Err(e) => eprintln!(
-                "toadtop crashed: {} at {}; no report written ({})",
-                sanitize(&super::crash::message(info.payload())),
-                info.location()
-                    .map_or_else(|| "an unknown place".to_string(), ToString::to_string),
-                sanitize(&e)
-            ),
+            Err(e) => {
+                _ = writeln!(
+                    io::stderr(),
+                    "toadtop crashed: {} at {}; no report written ({})",
+                    sanitize(&super::crash::message(info.payload())),
+                    info.location()
+                        .map_or_else(|| "an unknown place".to_string(), ToString::to_string),
+                    sanitize(&e)
+                )
+            }
         }
         std::process::exit(101);
     }));

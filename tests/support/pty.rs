@@ -30,17 +30,17 @@ pub struct Tui {
 impl Tui {
     /// toadtop with the bed's environment, `endpoint` as its AWS endpoint, and `args`.
     pub fn start(bed: &TestBed, endpoint: &str, cols: u16, rows: u16, args: &[&str]) -> Tui {
-        Tui::start_with_env(bed, endpoint, cols, rows, args, &[])
+        Tui::start_env(bed, endpoint, cols, rows, args, &[])
     }
 
-    /// `start` with extra environment variables (e.g. PATH holding the stand-in plugin).
-    pub fn start_with_env(
+    /// As `start`, with `env` set on top of the bed's environment.
+    pub fn start_env(
         bed: &TestBed,
         endpoint: &str,
         cols: u16,
         rows: u16,
         args: &[&str],
-        env: &[(&str, std::ffi::OsString)],
+        env: &[(&str, &str)],
     ) -> Tui {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_toadtop"));
         for var in UNSET_ENV {
