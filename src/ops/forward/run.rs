@@ -18,6 +18,8 @@ use crate::ops::progress::{Outcome, Step};
 
 /// How long the plugin gets to leave after SIGTERM before SIGKILL.
 const STOP_WAIT: Duration = Duration::from_secs(3);
+/// How long a plugin that exited gets for its last output lines to be read.
+const LAST_WORDS_WAIT: Duration = Duration::from_secs(1);
 /// Plugin output lines kept to say why it died.
 const KEEP_LINES: usize = 5;
 
@@ -157,8 +159,16 @@ pub async fn run(
                     (None, Some(why))
                 }
                 Ended2::Exited(status) => {
-                    // The last words: what it printed before it went.
-                    while let Ok(l) = lines_rx.try_recv() {
+                    // The last words: what it printed before it went. The readers may still
+                    // be on them when the exit is seen: wait for its pipes to close (a
+                    // moment at most; a grandchild could hold them open).
+                    let deadline = tokio::time::Instant::now() + LAST_WORDS_WAIT;
+                    while let Ok(Some(l)) = tokio::time::timeout_at(deadline, lines_rx.recv()).await
+                    {
+                        on_event(Event::Output(l.clone()));
+                        if last.len() == KEEP_LINES {
+                            last.pop_front();
+                        }
                         last.push_back(l);
                     }
                     (Some(died(status, last.back().map(String::as_str))), None)
