@@ -467,7 +467,7 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
             Some(visible_findings(state, cluster, service.as_deref(), &screen.filter).len())
         }
         View::Alerts => Some(visible_alerts(state, &screen.filter).len()),
-        View::Forwards => Some(super::update_forward::visible(state).len()),
+        View::Forwards => Some(super::update_forward::visible(state, &screen.filter).len()),
         View::TaskDefs { family } => {
             Some(super::update_taskdefs::visible(state, family, &screen.filter).len())
         }

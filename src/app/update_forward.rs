@@ -474,9 +474,28 @@ pub fn after_detail(state: &mut State, cluster: &str) -> Vec<Effect> {
         .collect()
 }
 
-/// The rows `:forwards` shows, newest first.
-pub fn visible(state: &State) -> Vec<&ForwardRow> {
-    state.forwards.rows.iter().rev().collect()
+/// The rows `:forwards` shows, newest first, those matching `filter` (`/`: any of
+/// local address, task, container, remote, cluster/service; case-insensitive).
+pub fn visible<'a>(state: &'a State, filter: &str) -> Vec<&'a ForwardRow> {
+    let f = filter.to_lowercase();
+    state
+        .forwards
+        .rows
+        .iter()
+        .rev()
+        .filter(|r| {
+            f.is_empty()
+                || [
+                    r.local.as_deref().unwrap_or(""),
+                    &r.spec.task.id,
+                    &r.spec.container,
+                    &r.spec.remote(),
+                    &format!("{}/{}", r.spec.cluster, r.spec.service),
+                ]
+                .iter()
+                .any(|t| t.to_lowercase().contains(&f))
+        })
+        .collect()
 }
 
 /// `:forwards`.
@@ -496,7 +515,10 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         return None;
     }
     let selected = state.screen().selected;
-    let Some(row) = visible(state).get(selected).map(|r| (r.id, r.live())) else {
+    let Some(row) = visible(state, &state.screen().filter)
+        .get(selected)
+        .map(|r| (r.id, r.live()))
+    else {
         return Some(Vec::new());
     };
     if !row.1 {

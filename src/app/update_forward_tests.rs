@@ -236,3 +236,18 @@ fn a_forward_whose_task_stopped_is_ended_with_why() {
         }
     );
 }
+
+#[test]
+fn the_forwards_pane_filters_by_what_it_shows() {
+    let mut s = on_web();
+    for _ in 0..2 {
+        update(&mut s, ch('F'));
+        confirm(&mut s);
+    }
+    s.forwards.rows[0].spec.remote_host = Some("redis.internal".into());
+    assert_eq!(super::visible(&s, "").len(), 2);
+    let hits = super::visible(&s, "REDIS");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, s.forwards.rows[0].id);
+    assert!(super::visible(&s, "nothing-like-it").is_empty());
+}

@@ -37,7 +37,7 @@ fn via(r: &ForwardRow) -> String {
 
 pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Option<ListHit> {
     let theme = Theme::new(&state.colors);
-    let rows = visible(state);
+    let rows = visible(state, &screen.filter);
     let wide = area.width >= 110;
     // The selected forward's plugin output below the list, when there is room.
     let detail_h = if rows.is_empty() || area.height < 14 {
