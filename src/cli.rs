@@ -76,6 +76,9 @@ pub enum Command {
     Exec(ExecArgs),
     /// Check why ECS Exec would fail for a task, with fixes.
     Doctor(DoctorArgs),
+    /// Forward a local port through a task to a host it reaches (RDS, Redis) or to the
+    /// container's own port, with SSM port forwarding; ends on Ctrl-C or SIGTERM.
+    Forward(ForwardArgs),
     /// Print a shell completion script (see the README for where it goes).
     Completions {
         #[arg(value_enum)]
@@ -105,6 +108,29 @@ pub struct ExecArgs {
     /// The command (default: the configured shell, /bin/sh).
     #[arg(last = true)]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ForwardArgs {
+    #[arg(long)]
+    pub cluster: String,
+    /// Through the newest running task of this service…
+    #[arg(long, required_unless_present = "task", conflicts_with = "task")]
+    pub service: Option<String>,
+    /// …or through this task (id or unique prefix).
+    #[arg(long)]
+    pub task: Option<String>,
+    /// Container (default from config, else php, else the first).
+    #[arg(long)]
+    pub container: Option<String>,
+    /// Host the task reaches (an RDS endpoint, say); omitted: a port of the container.
+    #[arg(long, value_name = "HOST")]
+    pub remote_host: Option<String>,
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub remote_port: u16,
+    /// Local port on 127.0.0.1 (omitted: a free one, printed).
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub local_port: Option<u16>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -117,6 +117,7 @@ fn mode(cli: &Cli) -> &'static str {
         Some(Command::Rollback(_)) => "rollback",
         Some(Command::Exec(_)) => "exec",
         Some(Command::Doctor(_)) => "doctor",
+        Some(Command::Forward(_)) => "forward",
         Some(Command::Completions { .. } | Command::Man { .. }) => "docs",
         None if cli.once => "once",
         None => "tui",
@@ -153,6 +154,8 @@ async fn async_main(
         ExitCode::from(headless::exec::exec(&ctx, &settings, args).await)
     } else if let Some(Command::Doctor(args)) = &cli.command {
         ExitCode::from(headless::exec::doctor(&ctx, &settings, args).await)
+    } else if let Some(Command::Forward(args)) = &cli.command {
+        ExitCode::from(headless::forward::forward(&ctx, &settings, args).await)
     } else if let Some(Command::Rollback(args)) = &cli.command {
         ExitCode::from(headless::actions::rollback(&ctx, &settings, args).await)
     } else if let Some(Command::Logs(args)) = &cli.command {

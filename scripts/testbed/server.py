@@ -96,6 +96,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 
 import ext_livetail  # noqa: E402  StartLiveTail that streams (POST /_toadtop/livetail)
 import ext_repeat_token  # noqa: E402  (test-only: a repeated nextToken)
+import ext_ssm_session  # noqa: E402  SSM StartSession/TerminateSession (port forwarding)
 
 
 def now() -> datetime:
@@ -1055,6 +1056,7 @@ def faulted(environ: dict[str, Any], start_response: Any) -> Any:
 ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service, "/_toadtop/faults": add_fault}
 ROUTES["/_toadtop/repeat-token"] = ext_repeat_token.arm  # see ext_repeat_token.py
 ROUTES["/_toadtop/ecr-blob"] = ext_ecr_blobs.put_blob
+ROUTES["/_toadtop/ssm-sessions"] = ext_ssm_session.requests  # see ext_ssm_session.py
 
 
 _requests: dict[str, int] = {}
@@ -1103,6 +1105,7 @@ class TestEndpoint:
         if refused is not None:
             return refused
         repeated = ext_repeat_token.answer(self.moto_app, environ, start_response)
+        repeated = repeated or ext_ssm_session.answer(environ, start_response)
         if repeated is not None:
             return repeated
         if environ.get("PATH_INFO", "").startswith(CBOR_PREFIX):

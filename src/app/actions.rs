@@ -220,6 +220,8 @@ pub enum Modal {
     },
     /// `x` / `:doctor`: the pre-flight checks and the commands to run.
     Exec(super::update_exec::ExecMenu),
+    /// `F`: the port-forward form, then its confirmation.
+    Forward(super::update_forward::ForwardForm),
     /// Typing an image for one container of the picker (the picker waits underneath).
     TypeImage {
         picker: DeployPicker,

@@ -19,6 +19,7 @@ mod update_console;
 mod update_copy;
 pub mod update_exec;
 mod update_findings;
+pub mod update_forward;
 mod update_logs;
 mod update_palette;
 pub mod update_quit;

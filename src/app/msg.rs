@@ -70,6 +70,11 @@ pub enum Msg {
     },
     /// An exec session ended (or could not start).
     ExecDone(Result<String, String>),
+    /// News of a port forward running in the background.
+    Forward {
+        id: u64,
+        event: super::update_forward::ForwardEvent,
+    },
     /// An image's own volumes for the exec doctor (`Effect::LoadImageVolumes`).
     ImageVolumes {
         query: crate::ops::exec::doctor::ImageQuery,
@@ -168,6 +173,16 @@ pub enum Effect {
     /// Hand the terminal to session-manager-plugin for an exec session.
     Exec {
         target: crate::ops::exec::session::ExecTarget,
+    },
+    /// Open a port forward in the background (only from the form's confirmation).
+    StartForward {
+        id: u64,
+        spec: crate::ops::forward::ForwardSpec,
+    },
+    /// End a running forward: the plugin, then TerminateSession.
+    StopForward {
+        id: u64,
+        why: String,
     },
     /// Read an image's own volumes from ECR for the exec doctor.
     LoadImageVolumes {

@@ -59,6 +59,7 @@ pub const COMMANDS: &[Command] = &[
     cmd("doctor", &[], "why exec would fail for the selected task"),
     cmd("job", &["action"], "the last action (deploy, migrate, ...)"),
     cmd("messages", &["msg"], "the last 50 messages, newest first"),
+    cmd("forwards", &["fw"], "port forwards: running and ended"),
     Command {
         arg: Some(Arg::Profile),
         arg_optional: false,

@@ -90,6 +90,8 @@ pub enum View {
         name: String,
     },
     Alerts,
+    /// Port forwards (`:forwards`); their data lives in `State::forwards`.
+    Forwards,
     /// Revisions of a task-definition family (`:taskdefs`).
     TaskDefs {
         family: String,
@@ -113,6 +115,7 @@ impl View {
             | View::Messages
             | View::Job
             | View::Alerts
+            | View::Forwards
             | View::TaskDefs { .. }
             | View::TaskDefDiff { .. } => None,
             View::Findings { cluster, .. } | View::FindingDetail { cluster, .. } => Some(cluster),
@@ -158,6 +161,7 @@ impl View {
             View::Findings { .. } => "findings".into(),
             View::FindingDetail { name, .. } => format!("finding {name}"),
             View::Alerts => "alerts".into(),
+            View::Forwards => "port forwards".into(),
             View::TaskDefs { family } => format!("revisions of {family}"),
             View::TaskDefDiff { before, after, .. } => format!(
                 "{} → {}",
@@ -280,6 +284,8 @@ pub struct State {
     pub throttled: bool,
     /// The text pane on top as last drawn: rows, height, search matches (`text_view`).
     pub text_viewport: Option<super::text_view::TextViewport>,
+    /// Port forwards running in the background, and those that ended (`:forwards`).
+    pub forwards: super::update_forward::Forwards,
     pub quit: bool,
 }
 
@@ -339,6 +345,7 @@ impl State {
             account: super::update_switch::Account::default(),
             throttled: false,
             text_viewport: None,
+            forwards: Default::default(),
             quit: false,
         }
     }

@@ -100,6 +100,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             let mut effects = update_logs::replan(state, &cluster);
             effects.extend(update_findings::after_detail(state, &cluster));
             effects.extend(update_secrets::after_detail(state, &cluster));
+            effects.extend(super::update_forward::after_detail(state, &cluster));
             if again {
                 effects.extend(load_detail(state, &cluster));
             }
@@ -154,6 +155,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::ImageVolumes { query, volumes } => {
             super::update_exec::on_image_volumes(state, query, volumes)
         }
+        Msg::Forward { id, event } => super::update_forward::on_event(state, id, event),
         Msg::ExecDone(result) => {
             match result {
                 Ok(text) => state.say(text, false),
@@ -422,6 +424,7 @@ fn context_owner(state: &State) -> Option<(String, String)> {
         | View::Messages
         | View::Job
         | View::Alerts
+        | View::Forwards
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => None,
     }
@@ -466,6 +469,7 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
             Some(visible_findings(state, cluster, service.as_deref(), &screen.filter).len())
         }
         View::Alerts => Some(visible_alerts(state, &screen.filter).len()),
+        View::Forwards => Some(super::update_forward::visible(state, &screen.filter).len()),
         View::TaskDefs { family } => {
             Some(super::update_taskdefs::visible(state, family, &screen.filter).len())
         }
@@ -495,6 +499,9 @@ pub(super) fn open(state: &mut State, view: View) -> Vec<Effect> {
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(effects) = super::update_forward::on_action(state, action) {
+        return effects;
+    }
     if let Some(effects) = update_actions::on_action(state, action) {
         return effects;
     }
@@ -583,6 +590,8 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Scale
         | Action::StopTask => Vec::new(),
         Action::Exec => super::update_exec::open(state, false),
+        // Taken by update_forward::on_action first.
+        Action::Forward => Vec::new(),
         Action::SortColumn => super::update_sort::next_column(state),
         Action::SortOrder => super::update_sort::flip_order(state),
         Action::Copy => super::update_copy::copy(state),

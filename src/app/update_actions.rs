@@ -50,6 +50,7 @@ fn target(state: &State, with_task: bool) -> Option<(Service, Option<String>)> {
         | View::Help
         | View::Messages
         | View::Alerts
+        | View::Forwards
         | View::FindingDetail { .. }
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => return None,
@@ -466,6 +467,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         },
         Modal::Exec(menu) => return super::update_exec::on_key(state, menu, key),
+        Modal::Forward(form) => return super::update_forward::on_key(state, form, key),
         Modal::QuitRunning => return super::update_quit::on_key(state, key),
         Modal::Picker(mut picker) => {
             if key.code == KeyCode::Esc {

@@ -58,7 +58,8 @@ pub fn target(state: &State) -> Result<(&'static str, String), &'static str> {
         | View::FindingDetail { .. }
         | View::Job
         | View::Help
-        | View::Messages => {
+        | View::Messages
+        | View::Forwards => {
             return Err("no console link here: select a cluster, service, task, revision or log");
         }
     };

@@ -51,6 +51,10 @@ pub fn target(state: &State) -> Option<(&'static str, String)> {
             .get(at)
             .map(|a| ("task definition ARN", a.to_string())),
         View::TaskDefDiff { after, .. } => Some(("task definition ARN", after.clone())),
+        View::Forwards => super::update_forward::visible(state, f)
+            .get(at)
+            .and_then(|r| r.local.clone())
+            .map(|l| ("local address", l)),
         View::Job | View::Help | View::Messages => None,
     }
 }

@@ -21,7 +21,7 @@ pub struct ExecMenu {
 }
 
 /// The task to exec into: the selected one, or on a service the newest running task.
-fn target_task(state: &State) -> Option<(Service, Task)> {
+pub(super) fn target_task(state: &State) -> Option<(Service, Task)> {
     let s = state.screen();
     let (cluster, service, task) = match &s.view {
         View::Tasks { cluster, service } => {

@@ -126,6 +126,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         "quit" => super::update::quit(state),
         "help" => on_action(state, Action::Help),
         "doctor" => super::update_exec::open(state, true),
+        "forwards" => super::update_forward::open_list(state),
         "logs" => {
             let before = state.stack.len();
             let effects = on_action(state, Action::Logs);

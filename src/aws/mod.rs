@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod pages;
 pub mod parameters;
 pub mod profiles;
+pub mod ssm_session;
 pub mod stats;
 pub mod taskdefs;
 

@@ -42,6 +42,7 @@ pub enum Action {
     Scale,
     StopTask,
     Exec,
+    Forward,
     Findings,
     SortColumn,
     SortOrder,
@@ -51,7 +52,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -84,6 +85,7 @@ impl Action {
         Action::Scale,
         Action::StopTask,
         Action::Exec,
+        Action::Forward,
         Action::Findings,
         Action::SortColumn,
         Action::SortOrder,
@@ -126,6 +128,7 @@ impl Action {
             Action::Scale => "set the desired count",
             Action::StopTask => "stop the selected task",
             Action::Exec => "exec: a shell or quick command in a container",
+            Action::Forward => "port forward through the task (to RDS, Redis, a container port)",
             Action::Findings => "image-scan findings of the selection",
             Action::SortColumn => "sort by the next column",
             Action::SortOrder => "flip the sort order",
@@ -169,6 +172,7 @@ impl Action {
             Action::Scale => &["S"],
             Action::StopTask => &["s"],
             Action::Exec => &["x"],
+            Action::Forward => &["F"],
             Action::Findings => &["f"],
             Action::SortColumn => &["o"],
             Action::SortOrder => &["O"],

@@ -148,6 +148,19 @@ fn duration_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Du
 pub struct ServiceSettings {
     pub migration: MigrationSettings,
     pub exec: ExecSettings,
+    /// Port-forward presets by name (`db = { host = "...", port = 3306, local = 13306 }`).
+    pub forwards: BTreeMap<String, ForwardPreset>,
+}
+
+/// A port forward the `F` form offers for a service.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForwardPreset {
+    /// A host the task reaches (an RDS endpoint); omitted: a port of the container.
+    pub host: Option<String>,
+    pub port: u16,
+    /// Local port (omitted: a free one).
+    pub local: Option<u16>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -90,7 +90,7 @@ fn container_for(
     }
 }
 
-fn print_checks(checks: &[Check], out: &mut dyn std::io::Write) {
+pub(super) fn print_checks(checks: &[Check], out: &mut dyn std::io::Write) {
     for c in checks {
         let mark = match c.status {
             Status::Pass => "pass",
@@ -105,7 +105,7 @@ fn print_checks(checks: &[Check], out: &mut dyn std::io::Write) {
 }
 
 /// The task and container a command names, or the message that says why not.
-async fn resolve(
+pub(super) async fn resolve(
     ctx: &AwsContext,
     settings: &Settings,
     cluster: &str,
@@ -120,7 +120,7 @@ async fn resolve(
 
 /// The doctor's checks, with the image's volumes read from ECR when the writability
 /// check needs them (see `doctor::image_query`).
-async fn checks_with_evidence(
+pub(super) async fn checks_with_evidence(
     ctx: &AwsContext,
     svc: &Service,
     task: &Task,

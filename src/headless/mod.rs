@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod exec;
+pub mod forward;
 pub mod logs;
 pub mod once;
 pub mod snapshot;

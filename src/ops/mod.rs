@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod deploy;
 pub mod exec;
+pub mod forward;
 pub mod interrupt;
 pub mod jobs;
 pub mod logs;

@@ -19,6 +19,7 @@ pub enum Step {
     Rollout,
     StopTask,
     Exec,
+    Forward,
 }
 
 impl Step {
@@ -32,6 +33,7 @@ impl Step {
             Step::Rollout => "rollout",
             Step::StopTask => "stop-task",
             Step::Exec => "exec",
+            Step::Forward => "forward",
         }
     }
 }

@@ -54,6 +54,7 @@ pub async fn run(
         findings: Arc::new(crate::aws::findings::FindingsCache::default()),
         logs: HashMap::new(),
         job: None,
+        forwards: HashMap::new(),
     };
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
@@ -147,6 +148,8 @@ pub async fn run(
     let why = signalled.map_or(Interruption::Quit, Interruption::Signal);
     let left = effects.interrupt_job(why).await;
     effects.stop_all();
+    // Every forward ends with its session terminated (the screen still up meanwhile).
+    effects.end_forwards().await;
     // Quitting must not fail over this file: the next start just opens the clusters.
     let _ = crate::ops::remember::write(&crate::app::update_remember::snapshot(&state));
     // The terminal back first: what was left goes to the shell, where it stays readable.
@@ -349,6 +352,8 @@ struct Effects {
     /// Running log followers: the plan channel (new tasks join) and the tasks to abort.
     logs: HashMap<u64, (watch::Sender<LogPlan>, [JoinHandle<()>; 2])>,
     job: Option<RunningJob>,
+    /// Port forwards by id: the sender that ends one (with why), and its task.
+    forwards: HashMap<u64, (Option<tokio::sync::oneshot::Sender<String>>, JoinHandle<()>)>,
 }
 
 impl Effects {
@@ -513,6 +518,17 @@ impl Effects {
                 });
                 self.job = Some(RunningJob { interrupt, handle });
             }
+            Effect::StartForward { id, spec } => {
+                let (stop_tx, stop_rx) = tokio::sync::oneshot::channel();
+                let handle =
+                    spawn_traced("forward", run_forward(ctx, config, tx, id, spec, stop_rx));
+                self.forwards.insert(id, (Some(stop_tx), handle));
+            }
+            Effect::StopForward { id, why } => {
+                if let Some(stop) = self.forwards.get_mut(&id).and_then(|(s, _)| s.take()) {
+                    let _ = stop.send(why);
+                }
+            }
             Effect::LoadImageVolumes { query } => {
                 spawn_traced("load_image_volumes", async move {
                     let volumes = crate::ops::exec::image::volumes(&ctx, &query).await;
@@ -639,10 +655,99 @@ impl Effects {
         }
     }
 
+    /// Quitting: every forward is asked to end and given a moment to terminate its
+    /// session and write its audit end line.
+    async fn end_forwards(&mut self) {
+        let handles: Vec<JoinHandle<()>> = self
+            .forwards
+            .drain()
+            .map(|(_, (stop, handle))| {
+                if let Some(stop) = stop {
+                    let _ = stop.send("toadtop quit".into());
+                }
+                handle
+            })
+            .collect();
+        let _ = tokio::time::timeout(FORWARD_STOP_WAIT, futures::future::join_all(handles)).await;
+    }
+
     fn stop_all(&mut self) {
         for (_, (_, tasks)) in self.logs.drain() {
             tasks.iter().for_each(JoinHandle::abort);
         }
+    }
+}
+
+/// How long quitting waits for the forwards to end (SIGTERM, then SIGKILL after 3 s, then
+/// TerminateSession).
+const FORWARD_STOP_WAIT: Duration = Duration::from_secs(10);
+
+/// One forward in the background, reporting as `Msg::Forward`: the local port checked
+/// (before StartSession), then `ops::forward::run` until `stop` says why to end.
+async fn run_forward(
+    ctx: AwsContext,
+    config: Arc<Config>,
+    tx: mpsc::UnboundedSender<Msg>,
+    id: u64,
+    spec: crate::ops::forward::ForwardSpec,
+    stop: tokio::sync::oneshot::Receiver<String>,
+) {
+    use crate::app::update_forward::ForwardEvent;
+    use crate::ops::forward::{self, run};
+    let send = |event| {
+        let _ = tx.send(Msg::Forward { id, event });
+    };
+    let fail = |why: String| {
+        send(ForwardEvent::Ended {
+            failure: Some(why),
+            stopped_by: None,
+            note: None,
+        })
+    };
+    let plugin = match crate::ops::exec::plugin::locate_here(config.exec.plugin.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            return fail(format!(
+                "{e}; install session-manager-plugin (see the README)"
+            ))
+        }
+    };
+    let port = match forward::local_port(spec.local_port) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    // A dropped sender (toadtop leaving) ends it too.
+    let stop = async { stop.await.unwrap_or_else(|_| "toadtop quit".into()) };
+    let audit_error = std::sync::Mutex::new(None);
+    let ended = run::run(
+        &ctx,
+        &spec,
+        &plugin,
+        port,
+        |event| match event {
+            run::Event::Started { local, .. } => send(ForwardEvent::Started { local }),
+            run::Event::Ready => send(ForwardEvent::Ready),
+            run::Event::Output(line) => send(ForwardEvent::Output(line)),
+        },
+        stop,
+        |e| {
+            if let Ok(mut slot) = audit_error.lock() {
+                *slot = Some(e);
+            }
+        },
+    )
+    .await;
+    let audit_error = audit_error.lock().ok().and_then(|mut s| s.take());
+    match ended {
+        Err(e) => fail(e),
+        Ok(end) => send(ForwardEvent::Ended {
+            failure: end.failure,
+            stopped_by: end.stopped_by,
+            note: end
+                .terminate_error
+                .map(|e| format!("TerminateSession failed: {e}"))
+                .or(audit_error),
+        }),
     }
 }
 

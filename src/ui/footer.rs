@@ -26,6 +26,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             }
             Modal::Confirm { .. } => " enter do it · esc or n cancel",
             Modal::QuitRunning => " y quit (the action keeps running) · n or esc stay",
+            Modal::Forward(f) => crate::ui::forwards::footer(f, state.now),
             Modal::Scale { .. } | Modal::TypeImage { .. } => " type · enter next · esc back",
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.warn)), area);
@@ -319,6 +320,7 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::SortOrder, "reverse"),
             (Action::Copy, "copy"),
         ],
+        View::Forwards => vec![(Action::StopTask, "end forward"), (Action::Back, "back")],
         View::Alerts => vec![
             (Action::Enter, "service"),
             (Action::Filter, "filter"),

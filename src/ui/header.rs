@@ -140,6 +140,7 @@ fn breadcrumbs(state: &State) -> Vec<String> {
     match view {
         View::Clusters | View::Help | View::Messages => parts.push("clusters".into()),
         View::Alerts => parts.push("alerts".into()),
+        View::Forwards => parts.push("forwards".into()),
         View::TaskDefs { family } => {
             parts.push("taskdefs".into());
             parts.push(family.clone());

@@ -5,6 +5,7 @@ mod clusters;
 mod findings;
 pub mod fit;
 mod footer;
+mod forwards;
 mod header;
 mod help;
 mod job;
@@ -117,6 +118,7 @@ fn draw_body(
         View::TaskDefs { family } => {
             return (taskdefs::draw(state, screen, family, frame, area), None)
         }
+        View::Forwards => return (forwards::draw(state, screen, frame, area), None),
         View::TaskDefDiff { before, after, .. } => {
             taskdefs::draw_diff(state, screen, before, after, frame, area)
         }

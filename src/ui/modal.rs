@@ -88,6 +88,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             frame.render_widget(Clear, r);
             frame.render_widget(paragraph, r);
         }
+        Modal::Forward(form) => super::forwards::draw_form(state, form, frame, area, width),
         Modal::QuitRunning => {
             let (title, lines) = crate::app::update_quit::question(state);
             let text: Vec<Line> = lines.iter().map(|l| Line::raw(sanitize(l))).collect();
