@@ -82,21 +82,25 @@ pub fn evaluate(
     let mut out = Vec::new();
     for svc in &detail.services {
         // `about`: the alert's subject and shared cause (see [`Alert`]).
-        let mut push =
-            |level, kind, task: Option<String>, message: String, since, about: (String, Option<String>)| {
-                let (subject, cause) = about;
-                out.push(Alert {
-                    level,
-                    kind,
-                    cluster: detail.cluster.clone(),
-                    service: svc.name.clone(),
-                    task,
-                    message,
-                    since,
-                    subject,
-                    cause,
-                })
-            };
+        let mut push = |level,
+                        kind,
+                        task: Option<String>,
+                        message: String,
+                        since,
+                        about: (String, Option<String>)| {
+            let (subject, cause) = about;
+            out.push(Alert {
+                level,
+                kind,
+                cluster: detail.cluster.clone(),
+                service: svc.name.clone(),
+                task,
+                message,
+                since,
+                subject,
+                cause,
+            })
+        };
         let none = || (String::new(), None);
 
         // 1. Tasks that stopped badly, unless the scheduler stopped them.

@@ -117,6 +117,7 @@ fn mode(cli: &Cli) -> &'static str {
         Some(Command::Rollback(_)) => "rollback",
         Some(Command::Exec(_)) => "exec",
         Some(Command::Doctor(_)) => "doctor",
+        Some(Command::Watch(_)) => "watch",
         Some(Command::Completions { .. } | Command::Man { .. }) => "docs",
         None if cli.once => "once",
         None => "tui",
@@ -155,6 +156,8 @@ async fn async_main(
         ExitCode::from(headless::exec::doctor(&ctx, &settings, args).await)
     } else if let Some(Command::Rollback(args)) = &cli.command {
         ExitCode::from(headless::actions::rollback(&ctx, &settings, args).await)
+    } else if let Some(Command::Watch(args)) = &cli.command {
+        ExitCode::from(headless::watch::run(&ctx, &settings, args).await)
     } else if let Some(Command::Logs(args)) = &cli.command {
         match headless::logs::run(&ctx, args).await {
             Ok(()) => ExitCode::SUCCESS,

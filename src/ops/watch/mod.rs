@@ -326,11 +326,38 @@ impl Tracker {
             }
             let initial = came.iter().all(|k| fresh.contains(&k.cluster)) && !came.is_empty();
             if before.is_empty() && !after.is_empty() {
-                events.push(self.group_event(EventKind::AlertRaised, &g, &after, &came, &went, &previous, obs.at, initial));
+                events.push(self.group_event(
+                    EventKind::AlertRaised,
+                    &g,
+                    &after,
+                    &came,
+                    &went,
+                    &previous,
+                    obs.at,
+                    initial,
+                ));
             } else if !before.is_empty() && after.is_empty() {
-                events.push(self.group_event(EventKind::AlertResolved, &g, &before, &came, &went, &previous, obs.at, false));
+                events.push(self.group_event(
+                    EventKind::AlertResolved,
+                    &g,
+                    &before,
+                    &came,
+                    &went,
+                    &previous,
+                    obs.at,
+                    false,
+                ));
             } else if !after.is_empty() {
-                events.push(self.group_event(EventKind::AlertUpdated, &g, &after, &came, &went, &previous, obs.at, initial));
+                events.push(self.group_event(
+                    EventKind::AlertUpdated,
+                    &g,
+                    &after,
+                    &came,
+                    &went,
+                    &previous,
+                    obs.at,
+                    initial,
+                ));
             }
             if after.is_empty() {
                 self.groups.remove(&g);
@@ -390,6 +417,9 @@ impl Tracker {
         }
         if e.group.is_some() {
             e.services = places.iter().take(MAX_LISTED).cloned().collect();
+        }
+        // A cause that touches one service so far reads as a lone alert.
+        if e.group.is_some() && (places.len() > 1 || event == EventKind::AlertUpdated) {
             let named = |keys: &[Key]| {
                 let mut names: Vec<String> = keys
                     .iter()

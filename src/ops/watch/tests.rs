@@ -23,7 +23,13 @@ fn alert(cluster: &str, service: &str, kind: &'static str, subject: &str, msg: &
 }
 
 fn finding(cluster: &str, service: &str) -> Alert {
-    let mut a = alert(cluster, service, "finding", "php@sha256:aa", "php: 1 finding(s)");
+    let mut a = alert(
+        cluster,
+        service,
+        "finding",
+        "php@sha256:aa",
+        "php: 1 finding(s)",
+    );
     a.cause = Some("finding sha256:aa CVE-2024-4577".into());
     a
 }
@@ -86,10 +92,16 @@ fn the_first_look_reports_active_alerts_as_initial_then_only_changes() {
     let mut got = names(&ev);
     got.sort_unstable();
     assert_eq!(got, ["alert_raised", "alert_resolved"]);
-    let raised = ev.iter().find(|e| e.event == EventKind::AlertRaised).unwrap();
+    let raised = ev
+        .iter()
+        .find(|e| e.event == EventKind::AlertRaised)
+        .unwrap();
     assert!(!raised.initial);
     assert_eq!(raised.service.as_deref(), Some("worker"));
-    let resolved = ev.iter().find(|e| e.event == EventKind::AlertResolved).unwrap();
+    let resolved = ev
+        .iter()
+        .find(|e| e.event == EventKind::AlertResolved)
+        .unwrap();
     assert_eq!(resolved.service.as_deref(), Some("web"));
     assert!(look(&mut t, 7, &[&prod], std::slice::from_ref(&c)).is_empty());
 }
@@ -120,7 +132,11 @@ fn one_cause_is_one_event_and_later_services_update_it() {
         &mut t,
         1,
         &[&prod, &stag],
-        &[finding("production", "web"), finding("production", "worker"), finding("staging", "web")],
+        &[
+            finding("production", "web"),
+            finding("production", "worker"),
+            finding("staging", "web"),
+        ],
     );
     assert_eq!(names(&ev), ["alert_raised"], "{ev:#?}");
     let e = &ev[0];
@@ -141,20 +157,29 @@ fn one_cause_is_one_event_and_later_services_update_it() {
     let ev = look(&mut t, 2, &[&prod, &stag], &four);
     assert_eq!(names(&ev), ["alert_updated"]);
     assert_eq!(ev[0].count, 4);
-    assert!(ev[0].message.contains("joined: staging/worker"), "{}", ev[0].message);
+    assert!(
+        ev[0].message.contains("joined: staging/worker"),
+        "{}",
+        ev[0].message
+    );
     // Some leave: an update; the last leaving: the resolve.
     let ev = look(&mut t, 3, &[&prod, &stag], &four[..1]);
     assert_eq!(names(&ev), ["alert_updated"]);
     assert!(ev[0].message.contains("cleared:"), "{}", ev[0].message);
     let ev = look(&mut t, 4, &[&prod, &stag], &[]);
     assert_eq!(names(&ev), ["alert_resolved"]);
-    assert_eq!(ev[0].group.as_deref(), Some("finding sha256:aa CVE-2024-4577"));
+    assert_eq!(
+        ev[0].group.as_deref(),
+        Some("finding sha256:aa CVE-2024-4577")
+    );
 }
 
 #[test]
 fn hundreds_of_services_with_one_cve_are_one_event_listing_some_and_counting_all() {
     let prod = cluster("production");
-    let alerts: Vec<Alert> = (0..510).map(|i| finding("production", &format!("svc-{i:03}"))).collect();
+    let alerts: Vec<Alert> = (0..510)
+        .map(|i| finding("production", &format!("svc-{i:03}")))
+        .collect();
     let mut t = Tracker::default();
     let ev = look(&mut t, 0, &[&prod], &alerts);
     assert_eq!(ev.len(), 1);
@@ -175,7 +200,14 @@ fn a_cluster_that_could_not_be_loaded_or_a_failed_source_resolves_nothing() {
     assert!(look(&mut t, 1, &[&prod], std::slice::from_ref(&cpu)).is_empty());
     // Metrics of production failed: its cpu alert stays.
     let held: BTreeSet<(String, &'static str)> = [("production".to_string(), "cpu")].into();
-    assert!(look_held(&mut t, 2, &[&prod, &stag], std::slice::from_ref(&task), &held).is_empty());
+    assert!(look_held(
+        &mut t,
+        2,
+        &[&prod, &stag],
+        std::slice::from_ref(&task),
+        &held
+    )
+    .is_empty());
     // Nothing loaded at all: nothing changes.
     assert!(look(&mut t, 3, &[], &[]).is_empty());
     assert_eq!(t.active().count(), 2);
@@ -235,12 +267,17 @@ fn deployments_started_completed_and_failed() {
     let d = with_deployments(vec![failed.clone(), deployment("ecs-svc/2", "COMPLETED")]);
     look(&mut t, 4, &[&d], &[]);
     failed.rollout_state = Some("FAILED".into());
-    failed.rollout_state_reason = Some("ECS deployment circuit breaker: tasks failed to start.".into());
+    failed.rollout_state_reason =
+        Some("ECS deployment circuit breaker: tasks failed to start.".into());
     let d = with_deployments(vec![failed, deployment("ecs-svc/2", "COMPLETED")]);
     let ev = look(&mut t, 5, &[&d], &[]);
     assert_eq!(names(&ev), ["deployment_failed"]);
     assert_eq!(ev[0].level, Level::Critical);
-    assert!(ev[0].message.contains("circuit breaker"), "{}", ev[0].message);
+    assert!(
+        ev[0].message.contains("circuit breaker"),
+        "{}",
+        ev[0].message
+    );
 }
 
 #[test]
@@ -258,7 +295,13 @@ fn min_level_filters_but_never_the_watch_itself() {
 #[test]
 fn json_and_text_are_one_line_and_sanitized() {
     let prod = cluster("production");
-    let mut a = alert("production", "web", "service_event", "e1", "bad \u{1b}[31mred\u{1b}[0m\nline");
+    let mut a = alert(
+        "production",
+        "web",
+        "service_event",
+        "e1",
+        "bad \u{1b}[31mred\u{1b}[0m\nline",
+    );
     a.since = Some(NOW);
     let mut t = Tracker::default();
     let ev = look(&mut t, 0, &[&prod], &[a]);
@@ -277,6 +320,9 @@ fn json_and_text_are_one_line_and_sanitized() {
     assert!(!line.contains('\n') && !line.contains('\u{1b}'), "{line}");
     let text = ev[0].to_text();
     assert!(!text.contains('\n') && !text.contains('\u{1b}'), "{text}");
-    assert!(text.contains("alert_raised") && text.contains("production/web"), "{text}");
+    assert!(
+        text.contains("alert_raised") && text.contains("production/web"),
+        "{text}"
+    );
     assert!(text.ends_with("(initial)"), "{text}");
 }
