@@ -249,7 +249,7 @@ pub(super) fn load_all_details(state: &mut State) -> Vec<Effect> {
 pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     state.last_refresh = Some(state.now);
     let mut effects: Vec<Effect> = load_clusters(state).into_iter().collect();
-    if state.screen().view == View::Alerts {
+    if matches!(state.screen().view, View::Alerts | View::Events) {
         effects.extend(load_all_details(state));
         return effects;
     }
@@ -416,6 +416,7 @@ fn context_owner(state: &State) -> Option<(String, String)> {
         | View::Help
         | View::Job
         | View::Alerts
+        | View::Events
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => None,
     }
@@ -460,6 +461,7 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
             Some(visible_findings(state, cluster, service.as_deref(), &screen.filter).len())
         }
         View::Alerts => Some(visible_alerts(state, &screen.filter).len()),
+        View::Events => Some(super::events::visible_events(state, &screen.filter).len()),
         View::TaskDefs { family } => {
             Some(super::update_taskdefs::visible(state, family, &screen.filter).len())
         }
@@ -637,6 +639,7 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
         View::Findings { cluster, service } => {
             update_findings::drill(state, &cluster, service.as_deref())
         }
+        View::Events => super::events::drill(state),
         // An alert leads to its service: deployments, events, load and findings; a
         // standalone task's alert to that task.
         View::Alerts => {

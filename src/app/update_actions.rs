@@ -49,6 +49,7 @@ fn target(state: &State, with_task: bool) -> Option<(Service, Option<String>)> {
         View::Clusters
         | View::Help
         | View::Alerts
+        | View::Events
         | View::FindingDetail { .. }
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => return None,

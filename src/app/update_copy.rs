@@ -51,7 +51,7 @@ pub fn target(state: &State) -> Option<(&'static str, String)> {
             .get(at)
             .map(|a| ("task definition ARN", a.to_string())),
         View::TaskDefDiff { after, .. } => Some(("task definition ARN", after.clone())),
-        View::Job | View::Help => None,
+        View::Job | View::Help | View::Events => None,
     }
 }
 

@@ -30,6 +30,7 @@ pub fn snapshot(state: &State) -> Remembered {
         View::Clusters
         | View::Job
         | View::Alerts
+        | View::Events
         | View::Help
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => None,

@@ -61,10 +61,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if crit + warn > 0 {
         right.push(Span::raw(" "));
         if crit > 0 {
-            right.push(Span::styled(
-                format!(" {crit} crit "),
-                theme.error.reversed(),
-            ));
+            right.push(crit_badge(state, crit, &theme));
         }
         if warn > 0 {
             right.push(Span::styled(
@@ -132,6 +129,7 @@ fn breadcrumbs(state: &State) -> Vec<String> {
     match view {
         View::Clusters | View::Help => parts.push("clusters".into()),
         View::Alerts => parts.push("alerts".into()),
+        View::Events => parts.push("events".into()),
         View::TaskDefs { family } => {
             parts.push("taskdefs".into());
             parts.push(family.clone());
@@ -202,4 +200,19 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         parts.push("help".into());
     }
     parts
+}
+
+/// ` 3 crit `, or ` NEW 3 crit ` blinking for a while after a new critical event
+/// (`:events` lists it).
+fn crit_badge(state: &State, crit: usize, theme: &Theme) -> Span<'static> {
+    if state.events.flashing(state.now) {
+        Span::styled(
+            format!(" NEW {crit} crit "),
+            theme.error.reversed().add_modifier(
+                ratatui::style::Modifier::SLOW_BLINK | ratatui::style::Modifier::BOLD,
+            ),
+        )
+    } else {
+        Span::styled(format!(" {crit} crit "), theme.error.reversed())
+    }
 }

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod clusters;
+mod events;
 mod findings;
 mod footer;
 mod header;
@@ -78,6 +79,7 @@ fn draw_body(state: &State, frame: &mut Frame, area: Rect) -> Option<ListHit> {
             findings::draw_detail(state, screen, image, name, frame, area)
         }
         View::Alerts => return alerts::draw(state, screen, frame, area),
+        View::Events => return events::draw(state, screen, frame, area),
         View::TaskDefs { family } => return taskdefs::draw(state, screen, family, frame, area),
         View::TaskDefDiff { before, after, .. } => {
             taskdefs::draw_diff(state, screen, before, after, frame, area)
