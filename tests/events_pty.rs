@@ -3,9 +3,9 @@
 //! toadtop runs shows up on top and flashes the header badge; `/` filters; Enter opens
 //! the task. Time limits are hang guards only.
 
-mod support;
 #[path = "support/pty.rs"]
 mod pty;
+mod support;
 
 use std::time::Duration;
 
@@ -28,7 +28,10 @@ fn events_lists_the_start_then_a_new_failure_flashes_and_enter_opens_the_task() 
         s.contains("php exited 1") && s.contains("(at start)")
     });
     assert!(screen.contains("alert_raised"), "{screen}");
-    assert!(!screen.contains("NEW "), "no flash for what was there at start:\n{screen}");
+    assert!(
+        !screen.contains("NEW "),
+        "no flash for what was there at start:\n{screen}"
+    );
 
     // A web task stops with exit 1 while toadtop runs.
     let task = bed.run_service_task("production", "web");

@@ -23,7 +23,7 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
         .map(|e| e.place().chars().count())
         .max()
         .unwrap_or(5)
-        .clamp(5, 28) as u16;
+        .clamp(5, if wide { 28 } else { 18 }) as u16;
     let mut columns = vec!["AT", "LEVEL", "EVENT"];
     let mut widths = vec![
         Constraint::Length(8),
