@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use super::{Effect, State, View};
-use crate::alerts::Level;
+use crate::alerts::{Alert, Level};
 use crate::domain::{ClusterDetail, STANDALONE};
 use crate::ops::watch::{Event, EventKind, Observation, Tracker};
 use crate::timefmt::Timestamp;
@@ -22,6 +22,8 @@ pub struct EventFeed {
     pub items: VecDeque<Event>,
     /// The header badge flashes until then.
     pub flash_until: Option<Timestamp>,
+    /// Alert groups (causes) the alerts pane shows expanded, one row per member.
+    pub expanded: BTreeSet<String>,
 }
 
 impl EventFeed {
@@ -87,6 +89,54 @@ pub fn observe(state: &mut State) {
     while feed.len() > MAX_EVENTS {
         feed.pop_front();
     }
+}
+
+/// The alerts pane's rows: a group of alerts with one cause (a CVE in a shared image, a
+/// missing SSM parameter) is one row, its first, until Enter expands it.
+pub fn collapse_groups<'a>(state: &State, rows: Vec<&'a Alert>) -> Vec<&'a Alert> {
+    let mut seen = BTreeSet::new();
+    rows.into_iter()
+        .filter(|a| match &a.cause {
+            Some(c) if !state.events.expanded.contains(c) => seen.insert(c.clone()),
+            _ => true,
+        })
+        .collect()
+}
+
+/// Services an alert's group touches (1 for an alert without a shared cause).
+pub fn group_size(state: &State, alert: &Alert) -> usize {
+    match &alert.cause {
+        None => 1,
+        Some(c) => state
+            .alerts
+            .iter()
+            .filter(|a| a.cause.as_ref() == Some(c))
+            .map(|a| (&a.cluster, &a.service))
+            .collect::<BTreeSet<_>>()
+            .len(),
+    }
+}
+
+/// Enter on an alert of a collapsed group of several: expands it (true), else false.
+pub fn expand(state: &mut State, alert: &Alert) -> bool {
+    match &alert.cause {
+        Some(c) if group_size(state, alert) > 1 && !state.events.expanded.contains(c) => {
+            state.events.expanded.insert(c.clone());
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The header badge's counts: alerts by level, a group of one cause counted once.
+pub fn badge_counts(alerts: &[Alert]) -> (usize, usize, usize) {
+    let mut seen = BTreeSet::new();
+    let lone: Vec<Alert> = alerts
+        .iter()
+        .filter(|a| a.cause.as_ref().is_none_or(|c| seen.insert(c.clone())))
+        .cloned()
+        .collect();
+    crate::alerts::counts(&lone)
 }
 
 /// The feed after the filter (every word in one of level, event, kind, place, message),

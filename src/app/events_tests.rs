@@ -145,3 +145,57 @@ fn a_cluster_is_not_observed_until_its_findings_are_in() {
     observe(&mut s);
     assert!(s.events.items.is_empty());
 }
+
+#[test]
+fn the_alerts_pane_shows_a_shared_cause_once_until_enter_expands_it() {
+    // fixtures: scheduler, web and worker all run laravel-app v1.5.0 with one CRITICAL.
+    let mut s = fixtures::state_with(fixtures::production());
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0";
+    let mut f = crate::domain::ImageFindings {
+        image: image.into(),
+        digest: Some("sha256:aa".into()),
+        status: "COMPLETE".into(),
+        counts: [("CRITICAL".to_string(), 1)].into(),
+        items: Vec::new(),
+        scan_settings: None,
+        error: None,
+    };
+    f.items.push(crate::domain::Finding {
+        name: "CVE-2024-4577".into(),
+        severity: "CRITICAL".into(),
+        package: None,
+        version: None,
+        fixed_in: None,
+        score: None,
+        status: None,
+        url: None,
+        description: None,
+    });
+    update(&mut s, Msg::FindingsLoaded([(image.to_string(), f)].into()));
+    let findings = |s: &State| {
+        crate::app::visible_alerts(s, "")
+            .iter()
+            .filter(|a| a.kind == "finding")
+            .count()
+    };
+    assert_eq!(s.alerts.iter().filter(|a| a.kind == "finding").count(), 3);
+    assert_eq!(findings(&s), 1);
+    let all = crate::alerts::counts(&s.alerts).0;
+    assert_eq!(badge_counts(&s.alerts).0, all - 2);
+    command(&mut s, "alerts");
+    let at = crate::app::visible_alerts(&s, "")
+        .iter()
+        .position(|a| a.kind == "finding")
+        .unwrap();
+    s.stack.last_mut().unwrap().selected = at;
+    // Enter expands the group (and stays); Enter again opens that row's service.
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(s.screen().view, View::Alerts);
+    assert_eq!(findings(&s), 3);
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert!(
+        matches!(s.screen().view, View::ServiceDetail { .. }),
+        "{:?}",
+        s.screen().view
+    );
+}

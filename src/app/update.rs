@@ -644,6 +644,15 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
         // standalone task's alert to that task.
         View::Alerts => {
             let s = state.screen();
+            // A collapsed group of several services opens first.
+            let selected = visible_alerts(state, &s.filter)
+                .get(s.selected)
+                .cloned()
+                .cloned();
+            if selected.is_some_and(|a| super::events::expand(state, &a)) {
+                return Vec::new();
+            }
+            let s = state.screen();
             let target = visible_alerts(state, &s.filter)
                 .get(s.selected)
                 .map(|a| (a.cluster.clone(), a.service.clone(), a.task.clone()));

@@ -57,7 +57,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if state.throttled {
         right.push(Span::styled(" throttled ", theme.warn.reversed()));
     }
-    let (crit, warn, _) = crate::alerts::counts(&state.alerts);
+    let (crit, warn, _) = crate::app::events::badge_counts(&state.alerts);
     if crit + warn > 0 {
         right.push(Span::raw(" "));
         if crit > 0 {
