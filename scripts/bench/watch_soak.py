@@ -81,7 +81,9 @@ def main() -> None:
             if proc.poll() is not None:
                 sys.exit(f"toadtop watch exited {proc.returncode}; see {out}/stderr.txt")
             t = time.monotonic() - started
-            samples.append((t, testbed.rss_kib(proc.pid), testbed.cpu_seconds(proc.pid)))
+            rss = testbed.rss_kib(proc.pid)
+            if rss > 1024:  # not before the binary itself is mapped
+                samples.append((t, rss, testbed.cpu_seconds(proc.pid)))
             if time.monotonic() >= next_deploy:
                 force_deployment(server.endpoint)
                 deploys += 1
