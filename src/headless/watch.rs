@@ -49,6 +49,9 @@ struct Loader {
     findings: BTreeMap<String, ImageFindings>,
     /// By cluster: when fetched, and what.
     metrics: BTreeMap<String, (Instant, BTreeMap<String, ServiceMetrics>)>,
+    /// Clusters watched so far: one that is no longer listed was deleted, and its
+    /// alerts go with it.
+    known: BTreeSet<String>,
 }
 
 impl Loader {
@@ -58,6 +61,7 @@ impl Loader {
             cache_born: Instant::now(),
             findings: BTreeMap::new(),
             metrics: BTreeMap::new(),
+            known: BTreeSet::new(),
         }
     }
 
@@ -95,6 +99,16 @@ impl Loader {
                 Err(e) => failures.push(format!("{}: {e}", c.name)),
             }
         }
+        // A watched cluster ListClusters no longer lists: looked at, and empty.
+        let listed: BTreeSet<String> = shown.iter().map(|c| c.name.clone()).collect();
+        for gone in self.known.difference(&listed) {
+            details.push(ClusterDetail {
+                cluster: gone.clone(),
+                services: Vec::new(),
+                tasks: Vec::new(),
+            });
+        }
+        self.known = listed;
         let mut held = BTreeSet::new();
         let now = Timestamp::now();
 

@@ -110,7 +110,7 @@ impl Event {
             EventKind::WatchDegraded,
             Level::Warning,
             "watch",
-            format!("AWS in {region} is not answering: {message}; alerts are kept as they were until it does"),
+            format!("AWS in {region} cannot be read: {message}; alerts are kept as they were until it can"),
             at,
         )
     }
