@@ -95,12 +95,22 @@ pub fn observe(state: &mut State) {
 /// missing SSM parameter) is one row, its first, until Enter expands it.
 pub fn collapse_groups<'a>(state: &State, rows: Vec<&'a Alert>) -> Vec<&'a Alert> {
     let mut seen = BTreeSet::new();
-    rows.into_iter()
-        .filter(|a| match &a.cause {
-            Some(c) if !state.events.expanded.contains(c) => seen.insert(c.clone()),
-            _ => true,
-        })
-        .collect()
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, a) in rows.iter().enumerate() {
+        let Some(c) = &a.cause else {
+            out.push(*a);
+            continue;
+        };
+        if !seen.insert(c) {
+            continue;
+        }
+        out.push(*a);
+        // Expanded: the group's other rows right under its first, in their order.
+        if state.events.expanded.contains(c) {
+            out.extend(rows[i + 1..].iter().filter(|b| b.cause.as_ref() == Some(c)));
+        }
+    }
+    out
 }
 
 /// Services an alert's group touches (1 for an alert without a shared cause).

@@ -179,6 +179,11 @@ fn the_alerts_pane_shows_a_shared_cause_once_until_enter_expands_it() {
             .count()
     };
     assert_eq!(s.alerts.iter().filter(|a| a.kind == "finding").count(), 3);
+    // A lone alert sorted between two of the group's (as a missing secret can be).
+    let first = s.alerts.iter().position(|a| a.kind == "finding").unwrap();
+    let mut lone = s.alerts[first].clone();
+    (lone.kind, lone.cause, lone.service) = ("secret", None, "web".into());
+    s.alerts.insert(first + 1, lone);
     assert_eq!(findings(&s), 1);
     let all = crate::alerts::counts(&s.alerts).0;
     assert_eq!(badge_counts(&s.alerts).0, all - 2);
@@ -192,6 +197,12 @@ fn the_alerts_pane_shows_a_shared_cause_once_until_enter_expands_it() {
     send(&mut s, [key(KeyCode::Enter)]);
     assert_eq!(s.screen().view, View::Alerts);
     assert_eq!(findings(&s), 3);
+    // The group's rows stay together, under its first.
+    let kinds: Vec<&str> = crate::app::visible_alerts(&s, "")
+        .iter()
+        .map(|a| a.kind)
+        .collect();
+    assert_eq!(kinds[at..at + 3], ["finding"; 3], "{kinds:?}");
     send(&mut s, [key(KeyCode::Enter)]);
     assert!(
         matches!(s.screen().view, View::ServiceDetail { .. }),
