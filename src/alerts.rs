@@ -43,6 +43,16 @@ pub struct Alert {
     pub task: Option<String>,
     pub message: String,
     pub since: Option<Timestamp>,
+    /// What, within kind + cluster + service/task, the alert is about: a deployment's id,
+    /// a service event's id, a finding's image digest, a secret's `container/name`
+    /// (empty when kind + place say it all). With those, the alert's identity for
+    /// `toadtop watch` (its text may change while it lasts).
+    #[serde(skip)]
+    pub subject: String,
+    /// The one cause that alerts of several services share, so they are told as one
+    /// event: `finding <digest> <CVEs>`, `secret <parameter>` (see [`crate::ops::watch`]).
+    #[serde(skip)]
+    pub cause: Option<String>,
 }
 
 /// Event messages that report a problem rather than progress.
@@ -71,7 +81,14 @@ pub fn evaluate(
 ) -> Vec<Alert> {
     let mut out = Vec::new();
     for svc in &detail.services {
-        let mut push = |level, kind, task: Option<String>, message: String, since| {
+        // `about`: the alert's subject and shared cause (see [`Alert`]).
+        let mut push = |level,
+                        kind,
+                        task: Option<String>,
+                        message: String,
+                        since,
+                        about: (String, Option<String>)| {
+            let (subject, cause) = about;
             out.push(Alert {
                 level,
                 kind,
@@ -80,8 +97,11 @@ pub fn evaluate(
                 task,
                 message,
                 since,
+                subject,
+                cause,
             })
         };
+        let none = || (String::new(), None);
 
         // 1. Tasks that stopped badly, unless the scheduler stopped them.
         for t in &svc.tasks {
@@ -92,6 +112,7 @@ pub fn evaluate(
                     Some(t.id.clone()),
                     message,
                     t.stopped_at,
+                    none(),
                 );
             }
         }
@@ -107,6 +128,7 @@ pub fn evaluate(
                     None,
                     format!("deployment {} FAILED: {reason}", d.id),
                     since,
+                    (d.id.clone(), None),
                 ),
                 Some("IN_PROGRESS") => {
                     if let Some(created) = d.created_at {
@@ -118,6 +140,7 @@ pub fn evaluate(
                                 None,
                                 format!("deployment {} IN_PROGRESS for {minutes} minutes", d.id),
                                 Some(created),
+                                (d.id.clone(), None),
                             );
                         }
                     }
@@ -130,6 +153,7 @@ pub fn evaluate(
                             None,
                             format!("rolled back by the circuit breaker: {reason}"),
                             since,
+                            (d.id.clone(), None),
                         );
                     }
                 }
@@ -143,6 +167,7 @@ pub fn evaluate(
                 format!("running {} of {} desired tasks", svc.running, svc.desired),
                 // ECS does not say since when; the deployment's time would mislead.
                 None,
+                none(),
             );
         }
 
@@ -166,6 +191,7 @@ pub fn evaluate(
                 None,
                 e.message.clone(),
                 e.created_at,
+                (e.id.clone(), None),
             );
         }
 
@@ -202,6 +228,7 @@ pub fn evaluate(
                             names.join(", ")
                         ),
                         None,
+                        finding_about(&c.name, f, &hits),
                     );
                 }
             }
@@ -221,6 +248,7 @@ pub fn evaluate(
                             None,
                             format!("{kind} maximum {peak:.0}% in the last hour (threshold {limit:.0}%)"),
                             Some(Timestamp(at)),
+                            none(),
                         );
                     }
                 }
@@ -243,11 +271,30 @@ pub fn evaluate(
                 task: Some(t.id.clone()),
                 message,
                 since: t.stopped_at,
+                subject: String::new(),
+                cause: None,
             });
         }
     }
     sort(&mut out);
     out
+}
+
+/// A finding alert's subject (container and image digest, else the image) and cause: the
+/// digest and its CVEs, so every service running that image is one event.
+fn finding_about(
+    container: &str,
+    f: &ImageFindings,
+    hits: &[&crate::domain::Finding],
+) -> (String, Option<String>) {
+    let image = f.digest.as_deref().unwrap_or(&f.image);
+    let mut names: Vec<&str> = hits.iter().map(|x| x.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    (
+        format!("{container}@{image}"),
+        Some(format!("finding {image} {}", names.join(","))),
+    )
 }
 
 /// A STOPPED task with a non-zero exit code (critical) or that failed to start (warning),
@@ -304,6 +351,8 @@ pub fn secret_alerts(
                 r.container, r.name, r.parameter
             ),
             since: None,
+            subject: format!("{}/{}", r.container, r.name),
+            cause: Some(format!("secret {}", r.parameter)),
         })
         .collect();
     sort(&mut out);

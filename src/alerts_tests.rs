@@ -504,6 +504,8 @@ fn counts_by_level() {
         task: None,
         message: String::new(),
         since: None,
+        subject: String::new(),
+        cause: None,
     };
     assert_eq!(counts(&[]), (0, 0, 0));
     assert_eq!(

@@ -79,6 +79,10 @@ pub enum Command {
     /// Forward a local port through a task to a host it reaches (RDS, Redis) or to the
     /// container's own port, with SSM port forwarding; ends on Ctrl-C or SIGTERM.
     Forward(ForwardArgs),
+    /// Evaluate the alert rules every interval and print one line per event (alert
+    /// raised/updated/resolved, deployment started/completed/failed); optionally run a
+    /// command for each.
+    Watch(WatchArgs),
     /// Print a shell completion script (see the README for where it goes).
     Completions {
         #[arg(value_enum)]
@@ -262,6 +266,61 @@ pub struct LogsArgs {
     /// How often --follow looks for new tasks of the service (tests shorten it).
     #[arg(long, default_value = "20s", value_parser = parse_duration, hide = true)]
     pub replan_every: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WatchArgs {
+    /// Cluster to watch; repeat for several. Names or globs (default: `clusters` in the
+    /// config, else every cluster).
+    #[arg(long = "cluster", value_name = "NAME")]
+    pub clusters: Vec<String>,
+    /// Time between looks (30s, 2m; 500ms). Metrics are fetched at most once a minute.
+    #[arg(long, default_value = "30s", value_parser = parse_interval)]
+    pub interval: Duration,
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: LogOutput,
+    /// Only events at or above this level (watch_degraded/recovered always show).
+    #[arg(long, value_enum, default_value = "info")]
+    pub min_level: MinLevel,
+    /// Run CMD with `sh -c` for each event: the JSON line on stdin, TOADTOP_EVENT,
+    /// TOADTOP_LEVEL, TOADTOP_CLUSTER, TOADTOP_SERVICE, TOADTOP_MESSAGE in its environment.
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Kill an --exec command that runs longer than this.
+    #[arg(long, default_value = "10s", value_parser = parse_limit)]
+    pub timeout_exec: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinLevel {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl MinLevel {
+    pub fn level(self) -> crate::alerts::Level {
+        match self {
+            MinLevel::Info => crate::alerts::Level::Info,
+            MinLevel::Warning => crate::alerts::Level::Warning,
+            MinLevel::Critical => crate::alerts::Level::Critical,
+        }
+    }
+}
+
+/// `--interval`: a duration (30s, 2m) or milliseconds (`500ms`), at least 100ms.
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let d = match text.trim().strip_suffix("ms") {
+        Some(ms) => ms
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| format!("`{text}` is not a duration (use e.g. 500ms, 30s, 2m)"))?,
+        None => parse_duration(text)?,
+    };
+    if d < Duration::from_millis(100) {
+        return Err("must be at least 100ms".into());
+    }
+    Ok(d)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -487,6 +546,35 @@ mod tests {
         assert!(matches!(c.command, Some(Command::Logs(_))));
         let c = cli(&["--log-level", "trace"]);
         assert_eq!(c.log_level, Some(crate::logfile::LogLevel::Trace));
+    }
+
+    #[test]
+    fn watch_args() {
+        let c = cli(&[
+            "watch",
+            "--cluster",
+            "prod*",
+            "--interval",
+            "500ms",
+            "--min-level",
+            "critical",
+        ]);
+        let Some(Command::Watch(a)) = c.command else {
+            panic!("watch subcommand")
+        };
+        assert_eq!(a.clusters, vec!["prod*".to_string()]);
+        assert_eq!(a.interval, Duration::from_millis(500));
+        assert_eq!(a.min_level, MinLevel::Critical);
+        assert_eq!(a.timeout_exec, Duration::from_secs(10));
+        let Some(Command::Watch(a)) = cli(&["watch"]).command else {
+            panic!("watch subcommand")
+        };
+        assert_eq!(a.interval, Duration::from_secs(30));
+        assert_eq!(a.output, LogOutput::Text);
+        assert!(parse_interval("0").is_err());
+        assert!(parse_interval("50ms").is_err());
+        assert!(parse_interval("xms").is_err());
+        assert_eq!(parse_interval("2m"), Ok(Duration::from_secs(120)));
     }
 
     #[test]

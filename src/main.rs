@@ -118,6 +118,7 @@ fn mode(cli: &Cli) -> &'static str {
         Some(Command::Exec(_)) => "exec",
         Some(Command::Doctor(_)) => "doctor",
         Some(Command::Forward(_)) => "forward",
+        Some(Command::Watch(_)) => "watch",
         Some(Command::Completions { .. } | Command::Man { .. }) => "docs",
         None if cli.once => "once",
         None => "tui",
@@ -158,6 +159,8 @@ async fn async_main(
         ExitCode::from(headless::forward::forward(&ctx, &settings, args).await)
     } else if let Some(Command::Rollback(args)) = &cli.command {
         ExitCode::from(headless::actions::rollback(&ctx, &settings, args).await)
+    } else if let Some(Command::Watch(args)) = &cli.command {
+        ExitCode::from(headless::watch::run(&ctx, &settings, args).await)
     } else if let Some(Command::Logs(args)) = &cli.command {
         match headless::logs::run(&ctx, args).await {
             Ok(()) => ExitCode::SUCCESS,

@@ -1241,7 +1241,17 @@ mod findings_alerts {
         for want in ["task_failed", "finding", "cpu", "unable to place", "97%"] {
             assert!(text.contains(want), "{want} missing:\n{text}");
         }
-        let (crit, warn, _) = toadtop::alerts::counts(&state.alerts);
+        // One CVE in the image all three services run: one row and one count in the badge.
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.contains("critical finding"))
+                .count(),
+            1,
+            "the finding group is one row:\n{text}"
+        );
+        assert!(text.contains("[3 services, enter expands]"), "{text}");
+        let (crit, warn, _) = toadtop::app::events::badge_counts(&state.alerts);
+        assert!(crit < toadtop::alerts::counts(&state.alerts).0);
         assert!(
             text.lines().next().is_some_and(
                 |l| l.contains(&format!("{crit} crit")) && l.contains(&format!("{warn} warn"))

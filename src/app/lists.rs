@@ -530,12 +530,13 @@ pub const ALERT_COLUMNS: &[Column<State, Alert>] = &[
 ];
 
 pub fn visible_alerts<'a>(state: &'a State, filter: &str) -> Vec<&'a Alert> {
-    columns::select(
+    let rows = columns::select(
         state,
         state.alerts.iter(),
         ALERT_COLUMNS,
         filter,
         sort_of(state, Pane::Alerts),
         |a| vec![a.level.as_str(), a.kind, &a.cluster, &a.service, &a.message],
-    )
+    );
+    super::events::collapse_groups(state, rows)
 }

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod backoff;
 pub mod columns;
 pub mod confirm;
+pub mod events;
 pub mod fleet;
 mod lists;
 pub mod logs;

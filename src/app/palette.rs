@@ -56,6 +56,11 @@ pub const COMMANDS: &[Command] = &[
     cmd("logs", &[], "logs of the current service or task"),
     cmd("findings", &["f"], "image-scan findings of the cluster"),
     cmd("alerts", &["a"], "what needs attention, every cluster"),
+    cmd(
+        "events",
+        &["ev"],
+        "alerts raised and resolved, deployments, since start",
+    ),
     cmd("doctor", &[], "why exec would fail for the selected task"),
     cmd("job", &["action"], "the last action (deploy, migrate, ...)"),
     cmd("messages", &["msg"], "the last 50 messages, newest first"),

@@ -92,6 +92,8 @@ pub enum View {
     Alerts,
     /// Port forwards (`:forwards`); their data lives in `State::forwards`.
     Forwards,
+    /// The events since start (`:events`), newest first.
+    Events,
     /// Revisions of a task-definition family (`:taskdefs`).
     TaskDefs {
         family: String,
@@ -116,6 +118,7 @@ impl View {
             | View::Job
             | View::Alerts
             | View::Forwards
+            | View::Events
             | View::TaskDefs { .. }
             | View::TaskDefDiff { .. } => None,
             View::Findings { cluster, .. } | View::FindingDetail { cluster, .. } => Some(cluster),
@@ -162,6 +165,7 @@ impl View {
             View::FindingDetail { name, .. } => format!("finding {name}"),
             View::Alerts => "alerts".into(),
             View::Forwards => "port forwards".into(),
+            View::Events => "events".into(),
             View::TaskDefs { family } => format!("revisions of {family}"),
             View::TaskDefDiff { before, after, .. } => format!(
                 "{} → {}",
@@ -277,6 +281,8 @@ pub struct State {
         HashMap<String, Slot<std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>>>,
     /// Evaluated after every load, so panes and the header badge just read them.
     pub alerts: Vec<crate::alerts::Alert>,
+    /// What changed in the alerts and deployments since start (`:events`).
+    pub events: super::events::EventFeed,
     /// Profiles, the switch in flight and the place to reopen (`update_switch`).
     pub account: super::update_switch::Account,
     /// AWS throttled an attempt in the last minute (set by the runtime from the API
@@ -342,6 +348,7 @@ impl State {
             sorts: HashMap::new(),
             secrets: HashMap::new(),
             alerts: Vec::new(),
+            events: Default::default(),
             account: super::update_switch::Account::default(),
             throttled: false,
             text_viewport: None,

@@ -253,7 +253,7 @@ pub(super) fn load_all_details(state: &mut State) -> Vec<Effect> {
 pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
     state.last_refresh = Some(state.now);
     let mut effects: Vec<Effect> = load_clusters(state).into_iter().collect();
-    if state.screen().view == View::Alerts {
+    if matches!(state.screen().view, View::Alerts | View::Events) {
         effects.extend(load_all_details(state));
         return effects;
     }
@@ -425,6 +425,7 @@ fn context_owner(state: &State) -> Option<(String, String)> {
         | View::Job
         | View::Alerts
         | View::Forwards
+        | View::Events
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => None,
     }
@@ -470,6 +471,7 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
         }
         View::Alerts => Some(visible_alerts(state, &screen.filter).len()),
         View::Forwards => Some(super::update_forward::visible(state, &screen.filter).len()),
+        View::Events => Some(super::events::visible_events(state, &screen.filter).len()),
         View::TaskDefs { family } => {
             Some(super::update_taskdefs::visible(state, family, &screen.filter).len())
         }
@@ -655,9 +657,19 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
         View::Findings { cluster, service } => {
             update_findings::drill(state, &cluster, service.as_deref())
         }
+        View::Events => super::events::drill(state),
         // An alert leads to its service: deployments, events, load and findings; a
         // standalone task's alert to that task.
         View::Alerts => {
+            let s = state.screen();
+            // A collapsed group of several services opens first.
+            let selected = visible_alerts(state, &s.filter)
+                .get(s.selected)
+                .cloned()
+                .cloned();
+            if selected.is_some_and(|a| super::events::expand(state, &a)) {
+                return Vec::new();
+            }
             let s = state.screen();
             let target = visible_alerts(state, &s.filter)
                 .get(s.selected)

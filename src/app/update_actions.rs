@@ -51,6 +51,7 @@ fn target(state: &State, with_task: bool) -> Option<(Service, Option<String>)> {
         | View::Messages
         | View::Alerts
         | View::Forwards
+        | View::Events
         | View::FindingDetail { .. }
         | View::TaskDefs { .. }
         | View::TaskDefDiff { .. } => return None,

@@ -59,6 +59,7 @@ pub fn target(state: &State) -> Result<(&'static str, String), &'static str> {
         | View::Job
         | View::Help
         | View::Messages
+        | View::Events
         | View::Forwards => {
             return Err("no console link here: select a cluster, service, task, revision or log");
         }

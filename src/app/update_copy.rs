@@ -55,7 +55,7 @@ pub fn target(state: &State) -> Option<(&'static str, String)> {
             .get(at)
             .and_then(|r| r.local.clone())
             .map(|l| ("local address", l)),
-        View::Job | View::Help | View::Messages => None,
+        View::Job | View::Help | View::Messages | View::Events => None,
     }
 }
 

@@ -31,6 +31,7 @@ pub fn snapshot(state: &State) -> Remembered {
         | View::Job
         | View::Alerts
         | View::Forwards
+        | View::Events
         | View::Help
         | View::Messages
         | View::TaskDefs { .. }

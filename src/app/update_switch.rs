@@ -172,6 +172,8 @@ pub fn on_switched(state: &mut State, result: Result<Switched, String>) -> Vec<E
     state.findings.clear();
     state.findings_loading = false;
     state.alerts.clear();
+    // Another account or region: :events keeps what happened, its next look starts over.
+    state.events.tracker = Default::default();
     state.account.restore = None;
     state.account.profile_flag = sw.profile_flag;
     state.account.profiles = sw.profiles;

@@ -7,6 +7,7 @@ pub mod logs;
 pub mod once;
 pub mod snapshot;
 pub mod textable;
+pub mod watch;
 
 use crate::aws::{ecs, AwsContext, AwsError};
 use crate::domain::Cluster;

@@ -12,6 +12,7 @@ pub mod migrate;
 pub mod progress;
 pub mod remember;
 pub mod taskdef_diff;
+pub mod watch;
 
 /// The one place `--read-only` refuses a mutation, before any AWS call.
 pub fn refuse_if_read_only(read_only: bool, action: &str) -> Result<(), String> {

@@ -57,7 +57,20 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
                     .map(|t| t.age(state.now))
                     .unwrap_or_else(|| "-".into()),
             ),
-            Line::styled(sanitize(&a.message), style),
+            Line::styled(sanitize(&with_group(state, a)), style),
         ]
     })
+}
+
+/// The message, and for an alert whose cause several services share, how many: the
+/// collapsed row says Enter expands it.
+fn with_group(state: &State, a: &crate::alerts::Alert) -> String {
+    let n = crate::app::events::group_size(state, a);
+    match &a.cause {
+        Some(c) if n > 1 && !state.events.expanded.contains(c) => {
+            format!("[{n} services, enter expands] {}", a.message)
+        }
+        Some(_) if n > 1 => format!("[1 of {n} services] {}", a.message),
+        _ => a.message.clone(),
+    }
 }

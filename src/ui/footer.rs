@@ -321,6 +321,11 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             (Action::Copy, "copy"),
         ],
         View::Forwards => vec![(Action::StopTask, "end forward"), (Action::Back, "back")],
+        View::Events => vec![
+            (Action::Enter, "go to"),
+            (Action::Filter, "filter"),
+            (Action::Back, "back"),
+        ],
         View::Alerts => vec![
             (Action::Enter, "service"),
             (Action::Filter, "filter"),

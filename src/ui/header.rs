@@ -57,14 +57,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if state.throttled {
         right.push(Span::styled(" throttled ", theme.warn.reversed()));
     }
-    let (crit, warn, _) = crate::alerts::counts(&state.alerts);
+    let (crit, warn, _) = crate::app::events::badge_counts(&state.alerts);
     if crit + warn > 0 {
         right.push(Span::raw(" "));
         if crit > 0 {
-            right.push(Span::styled(
-                format!(" {crit} crit "),
-                theme.error.reversed(),
-            ));
+            right.push(crit_badge(state, crit, &theme));
         }
         if warn > 0 {
             right.push(Span::styled(
@@ -141,6 +138,7 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         View::Clusters | View::Help | View::Messages => parts.push("clusters".into()),
         View::Alerts => parts.push("alerts".into()),
         View::Forwards => parts.push("forwards".into()),
+        View::Events => parts.push("events".into()),
         View::TaskDefs { family } => {
             parts.push("taskdefs".into());
             parts.push(family.clone());
@@ -214,4 +212,19 @@ fn breadcrumbs(state: &State) -> Vec<String> {
         parts.push("messages".into());
     }
     parts
+}
+
+/// ` 3 crit `, or ` NEW 3 crit ` blinking for a while after a new critical event
+/// (`:events` lists it).
+fn crit_badge(state: &State, crit: usize, theme: &Theme) -> Span<'static> {
+    if state.events.flashing(state.now) {
+        Span::styled(
+            format!(" NEW {crit} crit "),
+            theme.error.reversed().add_modifier(
+                ratatui::style::Modifier::SLOW_BLINK | ratatui::style::Modifier::BOLD,
+            ),
+        )
+    } else {
+        Span::styled(format!(" {crit} crit "), theme.error.reversed())
+    }
 }

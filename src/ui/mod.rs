@@ -2,6 +2,7 @@
 
 mod alerts;
 mod clusters;
+mod events;
 mod findings;
 pub mod fit;
 mod footer;
@@ -119,6 +120,7 @@ fn draw_body(
             return (taskdefs::draw(state, screen, family, frame, area), None)
         }
         View::Forwards => return (forwards::draw(state, screen, frame, area), None),
+        View::Events => return (events::draw(state, screen, frame, area), None),
         View::TaskDefDiff { before, after, .. } => {
             taskdefs::draw_diff(state, screen, before, after, frame, area)
         }

@@ -1,0 +1,541 @@
+//! `toadtop watch` and the TUI's `:events`: what changed between two looks at the fleet,
+//! as events (an alert raised, updated or resolved; a deployment started, completed or
+//! failed). Pure: [`Tracker::observe`] takes what one refresh computed and returns the
+//! events; the loop that refreshes lives in `headless/watch.rs`, the hook runner in
+//! [`hook`].
+//!
+//! An alert's identity is kind + cluster + service + task + subject (see
+//! [`crate::alerts::Alert`]), never its text, so "IN_PROGRESS for 12 minutes" becoming
+//! "for 13 minutes" is no event. Alerts that share a cause (one CVE in one image run by
+//! 510 services, one missing SSM parameter) form one group: one `alert_raised` names the
+//! cause and the services; a service that joins later, or leaves while others remain, is
+//! an `alert_updated` of that group; `alert_resolved` comes when the last one goes.
+
+pub mod hook;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use crate::alerts::{Alert, Level};
+use crate::domain::ClusterDetail;
+use crate::timefmt::Timestamp;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Services named in one event at most (the rest are counted).
+pub const MAX_LISTED: usize = 50;
+/// Services named in an event's message at most.
+const MAX_IN_MESSAGE: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    AlertRaised,
+    AlertUpdated,
+    AlertResolved,
+    DeploymentStarted,
+    DeploymentCompleted,
+    DeploymentFailed,
+    WatchDegraded,
+    WatchRecovered,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::AlertRaised => "alert_raised",
+            EventKind::AlertUpdated => "alert_updated",
+            EventKind::AlertResolved => "alert_resolved",
+            EventKind::DeploymentStarted => "deployment_started",
+            EventKind::DeploymentCompleted => "deployment_completed",
+            EventKind::DeploymentFailed => "deployment_failed",
+            EventKind::WatchDegraded => "watch_degraded",
+            EventKind::WatchRecovered => "watch_recovered",
+        }
+    }
+
+    /// About the watch itself: shown whatever `--min-level` says.
+    pub fn is_watch(self) -> bool {
+        matches!(self, EventKind::WatchDegraded | EventKind::WatchRecovered)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub event: EventKind,
+    pub level: Level,
+    /// The alert's kind (`task_failed`, `finding`, ...), `deployment`, or `watch`.
+    pub kind: String,
+    pub cluster: Option<String>,
+    /// For a group: its first service (all of them in `services`).
+    pub service: Option<String>,
+    pub task: Option<String>,
+    pub deployment: Option<String>,
+    pub message: String,
+    pub since: Option<Timestamp>,
+    pub at: Timestamp,
+    /// Reported by the first look at a cluster: active already when the watch began.
+    pub initial: bool,
+    /// The shared cause of a group (`finding <digest> <CVEs>`, `secret <parameter>`).
+    pub group: Option<String>,
+    /// `cluster/service` of every member of a group, at most [`MAX_LISTED`].
+    pub services: Vec<String>,
+    /// Members of the group (1 for a lone alert).
+    pub count: usize,
+}
+
+impl Event {
+    fn new(event: EventKind, level: Level, kind: &str, message: String, at: Timestamp) -> Event {
+        Event {
+            event,
+            level,
+            kind: kind.to_string(),
+            cluster: None,
+            service: None,
+            task: None,
+            deployment: None,
+            message,
+            since: None,
+            at,
+            initial: false,
+            group: None,
+            services: Vec::new(),
+            count: 0,
+        }
+    }
+
+    /// The watch cannot see AWS (or part of it): `message` says what failed.
+    pub fn degraded(region: &str, message: &str, at: Timestamp) -> Event {
+        Event::new(
+            EventKind::WatchDegraded,
+            Level::Warning,
+            "watch",
+            format!("AWS in {region} cannot be read: {message}; alerts are kept as they were until it can"),
+            at,
+        )
+    }
+
+    pub fn recovered(region: &str, since: Timestamp, at: Timestamp) -> Event {
+        let mut e = Event::new(
+            EventKind::WatchRecovered,
+            Level::Info,
+            "watch",
+            format!(
+                "AWS in {region} answers again (degraded since {})",
+                since.rfc3339()
+            ),
+            at,
+        );
+        e.since = Some(since);
+        e
+    }
+
+    /// At or above `min` (Critical is the highest); watch events always are.
+    pub fn passes(&self, min: Level) -> bool {
+        self.event.is_watch() || self.level <= min
+    }
+
+    /// The JSON line (schema_version 1; fields may be added, never renamed), sanitized.
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({
+            "schema_version": SCHEMA_VERSION,
+            "event": self.event.as_str(),
+            "level": self.level.as_str(),
+            "kind": self.kind,
+            "cluster": self.cluster,
+            "service": self.service,
+            "task": self.task,
+            "deployment": self.deployment,
+            "message": self.message,
+            "since": self.since.map(|t| t.rfc3339()),
+            "at": self.at.rfc3339(),
+            "initial": self.initial,
+            "group": self.group,
+            "services": self.services,
+            "count": self.count,
+        });
+        crate::safety::sanitize_json(&mut v);
+        v
+    }
+
+    /// Where it happened: `cluster/service[/task]`, `-` for the watch's own events.
+    pub fn place(&self) -> String {
+        let mut out = match (&self.cluster, &self.service) {
+            (Some(c), Some(s)) => format!("{c}/{s}"),
+            (Some(c), None) => c.clone(),
+            _ => "-".to_string(),
+        };
+        if let Some(t) = &self.task {
+            out.push('/');
+            out.push_str(crate::domain::short_task_id(t));
+        }
+        out
+    }
+
+    /// One readable line, sanitized: `2026-12-06T22:50:00Z CRITICAL alert_raised
+    /// production/worker task_failed: ... (initial)`.
+    pub fn to_text(&self) -> String {
+        let line = format!(
+            "{} {:<8} {:<20} {} {}: {}{}",
+            self.at.rfc3339(),
+            self.level.as_str().to_uppercase(),
+            self.event.as_str(),
+            self.place(),
+            self.kind,
+            self.message,
+            if self.initial { " (initial)" } else { "" }
+        );
+        crate::safety::sanitize(&line)
+    }
+}
+
+/// An alert's identity (see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub kind: &'static str,
+    pub cluster: String,
+    pub service: String,
+    pub task: Option<String>,
+    pub subject: String,
+}
+
+impl Key {
+    pub fn of(a: &Alert) -> Key {
+        Key {
+            kind: a.kind,
+            cluster: a.cluster.clone(),
+            service: a.service.clone(),
+            task: a.task.clone(),
+            subject: a.subject.clone(),
+        }
+    }
+
+    /// The group of an alert without a shared cause: itself.
+    fn lone(&self) -> String {
+        format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.kind,
+            self.cluster,
+            self.service,
+            self.task.as_deref().unwrap_or(""),
+            self.subject
+        )
+    }
+}
+
+/// The group an alert belongs to: its cause, or itself.
+pub fn group_of(a: &Alert) -> String {
+    a.cause.clone().unwrap_or_else(|| Key::of(a).lone())
+}
+
+/// What one refresh computed.
+#[derive(Debug, Clone, Copy)]
+pub struct Observation<'a> {
+    pub at: Timestamp,
+    /// The clusters this refresh loaded: the alerts and deployments of any other cluster
+    /// are kept as they were (a cluster that failed to load resolves nothing).
+    pub clusters: &'a [&'a ClusterDetail],
+    /// Every alert computed now, of those clusters.
+    pub alerts: &'a [Alert],
+    /// (cluster, kind) whose source failed this time (findings, metrics, secrets): their
+    /// alerts are kept, not resolved.
+    pub held: &'a BTreeSet<(String, &'static str)>,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    members: BTreeSet<Key>,
+}
+
+/// A deployment as last seen: (rollout state, status).
+type Seen = (Option<String>, String);
+
+/// What the watch remembers between refreshes: the active alerts, their groups, the
+/// deployments. Its size follows the fleet, not the watch's age.
+#[derive(Debug, Default, Clone)]
+pub struct Tracker {
+    active: BTreeMap<Key, Alert>,
+    /// Key -> the group it joined (kept even if its cause's text changes later).
+    joined: BTreeMap<Key, String>,
+    groups: BTreeMap<String, Group>,
+    /// (cluster, service, deployment id) -> as last seen.
+    deployments: BTreeMap<(String, String, String), Seen>,
+    /// Clusters seen at least once: their first look reports `initial` events.
+    primed: BTreeSet<String>,
+}
+
+impl Tracker {
+    /// Alerts active now, as the tracker knows them.
+    pub fn active(&self) -> impl Iterator<Item = &Alert> {
+        self.active.values()
+    }
+
+    /// The events between the last observation and this one.
+    pub fn observe(&mut self, obs: Observation<'_>) -> Vec<Event> {
+        let covered: BTreeSet<&str> = obs.clusters.iter().map(|d| d.cluster.as_str()).collect();
+        let fresh: BTreeSet<String> = covered
+            .iter()
+            .filter(|c| !self.primed.contains(**c))
+            .map(|c| c.to_string())
+            .collect();
+        let mut events = self.deployment_events(&obs, &fresh);
+
+        // The alert set now: what was computed, plus what could not be looked at.
+        let mut now: BTreeMap<Key, Alert> = BTreeMap::new();
+        for a in obs.alerts {
+            now.entry(Key::of(a)).or_insert_with(|| a.clone());
+        }
+        for (k, a) in &self.active {
+            let kept = !covered.contains(k.cluster.as_str())
+                || obs.held.contains(&(k.cluster.clone(), k.kind));
+            if kept && !now.contains_key(k) {
+                now.insert(k.clone(), a.clone());
+            }
+        }
+
+        // Per group: who joined, who left.
+        let mut joined: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+        let mut left: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+        for (k, a) in &now {
+            if !self.active.contains_key(k) {
+                let g = group_of(a);
+                self.joined.insert(k.clone(), g.clone());
+                joined.entry(g).or_default().push(k.clone());
+            }
+        }
+        for k in self.active.keys() {
+            if !now.contains_key(k) {
+                let g = self.joined.remove(k).unwrap_or_default();
+                left.entry(g).or_default().push(k.clone());
+            }
+        }
+        let previous = std::mem::replace(&mut self.active, now);
+        let touched: BTreeSet<String> = joined.keys().chain(left.keys()).cloned().collect();
+        for g in touched {
+            let before: BTreeSet<Key> = self
+                .groups
+                .get(&g)
+                .map(|x| x.members.clone())
+                .unwrap_or_default();
+            let mut after = before.clone();
+            let came = joined.remove(&g).unwrap_or_default();
+            let went = left.remove(&g).unwrap_or_default();
+            after.extend(came.iter().cloned());
+            for k in &went {
+                after.remove(k);
+            }
+            let initial = came.iter().all(|k| fresh.contains(&k.cluster)) && !came.is_empty();
+            if before.is_empty() && !after.is_empty() {
+                events.push(self.group_event(
+                    EventKind::AlertRaised,
+                    &g,
+                    &after,
+                    &came,
+                    &went,
+                    &previous,
+                    obs.at,
+                    initial,
+                ));
+            } else if !before.is_empty() && after.is_empty() {
+                events.push(self.group_event(
+                    EventKind::AlertResolved,
+                    &g,
+                    &before,
+                    &came,
+                    &went,
+                    &previous,
+                    obs.at,
+                    false,
+                ));
+            } else if !after.is_empty() {
+                events.push(self.group_event(
+                    EventKind::AlertUpdated,
+                    &g,
+                    &after,
+                    &came,
+                    &went,
+                    &previous,
+                    obs.at,
+                    initial,
+                ));
+            }
+            if after.is_empty() {
+                self.groups.remove(&g);
+            } else {
+                self.groups.insert(g, Group { members: after });
+            }
+        }
+        self.primed.extend(fresh);
+        events
+    }
+
+    /// One event for group `g` whose members are `members` (for a resolve: those it had).
+    #[allow(clippy::too_many_arguments)]
+    fn group_event(
+        &self,
+        event: EventKind,
+        g: &str,
+        members: &BTreeSet<Key>,
+        came: &[Key],
+        went: &[Key],
+        previous: &BTreeMap<Key, Alert>,
+        at: Timestamp,
+        initial: bool,
+    ) -> Event {
+        let alert = |k: &Key| self.active.get(k).or_else(|| previous.get(k));
+        let alerts: Vec<&Alert> = members.iter().filter_map(alert).collect();
+        // The most severe member speaks for the group (a resolve: as it was).
+        let lead = alerts.iter().min_by_key(|a| a.level).copied();
+        let level = lead.map_or(Level::Warning, |a| a.level);
+        let kind = lead.map_or("alert", |a| a.kind);
+        let mut e = Event::new(event, level, kind, String::new(), at);
+        e.initial = initial;
+        e.count = members.len();
+        let places: Vec<String> = members
+            .iter()
+            .map(|k| format!("{}/{}", k.cluster, k.service))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if let Some(a) = lead {
+            e.cluster = Some(a.cluster.clone());
+            e.service = Some(a.service.clone());
+            e.since = alerts.iter().filter_map(|a| a.since).min();
+            if members.len() == 1 {
+                e.task = a.task.clone();
+                if a.kind == "deployment" {
+                    e.deployment = Some(a.subject.clone());
+                }
+            }
+            e.message = a.message.clone();
+            if let Some(cause) = &a.cause {
+                e.group = Some(cause.clone());
+            }
+        }
+        if e.group.is_none() && members.len() > 1 {
+            e.group = Some(g.to_string());
+        }
+        if e.group.is_some() {
+            e.services = places.iter().take(MAX_LISTED).cloned().collect();
+        }
+        // A cause that touches one service so far reads as a lone alert.
+        if e.group.is_some() && (places.len() > 1 || event == EventKind::AlertUpdated) {
+            let named = |keys: &[Key]| {
+                let mut names: Vec<String> = keys
+                    .iter()
+                    .map(|k| format!("{}/{}", k.cluster, k.service))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let more = names.len().saturating_sub(MAX_IN_MESSAGE);
+                names.truncate(MAX_IN_MESSAGE);
+                if more > 0 {
+                    names.push(format!("{more} more"));
+                }
+                names.join(", ")
+            };
+            let n = places.len();
+            let services = if n == 1 { "service" } else { "services" };
+            let suffix = match event {
+                EventKind::AlertUpdated => {
+                    let mut parts = vec![format!("now {n} {services}")];
+                    if !came.is_empty() {
+                        parts.push(format!("joined: {}", named(came)));
+                    }
+                    if !went.is_empty() {
+                        parts.push(format!("cleared: {}", named(went)));
+                    }
+                    parts.join("; ")
+                }
+                _ => {
+                    let all: Vec<Key> = members.iter().cloned().collect();
+                    format!("{n} {services}: {}", named(&all))
+                }
+            };
+            e.message = format!("{} [{suffix}]", e.message);
+        }
+        e
+    }
+
+    /// Deployments that appeared, completed or failed in the clusters looked at.
+    fn deployment_events(&mut self, obs: &Observation<'_>, fresh: &BTreeSet<String>) -> Vec<Event> {
+        let mut events = Vec::new();
+        for d in obs.clusters {
+            let quiet = fresh.contains(&d.cluster);
+            // Deployments of this cluster no longer listed are forgotten (memory stays flat).
+            let mut listed = BTreeSet::new();
+            for svc in &d.services {
+                for dep in &svc.deployments {
+                    let key = (d.cluster.clone(), svc.name.clone(), dep.id.clone());
+                    listed.insert(key.clone());
+                    let now: Seen = (dep.rollout_state.clone(), dep.status.clone());
+                    let before = self.deployments.insert(key, now.clone());
+                    if quiet {
+                        continue;
+                    }
+                    let revision = crate::domain::family_revision(&dep.task_definition_arn);
+                    let reason = dep.rollout_state_reason.clone().unwrap_or_default();
+                    let mk = |event, level, message: String| {
+                        let mut e = Event::new(event, level, "deployment", message, obs.at);
+                        e.cluster = Some(d.cluster.clone());
+                        e.service = Some(svc.name.clone());
+                        e.deployment = Some(dep.id.clone());
+                        e.since = dep.created_at;
+                        e.count = 1;
+                        e
+                    };
+                    let state = now.0.as_deref();
+                    let was = before.as_ref().and_then(|b| b.0.as_deref());
+                    if before.is_none() {
+                        let rollback = reason.to_lowercase().contains("circuit breaker")
+                            && dep.status == "PRIMARY";
+                        events.push(mk(
+                            EventKind::DeploymentStarted,
+                            Level::Info,
+                            format!(
+                                "deployment {} of {revision} started{}",
+                                dep.id,
+                                if rollback {
+                                    format!(" (a rollback by the circuit breaker: {reason})")
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                        ));
+                    }
+                    if state == was {
+                        continue;
+                    }
+                    match state {
+                        Some("COMPLETED") => events.push(mk(
+                            EventKind::DeploymentCompleted,
+                            Level::Info,
+                            format!("deployment {} of {revision} COMPLETED", dep.id),
+                        )),
+                        Some("FAILED") => events.push(mk(
+                            EventKind::DeploymentFailed,
+                            Level::Critical,
+                            format!(
+                                "deployment {} of {revision} FAILED{}",
+                                dep.id,
+                                if reason.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(": {reason}")
+                                }
+                            ),
+                        )),
+                        _ => {}
+                    }
+                }
+            }
+            self.deployments
+                .retain(|k, _| k.0 != d.cluster || listed.contains(k));
+        }
+        events
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;
