@@ -132,6 +132,20 @@ pub async fn load(
     out
 }
 
+/// [`load`] without the disk cache (the session's `cache` still counts): for a gate
+/// that must see the scan as it is now.
+pub async fn load_fresh(
+    ctx: &AwsContext,
+    images: &[String],
+    cache: &FindingsCache,
+) -> BTreeMap<String, ImageFindings> {
+    let ctx = AwsContext {
+        findings_disk: None,
+        ..ctx.clone()
+    };
+    load(&ctx, images, cache).await
+}
+
 /// tag -> digest (or why not) for the tags of one repository, up to [`ECR_BATCH`] a
 /// call. ECR fails a whole call when one tag is missing: that batch is then asked one
 /// tag at a time, so the others still resolve.
