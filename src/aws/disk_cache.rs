@@ -141,7 +141,11 @@ impl DiskCache {
             tracing::warn!(dir = %self.dir.display(), error = %e, "cannot write a cache entry");
             return;
         }
-        if self.puts.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == 0 {
+        if self
+            .puts
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(PRUNE_EVERY)
+        {
             self.prune();
         }
     }

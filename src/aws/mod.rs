@@ -80,16 +80,15 @@ fn process_limiter() -> Arc<limiter::Limiter> {
     }))
 }
 
-/// The disk caches as `main` configured them (shared by every context of the process).
-fn process_disk_caches() -> (
+/// The revisions' and the findings' disk caches (the latter with its time to live).
+type DiskCaches = (
     Option<Arc<disk_cache::DiskCache>>,
     Option<(Arc<disk_cache::DiskCache>, Duration)>,
-) {
-    type Caches = (
-        Option<Arc<disk_cache::DiskCache>>,
-        Option<(Arc<disk_cache::DiskCache>, Duration)>,
-    );
-    static CACHES: std::sync::OnceLock<Caches> = std::sync::OnceLock::new();
+);
+
+/// The disk caches as `main` configured them (shared by every context of the process).
+fn process_disk_caches() -> DiskCaches {
+    static CACHES: std::sync::OnceLock<DiskCaches> = std::sync::OnceLock::new();
     CACHES
         .get_or_init(|| {
             let Some(settings) = disk_cache::settings() else {
