@@ -135,7 +135,7 @@ impl DiskCache {
             .map_err(std::io::Error::other)
             .and_then(|bytes| {
                 crate::private_fs::private_dir(&self.dir)?;
-                crate::private_fs::write_atomic(&self.path(key), &bytes)
+                self.replace(&self.path(key), &bytes)
             });
         if let Err(e) = result {
             tracing::warn!(dir = %self.dir.display(), error = %e, "cannot write a cache entry");
@@ -148,6 +148,29 @@ impl DiskCache {
         {
             self.prune();
         }
+    }
+
+    /// Replaces `path` whole: a new owner-only temp file beside it (O_EXCL, a name no
+    /// other put of this process uses), then a rename. Not synced, unlike
+    /// `private_fs::write_atomic`: an entry lost to a crash is only a miss, and a torn
+    /// one does not parse (ignored); 500 fsyncs would cost a cold run seconds.
+    fn replace(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        static SEQ: AtomicUsize = AtomicUsize::new(0);
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(
+            ".{}.{}.tmp",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        let tmp = path.with_file_name(name);
+        let result = crate::private_fs::create_new(&tmp)
+            .and_then(|mut f| f.write_all(bytes))
+            .and_then(|()| std::fs::rename(&tmp, path));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
     }
 
     /// Removes the oldest entries (by modification time) beyond the bound, down to 90% of
