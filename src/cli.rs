@@ -49,9 +49,14 @@ pub struct Cli {
     /// naming the calls still waiting.
     #[arg(long, value_name = "DURATION", value_parser = parse_limit, requires = "once")]
     pub timeout: Option<Duration>,
-    /// Print the number of AWS API calls per operation to stderr on exit.
+    /// Print the number of AWS API calls per operation to stderr on exit (and what the
+    /// disk caches spared).
     #[arg(long, global = true)]
     pub stats: bool,
+    /// Neither read nor write the disk caches (task-definition revisions, scan findings):
+    /// every revision and scan is read from AWS.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
     /// Write a diagnostic log, never to the terminal: to PATH, else `log_file` from the
     /// config, else <data dir>/toadtop.log. Off unless given (or set in the config).
     #[arg(long, value_name = "PATH", require_equals = true, global = true)]

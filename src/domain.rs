@@ -249,7 +249,7 @@ pub struct ManagedAgent {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TaskDefinition {
     pub arn: String,
     pub family: String,
@@ -273,7 +273,7 @@ impl TaskDefinition {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ContainerDefinition {
     pub name: String,
     pub image: String,
@@ -293,21 +293,21 @@ pub struct ContainerDefinition {
     pub environment: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct MountPoint {
     pub source_volume: String,
     pub container_path: String,
     pub read_only: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Volume {
     pub name: String,
     /// `host`, `efs`, `docker` or `ephemeral`.
     pub kind: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct AwsLogs {
     pub group: String,
     pub stream_prefix: Option<String>,
@@ -316,7 +316,7 @@ pub struct AwsLogs {
 
 /// One `secrets` entry: the variable `name` gets the value `value_from` points at (see
 /// [`parse_value_from`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SecretRef {
     pub name: String,
     pub value_from: String,
@@ -527,7 +527,7 @@ mod tests {
 }
 
 /// One vulnerability of an image (basic scanning or Inspector's enhanced findings).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Finding {
     pub name: String,
     /// CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED.
@@ -543,7 +543,7 @@ pub struct Finding {
 }
 
 /// What is known about one image's scan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ImageFindings {
     pub image: String,
     pub digest: Option<String>,

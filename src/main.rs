@@ -54,6 +54,12 @@ fn main() -> ExitCode {
         }
     }
     let mut settings = Settings::merge(&cli, config, |k| std::env::var(k).ok());
+    aws::disk_cache::configure(aws::disk_cache::DiskSettings {
+        dir: (!cli.no_cache)
+            .then(|| aws::disk_cache::default_dir(|k| std::env::var(k).ok()))
+            .flatten(),
+        findings_ttl: std::time::Duration::from_secs(settings.config.findings.cache_minutes * 60),
+    });
     ops::audit::set_required(settings.config.audit_required(settings.read_only));
     // Only the TUI reopens where it was left: a script's --once or deploy must not
     // depend on the last interactive session.
@@ -207,6 +213,9 @@ async fn async_main(
     if cli.stats {
         // The terminal may have hung up (exit 129): a failed write must not panic.
         let _ = writeln!(std::io::stderr(), "api calls: {}", ctx.stats.summary());
+        if let Some(caches) = ctx.stats.cache_summary() {
+            let _ = writeln!(std::io::stderr(), "cache: {caches}");
+        }
     }
     code
 }

@@ -103,6 +103,18 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     result
 }
 
+/// Reads `path` whole: a symbolic link, a file that is not a regular file, or one owned
+/// by another user is refused (a cache entry must be one toadtop wrote).
+pub fn read_private(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    let mut file = open_checked(path, options)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 fn open_checked(path: &Path, mut options: OpenOptions) -> io::Result<File> {
     #[cfg(unix)]
     {

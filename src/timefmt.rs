@@ -81,9 +81,63 @@ impl serde::Serialize for Timestamp {
     }
 }
 
+/// Read back what `Serialize` writes (`2026-11-26T06:58:01Z`), for the disk caches.
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse_rfc3339(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text}")))
+    }
+}
+
+impl Timestamp {
+    /// `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds: the form `rfc3339` writes).
+    pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+        let b = text.as_bytes();
+        if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
+        let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+            return None;
+        }
+        // Days from the civil date (H. Hinnant's algorithm, the inverse of civil_from_days).
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        Some(Timestamp(
+            ((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_reads_back_what_it_writes() {
+        for ms in [0, 951_782_400_000, 1_795_676_281_000, 4_102_444_799_000] {
+            let t = Timestamp(ms);
+            assert_eq!(Timestamp::parse_rfc3339(&t.rfc3339()), Some(t));
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
+        }
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "2026-11-26 06:58:01Z",
+            "2026-11-26T06:58:01",
+        ] {
+            assert_eq!(Timestamp::parse_rfc3339(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn formats_rfc3339() {

@@ -27,7 +27,7 @@ pub async fn load_clusters(
         .map(|chunk| {
             let ctx = ctx.clone();
             async move {
-                ctx.stats.record("DescribeClusters");
+                ctx.ecs_call("DescribeClusters").await;
                 let out = ctx
                     .ecs
                     .describe_clusters()
@@ -57,7 +57,7 @@ pub async fn list_cluster_arns(ctx: &AwsContext) -> Result<Vec<String>, AwsError
     let mut token = None;
     let mut pages = super::pages::Pages::new("ListClusters");
     loop {
-        ctx.stats.record("ListClusters");
+        ctx.ecs_call("ListClusters").await;
         let out = ctx
             .ecs
             .list_clusters()
@@ -81,7 +81,7 @@ pub async fn list_service_names(ctx: &AwsContext, cluster: &str) -> Result<Vec<S
     let mut token = None;
     let mut pages = super::pages::Pages::new("ListServices");
     loop {
-        ctx.stats.record("ListServices");
+        ctx.ecs_call("ListServices").await;
         let out = ctx
             .ecs
             .list_services()
@@ -155,7 +155,7 @@ async fn load_services(
     let mut token = None;
     let mut pages = super::pages::Pages::new("ListServices");
     loop {
-        ctx.stats.record("ListServices");
+        ctx.ecs_call("ListServices").await;
         let out = ctx
             .ecs
             .list_services()
@@ -175,7 +175,7 @@ async fn load_services(
         .map(|chunk| {
             let (ctx, cluster) = (ctx.clone(), cluster.clone());
             async move {
-                ctx.stats.record("DescribeServices");
+                ctx.ecs_call("DescribeServices").await;
                 let out = ctx
                     .ecs
                     .describe_services()
@@ -217,7 +217,7 @@ async fn load_tasks(
         .map(|chunk| {
             let (ctx, cluster) = (ctx.clone(), cluster.clone());
             async move {
-                ctx.stats.record("DescribeTasks");
+                ctx.ecs_call("DescribeTasks").await;
                 let out = ctx
                     .ecs
                     .describe_tasks()
@@ -249,7 +249,7 @@ async fn list_task_arns(
     let mut token = None;
     let mut pages = super::pages::Pages::new("ListTasks");
     loop {
-        ctx.stats.record("ListTasks");
+        ctx.ecs_call("ListTasks").await;
         let out = ctx
             .ecs
             .list_tasks()
@@ -270,6 +270,9 @@ async fn list_task_arns(
 
 /// Each distinct revision described once per process: a revision's content never
 /// changes, so the cache (with concurrent callers sharing one call) is always right.
+/// Across processes the revisions come from the disk cache (`disk_cache`): described
+/// with their tags, and described again once the entry is older than
+/// [`super::disk_cache::TAGS_MAX_AGE`] (tags can change).
 pub(crate) async fn describe_task_definitions(
     ctx: &AwsContext,
     arns: BTreeSet<String>,
@@ -279,19 +282,7 @@ pub(crate) async fn describe_task_definitions(
             let ctx = ctx.clone();
             async move {
                 let cell = ctx.task_definitions.cell(&arn);
-                let td = cell
-                    .get_or_try_init(|| async {
-                        ctx.stats.record("DescribeTaskDefinition");
-                        let out = ctx
-                            .ecs
-                            .describe_task_definition()
-                            .task_definition(&arn)
-                            .send()
-                            .await
-                            .map_err(|e| AwsError::from_sdk("DescribeTaskDefinition", e))?;
-                        Ok::<_, AwsError>(out.task_definition().map(convert::task_definition))
-                    })
-                    .await?;
+                let td = cell.get_or_try_init(|| describe_one(&ctx, &arn)).await?;
                 Ok::<_, AwsError>(td.clone().map(|td| (arn, td)))
             }
         })
@@ -299,6 +290,61 @@ pub(crate) async fn describe_task_definitions(
         .try_collect::<Vec<_>>()
         .await
         .map(|v| v.into_iter().flatten().collect())
+}
+
+/// A revision as kept on disk: its content and its tags when it was described.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredRevision {
+    task_definition: TaskDefinition,
+    tags: Vec<(String, String)>,
+}
+
+/// One revision: from disk when a fresh enough entry is there, else described (with
+/// its tags) and stored.
+async fn describe_one(ctx: &AwsContext, arn: &str) -> Result<Option<TaskDefinition>, AwsError> {
+    let now = super::disk_cache::now_secs();
+    if let Some(disk) = &ctx.taskdefs_disk {
+        let fresh = disk
+            .get::<StoredRevision>(arn)
+            .filter(|(_, at)| now.saturating_sub(*at) < super::disk_cache::TAGS_MAX_AGE.as_secs())
+            // An entry for another revision (a planted or mixed-up file) is no answer.
+            .filter(|(r, _)| r.task_definition.arn == arn);
+        ctx.stats.cache_lookup("taskdefs", fresh.is_some());
+        if let Some((stored, _)) = fresh {
+            return Ok(Some(stored.task_definition));
+        }
+    }
+    ctx.ecs_call("DescribeTaskDefinition").await;
+    let out = ctx
+        .ecs
+        .describe_task_definition()
+        .task_definition(arn)
+        .include(aws_sdk_ecs::types::TaskDefinitionField::Tags)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk("DescribeTaskDefinition", e))?;
+    let td = out.task_definition().map(convert::task_definition);
+    if let (Some(disk), Some(td)) = (&ctx.taskdefs_disk, &td) {
+        // Only the revision asked for: the key is its ARN.
+        if td.arn == arn {
+            let tags = out
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            let stored = StoredRevision {
+                task_definition: td.clone(),
+                tags,
+            };
+            disk.put(arn, &stored, now);
+        }
+    }
+    Ok(td)
 }
 
 /// Owned batches: streams over borrowed chunks trip the compiler's higher-ranked

@@ -42,7 +42,7 @@ pub async fn describe_task_definition_source(
     ctx: &AwsContext,
     arn: &str,
 ) -> Result<TaskDefinitionSource, AwsError> {
-    ctx.stats.record("DescribeTaskDefinition");
+    ctx.ecs_call("DescribeTaskDefinition").await;
     let out = ctx
         .ecs
         .describe_task_definition()
@@ -72,7 +72,7 @@ pub async fn register_with_images(
     source: &TaskDefinitionSource,
     images: &BTreeMap<String, String>,
 ) -> Result<TaskDefinition, AwsError> {
-    ctx.stats.record("RegisterTaskDefinition");
+    ctx.ecs_call("RegisterTaskDefinition").await;
     let out = register_input(&source.raw, &source.tags, images)
         .send_with(&ctx.ecs)
         .await
@@ -137,7 +137,7 @@ pub async fn describe_service(
     cluster: &str,
     service: &str,
 ) -> Result<Service, AwsError> {
-    ctx.stats.record("DescribeServices");
+    ctx.ecs_call("DescribeServices").await;
     let out = ctx
         .ecs
         .describe_services()
@@ -174,7 +174,7 @@ pub async fn update_service(
     service: &str,
     update: &ServiceUpdate,
 ) -> Result<Service, AwsError> {
-    ctx.stats.record("UpdateService");
+    ctx.ecs_call("UpdateService").await;
     let out = ctx
         .ecs
         .update_service()
@@ -265,7 +265,7 @@ pub async fn run_task(ctx: &AwsContext, spec: &RunTaskSpec) -> Result<Task, AwsE
     } else {
         None
     };
-    ctx.stats.record("RunTask");
+    ctx.ecs_call("RunTask").await;
     let out = ctx
         .ecs
         .run_task()
@@ -307,7 +307,7 @@ pub async fn describe_task(
     cluster: &str,
     task_arn: &str,
 ) -> Result<Option<Task>, AwsError> {
-    ctx.stats.record("DescribeTasks");
+    ctx.ecs_call("DescribeTasks").await;
     let out = ctx
         .ecs
         .describe_tasks()
@@ -325,7 +325,7 @@ pub async fn stop_task(
     task_arn: &str,
     reason: &str,
 ) -> Result<Task, AwsError> {
-    ctx.stats.record("StopTask");
+    ctx.ecs_call("StopTask").await;
     let out = ctx
         .ecs
         .stop_task()
@@ -367,7 +367,7 @@ pub async fn execute_command(
     container: &str,
     command: &str,
 ) -> Result<ExecSession, AwsError> {
-    ctx.stats.record("ExecuteCommand");
+    ctx.ecs_call("ExecuteCommand").await;
     let out = ctx
         .ecs
         .execute_command()

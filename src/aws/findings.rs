@@ -1,6 +1,9 @@
 //! ECR scan findings for the images a fleet runs: one [`ImageFindings`] per image,
-//! cached by digest (a digest's scan is immutable enough for one session; tags move,
-//! so tag -> digest is resolved again on every load).
+//! cached by digest (a digest's scan is immutable enough for one session, and on disk for
+//! `[findings] cache_minutes`; tags move, so tag -> digest is resolved again on every
+//! load). The calls are batched across all clusters of a load: one DescribeImages per
+//! repository (up to 100 tags a call), one DescribeRepositories (up to 100 names a call)
+//! and one GetRegistryScanningConfiguration per registry.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -36,6 +39,17 @@ impl FindingsCache {
     }
 }
 
+/// (account, region, repository).
+type RepoKey = (String, String, String);
+
+fn repo_key(r: &EcrRef) -> RepoKey {
+    (r.account.clone(), r.region.clone(), r.repository.clone())
+}
+
+/// Image ids a DescribeImages call takes at most, and repository names a
+/// DescribeRepositories call takes at most.
+const ECR_BATCH: usize = 100;
+
 /// Findings for each distinct image of `images`, keyed by the image string. Never fails
 /// as a whole: a failing call shows up as that image's `error`.
 pub async fn load(
@@ -55,41 +69,168 @@ pub async fn load(
             }
         }
     }
-    // Scan settings once per repository of this load.
-    let repos: BTreeSet<(String, String, String)> = in_ecr
-        .iter()
-        .map(|(_, r)| (r.account.clone(), r.region.clone(), r.repository.clone()))
-        .collect();
-    let settings_fut = futures::stream::iter(repos)
-        .map(|(account, region, repository)| {
+    // Tags to resolve, per repository; repositories per registry.
+    let mut tags: BTreeMap<RepoKey, BTreeSet<String>> = BTreeMap::new();
+    let mut registries: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for (image, r) in &in_ecr {
+        if digest_of(image).is_none() {
+            tags.entry(repo_key(r))
+                .or_default()
+                .insert(tag_of(image, r).to_string());
+        }
+        registries
+            .entry((r.account.clone(), r.region.clone()))
+            .or_default()
+            .insert(r.repository.clone());
+    }
+    let settings_fut = futures::stream::iter(registries)
+        .map(|((account, region), repos)| {
             let ctx = ctx.clone();
-            async move {
-                let client = client_for(&ctx, &region);
-                let s = scan_settings(&ctx, &client, &account, &repository).await;
-                ((account, region, repository), s)
-            }
-        })
-        .buffer_unordered(CONCURRENCY)
-        .collect::<HashMap<_, _>>();
-    let images_fut = futures::stream::iter(in_ecr)
-        .map(|(image, r)| {
-            let ctx = ctx.clone();
-            async move {
-                let f = image_findings(&ctx, &image, &r, cache).await;
-                (image, r, f)
-            }
+            async move { registry_settings(&ctx, &account, &region, &repos).await }
         })
         .buffer_unordered(CONCURRENCY)
         .collect::<Vec<_>>();
+    let images_fut = async {
+        let digests: HashMap<RepoKey, HashMap<String, Result<String, String>>> =
+            futures::stream::iter(tags)
+                .map(|(key, tags)| {
+                    let ctx = ctx.clone();
+                    async move {
+                        let found = resolve_tags(&ctx, &key, &tags).await;
+                        (key, found)
+                    }
+                })
+                .buffer_unordered(CONCURRENCY)
+                .collect()
+                .await;
+        futures::stream::iter(in_ecr)
+            .map(|(image, r)| {
+                let ctx = ctx.clone();
+                let digest = match digest_of(&image) {
+                    Some(d) => Ok(d.to_string()),
+                    None => digests
+                        .get(&repo_key(&r))
+                        .and_then(|m| m.get(tag_of(&image, &r)))
+                        .cloned()
+                        .unwrap_or_else(|| Err("no digest".to_string())),
+                };
+                async move {
+                    let f = image_findings(&ctx, &image, &r, digest, cache).await;
+                    (image, r, f)
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect::<Vec<_>>()
+            .await
+    };
     let (settings, found) = futures::future::join(settings_fut, images_fut).await;
+    let settings: HashMap<RepoKey, Option<String>> = settings.into_iter().flatten().collect();
     for (image, r, mut f) in found {
-        f.scan_settings = settings
-            .get(&(r.account, r.region, r.repository))
-            .cloned()
-            .flatten();
+        f.scan_settings = settings.get(&repo_key(&r)).cloned().flatten();
         out.insert(image, f);
     }
     out
+}
+
+/// [`load`] without the disk cache (the session's `cache` still counts): for a gate
+/// that must see the scan as it is now.
+pub async fn load_fresh(
+    ctx: &AwsContext,
+    images: &[String],
+    cache: &FindingsCache,
+) -> BTreeMap<String, ImageFindings> {
+    let ctx = AwsContext {
+        findings_disk: None,
+        ..ctx.clone()
+    };
+    load(&ctx, images, cache).await
+}
+
+/// tag -> digest (or why not) for the tags of one repository, up to [`ECR_BATCH`] a
+/// call. ECR fails a whole call when one tag is missing: that batch is then asked one
+/// tag at a time, so the others still resolve.
+async fn resolve_tags(
+    ctx: &AwsContext,
+    (account, region, repository): &RepoKey,
+    tags: &BTreeSet<String>,
+) -> HashMap<String, Result<String, String>> {
+    let client = client_for(ctx, region);
+    let tags: Vec<&String> = tags.iter().collect();
+    let mut out = HashMap::new();
+    for chunk in tags.chunks(ECR_BATCH) {
+        match describe_tags(ctx, &client, account, repository, chunk).await {
+            Ok(found) => out.extend(found),
+            Err((e, true)) if chunk.len() > 1 => {
+                tracing::debug!(repository, error = %e, "a tag is missing; asking one by one");
+                for tag in chunk {
+                    match describe_tags(ctx, &client, account, repository, &[tag]).await {
+                        Ok(found) => out.extend(found),
+                        Err((e, _)) => {
+                            out.insert(tag.to_string(), Err(e.to_string()));
+                        }
+                    }
+                }
+            }
+            Err((e, _)) => {
+                for tag in chunk {
+                    out.insert(tag.to_string(), Err(e.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One DescribeImages for `tags`; each tag's digest, or a NotFound error for a tag the
+/// answer lacks. The error's flag says ECR named an image that does not exist.
+async fn describe_tags(
+    ctx: &AwsContext,
+    client: &aws_sdk_ecr::Client,
+    account: &str,
+    repository: &str,
+    tags: &[&String],
+) -> Result<HashMap<String, Result<String, String>>, (AwsError, bool)> {
+    ctx.stats.record("DescribeImages");
+    let ids = tags
+        .iter()
+        .map(|t| ImageIdentifier::builder().image_tag(t.as_str()).build())
+        .collect();
+    let out = client
+        .describe_images()
+        .registry_id(account)
+        .repository_name(repository)
+        .set_image_ids(Some(ids))
+        .send()
+        .await
+        .map_err(|e| {
+            let missing = e
+                .as_service_error()
+                .is_some_and(|se| se.is_image_not_found_exception());
+            (AwsError::from_sdk("DescribeImages", e), missing)
+        })?;
+    let mut found: HashMap<String, String> = HashMap::new();
+    for d in out.image_details() {
+        let Some(digest) = d.image_digest() else {
+            continue;
+        };
+        for t in d.image_tags() {
+            found.insert(t.clone(), digest.to_string());
+        }
+    }
+    Ok(tags
+        .iter()
+        .map(|t| {
+            let digest = found.remove(t.as_str()).ok_or_else(|| {
+                AwsError::new(
+                    "DescribeImages",
+                    super::error::AwsErrorKind::NotFound,
+                    format!("no digest for {repository}:{t}"),
+                )
+                .to_string()
+            });
+            (t.to_string(), digest)
+        })
+        .collect())
 }
 
 fn blank(image: &str, status: &str) -> ImageFindings {
@@ -141,25 +282,37 @@ async fn image_findings(
     ctx: &AwsContext,
     image: &str,
     r: &EcrRef,
+    digest: Result<String, String>,
     cache: &FindingsCache,
 ) -> ImageFindings {
     let client = client_for(ctx, &r.region);
-    let failed = |digest: Option<String>, e: AwsError| ImageFindings {
+    let failed = |digest: Option<String>, e: String| ImageFindings {
         digest,
-        error: Some(e.to_string()),
+        error: Some(e),
         ..blank(image, "error")
     };
-    let digest = match digest_of(image) {
-        Some(d) => d.to_string(),
-        None => match resolve_digest(ctx, &client, r, tag_of(image, r)).await {
-            Ok(d) => d,
-            Err(e) => return failed(None, e),
-        },
+    let digest = match digest {
+        Ok(d) => d,
+        Err(e) => return failed(None, e),
     };
     let key = format!("{}/{}/{}@{}", r.account, r.region, r.repository, digest);
     if let Some(mut f) = cache.get(&key) {
         f.image = image.to_string();
         return f;
+    }
+    let now = super::disk_cache::now_secs();
+    if let Some((disk, ttl)) = &ctx.findings_disk {
+        let fresh = disk
+            .get::<ImageFindings>(&key)
+            .filter(|(_, at)| now.saturating_sub(*at) < ttl.as_secs())
+            // An entry of another digest (a planted or mixed-up file) is no answer.
+            .filter(|(f, _)| f.digest.as_deref() == Some(digest.as_str()));
+        ctx.stats.cache_lookup("findings", fresh.is_some());
+        if let Some((mut f, _)) = fresh {
+            cache.put(key, f.clone());
+            f.image = image.to_string();
+            return f;
+        }
     }
     match scan_findings(ctx, &client, r, &digest).await {
         Ok(Some(scan)) => {
@@ -172,6 +325,9 @@ async fn image_findings(
             };
             // A scan still running (or about to) will change; only settled results are kept.
             if !matches!(scan.status.as_str(), "IN_PROGRESS" | "PENDING") {
+                if let Some((disk, _)) = &ctx.findings_disk {
+                    disk.put(&key, &f, now);
+                }
                 cache.put(key, f.clone());
             }
             f
@@ -180,36 +336,8 @@ async fn image_findings(
             digest: Some(digest),
             ..blank(image, "not scanned")
         },
-        Err(e) => failed(Some(digest), e),
+        Err(e) => failed(Some(digest), e.to_string()),
     }
-}
-
-async fn resolve_digest(
-    ctx: &AwsContext,
-    client: &aws_sdk_ecr::Client,
-    r: &EcrRef,
-    tag: &str,
-) -> Result<String, AwsError> {
-    ctx.stats.record("DescribeImages");
-    let out = client
-        .describe_images()
-        .registry_id(&r.account)
-        .repository_name(&r.repository)
-        .image_ids(ImageIdentifier::builder().image_tag(tag).build())
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk("DescribeImages", e))?;
-    out.image_details()
-        .iter()
-        .find_map(|d| d.image_digest())
-        .map(str::to_string)
-        .ok_or_else(|| {
-            AwsError::new(
-                "DescribeImages",
-                super::error::AwsErrorKind::NotFound,
-                format!("no digest for {}:{tag}", r.repository),
-            )
-        })
 }
 
 /// Every page of one image's scan, merged.
@@ -358,37 +486,103 @@ fn enhanced(f: &EnhancedImageScanFinding) -> Finding {
     }
 }
 
-/// "enhanced, continuous", "basic, scan on push", "basic, manual"; `None` when either
-/// call fails or the registry is not the caller's (its scanning configuration is private).
-async fn scan_settings(
+/// Each repository's scan settings ("enhanced, continuous", "basic, scan on push",
+/// "basic, manual") for one registry: one GetRegistryScanningConfiguration, and
+/// DescribeRepositories for up to [`ECR_BATCH`] names a call. `None` for a repository
+/// when a call fails or the registry is not the caller's (its scanning configuration is
+/// private).
+async fn registry_settings(
+    ctx: &AwsContext,
+    account: &str,
+    region: &str,
+    repositories: &BTreeSet<String>,
+) -> Vec<(RepoKey, Option<String>)> {
+    let client = client_for(ctx, region);
+    let names: Vec<&String> = repositories.iter().collect();
+    let registry = async {
+        ctx.stats.record("GetRegistryScanningConfiguration");
+        client
+            .get_registry_scanning_configuration()
+            .send()
+            .await
+            .ok()
+    };
+    let repos = async {
+        let mut scan_on_push: HashMap<String, bool> = HashMap::new();
+        for chunk in names.chunks(ECR_BATCH) {
+            match describe_repositories(ctx, &client, account, chunk).await {
+                Ok(found) => scan_on_push.extend(found),
+                // ECR fails the whole call for one missing name: ask one by one.
+                Err(true) if chunk.len() > 1 => {
+                    for name in chunk {
+                        if let Ok(found) =
+                            describe_repositories(ctx, &client, account, &[name]).await
+                        {
+                            scan_on_push.extend(found);
+                        }
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        scan_on_push
+    };
+    let (registry, scan_on_push) = futures::future::join(registry, repos).await;
+    let conf = registry
+        .as_ref()
+        .filter(|reg| reg.registry_id().is_none_or(|id| id == account))
+        .and_then(|reg| reg.scanning_configuration());
+    repositories
+        .iter()
+        .map(|repo| {
+            let text = match (conf, scan_on_push.get(repo)) {
+                (Some(conf), Some(on_push)) => Some(settings_text(conf, *on_push, repo)),
+                _ => None,
+            };
+            (
+                (account.to_string(), region.to_string(), repo.clone()),
+                text,
+            )
+        })
+        .collect()
+}
+
+/// scanOnPush per repository of one DescribeRepositories; `Err(true)` when ECR said a
+/// repository does not exist.
+async fn describe_repositories(
     ctx: &AwsContext,
     client: &aws_sdk_ecr::Client,
     account: &str,
-    repository: &str,
-) -> Option<String> {
+    names: &[&String],
+) -> Result<HashMap<String, bool>, bool> {
     ctx.stats.record("DescribeRepositories");
-    let repo = client
+    let out = client
         .describe_repositories()
         .registry_id(account)
-        .repository_names(repository)
+        .set_repository_names(Some(names.iter().map(|n| n.to_string()).collect()))
         .send()
         .await
-        .ok()?;
-    let scan_on_push = repo
+        .map_err(|e| {
+            e.as_service_error()
+                .is_some_and(|se| se.is_repository_not_found_exception())
+        })?;
+    Ok(out
         .repositories()
-        .first()?
-        .image_scanning_configuration()
-        .is_some_and(|c| c.scan_on_push());
-    ctx.stats.record("GetRegistryScanningConfiguration");
-    let reg = client
-        .get_registry_scanning_configuration()
-        .send()
-        .await
-        .ok()?;
-    if reg.registry_id().is_some_and(|id| id != account) {
-        return None;
-    }
-    let conf = reg.scanning_configuration()?;
+        .iter()
+        .filter_map(|r| {
+            let on_push = r
+                .image_scanning_configuration()
+                .is_some_and(|c| c.scan_on_push());
+            Some((r.repository_name()?.to_string(), on_push))
+        })
+        .collect())
+}
+
+fn settings_text(
+    conf: &aws_sdk_ecr::types::RegistryScanningConfiguration,
+    scan_on_push: bool,
+    repository: &str,
+) -> String {
     let enhanced = conf.scan_type() == Some(&ScanType::Enhanced);
     let frequency = conf
         .rules()
@@ -411,10 +605,7 @@ async fn scan_settings(
         _ if !enhanced && scan_on_push => "scan on push",
         _ => "manual",
     };
-    Some(format!(
-        "{}, {how}",
-        if enhanced { "enhanced" } else { "basic" }
-    ))
+    format!("{}, {how}", if enhanced { "enhanced" } else { "basic" })
 }
 
 /// ECR's repository filters: `*` matches any run of characters.

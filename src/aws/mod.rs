@@ -2,6 +2,7 @@
 
 pub mod attempts;
 mod convert;
+pub mod disk_cache;
 pub mod ecr;
 pub mod ecs;
 pub mod ecs_write;
@@ -9,6 +10,7 @@ mod endpoint_prefix;
 pub mod error;
 pub mod findings;
 pub mod image_config;
+pub mod limiter;
 pub mod logs;
 pub mod metrics;
 pub mod pages;
@@ -50,6 +52,66 @@ pub struct AwsContext {
     pub task_definitions: Arc<TaskDefinitionCache>,
     /// SSM parameter metadata for secrets checks, cached for a few minutes.
     pub parameters: Arc<parameters::ParameterCache>,
+    /// Paces ECS calls to ECS's token buckets; one for the whole process.
+    pub limiter: Arc<limiter::Limiter>,
+    /// Revisions on disk (`None`: `--no-cache`, or not configured).
+    pub taskdefs_disk: Option<Arc<disk_cache::DiskCache>>,
+    /// Findings by digest on disk, and how long they are reused.
+    pub findings_disk: Option<(Arc<disk_cache::DiskCache>, Duration)>,
+}
+
+impl AwsContext {
+    /// Before each ECS call: counts it for `--stats` and waits for its token.
+    pub async fn ecs_call(&self, operation: &'static str) {
+        self.stats.record(operation);
+        self.limiter.acquire(operation).await;
+    }
+}
+
+/// The process's one limiter (`TOADTOP_ECS_QUOTA_SCALE` multiplies ECS's published
+/// quotas, for an account whose quotas were raised; 0 turns pacing off).
+fn process_limiter() -> Arc<limiter::Limiter> {
+    static LIMITER: std::sync::OnceLock<Arc<limiter::Limiter>> = std::sync::OnceLock::new();
+    Arc::clone(LIMITER.get_or_init(|| {
+        let scale = std::env::var("TOADTOP_ECS_QUOTA_SCALE")
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(1.0);
+        Arc::new(limiter::Limiter::new(scale))
+    }))
+}
+
+/// The revisions' and the findings' disk caches (the latter with its time to live).
+type DiskCaches = (
+    Option<Arc<disk_cache::DiskCache>>,
+    Option<(Arc<disk_cache::DiskCache>, Duration)>,
+);
+
+/// The disk caches as `main` configured them (shared by every context of the process).
+fn process_disk_caches() -> DiskCaches {
+    static CACHES: std::sync::OnceLock<DiskCaches> = std::sync::OnceLock::new();
+    CACHES
+        .get_or_init(|| {
+            let Some(settings) = disk_cache::settings() else {
+                return (None, None);
+            };
+            let Some(dir) = &settings.dir else {
+                return (None, None);
+            };
+            let taskdefs =
+                disk_cache::DiskCache::new(dir.join("taskdefs"), disk_cache::MAX_TASKDEFS);
+            let findings = (!settings.findings_ttl.is_zero()).then(|| {
+                (
+                    Arc::new(disk_cache::DiskCache::new(
+                        dir.join("findings"),
+                        disk_cache::MAX_FINDINGS,
+                    )),
+                    settings.findings_ttl,
+                )
+            });
+            (Some(Arc::new(taskdefs)), findings)
+        })
+        .clone()
 }
 
 /// Task-definition revisions by ARN; one `OnceCell` per ARN lets concurrent loads share
@@ -78,9 +140,10 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// responsive, while the limiter still spaces out new calls.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
-/// Independent describe calls in flight at once: enough to hide latency, few enough
-/// not to trip API throttling on large fleets.
-pub const CONCURRENCY: usize = 4;
+/// Independent calls in flight at once per list. ECS's quotas are kept by the process's
+/// [`limiter::Limiter`], so this only bounds sockets and memory: enough to hide a
+/// region's round trip while the token buckets allow it.
+pub const CONCURRENCY: usize = 16;
 
 /// Builds clients; fails only when no region can be found anywhere, since every
 /// call would fail the same way. Credentials are resolved lazily, by the first call.
@@ -175,6 +238,7 @@ async fn load(settings: &AwsSettings) -> Result<aws_config::SdkConfig, AwsError>
 fn context(settings: &AwsSettings, sdk: &aws_config::SdkConfig) -> AwsContext {
     let stats = Arc::new(ApiStats::default());
     let observer = attempts::AttemptObserver::new(Arc::clone(&stats));
+    let (taskdefs_disk, findings_disk) = process_disk_caches();
     AwsContext {
         profile: settings.profile.clone().unwrap_or_else(|| "default".into()),
         profile_flag: settings.profile.clone(),
@@ -212,5 +276,8 @@ fn context(settings: &AwsSettings, sdk: &aws_config::SdkConfig) -> AwsContext {
         stats,
         task_definitions: Arc::new(TaskDefinitionCache::default()),
         parameters: Arc::new(parameters::ParameterCache::default()),
+        limiter: process_limiter(),
+        taskdefs_disk,
+        findings_disk,
     }
 }

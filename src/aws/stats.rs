@@ -13,6 +13,8 @@ pub const THROTTLED_WINDOW: Duration = Duration::from_secs(60);
 pub struct ApiStats {
     calls: Mutex<BTreeMap<&'static str, u64>>,
     attempts: Mutex<Attempts>,
+    /// Disk cache lookups by cache (`taskdefs`, `findings`): (hits, misses).
+    caches: Mutex<BTreeMap<&'static str, (u64, u64)>>,
 }
 
 /// Per-attempt facts, by the SDK's operation name.
@@ -57,6 +59,28 @@ impl ApiStats {
         let mut parts: Vec<String> = snap.iter().map(|(k, v)| format!("{k}={v}")).collect();
         parts.push(format!("total={}", snap.values().sum::<u64>()));
         parts.join(" ")
+    }
+
+    /// One lookup in a disk cache: `hit` when it spared a call.
+    pub fn cache_lookup(&self, cache: &'static str, hit: bool) {
+        let mut caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = caches.entry(cache).or_default();
+        if hit {
+            entry.0 += 1;
+        } else {
+            entry.1 += 1;
+        }
+    }
+
+    /// `taskdefs 506 hit / 0 miss; findings 3 hit / 0 miss`, or `None` when no disk cache
+    /// was asked (`--no-cache`).
+    pub fn cache_summary(&self) -> Option<String> {
+        let caches = self.caches.lock().unwrap_or_else(|e| e.into_inner());
+        let parts: Vec<String> = caches
+            .iter()
+            .map(|(k, (hit, miss))| format!("{k} {hit} hit / {miss} miss"))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 
     fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
@@ -164,5 +188,19 @@ mod tests {
         assert_eq!(stats.pending(), vec!["DescribeServices".to_string()]);
         stats.call_finished("DescribeServices");
         assert!(stats.pending().is_empty());
+    }
+
+    #[test]
+    fn cache_lookups_are_summed_per_cache() {
+        let stats = ApiStats::default();
+        assert_eq!(stats.cache_summary(), None);
+        stats.cache_lookup("taskdefs", true);
+        stats.cache_lookup("taskdefs", true);
+        stats.cache_lookup("taskdefs", false);
+        stats.cache_lookup("findings", false);
+        assert_eq!(
+            stats.cache_summary().as_deref(),
+            Some("findings 0 hit / 1 miss; taskdefs 2 hit / 1 miss")
+        );
     }
 }

@@ -21,7 +21,7 @@ async fn pages(
     let mut token = None;
     let mut pages = super::pages::Pages::new("ListTaskDefinitions");
     loop {
-        ctx.stats.record("ListTaskDefinitions");
+        ctx.ecs_call("ListTaskDefinitions").await;
         let out = ctx
             .ecs
             .list_task_definitions()

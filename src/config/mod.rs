@@ -39,6 +39,7 @@ pub struct Config {
     pub exec: ExecGlobal,
     pub alerts: AlertSettings,
     pub audit: AuditSettings,
+    pub findings: FindingsSettings,
     /// Keyed by service name (`web`, any cluster) or `cluster/service`.
     pub services: BTreeMap<String, ServiceSettings>,
 }
@@ -60,6 +61,7 @@ impl Default for Config {
             exec: ExecGlobal::default(),
             alerts: AlertSettings::default(),
             audit: AuditSettings::default(),
+            findings: FindingsSettings::default(),
             services: BTreeMap::new(),
         }
     }
@@ -85,6 +87,21 @@ impl Default for AlertSettings {
             memory_max_percent: 90.0,
             deployment_in_progress_minutes: 30,
         }
+    }
+}
+
+/// Scan findings, kept by image digest in the cache dir.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FindingsSettings {
+    /// Minutes a digest's findings are reused from disk before they are read again
+    /// (0: always read; the TUI still keeps them for its session).
+    pub cache_minutes: u64,
+}
+
+impl Default for FindingsSettings {
+    fn default() -> Self {
+        FindingsSettings { cache_minutes: 10 }
     }
 }
 
@@ -282,6 +299,15 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
+        // A week at most: findings change as new CVEs are published.
+        if config.findings.cache_minutes > 7 * 24 * 60 {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of_key(text, "cache_minutes").unwrap_or(1),
+                key: " (key `cache_minutes`)".into(),
+                message: "must be at most 10080 (a week)".into(),
+            });
+        }
         if config.refresh_secs == 0 {
             return Err(ConfigError::Invalid {
                 path: path.to_path_buf(),
@@ -436,6 +462,26 @@ mod tests {
         assert_eq!(line_at("a\n", 2), 1);
         assert_eq!(line_at("a\nb", 3), 2);
         assert_eq!(line_at("a\n\n\n", 99), 3);
+    }
+
+    #[test]
+    fn findings_cache_minutes() {
+        assert_eq!(Config::default().findings.cache_minutes, 10);
+        let c = parse("[findings]\ncache_minutes = 0\n").unwrap();
+        assert_eq!(c.findings.cache_minutes, 0);
+        let err = parse("# c\n[findings]\ncache_minutes = -1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 3") && err.contains("cache_minutes"),
+            "{err}"
+        );
+        let err = parse("[findings]\n\ncache_minutes = 20000\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3") && err.contains("at most"), "{err}");
+        let err = parse("[findings]\ncache = 5\n").unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("`cache`"), "{err}");
     }
 
     #[test]

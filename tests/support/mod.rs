@@ -225,6 +225,8 @@ impl TestBed {
             ("HOME", home.into()),
             ("XDG_CONFIG_HOME", home.join("config").into()),
             ("XDG_DATA_HOME", home.join("data").into()),
+            // The disk caches (revisions, findings): one per bed, never the developer's.
+            ("TOADTOP_CACHE_DIR", home.join("cache").into()),
         ]
     }
 

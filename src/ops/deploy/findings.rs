@@ -24,14 +24,15 @@ pub fn parse_severity(s: &str) -> Result<String, String> {
     }
 }
 
-/// The scan of each new image, per container (`images`: container -> new image).
+/// The scan of each new image, per container (`images`: container -> new image). Read
+/// from ECR, not the disk cache: `--fail-on` gates on the scan as it is now.
 pub async fn load(
     ctx: &AwsContext,
     images: &BTreeMap<String, String>,
     cache: &FindingsCache,
 ) -> Vec<(String, ImageFindings)> {
     let list: Vec<String> = images.values().cloned().collect();
-    let found = crate::aws::findings::load(ctx, &list, cache).await;
+    let found = crate::aws::findings::load_fresh(ctx, &list, cache).await;
     images
         .iter()
         .filter_map(|(c, image)| found.get(image).map(|f| (c.clone(), f.clone())))
