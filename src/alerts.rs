@@ -51,7 +51,8 @@ pub struct Alert {
     pub subject: String,
     /// The one cause that alerts of several services share, so they are told as one
     /// event: `finding <digest> <CVEs>`, `secret <parameter>` (see [`crate::ops::watch`]).
-    #[serde(skip)]
+    /// In `--once` JSON, so a script can count causes as the badge does.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
 }
 

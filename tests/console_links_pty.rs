@@ -151,6 +151,11 @@ fn a_failing_browser_is_a_note_and_toadtop_keeps_running() {
         s.contains("no console link here")
     });
     let (error_colour, _) = tui.style_of("no console link here").expect("the error");
+    // The first Esc dismisses the error (errors stay until dismissed), the second goes back.
+    tui.send("\x1b");
+    tui.wait_for("the error dismissed", WAIT, |s| {
+        !s.contains("no console link here")
+    });
     tui.send("\x1b");
     tui.wait_for("back on the services", WAIT, |s| {
         s.contains("services · production")

@@ -323,7 +323,8 @@ fn a_pasted_s_0_and_enters_is_no_keystrokes() {
     tui.wait_for("the paste refused", LIMIT, |s| s.contains("paste ignored"));
     std::thread::sleep(SETTLE);
     let screen = tui.screen();
-    assert!(!screen.contains("scale "), "{screen}");
+    // No scale modal ("S scale" in the footer is only the hint).
+    assert!(!screen.contains("desired count"), "{screen}");
     assert_eq!(calls(&bed, "UpdateService"), 0);
     // Into the filter it is text.
     tui.send("/");

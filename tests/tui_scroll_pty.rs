@@ -145,6 +145,16 @@ fn help_and_details_search_with_slash_n_and_wrap_around() {
     tui.quit(WAIT);
 }
 
+/// The pane's rows, from its top border to its bottom border (not the message line).
+fn pane_body(screen: &str) -> String {
+    screen
+        .lines()
+        .skip_while(|l| !l.starts_with('┌'))
+        .take_while(|l| !l.starts_with('└'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Presses `j` until the picker's cursor row (`▶`) holds `text`, one press per draw.
 fn move_cursor_to(tui: &mut Tui, text: &str) {
     let cursor = |s: &str| {
@@ -195,12 +205,15 @@ fn a_deploy_at_80x24_shows_succeeded_without_a_key_pressed() {
         done.contains("rollout: COMPLETED"),
         "the last steps are on screen too:\n{done}"
     );
-    // Scrolled up, the pane stays there; `G` follows the end again.
-    tui.send("k");
+    // Scrolled up, the pane stays there; `G` follows the end again. Three rows: the
+    // message line (which also says "succeeded in") gives its row back when it goes.
+    tui.send("kkk");
     tui.wait_for("scrolled up from the result", WAIT, |s| {
-        !s.contains("succeeded in") && more_below(s)
+        !pane_body(s).contains("succeeded in") && more_below(s)
     });
     tui.send("G");
-    tui.wait_for("the result again", WAIT, |s| s.contains("succeeded in"));
+    tui.wait_for("the result again", WAIT, |s| {
+        pane_body(s).contains("succeeded in")
+    });
     tui.quit(WAIT);
 }

@@ -4,7 +4,7 @@
 //! Pure: it only decides which loads to start; answers come back through `update`.
 
 use super::{Effect, State};
-use crate::alerts::{Alert, Level};
+use crate::alerts::Alert;
 use crate::timefmt::Timestamp;
 
 /// Cluster details loading at once (the open cluster's included): each is a handful of
@@ -80,16 +80,15 @@ pub fn after_findings(state: &mut State) -> Vec<Effect> {
     vec![Effect::LoadFindings { images }]
 }
 
-/// Critical, warning and info alerts of one cluster.
+/// Critical, warning and info alerts of one cluster, alerts of one cause counted once
+/// (as the header's badge counts the fleet's).
 pub fn counts_of(alerts: &[Alert], cluster: &str) -> (usize, usize, usize) {
-    alerts
+    let mine: Vec<Alert> = alerts
         .iter()
         .filter(|a| a.cluster == cluster)
-        .fold((0, 0, 0), |(c, w, i), a| match a.level {
-            Level::Critical => (c + 1, w, i),
-            Level::Warning => (c, w + 1, i),
-            Level::Info => (c, w, i + 1),
-        })
+        .cloned()
+        .collect();
+    super::events::badge_counts(&mine)
 }
 
 /// `3 crit 2 warn`, `1 info`, `none`.

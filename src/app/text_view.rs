@@ -177,7 +177,10 @@ fn go_to_match(state: &mut State, forward: bool, fresh: bool) {
     };
     let max = vp.max_scroll();
     let top = shown(scroll(state), max);
-    let on_screen = |row: u16| row >= top && row < top.saturating_add(vp.height);
+    // The bottom rows do not count: the message line about to say "match i/n" takes up
+    // to three of them.
+    let on_screen =
+        |row: u16| row >= top && row < top.saturating_add(vp.height.saturating_sub(3).max(1));
     // `selected` is a list's cursor; a text pane has none and keeps its current match
     // there. Scrolled away from it, the search goes on from what is on screen.
     let current = (!fresh)
@@ -192,7 +195,9 @@ fn go_to_match(state: &mut State, forward: bool, fresh: bool) {
     // A match already on screen stays where it is; else it goes to the top row (or as
     // high as the end allows).
     if !on_screen(row) {
-        *scroll_mut(state) = row.min(max);
+        // On the last page: pin to the end rather than to a row, so the match stays in
+        // view when the pane shrinks (the message line saying "match 1/n" takes a row).
+        *scroll_mut(state) = if row >= max { END } else { row };
     }
     let n = vp.matches.len();
     if wrapped && !fresh {
@@ -328,8 +333,9 @@ mod tests {
         act(&mut s, Action::NextMatch);
         assert_eq!((s.screen().selected, s.screen().scroll), (1, 30));
         act(&mut s, Action::NextMatch);
-        // Row 90 is on the last page: shown with the last row at the bottom.
-        assert_eq!((s.screen().selected, s.screen().scroll), (2, 80));
+        // Row 90 is on the last page: pinned to the end (the last row at the bottom,
+        // whatever height the pane has once the message line takes its rows).
+        assert_eq!((s.screen().selected, s.screen().scroll), (2, END));
         act(&mut s, Action::NextMatch);
         assert_eq!((s.screen().selected, s.screen().scroll), (0, 5));
         let said = s

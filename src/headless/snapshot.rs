@@ -56,6 +56,8 @@ pub fn to_json(s: &Snapshot) -> Value {
             "task": a.task,
             "message": a.message,
             "since": rfc(a.since),
+            // What several services' alerts share (counted once by the badge and watch).
+            "cause": a.cause,
         })).collect::<Vec<_>>(),
     });
     crate::safety::sanitize_json(&mut doc);
