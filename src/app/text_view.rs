@@ -177,9 +177,10 @@ fn go_to_match(state: &mut State, forward: bool, fresh: bool) {
     };
     let max = vp.max_scroll();
     let top = shown(scroll(state), max);
-    // The bottom rows do not count: the message line about to say "match i/n" takes up
-    // to three of them.
-    let on_screen =
+    let on_screen = |row: u16| row >= top && row < top.saturating_add(vp.height);
+    // Where a match may stay without scrolling: not the bottom rows, which the message
+    // line about to say "match i/n" may take (up to three).
+    let in_clear_view =
         |row: u16| row >= top && row < top.saturating_add(vp.height.saturating_sub(3).max(1));
     // `selected` is a list's cursor; a text pane has none and keeps its current match
     // there. Scrolled away from it, the search goes on from what is on screen.
@@ -194,7 +195,7 @@ fn go_to_match(state: &mut State, forward: bool, fresh: bool) {
     let row = vp.matches[i];
     // A match already on screen stays where it is; else it goes to the top row (or as
     // high as the end allows).
-    if !on_screen(row) {
+    if !in_clear_view(row) {
         // On the last page: pin to the end rather than to a row, so the match stays in
         // view when the pane shrinks (the message line saying "match 1/n" takes a row).
         *scroll_mut(state) = if row >= max { END } else { row };
