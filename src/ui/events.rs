@@ -24,7 +24,8 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
         Col::new("EVENT", 6, if wide { 20 } else { 11 }, 8),
         Col::new("KIND", 8, 16, 2),
         Col::new("WHERE", 5, if wide { 28 } else { 18 }, 5),
-        Col::new("WHAT", 20, 300, 9),
+        // As the alerts pane's WHY: at 80 columns KIND goes so the message has room.
+        Col::new("WHAT", 44, 300, 9),
     ];
     let pane = ListPane {
         title: "events".into(),
