@@ -98,7 +98,7 @@ pub async fn run(
             }
         }
         let size = session.terminal.size()?;
-        state.page_rows = ui::page_rows(size.height.saturating_sub(ui::CHROME_ROWS));
+        state.page_rows = ui::page_rows(ui::body_height(&state, size.width, size.height));
         if let Msg::Tick(_) = msg {
             state.throttled = effects.ctx.stats.throttled_within(
                 crate::aws::stats::THROTTLED_WINDOW,

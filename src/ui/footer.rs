@@ -288,6 +288,7 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
         View::ServiceDetail { .. } => vec![
             (Action::Back, "back"),
             (Action::Down, "scroll"),
+            (Action::Filter, "search"),
             (Action::Logs, "logs"),
             (Action::Exec, "exec"),
             (Action::Deploy, "deploy"),
@@ -301,6 +302,7 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
         View::TaskDetail { .. } => vec![
             (Action::Back, "back"),
             (Action::Down, "scroll"),
+            (Action::Filter, "search"),
             (Action::Logs, "logs"),
             (Action::Exec, "exec"),
             (Action::StopTask, "stop"),
@@ -345,10 +347,15 @@ pub fn hints(view: &View) -> Vec<(Action, &'static str)> {
             vec![
                 (Action::Back, "back"),
                 (Action::Down, "scroll"),
+                (Action::Filter, "search"),
                 (Action::Copy, "copy"),
             ]
         }
-        View::Help | View::Messages => vec![(Action::Back, "back"), (Action::Down, "scroll")],
+        View::Help | View::Messages => vec![
+            (Action::Back, "back"),
+            (Action::Down, "scroll"),
+            (Action::Filter, "search"),
+        ],
     };
     h.push((Action::Command, "cmd"));
     // Tab: into the selection at the top two levels, back to the clusters deeper down.

@@ -130,6 +130,14 @@ fn draw_body(
     (None, Some(extent))
 }
 
+/// The pane's height on a terminal of `width` x `height`: the chrome and, while there
+/// is one, the message line's rows taken off (PgUp/PgDn move by what is shown).
+pub fn body_height(state: &State, width: u16, height: u16) -> u16 {
+    height
+        .saturating_sub(CHROME_ROWS)
+        .saturating_sub(messages::height(state, width))
+}
+
 /// Rows of a list that fit in a body of `height` lines (block borders and column header).
 pub fn page_rows(body_height: u16) -> usize {
     usize::from(body_height.saturating_sub(3)).max(1)
