@@ -27,22 +27,6 @@ fn row_ends(screen: &str, tag: &str, scan: &str) -> bool {
     })
 }
 
-/// Presses `j` until the picker's cursor (`▶`) is on a row containing `text`.
-fn move_cursor_to(tui: &mut Tui, text: &str) {
-    let cursor = |s: &str| line_with(s, "▶").unwrap_or_default().to_string();
-    for _ in 0..30 {
-        let before = cursor(&tui.screen());
-        if before.contains(text) {
-            return;
-        }
-        tui.send("j");
-        tui.wait_for(&format!("the cursor to move towards {text:?}"), WAIT, |s| {
-            cursor(s) != before
-        });
-    }
-    panic!("no picker row with {text:?}; the screen:\n{}", tui.screen());
-}
-
 #[test]
 fn the_picker_and_preview_show_the_critical_findings_of_an_enhanced_scan() {
     let bed = TestBed::seeded();
@@ -69,12 +53,12 @@ fn the_picker_and_preview_show_the_critical_findings_of_an_enhanced_scan() {
     assert!(!screen.contains("not scanned"), "{screen}");
     assert!(!screen.contains("scan …"), "{screen}");
 
-    move_cursor_to(&mut tui, "v1.4.0");
+    tui.move_cursor_to("v1.4.0", WAIT);
     tui.send(ENTER);
     tui.wait_for("v1.4.0 chosen", WAIT, |s| {
         s.contains("container php: runs v1.5.0 (→ v1.4.0)")
     });
-    move_cursor_to(&mut tui, "→ preview and confirm");
+    tui.move_cursor_to("→ preview and confirm", WAIT);
     tui.send(ENTER);
     let screen = tui.wait_for("the preview with v1.4.0's findings", WAIT, |s| {
         s.contains("deploy production/web?")

@@ -141,26 +141,12 @@ fn picker_on_continue(tui: &mut Tui) {
             && line_with(s, "( ) v1.4.1 ").is_some()
             && !s.contains("loading tags")
     });
-    move_cursor_to(tui, "v1.4.1");
+    tui.move_cursor_to("v1.4.1", LIMIT);
     tui.send(ENTER);
     tui.wait_for("v1.4.1 chosen", LIMIT, |s| {
         s.contains("container php: runs v1.5.0 (→ v1.4.1)")
     });
-    move_cursor_to(tui, "→ preview and confirm");
-}
-
-/// Presses `j` until the cursor row (`▶`) contains `text`, one press per drawn move.
-fn move_cursor_to(tui: &mut Tui, text: &str) {
-    let cursor = |s: &str| line_with(s, "▶").unwrap_or_default().to_string();
-    for _ in 0..30 {
-        let before = cursor(&tui.screen());
-        if before.contains(text) {
-            return;
-        }
-        tui.send("j");
-        tui.wait_for("the cursor to move", LIMIT, |s| cursor(s) != before);
-    }
-    panic!("no row with {text:?}:\n{}", tui.screen());
+    tui.move_cursor_to("→ preview and confirm", LIMIT);
 }
 
 fn deploy_confirmation(s: &str) -> bool {

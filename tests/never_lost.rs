@@ -537,25 +537,6 @@ fn sigterm_to_the_tui_mid_migration_records_the_end_and_restores_the_terminal() 
     assert_who(&bed);
 }
 
-/// Presses `j` until the picker's cursor row (`▶`) contains `text`.
-fn move_cursor_to(tui: &mut Tui, text: &str) {
-    let cursor = |s: &str| {
-        s.lines()
-            .find(|l| l.contains("▶"))
-            .unwrap_or_default()
-            .to_string()
-    };
-    for _ in 0..30 {
-        let before = cursor(&tui.screen());
-        if before.contains(text) {
-            return;
-        }
-        tui.send("j");
-        tui.wait_for("the cursor to move", LIMIT, |s| cursor(s) != before);
-    }
-    panic!("no picker row with {text:?}; the screen:\n{}", tui.screen());
-}
-
 #[test]
 fn sighup_to_the_tui_mid_deploy_records_the_images_and_the_rollout_left() {
     let bed = TestBed::seeded_with(&[("TOADTOP_ROLLOUT_STEPS", "0")]);
@@ -566,10 +547,10 @@ fn sighup_to_the_tui_mid_deploy_records_the_images_and_the_rollout_left() {
     tui.wait_for("the picker with php's tags", LIMIT, |s| {
         s.contains("( ) v1.4.1") && !s.contains("loading tags")
     });
-    move_cursor_to(&mut tui, "v1.4.1");
+    tui.move_cursor_to("v1.4.1", LIMIT);
     tui.send(ENTER);
     tui.wait_for("v1.4.1 chosen", LIMIT, |s| s.contains("(→ v1.4.1)"));
-    move_cursor_to(&mut tui, "→ preview and confirm");
+    tui.move_cursor_to("→ preview and confirm", LIMIT);
     tui.send(ENTER);
     tui.wait_for("the confirmation", LIMIT, |s| {
         s.contains("deploy production/web?") && s.contains("enter: do it")

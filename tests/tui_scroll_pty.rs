@@ -155,27 +155,6 @@ fn pane_body(screen: &str) -> String {
         .join("\n")
 }
 
-/// Presses `j` until the picker's cursor row (`▶`) holds `text`, one press per draw.
-fn move_cursor_to(tui: &mut Tui, text: &str) {
-    let cursor = |s: &str| {
-        s.lines()
-            .find(|l| l.contains('▶'))
-            .unwrap_or_default()
-            .to_string()
-    };
-    for _ in 0..30 {
-        let before = cursor(&tui.screen());
-        if before.contains(text) {
-            return;
-        }
-        tui.send("j");
-        tui.wait_for(&format!("the cursor to move towards {text:?}"), WAIT, |s| {
-            cursor(s) != before
-        });
-    }
-    panic!("no picker row with {text:?}; the screen:\n{}", tui.screen());
-}
-
 #[test]
 fn a_deploy_at_80x24_shows_succeeded_without_a_key_pressed() {
     let bed = TestBed::seeded();
@@ -184,10 +163,10 @@ fn a_deploy_at_80x24_shows_succeeded_without_a_key_pressed() {
     tui.wait_for("the picker with php's tags", WAIT, |s| {
         s.contains("deploy production/web") && s.contains("( ) v1.4.1")
     });
-    move_cursor_to(&mut tui, "v1.4.1");
+    tui.move_cursor_to("v1.4.1", WAIT);
     tui.send(ENTER);
     tui.wait_for("v1.4.1 chosen", WAIT, |s| s.contains("(•) v1.4.1"));
-    move_cursor_to(&mut tui, "→ preview and confirm");
+    tui.move_cursor_to("→ preview and confirm", WAIT);
     tui.send(ENTER);
     tui.wait_for("the armed confirmation", WAIT, |s| {
         s.contains("deploy production/web?") && s.contains("enter: do it")

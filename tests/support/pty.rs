@@ -133,6 +133,33 @@ impl Tui {
         None
     }
 
+    /// Presses `j` until the cursor row (`▶`, a picker's) holds `text`, one press per
+    /// draw; panics with the screen if 30 presses do not get there.
+    pub fn move_cursor_to(&mut self, text: &str, limit: Duration) {
+        let cursor = |s: &str| {
+            s.lines()
+                .find(|l| l.contains('▶'))
+                .unwrap_or_default()
+                .to_string()
+        };
+        for _ in 0..30 {
+            let before = cursor(&self.screen());
+            if before.contains(text) {
+                return;
+            }
+            self.send("j");
+            self.wait_for(
+                &format!("the cursor to move towards {text:?}"),
+                limit,
+                |s| cursor(s) != before,
+            );
+        }
+        panic!(
+            "no picker row with {text:?}; the screen:\n{}",
+            self.screen()
+        );
+    }
+
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("write");
         self.writer.flush().expect("flush");
