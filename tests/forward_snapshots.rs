@@ -3,41 +3,20 @@
 //! Update after an intended change: `INSTA_UPDATE=always cargo test --test
 //! forward_snapshots`, then read the changed .snap files.
 
+#[path = "support/screen.rs"]
+mod screen;
+
 use std::collections::BTreeMap;
 
+use screen::render;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::TestBackend;
-use ratatui::text::Span;
-use ratatui::Terminal;
 use toadtop::app::update_forward::{ForwardRow, ForwardState};
 use toadtop::app::{update, Msg, Screen, State, View};
 use toadtop::config::{ForwardPreset, ServiceSettings};
 use toadtop::fixtures::{self, NOW};
 use toadtop::ops::forward::ForwardSpec;
 use toadtop::timefmt::Timestamp;
-
-fn render(state: &State, width: u16, height: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    term.draw(|f| {
-        toadtop::ui::draw(state, f);
-    })
-    .expect("draw");
-    let buf = term.backend().buffer();
-    let mut out = Vec::new();
-    for y in 0..height {
-        let mut line = String::new();
-        let mut skip = 0usize;
-        for x in 0..width {
-            let symbol = buf[(x, y)].symbol();
-            if skip == 0 {
-                line.push_str(symbol);
-            }
-            skip = skip.max(Span::raw(symbol).width()).saturating_sub(1);
-        }
-        out.push(line.trim_end().to_string());
-    }
-    out.join("\n")
-}
 
 fn web_state() -> State {
     let mut s = fixtures::state_with(fixtures::production());

@@ -5,39 +5,17 @@
 //! Update after an intended UI change: `INSTA_UPDATE=always cargo test --test ui_snapshots`,
 //! then read the changed .snap files before committing them.
 
+#[path = "support/screen.rs"]
+mod screen;
+
 use ratatui::backend::TestBackend;
-use ratatui::text::Span;
 use ratatui::Terminal;
+use screen::render;
 use toadtop::app::{update, Input, Msg, Screen, State, View};
 use toadtop::fixtures::{self, NOW};
 
 const W: u16 = 120;
 const H: u16 = 32;
-
-/// Draws the whole screen and returns it as text, one line per row, trailing spaces cut.
-fn render(state: &State, width: u16, height: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    term.draw(|f| {
-        toadtop::ui::draw(state, f);
-    })
-    .expect("draw");
-    let buf = term.backend().buffer();
-    let mut out = Vec::with_capacity(usize::from(height));
-    for y in 0..height {
-        let mut line = String::new();
-        // A wide symbol covers the cells after it; skip those as a terminal would.
-        let mut skip = 0usize;
-        for x in 0..width {
-            let symbol = buf[(x, y)].symbol();
-            if skip == 0 {
-                line.push_str(symbol);
-            }
-            skip = skip.max(Span::raw(symbol).width()).saturating_sub(1);
-        }
-        out.push(line.trim_end().to_string());
-    }
-    out.join("\n")
-}
 
 /// Clusters and production's services loaded (fixtures), on the cluster list.
 fn loaded() -> State {
