@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::aws::AwsSettings;
 use crate::config::Config;
 
 #[derive(Debug, Clone, Parser)]
@@ -394,15 +395,7 @@ pub enum Output {
     Json,
 }
 
-/// Where AWS calls go, after applying precedence. `None` leaves the choice to aws-config
-/// (which reads the profile's config, SSO included).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AwsSettings {
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
-}
-
+/// The precedence lives here, beside the flags it reads; the type is the AWS layer's.
 impl AwsSettings {
     pub fn resolve(cli: &Cli, config: &Config, env: impl Fn(&str) -> Option<String>) -> Self {
         let env = |k: &str| env(k).filter(|v| !v.is_empty());

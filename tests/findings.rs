@@ -48,7 +48,7 @@ fn findings_from_ecr_scans() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let ctx = toadtop::aws::connect(&toadtop::cli::AwsSettings {
+        let ctx = toadtop::aws::connect(&toadtop::aws::AwsSettings {
             profile: None,
             region: Some("us-east-1".into()),
             endpoint_url: Some(bed.endpoint.clone()),

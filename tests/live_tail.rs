@@ -58,7 +58,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 async fn connect(bed: &TestBed) -> AwsContext {
     sdk_env();
-    toadtop::aws::connect(&toadtop::cli::AwsSettings {
+    toadtop::aws::connect(&toadtop::aws::AwsSettings {
         profile: None,
         region: Some("us-east-1".into()),
         endpoint_url: Some(bed.endpoint.clone()),

@@ -31,7 +31,7 @@ fn service_metrics_reads_seeded_cpu_and_memory() {
         .build()
         .expect("tokio runtime");
     let ctx = rt
-        .block_on(toadtop::aws::connect(&toadtop::cli::AwsSettings {
+        .block_on(toadtop::aws::connect(&toadtop::aws::AwsSettings {
             profile: None,
             region: Some("us-east-1".into()),
             endpoint_url: Some(bed.endpoint.clone()),

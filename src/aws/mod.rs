@@ -30,10 +30,18 @@ use aws_config::{BehaviorVersion, Region};
 
 use tokio::sync::OnceCell;
 
-use crate::cli::AwsSettings;
 use crate::domain::TaskDefinition;
 pub use error::AwsError;
 pub use stats::ApiStats;
+
+/// Where AWS calls go, after applying precedence. `None` leaves the choice to aws-config
+/// (which reads the profile's config, SSO included).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AwsSettings {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
 
 /// Clients for one profile/region, plus what the header shows about them.
 #[derive(Clone, Debug)]

@@ -343,7 +343,7 @@ async fn exec_foreground(
 struct Effects {
     ctx: AwsContext,
     /// What `ctx` was built from, the base of the next switch.
-    aws: crate::cli::AwsSettings,
+    aws: crate::aws::AwsSettings,
     switch_tx: mpsc::UnboundedSender<super::switch::Done>,
     config: Arc<Config>,
     tx: mpsc::UnboundedSender<Msg>,

@@ -4,8 +4,7 @@
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::aws::profiles::ProfileInfo;
-use crate::aws::{self, AwsContext};
-use crate::cli::AwsSettings;
+use crate::aws::{self, AwsContext, AwsSettings};
 
 /// A finished switch, for the event loop to install.
 pub struct Done {
