@@ -2,7 +2,7 @@
 //!
 //! Layers, arrows pointing down only:
 //! `cli`/`main` -> `tui` -> `ui` -> `app` -> `ops` -> `aws` -> `domain`, with `config`,
-//! `safety`, `private_fs` and `timefmt` usable from every layer. `headless` is the non-TUI front end.
+//! `safety`, `private_fs`, `timefmt` and `duration` usable from every layer. `headless` is the non-TUI front end.
 
 pub mod alerts;
 pub mod app;
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cli_docs;
 pub mod config;
 pub mod domain;
+pub mod duration;
 pub mod fixtures;
 pub mod headless;
 pub mod logfile;

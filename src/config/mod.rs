@@ -157,7 +157,7 @@ impl Default for LogsSettings {
 
 fn duration_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
     let text = String::deserialize(d)?;
-    crate::cli::parse_duration(&text).map_err(serde::de::Error::custom)
+    crate::duration::parse_duration(&text).map_err(serde::de::Error::custom)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
