@@ -78,9 +78,10 @@ pub fn choose_level(
     }
 }
 
-/// `<data dir>/toadtop.log` (`~/.local/share/toadtop/toadtop.log` on Linux).
-pub fn default_path() -> Option<PathBuf> {
-    crate::config::Config::data_dir().map(|d| d.join(FILE_NAME))
+/// `<data dir>/toadtop.log` (`~/.local/share/toadtop/toadtop.log` on Linux), given the
+/// data dir: the caller finds it, so the log stays below the config that names its level.
+pub fn default_path(data_dir: Option<PathBuf>) -> Option<PathBuf> {
+    data_dir.map(|d| d.join(FILE_NAME))
 }
 
 /// Which events reach the file: toadtop's at `level`, other crates' capped (see the

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
     let log_path = logfile::choose_path(
         cli.log_file.as_ref().map(Option::as_deref),
         config.log_file.as_deref(),
-        logfile::default_path(),
+        logfile::default_path(Config::data_dir()),
     );
     if let Some(log_path) = &log_path {
         let env_level = std::env::var("TOADTOP_LOG").ok();
