@@ -8,28 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use super::progress::{Outcome, Progress, Reporter, Result_};
 
-/// A milestone of a running action: what exists in AWS because of it so far.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mark {
-    /// A call that changes AWS is going out (its operation name); until the next mark
-    /// nobody knows whether it took effect.
-    Sending(&'static str),
-    /// A new task-definition revision was registered (`family:revision`).
-    Registered(String),
-    /// A one-off task (the migration) was started: its id.
-    TaskStarted(String),
-    /// That task reached STOPPED.
-    TaskStopped,
-    /// UpdateService was answered: the deployment it started (if any) runs `revision`;
-    /// `desired` when the desired count was what changed.
-    Updated {
-        deployment_id: Option<String>,
-        revision: String,
-        desired: Option<i32>,
-    },
-    /// StopTask was answered.
-    TaskStopSent(String),
-}
+// Defined beside `Progress` and `Outcome`, which carry them.
+pub use super::progress::{Mark, Signal};
 
 /// Reports a mark (the reporter passes it to whoever tracks it; the others ignore it).
 pub fn mark(report: &Reporter, mark: Mark) {
@@ -157,32 +137,6 @@ impl Tracker {
 
     pub fn left(&self) -> Left {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Signal {
-    Int,
-    Term,
-    Hup,
-}
-
-impl Signal {
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::Int => "SIGINT",
-            Signal::Term => "SIGTERM",
-            Signal::Hup => "SIGHUP",
-        }
-    }
-
-    /// 128 + the signal number, as a shell reports a process the signal ended.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Signal::Hup => 129,
-            Signal::Int => 130,
-            Signal::Term => 143,
-        }
     }
 }
 

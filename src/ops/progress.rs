@@ -55,7 +55,30 @@ pub enum Progress {
     /// A log line of the task an action runs (the migration task).
     Log(LogLine),
     /// What the action changed in AWS so far (kept for an interruption; not shown).
-    Mark(super::interrupt::Mark),
+    Mark(Mark),
+}
+
+/// A milestone of a running action: what exists in AWS because of it so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    /// A call that changes AWS is going out (its operation name); until the next mark
+    /// nobody knows whether it took effect.
+    Sending(&'static str),
+    /// A new task-definition revision was registered (`family:revision`).
+    Registered(String),
+    /// A one-off task (the migration) was started: its id.
+    TaskStarted(String),
+    /// That task reached STOPPED.
+    TaskStopped,
+    /// UpdateService was answered: the deployment it started (if any) runs `revision`;
+    /// `desired` when the desired count was what changed.
+    Updated {
+        deployment_id: Option<String>,
+        revision: String,
+        desired: Option<i32>,
+    },
+    /// StopTask was answered.
+    TaskStopSent(String),
 }
 
 /// Where a driver sends progress; cheap to clone into spawned work.
@@ -113,7 +136,33 @@ pub struct Outcome {
     pub rolled_back: bool,
     /// The signal that interrupted it (the exit code; `reason` names it).
     #[serde(skip)]
-    pub signal: Option<super::interrupt::Signal>,
+    pub signal: Option<Signal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Int,
+    Term,
+    Hup,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Int => "SIGINT",
+            Signal::Term => "SIGTERM",
+            Signal::Hup => "SIGHUP",
+        }
+    }
+
+    /// 128 + the signal number, as a shell reports a process the signal ended.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Signal::Hup => 129,
+            Signal::Int => 130,
+            Signal::Term => 143,
+        }
+    }
 }
 
 fn masked_command<S: serde::Serializer>(c: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
@@ -188,7 +237,7 @@ impl Outcome {
             Result_::TimedOut => 4,
             Result_::Refused => 5,
             Result_::Unconfirmed => 6,
-            Result_::Interrupted => self.signal.map_or(130, super::interrupt::Signal::exit_code),
+            Result_::Interrupted => self.signal.map_or(130, Signal::exit_code),
         }
     }
 
