@@ -375,5 +375,4 @@ pub fn counts(alerts: &[Alert]) -> (usize, usize, usize) {
 }
 
 #[cfg(test)]
-#[path = "alerts_tests.rs"]
 mod tests;
