@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::ecr::EcrImage;
+use crate::domain::EcrImage;
 use crate::domain::{ecr_ref, image_tag};
 use crate::logs::LogBuffer;
 use crate::ops::jobs::JobRequest;

@@ -81,7 +81,7 @@ fn the_next_refresh_loads_them_again_and_a_failure_stays_in_its_row() {
     let (mut state, effects) = started(&["a", "b"]);
     for (req, cluster) in details_asked(&effects) {
         let result = if cluster == "b" {
-            Err("DescribeServices failed: AccessDeniedException: no".to_string())
+            Err("DescribeServices failed: AccessDeniedException: no".into())
         } else {
             Ok(detail(&cluster))
         };

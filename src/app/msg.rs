@@ -1,6 +1,6 @@
 use crossterm::event::KeyEvent;
 
-use crate::domain::{Cluster, ClusterDetail};
+use crate::domain::{Cluster, ClusterDetail, Failure};
 use crate::ops::logs::{FollowEvent, LogPlan};
 use crate::timefmt::Timestamp;
 
@@ -33,12 +33,12 @@ pub enum Msg {
     Tick(Timestamp),
     ClustersLoaded {
         req: RequestId,
-        result: Result<Vec<Cluster>, String>,
+        result: Result<Vec<Cluster>, Failure>,
     },
     DetailLoaded {
         req: RequestId,
         cluster: String,
-        result: Result<ClusterDetail, String>,
+        result: Result<ClusterDetail, Failure>,
     },
     /// From the log follower of pane `session`.
     Log {
@@ -52,7 +52,7 @@ pub enum Msg {
         cluster: String,
         service: String,
         container: String,
-        result: Result<Vec<crate::aws::ecr::EcrImage>, String>,
+        result: Result<Vec<crate::domain::EcrImage>, String>,
     },
     /// The preview of a deploy or a rollback (or why it cannot be made).
     Prepared {
@@ -84,7 +84,7 @@ pub enum Msg {
     MetricsLoaded {
         req: RequestId,
         cluster: String,
-        result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, String>,
+        result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, Failure>,
     },
     /// The browser opener of an `Effect::OpenUrl` started (or why not).
     Opened {
@@ -93,7 +93,7 @@ pub enum Msg {
         result: Result<(), String>,
     },
     /// A `:profile`/`:region` switch ended: new clients are in place, or why not.
-    Switched(Result<super::update_switch::Switched, String>),
+    Switched(Result<super::update_switch::Switched, Failure>),
     /// Secrets health of a cluster's services, by service (failures are per secret).
     SecretsLoaded {
         req: RequestId,

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use crate::config::{Colors, Keymap};
-use crate::domain::{Cluster, ClusterDetail, Service, Task, STANDALONE};
+use crate::domain::{Cluster, ClusterDetail, Failure, Service, Task, STANDALONE};
 use crate::timefmt::Timestamp;
 
 use super::RequestId;
@@ -12,7 +12,7 @@ pub struct Slot<T> {
     pub data: Option<T>,
     pub fetched_at: Option<Timestamp>,
     /// The last failure; kept data stays on screen, marked stale.
-    pub error: Option<String>,
+    pub error: Option<Failure>,
     pub in_flight: Option<RequestId>,
     /// A refresh was asked for while one was in flight: run once more after it.
     pub again: bool,
@@ -405,15 +405,15 @@ impl State {
     }
 
     /// When the data behind the current view was fetched, and its error if the last try failed.
-    pub fn current_slot_age(&self) -> (Option<Timestamp>, Option<&str>) {
+    pub fn current_slot_age(&self) -> (Option<Timestamp>, Option<&Failure>) {
         match self
             .screen()
             .view
             .cluster()
             .and_then(|c| self.details.get(c))
         {
-            Some(slot) => (slot.fetched_at, slot.error.as_deref()),
-            None => (self.clusters.fetched_at, self.clusters.error.as_deref()),
+            Some(slot) => (slot.fetched_at, slot.error.as_ref()),
+            None => (self.clusters.fetched_at, self.clusters.error.as_ref()),
         }
     }
 }

@@ -182,7 +182,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub(super) fn finish<T>(
     slot: &mut Slot<T>,
     now: crate::timefmt::Timestamp,
-    result: Result<T, String>,
+    result: Result<T, crate::domain::Failure>,
 ) -> bool {
     slot.in_flight = None;
     match result {

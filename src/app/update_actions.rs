@@ -596,7 +596,7 @@ pub fn on_images(
     cluster: &str,
     service: &str,
     container: String,
-    result: Result<Vec<crate::aws::ecr::EcrImage>, String>,
+    result: Result<Vec<crate::domain::EcrImage>, String>,
 ) {
     let picker = match &mut state.modal {
         Some(Modal::Picker(p)) | Some(Modal::TypeImage { picker: p, .. }) => p,

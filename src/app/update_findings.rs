@@ -52,7 +52,7 @@ pub fn on_metrics(
     state: &mut State,
     req: u64,
     cluster: &str,
-    result: Result<BTreeMap<String, crate::domain::ServiceMetrics>, String>,
+    result: Result<BTreeMap<String, crate::domain::ServiceMetrics>, crate::domain::Failure>,
 ) {
     let now = state.now;
     let Some(slot) = state

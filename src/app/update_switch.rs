@@ -3,8 +3,7 @@
 //! starts over from the clusters list, since nothing loaded for the old account or region
 //! belongs to the new one.
 
-use crate::aws::error::is_sso_login;
-use crate::aws::profiles::{ProfileInfo, REGIONS};
+use crate::domain::{ErrorKind, Failure, ProfileInfo, REGIONS};
 use crate::ops::remember::Remembered;
 
 use super::{Effect, Screen, Slot, State, View};
@@ -140,13 +139,13 @@ pub fn candidates(state: &State, verb: &str) -> Vec<String> {
 
 /// The switch ended: on success everything per account starts over; on failure the old
 /// clients and data stay and the status line says why.
-pub fn on_switched(state: &mut State, result: Result<Switched, String>) -> Vec<Effect> {
+pub fn on_switched(state: &mut State, result: Result<Switched, Failure>) -> Vec<Effect> {
     let target = state.account.switching.take();
     let sw = match result {
         Ok(sw) => sw,
         Err(e) => {
             let profile = target.map_or_else(|| state.profile.clone(), |t| t.profile);
-            let text = if is_sso_login(&e) {
+            let text = if e.kind == ErrorKind::SsoLogin {
                 sso_login_text(&profile)
             } else {
                 format!("could not switch: {e}")
@@ -195,7 +194,7 @@ pub fn sso_banner(state: &State) -> Option<String> {
         .iter()
         .chain(state.details.values().flat_map(|d| d.error.iter()))
         .chain(state.metrics.values().flat_map(|m| m.error.iter()))
-        .any(|e| is_sso_login(e));
+        .any(|e| e.kind == ErrorKind::SsoLogin);
     failing.then(|| sso_login_text(&state.profile))
 }
 

@@ -62,7 +62,7 @@ pub fn on_listed(
     if slot.in_flight != Some(req) {
         return Vec::new();
     }
-    if super::update::finish(slot, now, result) {
+    if super::update::finish(slot, now, result.map_err(crate::domain::Failure::from)) {
         return load(state, family).into_iter().collect();
     }
     describe_listed(state, family)

@@ -365,7 +365,7 @@ impl Effects {
                     let keep = |name: &str| config.shows_cluster(name);
                     let result = ecs::load_clusters(&ctx, &keep)
                         .await
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| crate::aws::error::classify(e.to_string()));
                     let _ = tx.send(Msg::ClustersLoaded { req, result });
                 });
             }
@@ -373,7 +373,7 @@ impl Effects {
                 spawn_traced("load_detail", async move {
                     let result = ecs::load_cluster_detail(&ctx, &cluster)
                         .await
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| crate::aws::error::classify(e.to_string()));
                     let _ = tx.send(Msg::DetailLoaded {
                         req,
                         cluster: cluster.name,
@@ -552,7 +552,7 @@ impl Effects {
                     let result =
                         crate::aws::metrics::service_metrics(&ctx, &cluster, &services, now)
                             .await
-                            .map_err(|e| e.to_string());
+                            .map_err(|e| crate::aws::error::classify(e.to_string()));
                     let _ = tx.send(Msg::MetricsLoaded {
                         req,
                         cluster,
@@ -618,7 +618,7 @@ impl Effects {
     fn switched(&mut self, done: super::switch::Done) -> Msg {
         let ctx = match done.result {
             Ok(ctx) => ctx,
-            Err(e) => return Msg::Switched(Err(e)),
+            Err(e) => return Msg::Switched(Err(crate::aws::error::classify(e))),
         };
         self.stop_all();
         self.findings = Arc::new(crate::aws::findings::FindingsCache::default());

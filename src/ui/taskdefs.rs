@@ -43,7 +43,7 @@ pub fn draw(
         } else {
             "listing revisions…"
         },
-        error: slot.and_then(|s| s.error.clone()),
+        error: slot.and_then(|s| s.error.as_ref().map(|e| e.text.clone())),
         sort: None,
     };
     pane.draw(frame, area, &theme, |i| {
