@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use screen::render;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use toadtop::app::update_forward::{ForwardRow, ForwardState};
+use toadtop::app::update::forward::{ForwardRow, ForwardState};
 use toadtop::app::{update, Msg, Screen, State, View};
 use toadtop::config::{ForwardPreset, ServiceSettings};
 use toadtop::fixtures::{self, NOW};

@@ -219,9 +219,9 @@ pub enum Modal {
         text: String,
     },
     /// `x` / `:doctor`: the pre-flight checks and the commands to run.
-    Exec(super::update_exec::ExecMenu),
+    Exec(super::update::exec::ExecMenu),
     /// `F`: the port-forward form, then its confirmation.
-    Forward(super::update_forward::ForwardForm),
+    Forward(super::update::forward::ForwardForm),
     /// Typing an image for one container of the picker (the picker waits underneath).
     TypeImage {
         picker: DeployPicker,
@@ -229,7 +229,7 @@ pub enum Modal {
         text: String,
     },
     /// `q` or ctrl-c while an action runs: quit anyway? (the text is built from the job
-    /// as it draws: `update_quit::question`).
+    /// as it draws: `update::quit::question`).
     QuitRunning,
 }
 

@@ -73,7 +73,7 @@ pub enum Msg {
     /// News of a port forward running in the background.
     Forward {
         id: u64,
-        event: super::update_forward::ForwardEvent,
+        event: super::update::forward::ForwardEvent,
     },
     /// An image's own volumes for the exec doctor (`Effect::LoadImageVolumes`).
     ImageVolumes {
@@ -93,7 +93,7 @@ pub enum Msg {
         result: Result<(), String>,
     },
     /// A `:profile`/`:region` switch ended: new clients are in place, or why not.
-    Switched(Result<super::update_switch::Switched, Failure>),
+    Switched(Result<super::update::switch::Switched, Failure>),
     /// Secrets health of a cluster's services, by service (failures are per secret).
     SecretsLoaded {
         req: RequestId,

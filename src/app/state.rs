@@ -236,7 +236,7 @@ pub struct State {
     pub input: Input,
     /// Tab going round the palette's candidates: what was typed, which one is shown.
     pub palette_tab: Option<(String, usize)>,
-    /// Keys typed while the pane was loading, applied once it has (`update_typeahead`).
+    /// Keys typed while the pane was loading, applied once it has (`update::typeahead`).
     pub typeahead: std::collections::VecDeque<crossterm::event::KeyEvent>,
     pub status: Option<StatusLine>,
     /// When the status was said, and the last messages (`app::messages`).
@@ -283,15 +283,15 @@ pub struct State {
     pub alerts: Vec<crate::alerts::Alert>,
     /// What changed in the alerts and deployments since start (`:events`).
     pub events: super::events::EventFeed,
-    /// Profiles, the switch in flight and the place to reopen (`update_switch`).
-    pub account: super::update_switch::Account,
+    /// Profiles, the switch in flight and the place to reopen (`update::switch`).
+    pub account: super::update::switch::Account,
     /// AWS throttled an attempt in the last minute (set by the runtime from the API
     /// stats on each tick; the SDK's retries hide it from the loads' results).
     pub throttled: bool,
     /// The text pane on top as last drawn: rows, height, search matches (`text_view`).
     pub text_viewport: Option<super::text_view::TextViewport>,
     /// Port forwards running in the background, and those that ended (`:forwards`).
-    pub forwards: super::update_forward::Forwards,
+    pub forwards: super::update::forward::Forwards,
     pub quit: bool,
 }
 
@@ -349,7 +349,7 @@ impl State {
             secrets: HashMap::new(),
             alerts: Vec::new(),
             events: Default::default(),
-            account: super::update_switch::Account::default(),
+            account: super::update::switch::Account::default(),
             throttled: false,
             text_viewport: None,
             forwards: Default::default(),

@@ -151,7 +151,7 @@ pub async fn run(
     // Every forward ends with its session terminated (the screen still up meanwhile).
     effects.end_forwards().await;
     // Quitting must not fail over this file: the next start just opens the clusters.
-    let _ = crate::ops::remember::write(&crate::app::update_remember::snapshot(&state));
+    let _ = crate::ops::remember::write(&crate::app::update::remember::snapshot(&state));
     // The terminal back first: what was left goes to the shell, where it stays readable.
     drop(session);
     if let Some(out) = left {
@@ -267,7 +267,7 @@ fn initial_state(settings: &Settings, ctx: &AwsContext, startup: Startup) -> Sta
     state.account.profiles = startup.profiles;
     state.account.profile_flag = ctx.profile_flag.clone();
     match startup.remembered {
-        Ok(Some(place)) => crate::app::update_remember::plan_restore(&mut state, place),
+        Ok(Some(place)) => crate::app::update::remember::plan_restore(&mut state, place),
         Ok(None) => {}
         Err(warning) => state.say(warning, true),
     }
@@ -631,7 +631,7 @@ impl Effects {
         };
         // Best effort, like on quit: remembering is a convenience.
         let _ = crate::ops::remember::write(&place);
-        Msg::Switched(Ok(crate::app::update_switch::Switched {
+        Msg::Switched(Ok(crate::app::update::switch::Switched {
             profile_flag: self.ctx.profile_flag.clone(),
             profile: self.ctx.profile.clone(),
             region: self.ctx.region.clone(),
@@ -692,7 +692,7 @@ async fn run_forward(
     spec: crate::ops::forward::ForwardSpec,
     stop: tokio::sync::oneshot::Receiver<String>,
 ) {
-    use crate::app::update_forward::ForwardEvent;
+    use crate::app::update::forward::ForwardEvent;
     use crate::ops::forward::{self, run};
     let send = |event| {
         let _ = tx.send(Msg::Forward { id, event });

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::table::{Col, ListHit, ListPane};
 use super::theme::Theme;
 use crate::app::actions::Modal;
-use crate::app::update_forward::{visible, Field, ForwardForm, ForwardRow, ForwardState};
+use crate::app::update::forward::{visible, Field, ForwardForm, ForwardRow, ForwardState};
 use crate::app::{Screen, State};
 use crate::ops::exec::doctor::Status;
 use crate::safety::sanitize;

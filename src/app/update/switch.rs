@@ -6,7 +6,7 @@
 use crate::domain::{ErrorKind, Failure, ProfileInfo, REGIONS};
 use crate::ops::remember::Remembered;
 
-use super::{Effect, Screen, Slot, State, View};
+use crate::app::{Effect, Screen, Slot, State, View};
 
 /// Profiles and switching; lives in `State::account`.
 #[derive(Debug, Clone, Default)]
@@ -18,7 +18,7 @@ pub struct Account {
     /// The switch in flight.
     pub switching: Option<Target>,
     /// Where the last session ended, reopened once its cluster is loaded
-    /// (`update_remember`).
+    /// (`update::remember`).
     pub restore: Option<Remembered>,
 }
 
@@ -181,7 +181,7 @@ pub fn on_switched(state: &mut State, result: Result<Switched, Failure>) -> Vec<
     state.endpoint_url = sw.endpoint_url;
     let text = format!("switched to {} @ {}", state.profile, state.region);
     state.say(text, false);
-    effects.extend(super::update::refresh(state));
+    effects.extend(super::refresh(state));
     effects
 }
 
@@ -240,5 +240,5 @@ fn is_region_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "update_switch_tests.rs"]
+#[path = "switch_tests.rs"]
 mod tests;

@@ -4,8 +4,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::actions::Modal;
-use super::{Action, Effect, Screen, State, View};
+use crate::app::actions::Modal;
+use crate::app::{Action, Effect, Screen, State, View};
 use crate::config::ForwardPreset;
 use crate::domain::Task;
 use crate::ops::exec::doctor::{self, Check};
@@ -175,7 +175,7 @@ impl ForwardForm {
                 spec.service
             ),
             format!("{local} → {} until you end it (:forwards).", spec.remote()),
-            super::confirm::where_line(
+            crate::app::confirm::where_line(
                 crate::domain::account_of(&spec.task.cluster_arn).as_deref(),
                 &state.profile,
                 &state.region,
@@ -186,7 +186,7 @@ impl ForwardForm {
 
 fn checks_for(state: &State, form: &ForwardForm) -> Vec<Check> {
     match state.service(&form.cluster, &form.service) {
-        Some(svc) => crate::ops::forward::checks(super::update_exec::checks_for(
+        Some(svc) => crate::ops::forward::checks(super::exec::checks_for(
             state,
             svc,
             &form.task,
@@ -202,7 +202,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.say(e, true);
         return Vec::new();
     }
-    let Some((svc, task)) = super::update_exec::target_task(state) else {
+    let Some((svc, task)) = super::exec::target_task(state) else {
         state.say(
             "forward: select a task (or a service with a running task)",
             true,
@@ -534,5 +534,5 @@ pub fn live_count(state: &State) -> usize {
 }
 
 #[cfg(test)]
-#[path = "update_forward_tests.rs"]
+#[path = "forward_tests.rs"]
 mod tests;
