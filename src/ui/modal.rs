@@ -257,7 +257,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 /// border; when the checks do not fit, passing ones fold into one line, and what still
 /// does not fit is cut with a note, never the choices.
 fn draw_exec(
-    menu: &crate::app::update::exec::ExecMenu,
+    menu: &crate::app::actions::ExecMenu,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,

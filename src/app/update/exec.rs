@@ -3,22 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use crate::app::actions::Modal;
+use crate::app::actions::{ExecMenu, Modal};
 use crate::app::{Effect, State, View};
 use crate::domain::{Service, Task};
 use crate::ops::exec::doctor;
 use crate::ops::exec::session::ExecTarget;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExecMenu {
-    pub target: ExecTarget,
-    pub checks: Vec<doctor::Check>,
-    /// The shell first, then the configured quick commands.
-    pub choices: Vec<String>,
-    pub selected: usize,
-    /// `:doctor`: show the checks only.
-    pub doctor_only: bool,
-}
 
 /// The task to exec into: the selected one, or on a service the newest running task.
 pub(super) fn target_task(state: &State) -> Option<(Service, Task)> {

@@ -4,10 +4,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::actions::Modal;
+use crate::app::actions::{Field, ForwardForm, Modal};
 use crate::app::{Action, Effect, Screen, State, View};
 use crate::config::ForwardPreset;
-use crate::domain::Task;
 use crate::ops::exec::doctor::{self, Check};
 use crate::ops::forward::ForwardSpec;
 use crate::timefmt::Timestamp;
@@ -68,35 +67,6 @@ pub enum ForwardEvent {
         /// TerminateSession or the audit log failed (said on the row).
         note: Option<String>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Preset,
-    Container,
-    Host,
-    Port,
-    Local,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForwardForm {
-    pub cluster: String,
-    pub service: String,
-    pub task: Task,
-    pub containers: Vec<String>,
-    pub container: usize,
-    /// `[services.<name>.forwards]`, by name.
-    pub presets: Vec<(String, ForwardPreset)>,
-    pub preset: Option<usize>,
-    pub host: String,
-    pub port: String,
-    pub local: String,
-    pub field: Field,
-    pub checks: Vec<Check>,
-    pub error: Option<String>,
-    /// `Some(when it opened)`: the confirmation is showing (Enter counts once armed).
-    pub confirm_at: Option<Timestamp>,
 }
 
 impl ForwardForm {
