@@ -127,7 +127,7 @@ fn a_region_switch_drops_the_old_accounts_answers() {
     let asked = details_asked(&effects);
     update(
         &mut state,
-        Msg::Switched(Ok(crate::app::update::switch::Switched {
+        Msg::Switched(Ok(crate::app::Switched {
             profile: "default".into(),
             region: "eu-west-1".into(),
             endpoint_url: None,

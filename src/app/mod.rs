@@ -22,7 +22,9 @@ pub use lists::{
     images_of, service_vulns, sort_header, visible_alerts, visible_clusters, visible_findings,
     visible_services, visible_tasks, FindingRow,
 };
-pub use msg::{Effect, MouseInput, Msg, RequestId};
-pub use state::{short_id, Failing, Input, Screen, Slot, State, StatusLine, View};
+pub use msg::{Effect, ForwardEvent, MouseInput, Msg, RequestId, Switched};
+pub use state::{
+    short_id, Failing, ForwardRow, ForwardState, Input, Screen, Slot, State, StatusLine, View,
+};
 pub use update::palette::suggestions as command_suggestions;
 pub use update::update;

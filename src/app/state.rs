@@ -1,7 +1,9 @@
 use std::collections::HashMap;
 
 use crate::config::{Colors, Keymap};
-use crate::domain::{Cluster, ClusterDetail, Failure, Service, Task, STANDALONE};
+use crate::domain::{Cluster, ClusterDetail, Failure, ProfileInfo, Service, Task, STANDALONE};
+use crate::ops::forward::ForwardSpec;
+use crate::ops::remember::Remembered;
 use crate::timefmt::Timestamp;
 
 use super::RequestId;
@@ -284,14 +286,14 @@ pub struct State {
     /// What changed in the alerts and deployments since start (`:events`).
     pub events: super::events::EventFeed,
     /// Profiles, the switch in flight and the place to reopen (`update::switch`).
-    pub account: super::update::switch::Account,
+    pub account: Account,
     /// AWS throttled an attempt in the last minute (set by the runtime from the API
     /// stats on each tick; the SDK's retries hide it from the loads' results).
     pub throttled: bool,
     /// The text pane on top as last drawn: rows, height, search matches (`text_view`).
     pub text_viewport: Option<super::text_view::TextViewport>,
     /// Port forwards running in the background, and those that ended (`:forwards`).
-    pub forwards: super::update::forward::Forwards,
+    pub forwards: Forwards,
     pub quit: bool,
 }
 
@@ -349,7 +351,7 @@ impl State {
             secrets: HashMap::new(),
             alerts: Vec::new(),
             events: Default::default(),
-            account: super::update::switch::Account::default(),
+            account: Account::default(),
             throttled: false,
             text_viewport: None,
             forwards: Default::default(),
@@ -416,6 +418,59 @@ impl State {
             None => (self.clusters.fetched_at, self.clusters.error.as_ref()),
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForwardState {
+    /// StartSession sent / the plugin starting.
+    Starting,
+    /// The plugin listens on the local port.
+    Active,
+    /// Asked to end: the plugin is being stopped and the session terminated.
+    Ending(String),
+    Ended {
+        why: String,
+        error: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardRow {
+    pub id: u64,
+    pub spec: ForwardSpec,
+    /// `127.0.0.1:PORT` once known.
+    pub local: Option<String>,
+    pub since: Timestamp,
+    pub state: ForwardState,
+    /// The plugin's last lines (sanitized by the runtime).
+    pub output: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Forwards {
+    pub rows: Vec<ForwardRow>,
+    pub next_id: u64,
+}
+
+/// Profiles and switching; lives in `State::account`.
+#[derive(Debug, Clone, Default)]
+pub struct Account {
+    /// The profiles of the AWS config and credentials files.
+    pub profiles: Vec<ProfileInfo>,
+    /// The profile toadtop names to the SDK (`None`: the SDK's default chain).
+    pub profile_flag: Option<String>,
+    /// The switch in flight.
+    pub switching: Option<Target>,
+    /// Where the last session ended, reopened once its cluster is loaded
+    /// (`update::remember`).
+    pub restore: Option<Remembered>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The profile as the header shows it.
+    pub profile: String,
+    pub region: String,
 }
 
 #[cfg(test)]

@@ -631,7 +631,7 @@ impl Effects {
         };
         // Best effort, like on quit: remembering is a convenience.
         let _ = crate::ops::remember::write(&place);
-        Msg::Switched(Ok(crate::app::update::switch::Switched {
+        Msg::Switched(Ok(crate::app::Switched {
             profile_flag: self.ctx.profile_flag.clone(),
             profile: self.ctx.profile.clone(),
             region: self.ctx.region.clone(),
@@ -692,7 +692,7 @@ async fn run_forward(
     spec: crate::ops::forward::ForwardSpec,
     stop: tokio::sync::oneshot::Receiver<String>,
 ) {
-    use crate::app::update::forward::ForwardEvent;
+    use crate::app::ForwardEvent;
     use crate::ops::forward::{self, run};
     let send = |event| {
         let _ = tx.send(Msg::Forward { id, event });

@@ -5,7 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::actions::{Field, ForwardForm, Modal};
-use crate::app::{Action, Effect, Screen, State, View};
+use crate::app::{Action, Effect, ForwardEvent, ForwardRow, ForwardState, Screen, State, View};
 use crate::config::ForwardPreset;
 use crate::ops::exec::doctor::{self, Check};
 use crate::ops::forward::ForwardSpec;
@@ -14,59 +14,10 @@ use crate::timefmt::Timestamp;
 /// Plugin output lines kept per forward.
 const KEEP_OUTPUT: usize = 20;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ForwardState {
-    /// StartSession sent / the plugin starting.
-    Starting,
-    /// The plugin listens on the local port.
-    Active,
-    /// Asked to end: the plugin is being stopped and the session terminated.
-    Ending(String),
-    Ended {
-        why: String,
-        error: bool,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForwardRow {
-    pub id: u64,
-    pub spec: ForwardSpec,
-    /// `127.0.0.1:PORT` once known.
-    pub local: Option<String>,
-    pub since: Timestamp,
-    pub state: ForwardState,
-    /// The plugin's last lines (sanitized by the runtime).
-    pub output: Vec<String>,
-}
-
 impl ForwardRow {
     pub fn live(&self) -> bool {
         matches!(self.state, ForwardState::Starting | ForwardState::Active)
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Forwards {
-    pub rows: Vec<ForwardRow>,
-    pub next_id: u64,
-}
-
-/// What the runtime reports of one forward.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ForwardEvent {
-    Started {
-        local: String,
-    },
-    Ready,
-    Output(String),
-    /// `failure`: it ended by itself (why); else `stopped_by` asked it to.
-    Ended {
-        failure: Option<String>,
-        stopped_by: Option<String>,
-        /// TerminateSession or the audit log failed (said on the row).
-        note: Option<String>,
-    },
 }
 
 impl ForwardForm {

@@ -3,42 +3,10 @@
 //! starts over from the clusters list, since nothing loaded for the old account or region
 //! belongs to the new one.
 
-use crate::domain::{ErrorKind, Failure, ProfileInfo, REGIONS};
-use crate::ops::remember::Remembered;
+use crate::domain::{ErrorKind, Failure, REGIONS};
 
-use crate::app::{Effect, Screen, Slot, State, View};
-
-/// Profiles and switching; lives in `State::account`.
-#[derive(Debug, Clone, Default)]
-pub struct Account {
-    /// The profiles of the AWS config and credentials files.
-    pub profiles: Vec<ProfileInfo>,
-    /// The profile toadtop names to the SDK (`None`: the SDK's default chain).
-    pub profile_flag: Option<String>,
-    /// The switch in flight.
-    pub switching: Option<Target>,
-    /// Where the last session ended, reopened once its cluster is loaded
-    /// (`update::remember`).
-    pub restore: Option<Remembered>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    /// The profile as the header shows it.
-    pub profile: String,
-    pub region: String,
-}
-
-/// What the runtime reports after a successful switch.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Switched {
-    pub profile_flag: Option<String>,
-    pub profile: String,
-    pub region: String,
-    pub endpoint_url: Option<String>,
-    /// The AWS files read again, so profiles added meanwhile can be completed.
-    pub profiles: Vec<ProfileInfo>,
-}
+use crate::app::state::Target;
+use crate::app::{Effect, Screen, Slot, State, Switched, View};
 
 /// Runs `:profile [NAME]` or `:region [NAME]`; without a name it says what is current.
 pub fn command(state: &mut State, verb: &str, arg: &str) -> Vec<Effect> {

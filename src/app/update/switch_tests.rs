@@ -3,7 +3,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::app::actions::{Job, Modal};
 use crate::app::{update, Msg};
-use crate::domain::{ErrorKind, Failure, ProfileKind};
+use crate::domain::{ErrorKind, Failure, ProfileInfo, ProfileKind};
 use crate::fixtures;
 use crate::ops::jobs::JobRequest;
 
