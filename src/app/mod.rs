@@ -1,5 +1,9 @@
 //! Application state and the pure `update` function: keys and AWS answers in, effects out.
 //! Nothing here performs I/O; `tui::runtime` carries out the effects.
+//!
+//! `state` (State, Slot, View), `msg` (Msg in, Effect out), `update/` (`update` and one
+//! file per topic it handles), `lists` (the rows each pane shows), `actions` (the modals'
+//! data); the other files each serve one pane or the header.
 
 pub mod actions;
 pub mod backoff;

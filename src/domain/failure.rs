@@ -5,7 +5,7 @@
 use std::fmt;
 
 /// The kinds of failure `app/` treats differently.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The endpoint could not be reached or did not answer in time: the header says
     /// `offline`.
@@ -13,7 +13,6 @@ pub enum ErrorKind {
     /// The profile's SSO session expired (or was never started): one banner says what
     /// to run.
     SsoLogin,
-    #[default]
     Other,
 }
 
