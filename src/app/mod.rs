@@ -3,7 +3,7 @@
 //!
 //! `state` (State, Slot, View), `msg` (Msg in, Effect out), `update/` (`update` and one
 //! file per topic it handles), `lists` (the rows each pane shows), `actions` (the modals'
-//! data); the other files each serve one pane or the header.
+//! data); the rest hold one feature each (sort columns, the `:` palette, the log pane, …).
 
 pub mod actions;
 pub mod backoff;
