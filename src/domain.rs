@@ -6,7 +6,11 @@ use serde::Serialize;
 use crate::timefmt::Timestamp;
 
 pub mod console_url;
+mod failure;
+mod profiles;
 mod secrets;
+pub use failure::{ErrorKind, Failure};
+pub use profiles::{ProfileInfo, ProfileKind, REGIONS};
 pub use secrets::{
     check_for, parameter_key, parse_value_from, secret_health, ParameterLookup, ParameterMeta,
     SecretCheck, SecretHealth, SecretSource, SecretState, SecretTarget,
@@ -557,6 +561,18 @@ pub struct ImageFindings {
     pub scan_settings: Option<String>,
     /// A call that failed for this image (the rest of the screen keeps working).
     pub error: Option<String>,
+}
+
+/// One image of an ECR repository, for the deploy picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EcrImage {
+    pub tags: Vec<String>,
+    pub digest: String,
+    pub pushed_at: Option<Timestamp>,
+    /// The image's scan, from the same per-digest DescribeImageScanFindings cache as the
+    /// findings pane (`aws::findings`), not from DescribeImages: with enhanced scanning
+    /// DescribeImages carries no severity summary. `None` until it is loaded.
+    pub findings: Option<ImageFindings>,
 }
 
 /// Severity rank for sorting: CRITICAL first.

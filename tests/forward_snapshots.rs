@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use screen::render;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use toadtop::app::update_forward::{ForwardRow, ForwardState};
 use toadtop::app::{update, Msg, Screen, State, View};
+use toadtop::app::{ForwardRow, ForwardState};
 use toadtop::config::{ForwardPreset, ServiceSettings};
 use toadtop::fixtures::{self, NOW};
 use toadtop::ops::forward::ForwardSpec;

@@ -294,10 +294,10 @@ fn offline_says_since_when_and_when_it_retries_80x24() {
     state.endpoint_url = Some("http://127.0.0.1:4566".into());
     state.now = Timestamp(NOW.0 + 40_000);
     let slot = state.details.get_mut("production").expect("slot");
-    slot.error = Some(
-        "DescribeServices failed: cannot reach the endpoint: Connection refused (os error 111)"
-            .into(),
-    );
+    slot.error = Some(toadtop::domain::Failure::new(
+        "DescribeServices failed: cannot reach the endpoint: Connection refused (os error 111)",
+        toadtop::domain::ErrorKind::Unreachable,
+    ));
     // Three failures, the last 5 s ago: the next try is 8 s after it.
     slot.failing = Some(toadtop::app::Failing {
         count: 3,
@@ -491,7 +491,7 @@ mod actions {
     use crossterm::event::{KeyCode, KeyEvent};
     use toadtop::app::actions::{Modal, PickRow};
     use toadtop::app::{update, Effect, Msg, State, View};
-    use toadtop::aws::ecr::EcrImage;
+    use toadtop::domain::EcrImage;
     use toadtop::domain::ImageFindings;
     use toadtop::fixtures::{self, NOW};
     use toadtop::ops::deploy::plan::{plan_swap, preview};

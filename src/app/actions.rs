@@ -3,9 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::aws::ecr::EcrImage;
+use crate::config::ForwardPreset;
+use crate::domain::EcrImage;
+use crate::domain::Task;
 use crate::domain::{ecr_ref, image_tag};
 use crate::logs::LogBuffer;
+use crate::ops::exec::doctor::{self, Check};
+use crate::ops::exec::session::ExecTarget;
 use crate::ops::jobs::JobRequest;
 use crate::ops::progress::{Outcome, Tone};
 use crate::timefmt::Timestamp;
@@ -185,6 +189,49 @@ fn image_label(tag: &str, running: bool, img: &EcrImage, now: Timestamp) -> Stri
     )
 }
 
+/// `x` / `:doctor`'s menu (`update::exec` drives it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecMenu {
+    pub target: ExecTarget,
+    pub checks: Vec<doctor::Check>,
+    /// The shell first, then the configured quick commands.
+    pub choices: Vec<String>,
+    pub selected: usize,
+    /// `:doctor`: show the checks only.
+    pub doctor_only: bool,
+}
+
+/// The port-forward form's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Preset,
+    Container,
+    Host,
+    Port,
+    Local,
+}
+
+/// `F`'s port-forward form (`update::forward` drives it and holds its methods).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardForm {
+    pub cluster: String,
+    pub service: String,
+    pub task: Task,
+    pub containers: Vec<String>,
+    pub container: usize,
+    /// `[services.<name>.forwards]`, by name.
+    pub presets: Vec<(String, ForwardPreset)>,
+    pub preset: Option<usize>,
+    pub host: String,
+    pub port: String,
+    pub local: String,
+    pub field: Field,
+    pub checks: Vec<Check>,
+    pub error: Option<String>,
+    /// `Some(when it opened)`: the confirmation is showing (Enter counts once armed).
+    pub confirm_at: Option<Timestamp>,
+}
+
 // One modal exists at a time, so the size of its biggest variant costs nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
@@ -219,9 +266,9 @@ pub enum Modal {
         text: String,
     },
     /// `x` / `:doctor`: the pre-flight checks and the commands to run.
-    Exec(super::update_exec::ExecMenu),
+    Exec(ExecMenu),
     /// `F`: the port-forward form, then its confirmation.
-    Forward(super::update_forward::ForwardForm),
+    Forward(ForwardForm),
     /// Typing an image for one container of the picker (the picker waits underneath).
     TypeImage {
         picker: DeployPicker,
@@ -229,7 +276,7 @@ pub enum Modal {
         text: String,
     },
     /// `q` or ctrl-c while an action runs: quit anyway? (the text is built from the job
-    /// as it draws: `update_quit::question`).
+    /// as it draws: `update::quit::question`).
     QuitRunning,
 }
 

@@ -5,6 +5,7 @@
 
 use super::state::Failing;
 use super::State;
+use crate::domain::{ErrorKind, Failure};
 use crate::timefmt::Timestamp;
 
 /// The longest wait between automatic retries (unless the refresh interval is longer).
@@ -67,9 +68,9 @@ pub fn refresh_due(state: &State) -> bool {
 
 /// The header's note while loads fail: `offline since 10:42:07 · retry in 8s` (offline
 /// when the endpoint could not be reached at all, else `failing since`).
-pub fn note(state: &State, error: Option<&str>) -> Option<String> {
+pub fn note(state: &State, error: Option<&Failure>) -> Option<String> {
     let f = failing(state)?;
-    let what = if error.is_some_and(crate::aws::error::is_unreachable) {
+    let what = if error.is_some_and(|e| e.kind == ErrorKind::Unreachable) {
         "offline"
     } else {
         "failing"

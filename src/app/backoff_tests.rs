@@ -2,11 +2,21 @@
 
 use super::*;
 use crate::app::{update, Effect, Msg, State, View};
+use crate::domain::{ErrorKind, Failure};
 use crate::fixtures::{self, NOW};
 
 const REFUSED: &str = "ListClusters failed: cannot reach the endpoint: Connection refused (os error 111) (check the network, region or --endpoint-url)";
 const DENIED: &str =
     "ListClusters failed: AccessDeniedException: not allowed (the role lacks this permission)";
+
+/// REFUSED as the runtime sends it (`aws::error::classify`): the endpoint is out of reach.
+fn refused() -> Failure {
+    Failure::new(REFUSED, ErrorKind::Unreachable)
+}
+
+fn denied() -> Failure {
+    Failure::new(DENIED, ErrorKind::Other)
+}
 
 fn at(ms: i64) -> Timestamp {
     Timestamp(NOW.0 + ms)
@@ -25,11 +35,9 @@ fn clusters_load(effects: &[Effect]) -> Option<u64> {
 }
 
 /// Answers the cluster load `req` at `ms` (the clock moves first, as a tick would).
-fn answer(s: &mut State, ms: i64, req: u64, result: Result<Vec<&str>, &str>) {
+fn answer(s: &mut State, ms: i64, req: u64, result: Result<Vec<&str>, Failure>) {
     s.now = at(ms);
-    let result = result
-        .map(|names| names.iter().map(|n| fixtures::cluster(n, 1, 1)).collect())
-        .map_err(str::to_string);
+    let result = result.map(|names| names.iter().map(|n| fixtures::cluster(n, 1, 1)).collect());
     update(s, Msg::ClustersLoaded { req, result });
 }
 
@@ -62,7 +70,7 @@ fn failed_refreshes_back_off_and_the_first_answer_recovers_by_itself() {
             loads.push(ms);
             // Each try takes 500 ms to fail (or to answer, once the server is back).
             let result = if ms < 30_000 {
-                Err(REFUSED)
+                Err(refused())
             } else {
                 Ok(vec!["production"])
             };
@@ -93,28 +101,28 @@ fn while_failing_the_header_says_since_when_and_when_it_tries_next() {
     let mut s = shown();
     assert_eq!(note(&s, None), None, "nothing to say while loads work");
     let req = clusters_load(&tick(&mut s, 10_000)).unwrap();
-    answer(&mut s, 10_500, req, Err(REFUSED));
+    answer(&mut s, 10_500, req, Err(refused()));
     s.now = at(11_000);
     let since = at(10_500).clock();
     assert_eq!(
-        note(&s, Some(REFUSED)).as_deref(),
+        note(&s, Some(&refused())).as_deref(),
         Some(format!("offline since {since} · retry in 2s").as_str())
     );
     // Data from before stays, with its age and the stale mark (header tests).
-    assert_eq!(s.current_slot_age(), (Some(NOW), Some(REFUSED)));
+    assert_eq!(s.current_slot_age(), (Some(NOW), Some(&refused())));
 
     // The retry is in flight: nothing else is started, whatever the clock says.
     let req = clusters_load(&tick(&mut s, 12_500)).unwrap();
     assert!(tick(&mut s, 60_000).is_empty());
     assert_eq!(
-        note(&s, Some(REFUSED)).as_deref(),
+        note(&s, Some(&refused())).as_deref(),
         Some(format!("offline since {since} · retrying…").as_str())
     );
     // Another kind of failure is not "offline"; the run keeps its start.
-    answer(&mut s, 60_100, req, Err(DENIED));
+    answer(&mut s, 60_100, req, Err(denied()));
     assert_eq!(s.clusters.failing.map(|f| f.count), Some(2));
     assert_eq!(
-        note(&s, Some(DENIED)).as_deref(),
+        note(&s, Some(&denied())).as_deref(),
         Some(format!("failing since {since} · retry in 4s").as_str())
     );
 }

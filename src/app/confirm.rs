@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use crate::aws::ecr::EcrImage;
+use crate::domain::EcrImage;
 use crate::domain::{ecr_ref, image_tag};
 
 /// Enter is ignored for this long after a confirmation opens (and again after each

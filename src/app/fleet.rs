@@ -117,7 +117,7 @@ pub fn call_of(error: &str) -> &str {
 /// nothing is known yet, else the counts.
 pub fn cell(state: &State, cluster: &str) -> (String, bool) {
     let slot = state.details.get(cluster);
-    if let Some(e) = slot.and_then(|s| s.error.as_deref()) {
+    if let Some(e) = slot.and_then(|s| s.error.as_ref().map(|e| e.as_str())) {
         return (format!("⚠ {}", call_of(e)), true);
     }
     if slot.is_none_or(|s| s.data.is_none()) {

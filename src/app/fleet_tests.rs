@@ -81,7 +81,7 @@ fn the_next_refresh_loads_them_again_and_a_failure_stays_in_its_row() {
     let (mut state, effects) = started(&["a", "b"]);
     for (req, cluster) in details_asked(&effects) {
         let result = if cluster == "b" {
-            Err("DescribeServices failed: AccessDeniedException: no".to_string())
+            Err("DescribeServices failed: AccessDeniedException: no".into())
         } else {
             Ok(detail(&cluster))
         };
@@ -127,7 +127,7 @@ fn a_region_switch_drops_the_old_accounts_answers() {
     let asked = details_asked(&effects);
     update(
         &mut state,
-        Msg::Switched(Ok(crate::app::update_switch::Switched {
+        Msg::Switched(Ok(crate::app::Switched {
             profile: "default".into(),
             region: "eu-west-1".into(),
             endpoint_url: None,

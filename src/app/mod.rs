@@ -1,5 +1,9 @@
 //! Application state and the pure `update` function: keys and AWS answers in, effects out.
 //! Nothing here performs I/O; `tui::runtime` carries out the effects.
+//!
+//! `state` (State, Slot, View), `msg` (Msg in, Effect out), `update/` (`update` and one
+//! file per topic it handles), `lists` (the rows each pane shows), `actions` (the modals'
+//! data); the rest hold one feature each (sort columns, the `:` palette, the log pane, …).
 
 pub mod actions;
 pub mod backoff;
@@ -14,22 +18,7 @@ mod msg;
 pub mod palette;
 mod state;
 pub mod text_view;
-mod update;
-mod update_actions;
-mod update_console;
-mod update_copy;
-pub mod update_exec;
-mod update_findings;
-pub mod update_forward;
-mod update_logs;
-mod update_palette;
-pub mod update_quit;
-pub mod update_remember;
-mod update_secrets;
-mod update_sort;
-pub mod update_switch;
-pub mod update_taskdefs;
-mod update_typeahead;
+pub mod update;
 
 pub use crate::config::Action;
 pub use lists::{age_from, task_age};
@@ -37,7 +26,9 @@ pub use lists::{
     images_of, service_vulns, sort_header, visible_alerts, visible_clusters, visible_findings,
     visible_services, visible_tasks, FindingRow,
 };
-pub use msg::{Effect, MouseInput, Msg, RequestId};
-pub use state::{short_id, Failing, Input, Screen, Slot, State, StatusLine, View};
+pub use msg::{Effect, ForwardEvent, MouseInput, Msg, RequestId, Switched};
+pub use state::{
+    short_id, Failing, ForwardRow, ForwardState, Input, Screen, Slot, State, StatusLine, View,
+};
+pub use update::palette::suggestions as command_suggestions;
 pub use update::update;
-pub use update_palette::suggestions as command_suggestions;

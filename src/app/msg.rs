@@ -1,6 +1,6 @@
 use crossterm::event::KeyEvent;
 
-use crate::domain::{Cluster, ClusterDetail};
+use crate::domain::{Cluster, ClusterDetail, Failure, ProfileInfo};
 use crate::ops::logs::{FollowEvent, LogPlan};
 use crate::timefmt::Timestamp;
 
@@ -33,12 +33,12 @@ pub enum Msg {
     Tick(Timestamp),
     ClustersLoaded {
         req: RequestId,
-        result: Result<Vec<Cluster>, String>,
+        result: Result<Vec<Cluster>, Failure>,
     },
     DetailLoaded {
         req: RequestId,
         cluster: String,
-        result: Result<ClusterDetail, String>,
+        result: Result<ClusterDetail, Failure>,
     },
     /// From the log follower of pane `session`.
     Log {
@@ -52,7 +52,7 @@ pub enum Msg {
         cluster: String,
         service: String,
         container: String,
-        result: Result<Vec<crate::aws::ecr::EcrImage>, String>,
+        result: Result<Vec<crate::domain::EcrImage>, String>,
     },
     /// The preview of a deploy or a rollback (or why it cannot be made).
     Prepared {
@@ -73,7 +73,7 @@ pub enum Msg {
     /// News of a port forward running in the background.
     Forward {
         id: u64,
-        event: super::update_forward::ForwardEvent,
+        event: ForwardEvent,
     },
     /// An image's own volumes for the exec doctor (`Effect::LoadImageVolumes`).
     ImageVolumes {
@@ -84,7 +84,7 @@ pub enum Msg {
     MetricsLoaded {
         req: RequestId,
         cluster: String,
-        result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, String>,
+        result: Result<std::collections::BTreeMap<String, crate::domain::ServiceMetrics>, Failure>,
     },
     /// The browser opener of an `Effect::OpenUrl` started (or why not).
     Opened {
@@ -93,13 +93,41 @@ pub enum Msg {
         result: Result<(), String>,
     },
     /// A `:profile`/`:region` switch ended: new clients are in place, or why not.
-    Switched(Result<super::update_switch::Switched, String>),
+    Switched(Result<Switched, Failure>),
     /// Secrets health of a cluster's services, by service (failures are per secret).
     SecretsLoaded {
         req: RequestId,
         cluster: String,
         secrets: std::collections::BTreeMap<String, Vec<crate::domain::SecretHealth>>,
     },
+}
+
+/// What the runtime reports of one forward.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForwardEvent {
+    Started {
+        local: String,
+    },
+    Ready,
+    Output(String),
+    /// `failure`: it ended by itself (why); else `stopped_by` asked it to.
+    Ended {
+        failure: Option<String>,
+        stopped_by: Option<String>,
+        /// TerminateSession or the audit log failed (said on the row).
+        note: Option<String>,
+    },
+}
+
+/// What the runtime reports after a successful switch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Switched {
+    pub profile_flag: Option<String>,
+    pub profile: String,
+    pub region: String,
+    pub endpoint_url: Option<String>,
+    /// The AWS files read again, so profiles added meanwhile can be completed.
+    pub profiles: Vec<ProfileInfo>,
 }
 
 /// What `update` asks the runtime to do. A handful exist per key press; their size

@@ -1,7 +1,9 @@
 use std::collections::HashMap;
 
 use crate::config::{Colors, Keymap};
-use crate::domain::{Cluster, ClusterDetail, Service, Task, STANDALONE};
+use crate::domain::{Cluster, ClusterDetail, Failure, ProfileInfo, Service, Task, STANDALONE};
+use crate::ops::forward::ForwardSpec;
+use crate::ops::remember::Remembered;
 use crate::timefmt::Timestamp;
 
 use super::RequestId;
@@ -12,7 +14,7 @@ pub struct Slot<T> {
     pub data: Option<T>,
     pub fetched_at: Option<Timestamp>,
     /// The last failure; kept data stays on screen, marked stale.
-    pub error: Option<String>,
+    pub error: Option<Failure>,
     pub in_flight: Option<RequestId>,
     /// A refresh was asked for while one was in flight: run once more after it.
     pub again: bool,
@@ -236,7 +238,7 @@ pub struct State {
     pub input: Input,
     /// Tab going round the palette's candidates: what was typed, which one is shown.
     pub palette_tab: Option<(String, usize)>,
-    /// Keys typed while the pane was loading, applied once it has (`update_typeahead`).
+    /// Keys typed while the pane was loading, applied once it has (`update::typeahead`).
     pub typeahead: std::collections::VecDeque<crossterm::event::KeyEvent>,
     pub status: Option<StatusLine>,
     /// When the status was said, and the last messages (`app::messages`).
@@ -283,15 +285,15 @@ pub struct State {
     pub alerts: Vec<crate::alerts::Alert>,
     /// What changed in the alerts and deployments since start (`:events`).
     pub events: super::events::EventFeed,
-    /// Profiles, the switch in flight and the place to reopen (`update_switch`).
-    pub account: super::update_switch::Account,
+    /// Profiles, the switch in flight and the place to reopen (`update::switch`).
+    pub account: Account,
     /// AWS throttled an attempt in the last minute (set by the runtime from the API
     /// stats on each tick; the SDK's retries hide it from the loads' results).
     pub throttled: bool,
     /// The text pane on top as last drawn: rows, height, search matches (`text_view`).
     pub text_viewport: Option<super::text_view::TextViewport>,
     /// Port forwards running in the background, and those that ended (`:forwards`).
-    pub forwards: super::update_forward::Forwards,
+    pub forwards: Forwards,
     pub quit: bool,
 }
 
@@ -349,7 +351,7 @@ impl State {
             secrets: HashMap::new(),
             alerts: Vec::new(),
             events: Default::default(),
-            account: super::update_switch::Account::default(),
+            account: Account::default(),
             throttled: false,
             text_viewport: None,
             forwards: Default::default(),
@@ -405,17 +407,70 @@ impl State {
     }
 
     /// When the data behind the current view was fetched, and its error if the last try failed.
-    pub fn current_slot_age(&self) -> (Option<Timestamp>, Option<&str>) {
+    pub fn current_slot_age(&self) -> (Option<Timestamp>, Option<&Failure>) {
         match self
             .screen()
             .view
             .cluster()
             .and_then(|c| self.details.get(c))
         {
-            Some(slot) => (slot.fetched_at, slot.error.as_deref()),
-            None => (self.clusters.fetched_at, self.clusters.error.as_deref()),
+            Some(slot) => (slot.fetched_at, slot.error.as_ref()),
+            None => (self.clusters.fetched_at, self.clusters.error.as_ref()),
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForwardState {
+    /// StartSession sent / the plugin starting.
+    Starting,
+    /// The plugin listens on the local port.
+    Active,
+    /// Asked to end: the plugin is being stopped and the session terminated.
+    Ending(String),
+    Ended {
+        why: String,
+        error: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardRow {
+    pub id: u64,
+    pub spec: ForwardSpec,
+    /// `127.0.0.1:PORT` once known.
+    pub local: Option<String>,
+    pub since: Timestamp,
+    pub state: ForwardState,
+    /// The plugin's last lines (sanitized by the runtime).
+    pub output: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Forwards {
+    pub rows: Vec<ForwardRow>,
+    pub next_id: u64,
+}
+
+/// Profiles and switching; lives in `State::account`.
+#[derive(Debug, Clone, Default)]
+pub struct Account {
+    /// The profiles of the AWS config and credentials files.
+    pub profiles: Vec<ProfileInfo>,
+    /// The profile toadtop names to the SDK (`None`: the SDK's default chain).
+    pub profile_flag: Option<String>,
+    /// The switch in flight.
+    pub switching: Option<Target>,
+    /// Where the last session ended, reopened once its cluster is loaded
+    /// (`update::remember`).
+    pub restore: Option<Remembered>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The profile as the header shows it.
+    pub profile: String,
+    pub region: String,
 }
 
 #[cfg(test)]

@@ -3,19 +3,8 @@
 use aws_sdk_ecr::types::TagStatus;
 
 use super::{AwsContext, AwsError};
-use crate::domain::ImageFindings;
+use crate::domain::EcrImage;
 use crate::timefmt::Timestamp;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct EcrImage {
-    pub tags: Vec<String>,
-    pub digest: String,
-    pub pushed_at: Option<Timestamp>,
-    /// The image's scan, from the same per-digest DescribeImageScanFindings cache as the
-    /// findings pane (`aws::findings`), not from DescribeImages: with enhanced scanning
-    /// DescribeImages carries no severity summary. `None` until it is loaded.
-    pub findings: Option<ImageFindings>,
-}
 
 /// Tagged images of `repository` in `registry_id`, newest push first (all pages).
 pub async fn list_images(

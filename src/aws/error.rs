@@ -2,6 +2,8 @@
 
 use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
+use crate::domain::{ErrorKind, Failure};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{operation} failed: {reason}{}", hint.map(|h| format!(" ({h})")).unwrap_or_default())]
 pub struct AwsError {
@@ -104,8 +106,8 @@ impl AwsError {
     }
 }
 
-/// The reason every SSO failure shows as: panes and the header recognise it by this text
-/// (see [`is_sso_login`]), so it appears once as a banner instead of once per call.
+/// The reason every SSO failure shows as: [`classify`] recognises it by this text (see
+/// [`is_sso_login`]), so it appears once as a banner instead of once per call.
 pub const SSO_LOGIN_REASON: &str = "SSO session expired or not logged in";
 
 fn sso_login() -> (AwsErrorKind, String, Option<&'static str>) {
@@ -125,6 +127,19 @@ pub fn is_unreachable(text: &str) -> bool {
 /// Whether an error text (from any call) is the SSO one.
 pub fn is_sso_login(text: &str) -> bool {
     text.contains(SSO_LOGIN_REASON)
+}
+
+/// A failure's text with its kind, for the messages that carry it to `app/`: the SSO
+/// one, an endpoint out of reach, or another.
+pub fn classify(text: String) -> Failure {
+    let kind = if is_sso_login(&text) {
+        ErrorKind::SsoLogin
+    } else if is_unreachable(&text) {
+        ErrorKind::Unreachable
+    } else {
+        ErrorKind::Other
+    };
+    Failure::new(text, kind)
 }
 
 /// Whether aws-config's error chain says the SSO token is expired or missing. The texts
@@ -240,6 +255,22 @@ mod tests {
         assert_eq!(e.kind, AwsErrorKind::Credentials);
         assert_eq!(e.reason, "profile `x` was not defined");
         assert!(!is_sso_login(&e.to_string()));
+    }
+
+    #[test]
+    fn classify_gives_the_kind_app_branches_on() {
+        let sso = "ListClusters failed: SSO session expired or not logged in (run `aws sso login` for this profile)";
+        let refused = "ListClusters failed: cannot reach the endpoint: Connection refused (os error 111) (check the network, region or --endpoint-url)";
+        let timeout = "DescribeServices failed: timed out (check the network or --endpoint-url)";
+        let denied = "ListClusters failed: AccessDeniedException: not allowed (the role lacks this permission)";
+        for (text, kind) in [
+            (sso, ErrorKind::SsoLogin),
+            (refused, ErrorKind::Unreachable),
+            (timeout, ErrorKind::Unreachable),
+            (denied, ErrorKind::Other),
+        ] {
+            assert_eq!(classify(text.into()), Failure::new(text, kind), "{text}");
+        }
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub async fn run(
     // Every forward ends with its session terminated (the screen still up meanwhile).
     effects.end_forwards().await;
     // Quitting must not fail over this file: the next start just opens the clusters.
-    let _ = crate::ops::remember::write(&crate::app::update_remember::snapshot(&state));
+    let _ = crate::ops::remember::write(&crate::app::update::remember::snapshot(&state));
     // The terminal back first: what was left goes to the shell, where it stays readable.
     drop(session);
     if let Some(out) = left {
@@ -267,7 +267,7 @@ fn initial_state(settings: &Settings, ctx: &AwsContext, startup: Startup) -> Sta
     state.account.profiles = startup.profiles;
     state.account.profile_flag = ctx.profile_flag.clone();
     match startup.remembered {
-        Ok(Some(place)) => crate::app::update_remember::plan_restore(&mut state, place),
+        Ok(Some(place)) => crate::app::update::remember::plan_restore(&mut state, place),
         Ok(None) => {}
         Err(warning) => state.say(warning, true),
     }
@@ -365,7 +365,7 @@ impl Effects {
                     let keep = |name: &str| config.shows_cluster(name);
                     let result = ecs::load_clusters(&ctx, &keep)
                         .await
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| crate::aws::error::classify(e.to_string()));
                     let _ = tx.send(Msg::ClustersLoaded { req, result });
                 });
             }
@@ -373,7 +373,7 @@ impl Effects {
                 spawn_traced("load_detail", async move {
                     let result = ecs::load_cluster_detail(&ctx, &cluster)
                         .await
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| crate::aws::error::classify(e.to_string()));
                     let _ = tx.send(Msg::DetailLoaded {
                         req,
                         cluster: cluster.name,
@@ -552,7 +552,7 @@ impl Effects {
                     let result =
                         crate::aws::metrics::service_metrics(&ctx, &cluster, &services, now)
                             .await
-                            .map_err(|e| e.to_string());
+                            .map_err(|e| crate::aws::error::classify(e.to_string()));
                     let _ = tx.send(Msg::MetricsLoaded {
                         req,
                         cluster,
@@ -618,7 +618,7 @@ impl Effects {
     fn switched(&mut self, done: super::switch::Done) -> Msg {
         let ctx = match done.result {
             Ok(ctx) => ctx,
-            Err(e) => return Msg::Switched(Err(e)),
+            Err(e) => return Msg::Switched(Err(crate::aws::error::classify(e))),
         };
         self.stop_all();
         self.findings = Arc::new(crate::aws::findings::FindingsCache::default());
@@ -631,7 +631,7 @@ impl Effects {
         };
         // Best effort, like on quit: remembering is a convenience.
         let _ = crate::ops::remember::write(&place);
-        Msg::Switched(Ok(crate::app::update_switch::Switched {
+        Msg::Switched(Ok(crate::app::Switched {
             profile_flag: self.ctx.profile_flag.clone(),
             profile: self.ctx.profile.clone(),
             region: self.ctx.region.clone(),
@@ -692,7 +692,7 @@ async fn run_forward(
     spec: crate::ops::forward::ForwardSpec,
     stop: tokio::sync::oneshot::Receiver<String>,
 ) {
-    use crate::app::update_forward::ForwardEvent;
+    use crate::app::ForwardEvent;
     use crate::ops::forward::{self, run};
     let send = |event| {
         let _ = tx.send(Msg::Forward { id, event });

@@ -34,7 +34,8 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
         error: state
             .clusters
             .error
-            .clone()
+            .as_ref()
+            .map(|e| e.text.clone())
             .or_else(|| selected_error(state, screen)),
         sort: sort_header(state, Pane::Clusters),
     };

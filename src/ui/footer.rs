@@ -214,7 +214,7 @@ fn rows(state: &State) -> Option<usize> {
             crate::app::visible_findings(state, cluster, service.as_deref(), f).len()
         }
         View::Alerts => crate::app::visible_alerts(state, f).len(),
-        View::TaskDefs { family } => crate::app::update_taskdefs::visible(state, family, f).len(),
+        View::TaskDefs { family } => crate::app::update::taskdefs::visible(state, family, f).len(),
         _ => return None,
     })
 }

@@ -95,7 +95,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         crumb.push(Span::styled(sanitize(&part), theme.accent));
     }
-    if let Some(banner) = crate::app::update_switch::sso_banner(state) {
+    if let Some(banner) = crate::app::update::switch::sso_banner(state) {
         crumb.push(Span::raw("   "));
         crumb.push(Span::styled(
             format!("⚠ {}", sanitize(&banner)),

@@ -90,7 +90,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         Modal::Forward(form) => super::forwards::draw_form(state, form, frame, area, width),
         Modal::QuitRunning => {
-            let (title, lines) = crate::app::update_quit::question(state);
+            let (title, lines) = crate::app::update::quit::question(state);
             let text: Vec<Line> = lines.iter().map(|l| Line::raw(sanitize(l))).collect();
             let text = super::text::wrap(&text, usize::from(width.saturating_sub(2)));
             let rows = text.len() + 2;
@@ -257,7 +257,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 /// border; when the checks do not fit, passing ones fold into one line, and what still
 /// does not fit is cut with a note, never the choices.
 fn draw_exec(
-    menu: &crate::app::update_exec::ExecMenu,
+    menu: &crate::app::actions::ExecMenu,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,

@@ -124,7 +124,7 @@ pub fn draw(
         .and_then(|m| m.data.as_ref())
         .and_then(|m| m.get(&s.name));
     // A failed GetMetricData (e.g. not allowed) says so rather than "no metrics yet".
-    let failed = slot.and_then(|m| m.error.as_deref());
+    let failed = slot.and_then(|m| m.error.as_ref().map(|e| e.as_str()));
     lines.push(Line::raw(""));
     lines.push(heading("Last hour (Maximum)", &theme));
     match metrics {

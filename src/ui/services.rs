@@ -49,7 +49,7 @@ pub fn draw(
         } else {
             "loading services…"
         },
-        error: slot.and_then(|s| s.error.clone()),
+        error: slot.and_then(|s| s.error.as_ref().map(|e| e.text.clone())),
         sort: sort_header(state, Pane::Services),
     };
     pane.draw(frame, area, &theme, |i| service_row(state, rows[i], &theme))

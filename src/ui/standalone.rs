@@ -48,7 +48,7 @@ pub fn draw(
         } else {
             "loading tasks…"
         },
-        error: slot.and_then(|s| s.error.clone()),
+        error: slot.and_then(|s| s.error.as_ref().map(|e| e.text.clone())),
         sort: sort_header(state, Pane::Standalone),
     };
     pane.draw(frame, area, &theme, |i| row(state, rows[i], &theme))

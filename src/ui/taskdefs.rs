@@ -7,7 +7,7 @@ use ratatui::Frame;
 use super::table::{Col, ListHit, ListPane};
 use super::text;
 use super::theme::Theme;
-use crate::app::update_taskdefs::{in_use, visible};
+use crate::app::update::taskdefs::{in_use, visible};
 use crate::app::{Screen, State};
 use crate::domain::{family_and_revision, family_revision, image_tag};
 use crate::ops::taskdef_diff::diff;
@@ -43,7 +43,7 @@ pub fn draw(
         } else {
             "listing revisions…"
         },
-        error: slot.and_then(|s| s.error.clone()),
+        error: slot.and_then(|s| s.error.as_ref().map(|e| e.text.clone())),
         sort: None,
     };
     pane.draw(frame, area, &theme, |i| {

@@ -47,7 +47,7 @@ pub fn draw(
         } else {
             "loading tasks…"
         },
-        error: slot.and_then(|s| s.error.clone()),
+        error: slot.and_then(|s| s.error.as_ref().map(|e| e.text.clone())),
         sort: sort_header(state, Pane::Tasks),
     };
     pane.draw(frame, area, &theme, |i| task_row(state, rows[i], &theme))

@@ -2,10 +2,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::palette::{self, Arg};
-use super::update::{context_cluster, context_service, error, load_all_details, on_action, open};
-use super::update_findings;
-use super::{Action, Effect, Input, Screen, State, View};
+use super::findings;
+use super::{context_cluster, context_service, error, load_all_details, on_action, open};
+use crate::app::palette::{self, Arg};
+use crate::app::{Action, Effect, Input, Screen, State, View};
 
 pub fn edit(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Effect> {
     // Tab and Shift-Tab go round the candidates; any other key ends the round.
@@ -84,8 +84,8 @@ pub fn suggestions(state: &State, text: &str) -> Vec<String> {
 
 fn values(state: &State, arg: Arg) -> Vec<String> {
     match arg {
-        Arg::Profile => super::update_switch::candidates(state, "profile"),
-        Arg::Region => super::update_switch::candidates(state, "region"),
+        Arg::Profile => super::switch::candidates(state, "profile"),
+        Arg::Region => super::switch::candidates(state, "region"),
         Arg::Cluster => state
             .clusters
             .data
@@ -123,10 +123,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         );
     };
     match command.name {
-        "quit" => super::update::quit(state),
+        "quit" => super::quit(state),
         "help" => on_action(state, Action::Help),
-        "doctor" => super::update_exec::open(state, true),
-        "forwards" => super::update_forward::open_list(state),
+        "doctor" => super::exec::open(state, true),
+        "forwards" => super::forward::open_list(state),
         "logs" => {
             let before = state.stack.len();
             let effects = on_action(state, Action::Logs);
@@ -135,9 +135,9 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             }
             effects
         }
-        "taskdefs" => super::update_taskdefs::open(state, arg),
+        "taskdefs" => super::taskdefs::open(state, arg),
         "findings" => match context_cluster(state) {
-            Some(cluster) => update_findings::open_findings(state, cluster, None),
+            Some(cluster) => findings::open_findings(state, cluster, None),
             None => error(state, "select a cluster first"),
         },
         "alerts" => {
@@ -146,7 +146,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             }
             load_all_details(state)
         }
-        "events" => super::events::open(state),
+        "events" => crate::app::events::open(state),
         "job" => {
             if state.job.is_none() {
                 return error(state, "no action has run yet");
@@ -191,8 +191,8 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             }
             None => error(state, "select a service first"),
         },
-        "standalone" => super::update::open_standalone(state),
-        "profile" | "region" => super::update_switch::command(state, command.name, arg),
+        "standalone" => super::open_standalone(state),
+        "profile" | "region" => super::switch::command(state, command.name, arg),
         // Every name in the table has an arm above; a new one shows up here in tests.
         other => error(state, &format!(":{other} is not wired up")),
     }

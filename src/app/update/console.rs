@@ -2,8 +2,8 @@
 //! revision, log stream or group) goes on the status line and the clipboard (OSC 52, as
 //! `y`), and to a browser when the machine has an opener (the runtime looks for one).
 
-use super::lists::{visible_alerts, visible_clusters, visible_services, visible_tasks};
-use super::{Effect, State, View};
+use crate::app::lists::{visible_alerts, visible_clusters, visible_services, visible_tasks};
+use crate::app::{Effect, State, View};
 use crate::domain::console_url::{self, Place};
 use crate::domain::STANDALONE;
 
@@ -36,7 +36,7 @@ pub fn target(state: &State) -> Result<(&'static str, String), &'static str> {
             let url = console_url::task_definition_arn(&x.task_definition_arn);
             ("task definition", url)
         }),
-        View::TaskDefs { family } => super::update_taskdefs::visible(state, family, f)
+        View::TaskDefs { family } => super::taskdefs::visible(state, family, f)
             .get(at)
             .map(|a| ("task definition", console_url::task_definition_arn(a))),
         View::TaskDefDiff { after, .. } => {
@@ -167,5 +167,5 @@ pub fn on_opened(state: &mut State, label: &str, url: &str, result: Result<(), S
 }
 
 #[cfg(test)]
-#[path = "update_console_tests.rs"]
+#[path = "console_tests.rs"]
 mod tests;

@@ -2,12 +2,12 @@
 //! Enter diffs the selected revision against the base: the one marked with space, or
 //! else the revision services run now (or, on that one, the revision before it).
 
-use super::{Effect, Screen, State, View};
+use crate::app::{Effect, Screen, State, View};
 use crate::domain::family_and_revision;
 
 /// The family `:taskdefs` opens without an argument: the one of the service in view.
 fn context_family(state: &State) -> Option<String> {
-    let (cluster, service) = super::update::context_service(state)?;
+    let (cluster, service) = super::context_service(state)?;
     let s = state.service(&cluster, &service)?;
     family_and_revision(&s.task_definition_arn).map(|(f, _)| f)
 }
@@ -51,7 +51,7 @@ pub fn load(state: &mut State, family: &str) -> Option<Effect> {
 
 pub fn on_listed(
     state: &mut State,
-    req: super::RequestId,
+    req: crate::app::RequestId,
     family: &str,
     result: Result<Vec<String>, String>,
 ) -> Vec<Effect> {
@@ -62,7 +62,7 @@ pub fn on_listed(
     if slot.in_flight != Some(req) {
         return Vec::new();
     }
-    if super::update::finish(slot, now, result) {
+    if super::finish(slot, now, result.map_err(crate::domain::Failure::from)) {
         return load(state, family).into_iter().collect();
     }
     describe_listed(state, family)
@@ -206,5 +206,5 @@ pub fn drill(state: &mut State, family: &str) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-#[path = "update_taskdefs_tests.rs"]
+#[path = "taskdefs_tests.rs"]
 mod tests;

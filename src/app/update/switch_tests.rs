@@ -3,33 +3,64 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::app::actions::{Job, Modal};
 use crate::app::{update, Msg};
-use crate::aws::profiles::{parse, ProfileKind};
+use crate::domain::{ErrorKind, Failure, ProfileInfo, ProfileKind};
 use crate::fixtures;
 use crate::ops::jobs::JobRequest;
 
-const CONFIG: &str = "\
-[default]
-region = us-east-1
-[profile other]
-region = eu-west-1
-[profile sso-dev]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = Dev
-region = ap-southeast-2
-[sso-session corp]
-sso_start_url = https://corp.awsapps.com/start
-sso_region = eu-central-1
-[profile no-region]
-credential_process = creds
-[profile gov]
-region = us-gov-west-1
-";
+/// The profiles `aws::profiles::parse` reads from this config file (and, with
+/// `other_keys`, a credentials file giving `other` static keys), sorted by name:
+/// ```ini
+/// [default]
+/// region = us-east-1
+/// [profile other]
+/// region = eu-west-1
+/// [profile sso-dev]
+/// sso_session = corp
+/// sso_account_id = 111122223333
+/// sso_role_name = Dev
+/// region = ap-southeast-2
+/// [sso-session corp]
+/// sso_start_url = https://corp.awsapps.com/start
+/// sso_region = eu-central-1
+/// [profile no-region]
+/// credential_process = creds
+/// [profile gov]
+/// region = us-gov-west-1
+/// ```
+fn profiles(other_keys: bool) -> Vec<ProfileInfo> {
+    let profile = |name: &str, region: Option<&str>, kind| ProfileInfo {
+        name: name.into(),
+        region: region.map(str::to_string),
+        kind,
+    };
+    let other = if other_keys {
+        ProfileKind::Static
+    } else {
+        ProfileKind::NoCredentials
+    };
+    vec![
+        profile("default", Some("us-east-1"), ProfileKind::NoCredentials),
+        profile("gov", Some("us-gov-west-1"), ProfileKind::NoCredentials),
+        profile("no-region", None, ProfileKind::CredentialProcess),
+        profile("other", Some("eu-west-1"), other),
+        profile(
+            "sso-dev",
+            Some("ap-southeast-2"),
+            ProfileKind::Sso {
+                session: Some("corp".into()),
+                start_url: Some("https://corp.awsapps.com/start".into()),
+                sso_region: Some("eu-central-1".into()),
+                account_id: Some("111122223333".into()),
+                role_name: Some("Dev".into()),
+            },
+        ),
+    ]
+}
 
 /// The seeded-like state (production and staging, production's detail) with profiles.
 fn state() -> State {
     let mut s = fixtures::state_with(fixtures::production());
-    s.account.profiles = parse(CONFIG, "[other]\naws_access_key_id = A\n");
+    s.account.profiles = profiles(true);
     s
 }
 
@@ -62,7 +93,7 @@ fn switched(profile: &str, region: &str) -> Switched {
         profile: profile.to_string(),
         region: region.to_string(),
         endpoint_url: Some("http://127.0.0.1:5000".into()),
-        profiles: parse(CONFIG, ""),
+        profiles: profiles(false),
     }
 }
 
@@ -171,7 +202,7 @@ fn a_running_action_blocks_switching_read_only_does_not() {
 #[test]
 fn a_switch_starts_every_pane_over_and_reloads() {
     let mut s = fixtures::log_state(10);
-    s.account.profiles = parse(CONFIG, "");
+    s.account.profiles = profiles(false);
     assert!(s.logs.is_some() && s.stack.len() > 1 && s.details.contains_key("production"));
     let session = s.logs.as_ref().unwrap().session;
     s.modal = Some(Modal::Preparing {
@@ -219,7 +250,8 @@ fn a_failed_switch_keeps_everything_and_an_sso_failure_says_what_to_run() {
     let before = (s.clusters.clone(), s.stack.clone());
 
     let sso = "loading credentials failed: SSO session expired or not logged in (run `aws sso login` for this profile)";
-    assert!(update(&mut s, Msg::Switched(Err(sso.into()))).is_empty());
+    let sso = Failure::new(sso, ErrorKind::SsoLogin);
+    assert!(update(&mut s, Msg::Switched(Err(sso))).is_empty());
 
     assert_eq!(
         status(&s),
@@ -250,9 +282,11 @@ fn failing_sso_loads_make_one_banner_until_a_load_succeeds() {
     let mut s = state();
     assert_eq!(sso_banner(&s), None);
     let sso = "ListClusters failed: SSO session expired or not logged in (run `aws sso login` for this profile)";
-    s.clusters.error = Some(sso.into());
-    s.details.get_mut("production").unwrap().error =
-        Some(sso.replace("ListClusters", "DescribeServices"));
+    s.clusters.error = Some(Failure::new(sso, ErrorKind::SsoLogin));
+    s.details.get_mut("production").unwrap().error = Some(Failure::new(
+        sso.replace("ListClusters", "DescribeServices"),
+        ErrorKind::SsoLogin,
+    ));
     assert_eq!(
         sso_banner(&s).as_deref(),
         Some("SSO session expired: run `aws sso login --profile default`")

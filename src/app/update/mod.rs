@@ -1,21 +1,33 @@
 //! `update(&mut State, Msg) -> Vec<Effect>`: the whole behaviour of the TUI, pure.
 
+mod actions;
+mod console;
+mod copy;
+pub mod exec;
+mod findings;
+pub mod forward;
+mod logs;
+pub(super) mod palette;
+pub mod quit;
+pub mod remember;
+mod secrets;
+mod sort;
+pub mod switch;
+pub mod taskdefs;
+mod typeahead;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::lists::{visible_alerts, visible_findings};
 use super::lists::{visible_clusters, visible_services, visible_tasks};
-use super::update_actions;
-use super::update_findings;
-use super::update_logs;
-use super::update_secrets;
 use super::{Action, Effect, Input, Msg, Screen, Slot, State, View};
 use crate::domain::STANDALONE;
 use crate::ops::logs::LogScope;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let mut effects = dispatch(state, msg);
-    effects.extend(super::update_typeahead::replay(state, on_key));
-    effects.extend(super::update_remember::after(state));
+    effects.extend(typeahead::replay(state, on_key));
+    effects.extend(remember::after(state));
     effects
 }
 
@@ -41,12 +53,12 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             family,
             result,
         } => {
-            let effects = super::update_taskdefs::on_listed(state, req, &family, result);
+            let effects = taskdefs::on_listed(state, req, &family, result);
             clamp_all(state);
             effects
         }
         Msg::RevisionsDescribed(described) => {
-            super::update_taskdefs::on_described(state, described);
+            taskdefs::on_described(state, described);
             Vec::new()
         }
         Msg::ClustersLoaded { req, result } => {
@@ -97,10 +109,10 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             let again = finish(slot, now, result);
             clamp_all(state);
-            let mut effects = update_logs::replan(state, &cluster);
-            effects.extend(update_findings::after_detail(state, &cluster));
-            effects.extend(update_secrets::after_detail(state, &cluster));
-            effects.extend(super::update_forward::after_detail(state, &cluster));
+            let mut effects = logs::replan(state, &cluster);
+            effects.extend(findings::after_detail(state, &cluster));
+            effects.extend(secrets::after_detail(state, &cluster));
+            effects.extend(forward::after_detail(state, &cluster));
             if again {
                 effects.extend(load_detail(state, &cluster));
             }
@@ -119,21 +131,21 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             container,
             result,
         } => {
-            update_actions::on_images(state, &cluster, &service, container, result);
+            actions::on_images(state, &cluster, &service, container, result);
             Vec::new()
         }
-        Msg::Prepared { job, result } => update_actions::on_prepared(state, &job, result),
+        Msg::Prepared { job, result } => actions::on_prepared(state, &job, result),
         Msg::JobProgress { id, progress } => {
-            update_actions::on_progress(state, id, progress);
+            actions::on_progress(state, id, progress);
             Vec::new()
         }
-        Msg::JobDone { id, outcome } => match update_actions::on_done(state, id, outcome) {
+        Msg::JobDone { id, outcome } => match actions::on_done(state, id, outcome) {
             // The action changed the service: show it now rather than at the next tick.
             Some(cluster) => load_detail(state, &cluster).into_iter().collect(),
             None => Vec::new(),
         },
         Msg::FindingsLoaded(found) => {
-            update_findings::on_findings(state, found);
+            findings::on_findings(state, found);
             super::fleet::after_findings(state)
         }
         Msg::MetricsLoaded {
@@ -141,7 +153,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             cluster,
             result,
         } => {
-            update_findings::on_metrics(state, req, &cluster, result);
+            findings::on_metrics(state, req, &cluster, result);
             Vec::new()
         }
         Msg::SecretsLoaded {
@@ -149,13 +161,11 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             cluster,
             secrets,
         } => {
-            update_secrets::on_secrets(state, req, &cluster, secrets);
+            secrets::on_secrets(state, req, &cluster, secrets);
             Vec::new()
         }
-        Msg::ImageVolumes { query, volumes } => {
-            super::update_exec::on_image_volumes(state, query, volumes)
-        }
-        Msg::Forward { id, event } => super::update_forward::on_event(state, id, event),
+        Msg::ImageVolumes { query, volumes } => exec::on_image_volumes(state, query, volumes),
+        Msg::Forward { id, event } => forward::on_event(state, id, event),
         Msg::ExecDone(result) => {
             match result {
                 Ok(text) => state.say(text, false),
@@ -163,9 +173,9 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Switched(result) => super::update_switch::on_switched(state, result),
+        Msg::Switched(result) => switch::on_switched(state, result),
         Msg::Opened { label, url, result } => {
-            super::update_console::on_opened(state, label, &url, result);
+            console::on_opened(state, label, &url, result);
             Vec::new()
         }
         Msg::Saved(result) => {
@@ -182,7 +192,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub(super) fn finish<T>(
     slot: &mut Slot<T>,
     now: crate::timefmt::Timestamp,
-    result: Result<T, String>,
+    result: Result<T, crate::domain::Failure>,
 ) -> bool {
     slot.in_flight = None;
     match result {
@@ -261,7 +271,7 @@ pub(super) fn refresh(state: &mut State) -> Vec<Effect> {
         effects.extend(load_detail(state, &cluster));
     }
     if let View::TaskDefs { family } = state.screen().view.clone() {
-        effects.extend(super::update_taskdefs::load(state, &family));
+        effects.extend(taskdefs::load(state, &family));
     }
     effects
 }
@@ -272,7 +282,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return quit(state);
     }
     if state.modal.is_some() {
-        return update_actions::on_modal_key(state, key);
+        return actions::on_modal_key(state, key);
     }
     let mut effects = match state.input.clone() {
         Input::Filter => {
@@ -282,9 +292,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Input::Command(text) => super::update_palette::edit(state, key, text),
-        Input::Search(text) => update_logs::edit_search(state, key, text),
-        Input::None if super::update_typeahead::hold(state, key) => Vec::new(),
+        Input::Command(text) => palette::edit(state, key, text),
+        Input::Search(text) => logs::edit_search(state, key, text),
+        Input::None if typeahead::hold(state, key) => Vec::new(),
         Input::None => match state.keymap.action_for(&key) {
             // Esc dismisses an error on the message line before it means back.
             Some(Action::Back) if super::messages::dismiss(state) => Vec::new(),
@@ -292,7 +302,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             None => Vec::new(),
         },
     };
-    effects.extend(update_logs::close_if_gone(state));
+    effects.extend(logs::close_if_gone(state));
     effects
 }
 
@@ -319,10 +329,7 @@ fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
 /// An action in the current view: the log pane reads its own keys first.
 fn run_action(state: &mut State, action: Action) -> Vec<Effect> {
     let in_logs = matches!(state.screen().view, View::Logs { .. });
-    match in_logs
-        .then(|| update_logs::on_action(state, action))
-        .flatten()
-    {
+    match in_logs.then(|| logs::on_action(state, action)).flatten() {
         Some(effects) => effects,
         None => on_action(state, action),
     }
@@ -384,9 +391,9 @@ pub(super) fn error(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Quits, or asks first while an action runs (`update_quit`).
+/// Quits, or asks first while an action runs (`quit`).
 pub(super) fn quit(state: &mut State) -> Vec<Effect> {
-    super::update_quit::quit(state)
+    quit::quit(state)
 }
 
 /// The cluster the user is in or pointing at.
@@ -470,11 +477,9 @@ fn row_count(state: &State, screen: &Screen) -> Option<usize> {
             Some(visible_findings(state, cluster, service.as_deref(), &screen.filter).len())
         }
         View::Alerts => Some(visible_alerts(state, &screen.filter).len()),
-        View::Forwards => Some(super::update_forward::visible(state, &screen.filter).len()),
+        View::Forwards => Some(forward::visible(state, &screen.filter).len()),
         View::Events => Some(super::events::visible_events(state, &screen.filter).len()),
-        View::TaskDefs { family } => {
-            Some(super::update_taskdefs::visible(state, family, &screen.filter).len())
-        }
+        View::TaskDefs { family } => Some(taskdefs::visible(state, family, &screen.filter).len()),
         _ => None,
     }
 }
@@ -501,10 +506,10 @@ pub(super) fn open(state: &mut State, view: View) -> Vec<Effect> {
 }
 
 pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
-    if let Some(effects) = super::update_forward::on_action(state, action) {
+    if let Some(effects) = forward::on_action(state, action) {
         return effects;
     }
-    if let Some(effects) = update_actions::on_action(state, action) {
+    if let Some(effects) = actions::on_action(state, action) {
         return effects;
     }
     if let Some(effects) = super::text_view::on_action(state, action) {
@@ -554,26 +559,26 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Enter => drill_in(state),
         Action::Logs => match state.screen().view.clone() {
             View::Services { cluster } => match selected_service(state) {
-                Some(service) => update_logs::open(state, cluster, service, LogScope::service()),
+                Some(service) => logs::open(state, cluster, service, LogScope::service()),
                 None => Vec::new(),
             },
             View::ServiceDetail { cluster, service } => {
-                update_logs::open(state, cluster, service, LogScope::service())
+                logs::open(state, cluster, service, LogScope::service())
             }
             View::Tasks { cluster, service } => match selected_task(state) {
-                Some(task) => update_logs::open(state, cluster, service, LogScope::task(&task)),
+                Some(task) => logs::open(state, cluster, service, LogScope::task(&task)),
                 None => Vec::new(),
             },
             View::TaskDetail {
                 cluster,
                 service,
                 task,
-            } => update_logs::open(state, cluster, service, LogScope::task(&task)),
+            } => logs::open(state, cluster, service, LogScope::task(&task)),
             _ => Vec::new(),
         },
         // Space marks the diff's base among a family's revisions.
         Action::Follow => match state.screen().view.clone() {
-            View::TaskDefs { family } => super::update_taskdefs::mark(state, &family),
+            View::TaskDefs { family } => taskdefs::mark(state, &family),
             _ => Vec::new(),
         },
         // Log-pane keys elsewhere do nothing.
@@ -584,27 +589,25 @@ pub(super) fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::Wrap
         | Action::TimeRange
         | Action::Save => Vec::new(),
-        // Handled by update_actions::on_action above.
+        // Handled by actions::on_action above.
         Action::Deploy
         | Action::Migrate
         | Action::Restart
         | Action::Rollback
         | Action::Scale
         | Action::StopTask => Vec::new(),
-        Action::Exec => super::update_exec::open(state, false),
-        // Taken by update_forward::on_action first.
+        Action::Exec => exec::open(state, false),
+        // Taken by forward::on_action first.
         Action::Forward => Vec::new(),
-        Action::SortColumn => super::update_sort::next_column(state),
-        Action::SortOrder => super::update_sort::flip_order(state),
-        Action::Copy => super::update_copy::copy(state),
-        Action::ConsoleUrl => super::update_console::open(state),
+        Action::SortColumn => sort::next_column(state),
+        Action::SortOrder => sort::flip_order(state),
+        Action::Copy => copy::copy(state),
+        Action::ConsoleUrl => console::open(state),
         Action::StandaloneTasks => open_standalone(state),
         Action::Findings => match context_service(state) {
-            Some((cluster, service)) => {
-                update_findings::open_findings(state, cluster, Some(service))
-            }
+            Some((cluster, service)) => findings::open_findings(state, cluster, Some(service)),
             None => match context_cluster(state) {
-                Some(cluster) => update_findings::open_findings(state, cluster, None),
+                Some(cluster) => findings::open_findings(state, cluster, None),
                 None => Vec::new(),
             },
         },
@@ -653,10 +656,8 @@ pub(super) fn open_standalone(state: &mut State) -> Vec<Effect> {
 
 fn drill_in(state: &mut State) -> Vec<Effect> {
     match state.screen().view.clone() {
-        View::TaskDefs { family } => super::update_taskdefs::drill(state, &family),
-        View::Findings { cluster, service } => {
-            update_findings::drill(state, &cluster, service.as_deref())
-        }
+        View::TaskDefs { family } => taskdefs::drill(state, &family),
+        View::Findings { cluster, service } => findings::drill(state, &cluster, service.as_deref()),
         View::Events => super::events::drill(state),
         // An alert leads to its service: deployments, events, load and findings; a
         // standalone task's alert to that task.
@@ -729,13 +730,13 @@ fn move_by(state: &mut State, delta: i64) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-#[path = "update_tests.rs"]
+#[path = "tests.rs"]
 mod tests;
 
 #[cfg(test)]
-#[path = "update_comfort_tests.rs"]
+#[path = "comfort_tests.rs"]
 mod comfort_tests;
 
 #[cfg(test)]
-#[path = "update_standalone_tests.rs"]
+#[path = "standalone_tests.rs"]
 mod standalone_tests;

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::update;
 use crate::app::{visible_services, visible_tasks, Action, Effect, Input, Msg, State, View};
 use crate::config::Keymap;
-use crate::domain::Cluster;
+use crate::domain::{Cluster, Failure};
 use crate::fixtures::{self, NOW};
 use crate::timefmt::Timestamp;
 
@@ -313,7 +313,7 @@ fn error_answer_keeps_old_data_and_sets_error() {
     );
     let slot = &s.details["production"];
     assert_eq!(
-        slot.error.as_deref(),
+        slot.error.as_ref().map(Failure::as_str),
         Some("ThrottlingException: rate exceeded")
     );
     assert!(slot.data.is_some(), "old data stays");
@@ -321,7 +321,7 @@ fn error_answer_keeps_old_data_and_sets_error() {
     assert_eq!(slot.in_flight, None);
     assert_eq!(service_names(&s, "").len(), 3);
     assert_eq!(
-        s.current_slot_age().1,
+        s.current_slot_age().1.map(Failure::as_str),
         Some("ThrottlingException: rate exceeded")
     );
 
@@ -332,7 +332,10 @@ fn error_answer_keeps_old_data_and_sets_error() {
             result: Err("expired token".into()),
         },
     );
-    assert_eq!(s.clusters.error.as_deref(), Some("expired token"));
+    assert_eq!(
+        s.clusters.error.as_ref().map(Failure::as_str),
+        Some("expired token")
+    );
     assert_eq!(cluster_names(&s), ["production", "staging"]);
 
     // The next success clears the error.

@@ -1,9 +1,9 @@
 //! `y`: the ARN (or id) of what is selected goes to the clipboard, through OSC 52 so it
 //! works over SSH and in tmux.
 
-use super::lists::{visible_alerts, visible_clusters, visible_findings};
-use super::lists::{visible_services, visible_tasks};
-use super::{Effect, State, View};
+use crate::app::lists::{visible_alerts, visible_clusters, visible_findings};
+use crate::app::lists::{visible_services, visible_tasks};
+use crate::app::{Effect, State, View};
 
 /// What `y` copies in the current view: a label for the status line, and the text.
 pub fn target(state: &State) -> Option<(&'static str, String)> {
@@ -47,11 +47,11 @@ pub fn target(state: &State) -> Option<(&'static str, String)> {
                 .service(&a.cluster, &a.service)
                 .map(|x| ("service ARN", x.arn.clone()))
         }),
-        View::TaskDefs { family } => super::update_taskdefs::visible(state, family, f)
+        View::TaskDefs { family } => super::taskdefs::visible(state, family, f)
             .get(at)
             .map(|a| ("task definition ARN", a.to_string())),
         View::TaskDefDiff { after, .. } => Some(("task definition ARN", after.clone())),
-        View::Forwards => super::update_forward::visible(state, f)
+        View::Forwards => super::forward::visible(state, f)
             .get(at)
             .and_then(|r| r.local.clone())
             .map(|l| ("local address", l)),

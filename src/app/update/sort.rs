@@ -1,8 +1,8 @@
 //! `o` and `O`: the sort of the current list pane, remembered per pane kind.
 
-use super::columns::{arrow, cycle, Sort};
-use super::lists::column_names;
-use super::{Effect, State};
+use crate::app::columns::{arrow, cycle, Sort};
+use crate::app::lists::column_names;
+use crate::app::{Effect, State};
 
 pub fn next_column(state: &mut State) -> Vec<Effect> {
     let Some(pane) = state.screen().view.pane() else {

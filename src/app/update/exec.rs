@@ -3,29 +3,18 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::actions::Modal;
-use super::{Effect, State, View};
+use crate::app::actions::{ExecMenu, Modal};
+use crate::app::{Effect, State, View};
 use crate::domain::{Service, Task};
 use crate::ops::exec::doctor;
 use crate::ops::exec::session::ExecTarget;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExecMenu {
-    pub target: ExecTarget,
-    pub checks: Vec<doctor::Check>,
-    /// The shell first, then the configured quick commands.
-    pub choices: Vec<String>,
-    pub selected: usize,
-    /// `:doctor`: show the checks only.
-    pub doctor_only: bool,
-}
 
 /// The task to exec into: the selected one, or on a service the newest running task.
 pub(super) fn target_task(state: &State) -> Option<(Service, Task)> {
     let s = state.screen();
     let (cluster, service, task) = match &s.view {
         View::Tasks { cluster, service } => {
-            let t = super::visible_tasks(state, cluster, service, &s.filter)
+            let t = crate::app::visible_tasks(state, cluster, service, &s.filter)
                 .get(s.selected)
                 .map(|t| t.id.clone());
             (cluster, service, t)
@@ -36,7 +25,7 @@ pub(super) fn target_task(state: &State) -> Option<(Service, Task)> {
             task,
         } => (cluster, service, Some(task.clone())),
         View::Services { cluster } => {
-            let svc = super::visible_services(state, cluster, &s.filter)
+            let svc = crate::app::visible_services(state, cluster, &s.filter)
                 .get(s.selected)
                 .map(|x| x.name.clone())?;
             let svc_ref = state.service(cluster, &svc)?;
@@ -215,5 +204,5 @@ pub fn on_key(state: &mut State, mut menu: ExecMenu, key: KeyEvent) -> Vec<Effec
 }
 
 #[cfg(test)]
-#[path = "update_exec_tests.rs"]
+#[path = "exec_tests.rs"]
 mod tests;

@@ -3,8 +3,8 @@
 
 use crate::ops::remember::{Pane, Remembered};
 
-use super::lists::{visible_clusters, visible_services};
-use super::{Effect, State, View};
+use crate::app::lists::{visible_clusters, visible_services};
+use crate::app::{Effect, State, View};
 
 /// The place to remember: the profile and region, and the deepest cluster (and service)
 /// on the navigation stack, as a services or tasks pane.
@@ -91,7 +91,7 @@ pub fn after(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         };
         state.stack[0].selected = row;
-        effects = super::update::open(state, services_of(&cluster));
+        effects = super::open(state, services_of(&cluster));
     }
     // `--cluster NAME` may have opened the services already; anything else is the user's.
     if !on_its_services(state) {
@@ -117,13 +117,13 @@ pub fn after(state: &mut State) -> Vec<Effect> {
     state.account.restore = None;
     // The standalone tasks pane reopens as itself (it has no row among the services).
     if service == crate::domain::STANDALONE {
-        effects.extend(super::update::open(state, View::Tasks { cluster, service }));
+        effects.extend(super::open(state, View::Tasks { cluster, service }));
     } else if let Some(row) = visible_services(state, &cluster, "")
         .iter()
         .position(|s| s.name == service)
     {
         state.stack[1].selected = row;
-        effects.extend(super::update::open(state, View::Tasks { cluster, service }));
+        effects.extend(super::open(state, View::Tasks { cluster, service }));
     }
     effects
 }
@@ -135,5 +135,5 @@ fn services_of(cluster: &str) -> View {
 }
 
 #[cfg(test)]
-#[path = "update_remember_tests.rs"]
+#[path = "remember_tests.rs"]
 mod tests;

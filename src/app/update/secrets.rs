@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Effect, State};
+use crate::app::{Effect, State};
 use crate::domain::SecretHealth;
 
 /// After a cluster's detail arrived: check the secrets its services' task definitions
@@ -50,9 +50,9 @@ pub fn on_secrets(
     slot.in_flight = None;
     slot.data = Some(secrets);
     slot.fetched_at = Some(now);
-    super::update_findings::recompute(state);
+    super::findings::recompute(state);
 }
 
 #[cfg(test)]
-#[path = "update_secrets_tests.rs"]
+#[path = "secrets_tests.rs"]
 mod tests;

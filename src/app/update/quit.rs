@@ -5,8 +5,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::actions::{Job, Modal};
-use super::{Effect, State};
+use crate::app::actions::{Job, Modal};
+use crate::app::{Effect, State};
 
 fn running(state: &State) -> Option<&Job> {
     state.job.as_ref().filter(|j| j.outcome.is_none())

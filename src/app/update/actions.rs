@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::actions::{DeployPicker, Job, Modal, PickRow};
-use super::{Action, Effect, Screen, State, View};
+use crate::app::actions::{DeployPicker, Job, Modal, PickRow};
+use crate::app::{Action, Effect, Screen, State, View};
 use crate::domain::{ecr_ref, Service};
 use crate::logs::LogBuffer;
 use crate::ops::deploy::{DeployRequest, WatchSettings};
@@ -19,13 +19,13 @@ fn target(state: &State, with_task: bool) -> Option<(Service, Option<String>)> {
     let s = state.screen();
     let (cluster, service, task) = match &s.view {
         View::Services { cluster } => {
-            let svc = super::visible_services(state, cluster, &s.filter)
+            let svc = crate::app::visible_services(state, cluster, &s.filter)
                 .get(s.selected)
                 .map(|x| x.name.clone())?;
             (cluster.clone(), svc, None)
         }
         View::Tasks { cluster, service } => {
-            let t = super::visible_tasks(state, cluster, service, &s.filter)
+            let t = crate::app::visible_tasks(state, cluster, service, &s.filter)
                 .get(s.selected)
                 .map(|t| t.arn.clone());
             (cluster.clone(), service.clone(), t)
@@ -165,7 +165,7 @@ fn current_revision(state: &State, job: &JobRequest) -> String {
 fn header(state: &State, job: &JobRequest, account: Option<&str>, revision: String) -> Vec<String> {
     let (c, s) = job.target();
     vec![
-        super::confirm::where_line(account, &state.profile, &state.region),
+        crate::app::confirm::where_line(account, &state.profile, &state.region),
         format!("cluster {c} · service {s}"),
         revision,
     ]
@@ -226,7 +226,7 @@ fn confirm(state: &mut State, job: JobRequest) -> Vec<Effect> {
     if typed.is_some() {
         lines.push(format!(
             "{}This leaves {s} with no running task: type its name to confirm.",
-            super::confirm::WARN
+            crate::app::confirm::WARN
         ));
     }
     // What the job checks again before it changes anything.
@@ -467,9 +467,9 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 });
             }
         },
-        Modal::Exec(menu) => return super::update_exec::on_key(state, menu, key),
-        Modal::Forward(form) => return super::update_forward::on_key(state, form, key),
-        Modal::QuitRunning => return super::update_quit::on_key(state, key),
+        Modal::Exec(menu) => return super::exec::on_key(state, menu, key),
+        Modal::Forward(form) => return super::forward::on_key(state, form, key),
+        Modal::QuitRunning => return super::quit::on_key(state, key),
         Modal::Picker(mut picker) => {
             if key.code == KeyCode::Esc {
                 state.say("deploy cancelled", false);
@@ -552,7 +552,7 @@ fn picker_notes(state: &State, picker: &DeployPicker) -> Vec<String> {
                 Some(Ok(images)) => Some(images.as_slice()),
                 _ => None,
             };
-            super::confirm::image_notes(container, from, to, account.as_deref(), ecr)
+            crate::app::confirm::image_notes(container, from, to, account.as_deref(), ecr)
         })
         .collect()
 }
@@ -575,7 +575,7 @@ fn start_job(state: &mut State, job: JobRequest, expect: Option<String>) -> Vec<
         logs: LogBuffer::new(5_000),
         outcome: None,
         // A new action's pane follows its newest line.
-        scroll: super::text_view::END,
+        scroll: crate::app::text_view::END,
         before: before.clone(),
         left: Default::default(),
     });
@@ -596,7 +596,7 @@ pub fn on_images(
     cluster: &str,
     service: &str,
     container: String,
-    result: Result<Vec<crate::aws::ecr::EcrImage>, String>,
+    result: Result<Vec<crate::domain::EcrImage>, String>,
 ) {
     let picker = match &mut state.modal {
         Some(Modal::Picker(p)) | Some(Modal::TypeImage { picker: p, .. }) => p,
@@ -703,5 +703,5 @@ pub fn on_done(state: &mut State, id: u64, outcome: Outcome) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "update_actions_tests.rs"]
+#[path = "actions_tests.rs"]
 mod tests;

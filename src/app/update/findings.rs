@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::lists::{images_of, visible_findings};
-use super::{Effect, Screen, State, View};
+use crate::app::lists::{images_of, visible_findings};
+use crate::app::{Effect, Screen, State, View};
 
 /// CloudWatch metrics are 5-minute data: fetching them more often buys nothing.
 const METRICS_EVERY_MS: i64 = 60_000;
@@ -52,7 +52,7 @@ pub fn on_metrics(
     state: &mut State,
     req: u64,
     cluster: &str,
-    result: Result<BTreeMap<String, crate::domain::ServiceMetrics>, String>,
+    result: Result<BTreeMap<String, crate::domain::ServiceMetrics>, crate::domain::Failure>,
 ) {
     let now = state.now;
     let Some(slot) = state
@@ -102,7 +102,7 @@ pub fn recompute(state: &mut State) {
     }
     crate::alerts::sort(&mut all);
     state.alerts = all;
-    super::events::observe(state);
+    crate::app::events::observe(state);
 }
 
 /// `f`: findings of the selected service (or the cluster's, from the cluster list).
@@ -133,5 +133,5 @@ pub fn drill(state: &mut State, cluster: &str, service: Option<&str>) -> Vec<Eff
 }
 
 #[cfg(test)]
-#[path = "update_findings_tests.rs"]
+#[path = "findings_tests.rs"]
 mod tests;

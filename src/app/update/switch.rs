@@ -3,43 +3,10 @@
 //! starts over from the clusters list, since nothing loaded for the old account or region
 //! belongs to the new one.
 
-use crate::aws::error::is_sso_login;
-use crate::aws::profiles::{ProfileInfo, REGIONS};
-use crate::ops::remember::Remembered;
+use crate::domain::{ErrorKind, Failure, REGIONS};
 
-use super::{Effect, Screen, Slot, State, View};
-
-/// Profiles and switching; lives in `State::account`.
-#[derive(Debug, Clone, Default)]
-pub struct Account {
-    /// The profiles of the AWS config and credentials files.
-    pub profiles: Vec<ProfileInfo>,
-    /// The profile toadtop names to the SDK (`None`: the SDK's default chain).
-    pub profile_flag: Option<String>,
-    /// The switch in flight.
-    pub switching: Option<Target>,
-    /// Where the last session ended, reopened once its cluster is loaded
-    /// (`update_remember`).
-    pub restore: Option<Remembered>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    /// The profile as the header shows it.
-    pub profile: String,
-    pub region: String,
-}
-
-/// What the runtime reports after a successful switch.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Switched {
-    pub profile_flag: Option<String>,
-    pub profile: String,
-    pub region: String,
-    pub endpoint_url: Option<String>,
-    /// The AWS files read again, so profiles added meanwhile can be completed.
-    pub profiles: Vec<ProfileInfo>,
-}
+use crate::app::state::Target;
+use crate::app::{Effect, Screen, Slot, State, Switched, View};
 
 /// Runs `:profile [NAME]` or `:region [NAME]`; without a name it says what is current.
 pub fn command(state: &mut State, verb: &str, arg: &str) -> Vec<Effect> {
@@ -140,13 +107,13 @@ pub fn candidates(state: &State, verb: &str) -> Vec<String> {
 
 /// The switch ended: on success everything per account starts over; on failure the old
 /// clients and data stay and the status line says why.
-pub fn on_switched(state: &mut State, result: Result<Switched, String>) -> Vec<Effect> {
+pub fn on_switched(state: &mut State, result: Result<Switched, Failure>) -> Vec<Effect> {
     let target = state.account.switching.take();
     let sw = match result {
         Ok(sw) => sw,
         Err(e) => {
             let profile = target.map_or_else(|| state.profile.clone(), |t| t.profile);
-            let text = if is_sso_login(&e) {
+            let text = if e.kind == ErrorKind::SsoLogin {
                 sso_login_text(&profile)
             } else {
                 format!("could not switch: {e}")
@@ -182,7 +149,7 @@ pub fn on_switched(state: &mut State, result: Result<Switched, String>) -> Vec<E
     state.endpoint_url = sw.endpoint_url;
     let text = format!("switched to {} @ {}", state.profile, state.region);
     state.say(text, false);
-    effects.extend(super::update::refresh(state));
+    effects.extend(super::refresh(state));
     effects
 }
 
@@ -195,7 +162,7 @@ pub fn sso_banner(state: &State) -> Option<String> {
         .iter()
         .chain(state.details.values().flat_map(|d| d.error.iter()))
         .chain(state.metrics.values().flat_map(|m| m.error.iter()))
-        .any(|e| is_sso_login(e));
+        .any(|e| e.kind == ErrorKind::SsoLogin);
     failing.then(|| sso_login_text(&state.profile))
 }
 
@@ -241,5 +208,5 @@ fn is_region_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "update_switch_tests.rs"]
+#[path = "switch_tests.rs"]
 mod tests;

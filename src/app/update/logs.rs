@@ -2,8 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::logs::{Found, LogPane};
-use super::{Action, Effect, Input, Screen, State, View};
+use crate::app::logs::{Found, LogPane};
+use crate::app::{Action, Effect, Input, Screen, State, View};
 use crate::ops::logs::{plan, plan_tasks, LogPlan, LogScope};
 
 /// `l`: logs of the selected service or task.
@@ -208,5 +208,5 @@ pub fn edit_search(state: &mut State, key: KeyEvent, mut text: String) -> Vec<Ef
 }
 
 #[cfg(test)]
-#[path = "update_logs_tests.rs"]
+#[path = "logs_tests.rs"]
 mod tests;

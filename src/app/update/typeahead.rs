@@ -9,7 +9,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use super::{Action, Effect, Input, State, View};
+use crate::app::{Action, Effect, Input, State, View};
 
 /// At most this many keys wait; more are dropped (a held-down `j` is no plan).
 pub const MAX_KEYS: usize = 32;

@@ -271,8 +271,8 @@ fn a_metrics_error_keeps_the_other_alerts() {
     assert_eq!(slot.in_flight, None);
     assert!(slot
         .error
-        .as_deref()
-        .is_some_and(|e| e.contains("AccessDenied")));
+        .as_ref()
+        .is_some_and(|e| e.as_str().contains("AccessDenied")));
     let kinds: Vec<&str> = s.alerts.iter().map(|a| a.kind).collect();
     assert!(kinds.contains(&"task_failed"), "{kinds:?}");
     assert!(kinds.contains(&"finding"), "{kinds:?}");

@@ -4,10 +4,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::actions::Modal;
-use super::{Action, Effect, Screen, State, View};
+use crate::app::actions::{Field, ForwardForm, Modal};
+use crate::app::{Action, Effect, ForwardEvent, ForwardRow, ForwardState, Screen, State, View};
 use crate::config::ForwardPreset;
-use crate::domain::Task;
 use crate::ops::exec::doctor::{self, Check};
 use crate::ops::forward::ForwardSpec;
 use crate::timefmt::Timestamp;
@@ -15,88 +14,10 @@ use crate::timefmt::Timestamp;
 /// Plugin output lines kept per forward.
 const KEEP_OUTPUT: usize = 20;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ForwardState {
-    /// StartSession sent / the plugin starting.
-    Starting,
-    /// The plugin listens on the local port.
-    Active,
-    /// Asked to end: the plugin is being stopped and the session terminated.
-    Ending(String),
-    Ended {
-        why: String,
-        error: bool,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForwardRow {
-    pub id: u64,
-    pub spec: ForwardSpec,
-    /// `127.0.0.1:PORT` once known.
-    pub local: Option<String>,
-    pub since: Timestamp,
-    pub state: ForwardState,
-    /// The plugin's last lines (sanitized by the runtime).
-    pub output: Vec<String>,
-}
-
 impl ForwardRow {
     pub fn live(&self) -> bool {
         matches!(self.state, ForwardState::Starting | ForwardState::Active)
     }
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Forwards {
-    pub rows: Vec<ForwardRow>,
-    pub next_id: u64,
-}
-
-/// What the runtime reports of one forward.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ForwardEvent {
-    Started {
-        local: String,
-    },
-    Ready,
-    Output(String),
-    /// `failure`: it ended by itself (why); else `stopped_by` asked it to.
-    Ended {
-        failure: Option<String>,
-        stopped_by: Option<String>,
-        /// TerminateSession or the audit log failed (said on the row).
-        note: Option<String>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Preset,
-    Container,
-    Host,
-    Port,
-    Local,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ForwardForm {
-    pub cluster: String,
-    pub service: String,
-    pub task: Task,
-    pub containers: Vec<String>,
-    pub container: usize,
-    /// `[services.<name>.forwards]`, by name.
-    pub presets: Vec<(String, ForwardPreset)>,
-    pub preset: Option<usize>,
-    pub host: String,
-    pub port: String,
-    pub local: String,
-    pub field: Field,
-    pub checks: Vec<Check>,
-    pub error: Option<String>,
-    /// `Some(when it opened)`: the confirmation is showing (Enter counts once armed).
-    pub confirm_at: Option<Timestamp>,
 }
 
 impl ForwardForm {
@@ -175,7 +96,7 @@ impl ForwardForm {
                 spec.service
             ),
             format!("{local} → {} until you end it (:forwards).", spec.remote()),
-            super::confirm::where_line(
+            crate::app::confirm::where_line(
                 crate::domain::account_of(&spec.task.cluster_arn).as_deref(),
                 &state.profile,
                 &state.region,
@@ -186,7 +107,7 @@ impl ForwardForm {
 
 fn checks_for(state: &State, form: &ForwardForm) -> Vec<Check> {
     match state.service(&form.cluster, &form.service) {
-        Some(svc) => crate::ops::forward::checks(super::update_exec::checks_for(
+        Some(svc) => crate::ops::forward::checks(super::exec::checks_for(
             state,
             svc,
             &form.task,
@@ -202,7 +123,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         state.say(e, true);
         return Vec::new();
     }
-    let Some((svc, task)) = super::update_exec::target_task(state) else {
+    let Some((svc, task)) = super::exec::target_task(state) else {
         state.say(
             "forward: select a task (or a service with a running task)",
             true,
@@ -534,5 +455,5 @@ pub fn live_count(state: &State) -> usize {
 }
 
 #[cfg(test)]
-#[path = "update_forward_tests.rs"]
+#[path = "forward_tests.rs"]
 mod tests;
