@@ -16,11 +16,15 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("aws", &["tui", "headless", "cli", "ui", "app", "ops"]),
     (
         "alerts",
-        &["tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk"],
+        &[
+            "tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk",
+        ],
     ),
     (
         "logs",
-        &["tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk"],
+        &[
+            "tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk",
+        ],
     ),
     (
         "domain",
@@ -37,7 +41,9 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     (
         "logfile",
-        &["tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk"],
+        &[
+            "tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk",
+        ],
     ),
     (
         "safety",

@@ -5,9 +5,11 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::app::{update, Effect, Msg};
+use crate::app::update::events::observe;
+use crate::app::{update, Effect, Msg, View};
 use crate::domain::ClusterDetail;
 use crate::fixtures::{self, NOW};
+use crate::ops::watch::EventKind;
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

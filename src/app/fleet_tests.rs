@@ -2,6 +2,7 @@
 //! once, what the ALERTS cell says.
 
 use super::*;
+use crate::app::update::fleet::CONCURRENCY;
 use crate::app::{update, Effect, Msg};
 use crate::fixtures::{self, NOW};
 use crate::timefmt::Timestamp;

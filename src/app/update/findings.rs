@@ -102,7 +102,7 @@ pub fn recompute(state: &mut State) {
     }
     crate::alerts::sort(&mut all);
     state.alerts = all;
-    crate::app::events::observe(state);
+    super::events::observe(state);
 }
 
 /// `f`: findings of the selected service (or the cluster's, from the cluster list).

@@ -3,8 +3,10 @@
 mod actions;
 mod console;
 mod copy;
+pub mod events;
 pub mod exec;
 mod findings;
+pub mod fleet;
 pub mod forward;
 mod logs;
 pub(super) mod palette;
@@ -91,7 +93,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
                     effects.extend(load_detail(state, &cluster));
                 }
             }
-            effects.extend(super::fleet::pump(state));
+            effects.extend(fleet::pump(state));
             clamp_all(state);
             effects
         }
@@ -116,7 +118,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
             if again {
                 effects.extend(load_detail(state, &cluster));
             }
-            effects.extend(super::fleet::pump(state));
+            effects.extend(fleet::pump(state));
             effects
         }
         Msg::Log { session, event } => {
@@ -146,7 +148,7 @@ fn dispatch(state: &mut State, msg: Msg) -> Vec<Effect> {
         },
         Msg::FindingsLoaded(found) => {
             findings::on_findings(state, found);
-            super::fleet::after_findings(state)
+            fleet::after_findings(state)
         }
         Msg::MetricsLoaded {
             req,
@@ -658,7 +660,7 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
     match state.screen().view.clone() {
         View::TaskDefs { family } => taskdefs::drill(state, &family),
         View::Findings { cluster, service } => findings::drill(state, &cluster, service.as_deref()),
-        View::Events => super::events::drill(state),
+        View::Events => events::drill(state),
         // An alert leads to its service: deployments, events, load and findings; a
         // standalone task's alert to that task.
         View::Alerts => {
@@ -668,7 +670,7 @@ fn drill_in(state: &mut State) -> Vec<Effect> {
                 .get(s.selected)
                 .cloned()
                 .cloned();
-            if selected.is_some_and(|a| super::events::expand(state, &a)) {
+            if selected.is_some_and(|a| events::expand(state, &a)) {
                 return Vec::new();
             }
             let s = state.screen();

@@ -146,7 +146,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             }
             load_all_details(state)
         }
-        "events" => crate::app::events::open(state),
+        "events" => super::events::open(state),
         "job" => {
             if state.job.is_none() {
                 return error(state, "no action has run yet");
