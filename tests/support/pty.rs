@@ -100,6 +100,12 @@ impl Tui {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// The emulator's screen with every cell's colours and attributes (for
+    /// support/svg.rs's pictures).
+    pub fn vt_screen(&self) -> vt100::Screen {
+        self.parser.lock().unwrap().screen().clone()
+    }
+
     /// Polls the screen until `pred` holds; panics with the screen after `limit`.
     pub fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + limit;

@@ -1,0 +1,299 @@
+//! A terminal screen (`vt100::Screen`) written as a small SVG picture: the README's
+//! screenshots in `assets/` (tests/screenshots.rs makes them from the real binary).
+//! Include with `#[path = "support/svg.rs"] mod svg;`. Test code, not part of the binary.
+//!
+//! Every cell keeps its column: each run of text starts at its own `x` and its
+//! `textLength` spans exactly its cells, so a viewer font whose glyphs are a little wider
+//! or narrower than the grid (or a fallback font for `⟳`) cannot shift the columns after
+//! it; characters a monospace font may not draw one cell wide (wide CJK, symbols) get an
+//! element of their own. Cells of one style are one `<text>`, background cells of one
+//! colour one `<rect>` (also over several rows), and no font is embedded, so a 120x36
+//! screen stays at a few tens of KB.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+
+/// One cell's width and height in SVG units (px at 100%): 0.6 em wide, as the usual
+/// monospace fonts are, at a 14 px font.
+pub const CELL_W: f64 = 8.4;
+pub const CELL_H: f64 = 17.0;
+pub const FONT_SIZE: f64 = 14.0;
+/// The baseline's distance below a row's top.
+const BASELINE: f64 = 13.0;
+/// The margin around the grid, as a terminal window has.
+pub const PAD: f64 = 8.0;
+
+pub const FONTS: &str =
+    "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace";
+/// A dark terminal: the default background and foreground.
+pub const DEFAULT_BG: &str = "#1e1e1e";
+pub const DEFAULT_FG: &str = "#d4d4d4";
+
+/// The 16 ANSI colours (VS Code's terminal palette, legible on the dark background).
+const ANSI: [&str; 16] = [
+    "#000000", "#cd3131", "#0dbc79", "#e5e510", "#2472c8", "#bc3fbc", "#11a8cd", "#e5e5e5",
+    "#666666", "#f14c4c", "#23d18b", "#f5f543", "#3b8eea", "#d670d6", "#29b8db", "#ffffff",
+];
+
+/// A palette colour (0-255) as `#rrggbb`: the 16 ANSI colours, the 6x6x6 cube, the 24
+/// greys, as xterm defines them.
+pub fn palette(n: u8) -> String {
+    match n {
+        0..=15 => ANSI[usize::from(n)].to_string(),
+        16..=231 => {
+            let level = |v: u8| if v == 0 { 0 } else { 55 + 40 * v };
+            let i = n - 16;
+            hex(level(i / 36), level(i / 6 % 6), level(i % 6))
+        }
+        232..=255 => {
+            let v = 8 + 10 * (n - 232);
+            hex(v, v, v)
+        }
+    }
+}
+
+fn hex(r: u8, g: u8, b: u8) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// A cell colour as `#rrggbb`; `Default` is the terminal's own (`default`).
+fn colour(c: vt100::Color, default: &str) -> String {
+    match c {
+        vt100::Color::Default => default.to_string(),
+        vt100::Color::Idx(n) => palette(n),
+        vt100::Color::Rgb(r, g, b) => hex(r, g, b),
+    }
+}
+
+/// Text as XML character data or attribute value. Control characters (which XML 1.0
+/// does not allow and a terminal does not draw) become spaces.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What a cell's text looks like; cells with equal styles share one `<text>`.
+#[derive(Clone, PartialEq, Eq)]
+struct Style {
+    fg: String,
+    bold: bool,
+    italic: bool,
+    underline: bool,
+}
+
+/// One drawn cell: its text (a space when empty), its colours after `reverse`, and how
+/// many columns it covers.
+struct Cell {
+    text: String,
+    style: Style,
+    bg: String,
+    width: u16,
+}
+
+fn cells(screen: &vt100::Screen, row: u16) -> Vec<(u16, Cell)> {
+    let (_, cols) = screen.size();
+    let mut out = Vec::new();
+    for col in 0..cols {
+        let Some(cell) = screen.cell(row, col) else {
+            continue;
+        };
+        // The right half of a wide character: drawn by its left half.
+        if cell.is_wide_continuation() {
+            continue;
+        }
+        let (mut fg, mut bg) = (
+            colour(cell.fgcolor(), DEFAULT_FG),
+            colour(cell.bgcolor(), DEFAULT_BG),
+        );
+        if cell.inverse() {
+            std::mem::swap(&mut fg, &mut bg);
+        }
+        let text = if cell.has_contents() {
+            cell.contents()
+        } else {
+            " ".to_string()
+        };
+        out.push((
+            col,
+            Cell {
+                text,
+                style: Style {
+                    fg,
+                    bold: cell.bold(),
+                    italic: cell.italic(),
+                    underline: cell.underline(),
+                },
+                bg,
+                width: if cell.is_wide() { 2 } else { 1 },
+            },
+        ));
+    }
+    out
+}
+
+/// Characters every monospace font in `FONTS` draws one cell wide, so they may share a
+/// run: ASCII, Latin-1, general punctuation (`…`, `—`, `›`), box drawing and blocks.
+/// Anything else (`⟳`, `▶`, CJK, emoji) gets an element at its own column.
+fn shares_runs(text: &str) -> bool {
+    let mut chars = text.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    matches!(c, ' '..='~' | '\u{a0}'..='\u{ff}' | '\u{2010}'..='\u{205e}' | '\u{2500}'..='\u{259f}')
+}
+
+fn x(col: u16) -> String {
+    num(PAD + f64::from(col) * CELL_W)
+}
+
+/// A coordinate with at most one decimal (every one here is a multiple of 0.1).
+fn num(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+/// A background rectangle: from `col`, `width` columns, `rows` rows tall.
+struct Rect {
+    col: u16,
+    width: u16,
+    row: u16,
+    rows: u16,
+    fill: String,
+}
+
+/// The screen as an SVG document; `title` is its accessible name (`<title>`).
+pub fn to_svg(screen: &vt100::Screen, title: &str) -> String {
+    let (rows, cols) = screen.size();
+    let width = PAD * 2.0 + f64::from(cols) * CELL_W;
+    let height = PAD * 2.0 + f64::from(rows) * CELL_H;
+    let mut rects: Vec<Rect> = Vec::new();
+    let mut texts = String::new();
+    for row in 0..rows {
+        let line = cells(screen, row);
+        // Backgrounds: runs of one non-default colour; a run exactly below one of the
+        // row above grows that one.
+        let mut i = 0;
+        while i < line.len() {
+            let (col, cell) = &line[i];
+            let mut j = i;
+            let mut width = 0;
+            while j < line.len() && line[j].1.bg == cell.bg {
+                width += line[j].1.width;
+                j += 1;
+            }
+            if cell.bg != DEFAULT_BG {
+                match rects.iter_mut().find(|r| {
+                    r.row + r.rows == row && r.col == *col && r.width == width && r.fill == cell.bg
+                }) {
+                    Some(r) => r.rows += 1,
+                    None => rects.push(Rect {
+                        col: *col,
+                        width,
+                        row,
+                        rows: 1,
+                        fill: cell.bg.clone(),
+                    }),
+                }
+            }
+            i = j;
+        }
+        // Text: runs of one style, cut at two or more blanks (nothing to draw there) and
+        // around characters that get their own element.
+        let y = num(PAD + f64::from(row) * CELL_H + BASELINE);
+        let mut i = 0;
+        while i < line.len() {
+            let (col, cell) = &line[i];
+            if cell.text == " " && !cell.style.underline {
+                i += 1;
+                continue;
+            }
+            let mut run = cell.text.clone();
+            let mut width = cell.width;
+            let mut j = i + 1;
+            if shares_runs(&cell.text) {
+                while j < line.len() {
+                    let next = &line[j].1;
+                    let blank = |k: usize| line.get(k).is_none_or(|(_, c)| c.text == " ");
+                    if next.style != cell.style
+                        || !shares_runs(&next.text)
+                        || (next.text == " " && !next.style.underline && blank(j + 1))
+                    {
+                        break;
+                    }
+                    run.push_str(&next.text);
+                    width += next.width;
+                    j += 1;
+                }
+            }
+            // Trailing blanks draw nothing, unless underlined (each is one cell).
+            let drawn = if cell.style.underline {
+                run.as_str()
+            } else {
+                run.trim_end_matches(' ')
+            };
+            let cols = width - u16::try_from(run.len() - drawn.len()).unwrap_or(width);
+            write_text(&mut texts, *col, &y, cols, drawn, &cell.style);
+            i = j;
+        }
+    }
+    let mut out = String::with_capacity(texts.len() + rects.len() * 64 + 512);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
+         viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{t}\">\n<title>{t}</title>\n\
+         <rect width=\"100%\" height=\"100%\" rx=\"6\" fill=\"{DEFAULT_BG}\"/>\n",
+        w = num(width),
+        h = num(height),
+        t = escape(title),
+    );
+    for r in &rects {
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
+            x(r.col),
+            num(PAD + f64::from(r.row) * CELL_H),
+            num(f64::from(r.width) * CELL_W),
+            num(f64::from(r.rows) * CELL_H),
+            r.fill
+        );
+    }
+    let _ = write!(
+        out,
+        "<g font-family=\"{FONTS}\" font-size=\"{}\" fill=\"{DEFAULT_FG}\" \
+         xml:space=\"preserve\">\n{texts}</g>\n</svg>\n",
+        num(FONT_SIZE)
+    );
+    out
+}
+
+/// One `<text>` at `col`; `cols` cells wide (its `textLength` when more than one).
+fn write_text(out: &mut String, col: u16, y: &str, cols: u16, text: &str, style: &Style) {
+    let _ = write!(out, "<text x=\"{}\" y=\"{y}\"", x(col));
+    if text.chars().count() > 1 {
+        let _ = write!(out, " textLength=\"{}\"", num(f64::from(cols) * CELL_W));
+    }
+    if style.fg != DEFAULT_FG {
+        let _ = write!(out, " fill=\"{}\"", style.fg);
+    }
+    if style.bold {
+        out.push_str(" font-weight=\"bold\"");
+    }
+    if style.italic {
+        out.push_str(" font-style=\"italic\"");
+    }
+    if style.underline {
+        out.push_str(" text-decoration=\"underline\"");
+    }
+    let _ = writeln!(out, ">{}</text>", escape(text));
+}
