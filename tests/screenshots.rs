@@ -49,24 +49,44 @@ fn save(tui: &Tui, dir: &Path, name: &str, title: &str) {
     eprintln!("{}: {} bytes", path.display(), doc.len());
 }
 
-/// Runs scripts/testbed/demo_logs.py for `ticks` ticks without pauses: the requests,
-/// warnings, a failing queue job and errors with stack traces the demo's log pane shows.
-fn demo_logs(bed: &TestBed, ticks: u32) {
+/// Starts scripts/testbed/demo_logs.py for `ticks` ticks half a second apart: the
+/// requests, warnings, a failing queue job and errors with stack traces the demo's log
+/// pane shows.
+fn demo_logs(bed: &TestBed, ticks: u32) -> std::process::Child {
     let summary = bed.home.path().join("summary.json");
     std::fs::write(&summary, bed.summary.to_string()).expect("write the seed summary");
-    let status = Command::new(support::python())
+    Command::new(support::python())
         .arg(support::repo().join("scripts/testbed/demo_logs.py"))
         .args(["--endpoint", &bed.endpoint, "--summary"])
         .arg(&summary)
-        .args(["--every", "0", "--ticks", &ticks.to_string()])
-        .status()
-        .expect("run demo_logs.py");
-    assert!(status.success(), "demo_logs.py: {status:?}");
+        .args(["--every", "0.5", "--ticks", &ticks.to_string()])
+        .spawn()
+        .expect("run demo_logs.py")
 }
 
 fn line_with<'a>(screen: &'a str, text: &str) -> Option<&'a str> {
     screen.lines().find(|l| l.contains(text))
 }
+
+/// Resizes the terminal and waits for the program to fill it: the footer on the last
+/// row, the pane's bottom border above it.
+fn resize(tui: &mut Tui, cols: u16, rows: u16) {
+    tui.resize(cols, rows);
+    tui.wait_for(&format!("a redraw at {cols}x{rows}"), WAIT, |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() == usize::from(rows)
+            && lines
+                .iter()
+                .rev()
+                .skip(1)
+                .take(2)
+                .any(|l| l.starts_with('└'))
+    });
+}
+
+/// Wide enough for every column of the services pane (VULNS among them); each screen
+/// as tall as it needs, so the pictures carry no empty rows.
+const COLS: u16 = 120;
 
 #[test]
 #[ignore = "rewrites assets/: run scripts/screenshots.sh"]
@@ -74,11 +94,11 @@ fn capture_the_readme_screens() {
     let bed = TestBed::seeded();
     let dir = out_dir(&bed);
     // Ticks 6 and 18 write an ERROR with its stack trace to web, 18 a failing job.
-    demo_logs(&bed, 20);
+    let mut traffic = demo_logs(&bed, 20);
     let registered = || bed.requests().get("RegisterTaskDefinition").copied();
     let before = registered();
 
-    let mut tui = Tui::start(&bed, &bed.endpoint, 120, 36, &["--cluster", "production"]);
+    let mut tui = Tui::start(&bed, &bed.endpoint, COLS, 11, &["--cluster", "production"]);
     // Every service's findings in VULNS, the whole fleet's alerts in the badge.
     tui.wait_for("the production services with VULNS and alerts", WAIT, |s| {
         s.contains("services · production")
@@ -87,18 +107,32 @@ fn capture_the_readme_screens() {
                 .all(|row| line_with(s, row).is_some_and(|l| l.contains("C1 H1 M1")))
             && s.lines().next().is_some_and(|l| l.contains(" crit "))
     });
-    tui.send("j");
-    tui.wait_for("web selected", WAIT, |s| {
-        s.lines()
-            .any(|l| l.contains("│web ") && l.contains("laravel-web:2"))
-    });
     save(&tui, &dir, "services.svg", "toadtop: the services pane");
 
+    resize(&mut tui, COLS, 14);
+    tui.send(":alerts");
+    tui.send(ENTER);
+    tui.wait_for("the alerts pane", WAIT, |s| {
+        s.contains("┌ alerts [") && s.contains("WHY")
+    });
+    save(&tui, &dir, "alerts.svg", "toadtop: the alerts pane");
+    tui.send(ESC);
+    tui.wait_for("the services again", WAIT, |s| {
+        s.contains("services · production")
+    });
+
+    resize(&mut tui, COLS, 36);
+    assert!(traffic.wait().expect("demo_logs.py").success());
+    tui.send("j"); // scheduler, web, worker
     tui.send("l");
     tui.wait_for(
         "web's logs with the demo's traffic and a folded trace",
         WAIT,
-        |s| s.contains(" logs · ") && s.contains("Deadlock found") && s.contains('▸'),
+        |s| {
+            line_with(s, " logs · ").is_some_and(|t| t.contains("web") && !t.contains("loading"))
+                && s.contains("Deadlock found")
+                && s.contains('▸')
+        },
     );
     save(&tui, &dir, "logs.svg", "toadtop: the log pane");
     tui.send(ESC);
@@ -133,13 +167,6 @@ fn capture_the_readme_screens() {
         s.contains("deploy cancelled")
     });
     assert_eq!(registered(), before, "nothing was deployed");
-
-    tui.send(":alerts");
-    tui.send(ENTER);
-    tui.wait_for("the alerts pane", WAIT, |s| {
-        s.contains("alerts ·") && s.contains("WHY")
-    });
-    save(&tui, &dir, "alerts.svg", "toadtop: the alerts pane");
     tui.quit(WAIT);
 
     for (name, texts) in PICTURES {
@@ -356,6 +383,35 @@ fn the_writer_keeps_colours_weights_and_columns() {
 }
 
 #[test]
+fn box_drawing_is_lines_without_gaps() {
+    // A box with a title in its top border, in blue, as a pane draws it.
+    let bytes =
+        "\x1b[34m┌ t ┐\x1b[0m\r\n\x1b[34m│\x1b[0mab \x1b[34m│\x1b[0m\r\n\x1b[34m└───┘\x1b[0m";
+    let doc = svg::to_svg(&screen(5, 3, bytes), "a box");
+    assert_well_formed(&doc);
+    let found: Vec<String> = texts(&doc).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(found, ["t", "ab"], "no box character is text: {doc}");
+    let paths: Vec<&str> = doc.lines().filter(|l| l.starts_with("<path ")).collect();
+    assert_eq!(paths.len(), 1, "one path per colour: {doc}");
+    let d = attributes(&paths[0]["<path ".len()..])["d"].clone();
+    assert!(paths[0].contains("stroke=\"#2472c8\""), "{doc}");
+    // Row 0: the corners' arms, cut by the title; row 2: one line from centre to centre.
+    // Columns 0 and 4: from the middle of row 0 to the middle of row 2, one line each.
+    let (x, y) = (
+        |half: u16| svg::num(svg::PAD + f64::from(half) * svg::CELL_W / 2.0),
+        |half: u16| svg::num(svg::PAD + f64::from(half) * svg::CELL_H / 2.0),
+    );
+    let want = [
+        format!("M{} {}H{}", x(1), y(1), x(2)),
+        format!("M{} {}H{}", x(8), y(1), x(9)),
+        format!("M{} {}H{}", x(1), y(5), x(9)),
+        format!("M{} {}V{}", x(1), y(1), y(5)),
+        format!("M{} {}V{}", x(9), y(1), y(5)),
+    ];
+    assert_eq!(d, want.concat());
+}
+
+#[test]
 fn the_palette_is_xterms() {
     assert_eq!(svg::palette(1), "#cd3131");
     assert_eq!(svg::palette(16), "#000000");
@@ -366,16 +422,18 @@ fn the_palette_is_xterms() {
 }
 
 #[test]
-fn one_style_is_one_text_element_and_wide_gaps_split_it() {
+fn one_style_is_one_text_element_and_wide_gaps_or_lines_split_it() {
     // A table row: columns one blank apart stay one run; two blanks or more end it.
     let row = "web ACTIVE 3/3/0 laravel-web:2  php:v1.5.0 │ C1 H1";
     let doc = svg::to_svg(&screen(60, 2, row), "one row");
     let found: Vec<String> = texts(&doc).into_iter().map(|(_, t)| t).collect();
+    // A box-drawing character is a line, not text: it ends a run too.
     assert_eq!(
         found,
-        ["web ACTIVE 3/3/0 laravel-web:2", "php:v1.5.0 │ C1 H1"]
+        ["web ACTIVE 3/3/0 laravel-web:2", "php:v1.5.0", "C1 H1"]
     );
-    assert_eq!(text_at(&doc, 0, 32).1, "php:v1.5.0 │ C1 H1");
+    assert_eq!(text_at(&doc, 0, 32).1, "php:v1.5.0");
+    assert_eq!(text_at(&doc, 0, 45).1, "C1 H1");
     assert_eq!(rects(&doc).len(), 1, "only the window's background: {doc}");
 }
 

@@ -20,6 +20,8 @@ pub const CELL_H: f64 = 17.0;
 pub const FONT_SIZE: f64 = 14.0;
 /// The baseline's distance below a row's top.
 const BASELINE: f64 = 13.0;
+/// Box-drawing lines' width.
+const LINE_WIDTH: f64 = 1.2;
 /// The margin around the grid, as a terminal window has.
 pub const PAD: f64 = 8.0;
 
@@ -153,12 +155,62 @@ fn shares_runs(text: &str) -> bool {
     matches!(c, ' '..='~' | '\u{a0}'..='\u{ff}' | '\u{2010}'..='\u{205e}' | '\u{2500}'..='\u{259f}')
 }
 
+/// The arms of a light box-drawing character (left, right, up, down), which are drawn as
+/// lines from the cell's centre to its edges: a font's glyphs leave gaps between rows
+/// (the line height is more than the glyph) and columns (when its advance differs).
+fn arms(text: &str) -> Option<[bool; 4]> {
+    Some(match text {
+        "─" => [true, true, false, false],
+        "│" => [false, false, true, true],
+        "┌" | "╭" => [false, true, false, true],
+        "┐" | "╮" => [true, false, false, true],
+        "└" | "╰" => [false, true, true, false],
+        "┘" | "╯" => [true, false, true, false],
+        "├" => [false, true, true, true],
+        "┤" => [true, false, true, true],
+        "┬" => [true, true, false, true],
+        "┴" => [true, true, true, false],
+        "┼" => [true, true, true, true],
+        _ => return None,
+    })
+}
+
+/// Box-drawing lines of one colour: per row (horizontal) or column (vertical), the
+/// half-cell intervals they cover, merged where they touch.
+#[derive(Default)]
+struct Lines {
+    /// (row, from, to) in half columns.
+    across: Vec<(u16, u16, u16)>,
+    /// (col, from, to) in half rows.
+    down: Vec<(u16, u16, u16)>,
+}
+
+fn merged(mut segments: Vec<(u16, u16, u16)>) -> Vec<(u16, u16, u16)> {
+    segments.sort_unstable();
+    let mut out: Vec<(u16, u16, u16)> = Vec::with_capacity(segments.len());
+    for s in segments {
+        match out.last_mut() {
+            Some(last) if last.0 == s.0 && last.2 >= s.1 => last.2 = last.2.max(s.2),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+fn half_x(half_col: u16) -> f64 {
+    PAD + f64::from(half_col) * CELL_W / 2.0
+}
+
+fn half_y(half_row: u16) -> f64 {
+    PAD + f64::from(half_row) * CELL_H / 2.0
+}
+
 fn x(col: u16) -> String {
     num(PAD + f64::from(col) * CELL_W)
 }
 
 /// A coordinate with at most one decimal (every one here is a multiple of 0.1).
-fn num(v: f64) -> String {
+pub fn num(v: f64) -> String {
     let s = format!("{v:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
@@ -178,6 +230,7 @@ pub fn to_svg(screen: &vt100::Screen, title: &str) -> String {
     let width = PAD * 2.0 + f64::from(cols) * CELL_W;
     let height = PAD * 2.0 + f64::from(rows) * CELL_H;
     let mut rects: Vec<Rect> = Vec::new();
+    let mut lines: Vec<(String, Lines)> = Vec::new();
     let mut texts = String::new();
     for row in 0..rows {
         let line = cells(screen, row);
@@ -208,13 +261,43 @@ pub fn to_svg(screen: &vt100::Screen, title: &str) -> String {
             }
             i = j;
         }
-        // Text: runs of one style, cut at two or more blanks (nothing to draw there) and
-        // around characters that get their own element.
+        // Box drawing: lines, not text.
+        for (col, cell) in &line {
+            let Some([left, right, up, down]) = arms(&cell.text) else {
+                continue;
+            };
+            let at = match lines.iter().position(|(c, _)| *c == cell.style.fg) {
+                Some(at) => at,
+                None => {
+                    lines.push((cell.style.fg.clone(), Lines::default()));
+                    lines.len() - 1
+                }
+            };
+            let l = &mut lines[at].1;
+            let (c2, r2) = (col * 2, row * 2);
+            if left || right {
+                l.across.push((
+                    row,
+                    if left { c2 } else { c2 + 1 },
+                    if right { c2 + 2 } else { c2 + 1 },
+                ));
+            }
+            if up || down {
+                l.down.push((
+                    *col,
+                    if up { r2 } else { r2 + 1 },
+                    if down { r2 + 2 } else { r2 + 1 },
+                ));
+            }
+        }
+        // Text: runs of one style, cut at two or more blanks (nothing to draw there), at
+        // box drawing and around characters that get their own element.
         let y = num(PAD + f64::from(row) * CELL_H + BASELINE);
+        let nothing = |c: &Cell| (c.text == " " && !c.style.underline) || arms(&c.text).is_some();
         let mut i = 0;
         while i < line.len() {
             let (col, cell) = &line[i];
-            if cell.text == " " && !cell.style.underline {
+            if nothing(cell) {
                 i += 1;
                 continue;
             }
@@ -224,10 +307,11 @@ pub fn to_svg(screen: &vt100::Screen, title: &str) -> String {
             if shares_runs(&cell.text) {
                 while j < line.len() {
                     let next = &line[j].1;
-                    let blank = |k: usize| line.get(k).is_none_or(|(_, c)| c.text == " ");
+                    let blank = |k: usize| line.get(k).is_none_or(|(_, c)| nothing(c));
                     if next.style != cell.style
                         || !shares_runs(&next.text)
-                        || (next.text == " " && !next.style.underline && blank(j + 1))
+                        || arms(&next.text).is_some()
+                        || (nothing(next) && blank(j + 1))
                     {
                         break;
                     }
@@ -266,6 +350,25 @@ pub fn to_svg(screen: &vt100::Screen, title: &str) -> String {
             num(f64::from(r.width) * CELL_W),
             num(f64::from(r.rows) * CELL_H),
             r.fill
+        );
+    }
+    for (colour, l) in lines {
+        let mut d = String::new();
+        for (row, from, to) in merged(l.across) {
+            let y = PAD + (f64::from(row) + 0.5) * CELL_H;
+            let (x0, x1) = (half_x(from), half_x(to));
+            let _ = write!(d, "M{} {}H{}", num(x0), num(y), num(x1));
+        }
+        for (col, from, to) in merged(l.down) {
+            let x = PAD + (f64::from(col) + 0.5) * CELL_W;
+            let (y0, y1) = (half_y(from), half_y(to));
+            let _ = write!(d, "M{} {}V{}", num(x), num(y0), num(y1));
+        }
+        let _ = writeln!(
+            out,
+            "<path d=\"{d}\" stroke=\"{colour}\" stroke-width=\"{}\" \
+             stroke-linecap=\"square\" fill=\"none\"/>",
+            num(LINE_WIDTH)
         );
     }
     let _ = write!(
