@@ -84,6 +84,24 @@ fn resize(tui: &mut Tui, cols: u16, rows: u16) {
     });
 }
 
+/// The header badge's counts once every alert of the production cluster is in:
+/// `--once`'s alerts, those of one `cause` counted once (as tests/tui_alerts_logs_pty.rs
+/// counts them).
+fn badge(bed: &TestBed) -> String {
+    let args = ["--cluster", "production", "--once", "--output", "json"];
+    let doc = bed.run(args, Duration::from_secs(60)).json();
+    let alerts = doc["alerts"].as_array().expect("alerts in --once");
+    let count = |level: &str| {
+        let mut causes = std::collections::BTreeSet::new();
+        alerts
+            .iter()
+            .filter(|a| a["level"] == level)
+            .filter(|a| a["cause"].as_str().is_none_or(|c| causes.insert(c)))
+            .count()
+    };
+    format!(" {} crit  {} warn ", count("critical"), count("warning"))
+}
+
 /// Wide enough for every column of the services pane (VULNS among them); each screen
 /// as tall as it needs, so the pictures carry no empty rows.
 const COLS: u16 = 120;
@@ -98,6 +116,7 @@ fn capture_the_readme_screens() {
     let registered = || bed.requests().get("RegisterTaskDefinition").copied();
     let before = registered();
 
+    let badge = badge(&bed);
     let mut tui = Tui::start(&bed, &bed.endpoint, COLS, 11, &["--cluster", "production"]);
     // Every service's findings in VULNS, the whole fleet's alerts in the badge.
     tui.wait_for("the production services with VULNS and alerts", WAIT, |s| {
@@ -105,7 +124,7 @@ fn capture_the_readme_screens() {
             && ["│scheduler ", "│web ", "│worker "]
                 .iter()
                 .all(|row| line_with(s, row).is_some_and(|l| l.contains("C1 H1 M1")))
-            && s.lines().next().is_some_and(|l| l.contains(" crit "))
+            && s.lines().next().is_some_and(|l| l.contains(&badge))
     });
     save(&tui, &dir, "services.svg", "toadtop: the services pane");
 
@@ -129,7 +148,8 @@ fn capture_the_readme_screens() {
         "web's logs with the demo's traffic and a folded trace",
         WAIT,
         |s| {
-            line_with(s, " logs · ").is_some_and(|t| t.contains("web") && !t.contains("loading"))
+            s.contains(" › web › logs")
+                && line_with(s, " logs · ").is_some_and(|t| !t.contains("loading"))
                 && s.contains("Deadlock found")
                 && s.contains('▸')
         },
