@@ -15,6 +15,6 @@ cd "$repo"
 export TOADTOP_PYTHON="${TOADTOP_VENV:-$repo/.venv}/bin/python"
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN
 export TOADTOP_SCREENSHOTS_DIR="$repo/assets"
-cargo test --locked --test screenshots -- --ignored --exact capture_the_readme_screens --nocapture
+cargo test --locked --test screenshots -- --exact capture_the_readme_screens --nocapture
 # The committed pictures' own test: present, small, showing the screens, in the README.
 cargo test --locked --test screenshots -- --exact the_readme_pictures_exist_are_small_and_show_the_real_screens
