@@ -13,7 +13,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 "$repo/scripts/venv.sh"
 export TOADTOP_PYTHON="${TOADTOP_VENV:-$repo/.venv}/bin/python"
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN
+# A developer's AWS settings must not reach the pictures (the tests pass their own).
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
 export TOADTOP_SCREENSHOTS_DIR="$repo/assets"
 cargo test --locked --test screenshots -- --exact capture_the_readme_screens --nocapture
 # The committed pictures' own test: present, small, showing the screens, in the README.

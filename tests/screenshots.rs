@@ -333,8 +333,8 @@ fn the_writer_keeps_colours_weights_and_columns() {
     let bytes = concat!(
         "\x1b[1;31mERR\x1b[0m plain\r\n", // bold red, then default
         "\x1b[38;5;28mok\x1b[0m \x1b[38;2;170;85;0mrgb\x1b[0m\r\n", // 256-colour green, RGB
-        "a<&>\"'b \x1b[7mrev\x1b[0m\r\n", // escaping; reverse video
-        "x注y \x1b[4mu\x1b[0m\r\n",       // a wide character; underline
+        "a<&>\"'b \x1b[7mrev\x1b[0m \x1b[7;31;42mRG\x1b[0m\r\n", // escaping; reverse video
+        "x注y \x1b[4mu\x1b[0m \x1b[3mi\x1b[0m\r\n", // a wide character; underline, italic
         "\x1b[48;5;160m  \x1b[0m\r\n\x1b[48;5;160m  \x1b[0m", // one background over two rows
     );
     let doc = svg::to_svg(&screen(20, 6, bytes), "a <test> & more");
@@ -385,6 +385,10 @@ fn the_writer_keeps_colours_weights_and_columns() {
     let rev_bg = cell_rect(8, 2).expect("a background behind the reversed cells");
     assert_eq!(rev_bg["fill"], svg::DEFAULT_FG);
     assert_eq!(rev_bg["width"], "25.2");
+    // Red on green, reversed: green text on red.
+    let (rg, text) = text_at(&doc, 2, 12);
+    assert_eq!((rg["fill"].as_str(), text.as_str()), ("#0dbc79", "RG"));
+    assert_eq!(cell_rect(12, 2).expect("red behind RG")["fill"], "#cd3131");
 
     // The wide character covers columns 1-2: y is at column 3, each at its own x.
     assert_eq!(text_at(&doc, 3, 0).1, "x");
@@ -393,6 +397,7 @@ fn the_writer_keeps_colours_weights_and_columns() {
     let (u, text) = text_at(&doc, 3, 5);
     assert_eq!(text, "u");
     assert_eq!(u["text-decoration"], "underline");
+    assert_eq!(text_at(&doc, 3, 7).0["font-style"], "italic");
 
     // Two rows of the same background are one rectangle.
     let red = cell_rect(0, 4).expect("the background of rows 4-5");
