@@ -3,8 +3,9 @@
 #   scripts/screenshots.sh
 # Builds the debug binary, starts the seeded test server (as the tests do: moto plus
 # scripts/testbed/server.py, seed.py, and scripts/testbed/demo_logs.py's log traffic),
-# runs toadtop in a 120x36 pseudo-terminal with a throwaway HOME, presses keys as a person
-# would (never confirming the deploy), and writes each screen with its colours as SVG
+# runs toadtop in a pseudo-terminal 120 columns wide (resized to each screen's height)
+# with a throwaway HOME, presses keys as a person would (never confirming the deploy),
+# and writes each screen with its colours as SVG
 # (tests/screenshots.rs, capture_the_readme_screens; the writer is tests/support/svg.rs).
 # Times and ports in the header differ from run to run. TOADTOP_VENV as in scripts/venv.sh.
 set -euo pipefail

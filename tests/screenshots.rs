@@ -22,8 +22,12 @@ use support::TestBed;
 const WAIT: Duration = Duration::from_secs(60);
 
 /// The pictures and what each must show (text read back from the SVG).
-const PICTURES: [(&str, &[&str]); 4] = [
+const PICTURES: [(&str, &[&str]); 5] = [
     ("services.svg", &["services · production", "VULNS", "crit"]),
+    (
+        "tasks.svg",
+        &["tasks · production/worker", "STOPPED", "exit 1"],
+    ),
     ("logs.svg", &[" logs · ", "ERROR", "▸"]),
     ("deploy-preview.svg", &["deploy production/web?", "v1.4.0"]),
     ("alerts.svg", &["alerts", "crit"]),
@@ -159,6 +163,22 @@ fn capture_the_readme_screens() {
     tui.wait_for("the services again", WAIT, |s| {
         s.contains("services · production") && !s.contains(" logs · ")
     });
+
+    resize(&mut tui, COLS, 11);
+    tui.send("j"); // worker: a task that exited 1 among its running ones
+    tui.send(ENTER);
+    tui.wait_for("worker's tasks with the stopped one", WAIT, |s| {
+        s.contains("tasks · production/worker")
+            && line_with(s, "STOPPED").is_some_and(|l| l.contains("exit 1"))
+            && line_with(s, "RUNNING").is_some()
+    });
+    save(&tui, &dir, "tasks.svg", "toadtop: the tasks pane");
+    tui.send(ESC);
+    tui.wait_for("the services again", WAIT, |s| {
+        s.contains("services · production")
+    });
+    resize(&mut tui, COLS, 36);
+    tui.send("k"); // back to web
 
     tui.send("d");
     tui.wait_for("the image picker with each tag's findings", WAIT, |s| {
