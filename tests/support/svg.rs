@@ -29,12 +29,15 @@ pub const FONTS: &str =
     "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace";
 /// A dark terminal: the default background and foreground.
 pub const DEFAULT_BG: &str = "#1e1e1e";
-pub const DEFAULT_FG: &str = "#d4d4d4";
+pub const DEFAULT_FG: &str = "#e0e0e0";
 
-/// The 16 ANSI colours (VS Code's terminal palette, legible on the dark background).
+/// The 16 ANSI colours: VS Code's terminal palette, legible on the dark background,
+/// except grey (7) a little darker than the default text, as toadtop's dark theme draws
+/// dim text (borders, hints) in it, and dark grey (8) darker, as the theme's selection
+/// bar is that colour and red or green text on it must stay legible.
 const ANSI: [&str; 16] = [
-    "#000000", "#cd3131", "#0dbc79", "#e5e510", "#2472c8", "#bc3fbc", "#11a8cd", "#e5e5e5",
-    "#666666", "#f14c4c", "#23d18b", "#f5f543", "#3b8eea", "#d670d6", "#29b8db", "#ffffff",
+    "#000000", "#cd3131", "#0dbc79", "#e5e510", "#2472c8", "#bc3fbc", "#11a8cd", "#b4b4b4",
+    "#464646", "#f14c4c", "#23d18b", "#f5f543", "#3b8eea", "#d670d6", "#29b8db", "#ffffff",
 ];
 
 /// A palette colour (0-255) as `#rrggbb`: the 16 ANSI colours, the 6x6x6 cube, the 24
