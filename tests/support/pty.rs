@@ -100,6 +100,27 @@ impl Tui {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// The emulator's screen with every cell's colours and attributes (for
+    /// support/svg.rs's pictures).
+    pub fn vt_screen(&self) -> vt100::Screen {
+        self.parser.lock().unwrap().screen().clone()
+    }
+
+    /// Resizes the terminal, as a person dragging the window's corner would: the program
+    /// gets SIGWINCH, the emulator the new size.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The emulator first: what the program draws for the new size must fit it.
+        self.parser.lock().unwrap().set_size(rows, cols);
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+    }
+
     /// Polls the screen until `pred` holds; panics with the screen after `limit`.
     pub fn wait_for(&self, what: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + limit;
