@@ -1,8 +1,8 @@
 //! toadtop: a terminal UI for Laravel services on AWS ECS Fargate.
 //!
-//! Layers, arrows pointing down only:
-//! `cli`/`main` -> `tui` -> `ui` -> `app` -> `ops` -> `aws` -> `domain`, with `config`,
-//! `safety`, `private_fs`, `timefmt` and `duration` usable from every layer. `headless` is the non-TUI front end.
+//! Layers, arrows pointing down only (`tests/layers.rs` checks them):
+//! `main`/`cli` -> `tui` -> `headless` -> `ui` -> `app` -> `ops` -> `alerts` -> `aws`,
+//! `logs` -> `config` -> `domain` -> `safety`, `timefmt`, `duration`, `private_fs`.
 
 pub mod alerts;
 pub mod app;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// What each top-level module must not import (besides itself). Higher layers are listed
 /// first; a layer may use any layer not named in its list.
 const FORBIDDEN: &[(&str, &[&str])] = &[
+    ("headless", &["tui"]),
     ("ui", &["tui", "headless", "cli", "aws", "aws_sdk"]),
     ("app", &["tui", "headless", "cli", "ui", "aws", "aws_sdk"]),
     ("ops", &["tui", "headless", "cli", "ui", "app", "aws_sdk"]),
@@ -61,6 +62,13 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ),
     (
         "private_fs",
+        &[
+            "tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk", "alerts", "logs",
+            "domain", "config",
+        ],
+    ),
+    (
+        "duration",
         &[
             "tui", "headless", "cli", "ui", "app", "ops", "aws", "aws_sdk", "alerts", "logs",
             "domain", "config",
