@@ -1,8 +1,10 @@
 //! toadtop: a terminal UI for Laravel services on AWS ECS Fargate.
 //!
 //! Layers, arrows pointing down only (`tests/layers.rs` checks them):
-//! `main`/`cli` -> `tui` -> `headless` -> `ui` -> `app` -> `ops` -> `alerts` -> `aws`,
-//! `logs` -> `config` -> `domain` -> `safety`, `timefmt`, `duration`, `private_fs`.
+//! `main` -> `tui` -> `headless` -> `cli` -> `ui` -> `app` -> `ops` -> `alerts`, `aws`,
+//! `logs` -> `config` -> `domain`, `logfile` -> `safety`, `timefmt`, `duration`,
+//! `private_fs`. The pure layers (`ui`, `app`, `alerts`, `logs`) never import `aws`, and
+//! only `aws` imports the SDK.
 
 pub mod alerts;
 pub mod app;
