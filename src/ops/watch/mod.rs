@@ -434,7 +434,7 @@ impl Tracker {
                     false,
                 ));
             } else if !after.is_empty()
-                && !(came.is_empty() && went.is_empty() && new.is_empty() && gone.is_empty())
+                && (!came.is_empty() || !went.is_empty() || !new.is_empty() || !gone.is_empty())
             {
                 events.push(self.group_event(
                     EventKind::AlertUpdated,
