@@ -1,7 +1,8 @@
 //! `toadtop watch` against the test server: the initial alerts, one `alert_raised` for a
 //! task that exits 1 while it watches, `deployment_started` for a forced deployment,
 //! `alert_resolved` when an alert clears, `watch_degraded`/`watch_recovered` around an
-//! outage with nothing resolved in between, the `--exec` hook, and SIGTERM. Time limits
+//! outage with nothing resolved in between, a CVE published for an image already alerted
+//! (one `alert_updated` naming it), the `--exec` hook, and SIGTERM. Time limits
 //! are hang guards only.
 
 mod support;
@@ -286,6 +287,68 @@ fn watch_reports_the_initial_alerts_then_each_change_once() {
         "{}",
         w.dump()
     );
+
+    let (code, stderr, _) = w.terminate();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_cve_published_for_an_image_already_alerted_is_one_update_naming_it() {
+    let bed = TestBed::seeded();
+    // Findings at most 0 minutes old: read again on every look, so a CVE added to the
+    // image's scan shows within a look or two rather than the default 10 minutes.
+    let config = bed.home.path().join("fresh-findings.toml");
+    std::fs::write(&config, "[findings]\ncache_minutes = 0\n").expect("write config");
+    let mut w = Watch::start(&bed, &["--config", config.to_str().expect("utf-8")]);
+    let raised = w.expect("the initial finding alert", |v| {
+        is(v, "alert_raised") && v["kind"] == "finding"
+    });
+    assert_eq!(raised["count"], 8, "{raised}");
+    assert_eq!(raised["new_findings"], json!([]), "{raised}");
+    let group = raised["group"].as_str().expect("a group").to_string();
+    assert!(!group.contains("CVE-2024-9999"), "{group}");
+    // A few looks: the unchanged findings tell nothing.
+    w.gather(Duration::from_secs(2));
+
+    // Continuous scanning: a new CRITICAL CVE for the same digest (v1.5.0, run by all 8).
+    let (status, body) = bed.post(
+        "/_toadtop/findings",
+        &json!({"region": "us-east-1", "repository": "laravel-app", "tag": "v1.5.0",
+                "add": [{"name": "CVE-2024-9999", "severity": "CRITICAL"}]}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let updated = w.expect("alert_updated naming the new CVE", |v| {
+        is(v, "alert_updated") && v["kind"] == "finding"
+    });
+    assert_eq!(
+        updated["new_findings"],
+        json!([{"name": "CVE-2024-9999", "severity": "CRITICAL"}]),
+        "{updated}"
+    );
+    assert_eq!(updated["gone_findings"], json!([]), "{updated}");
+    assert_eq!(updated["level"], "critical");
+    assert_eq!(updated["count"], 8, "{updated}");
+    assert_eq!(updated["initial"], false);
+    let message = updated["message"].as_str().expect("a message");
+    assert!(
+        message.starts_with("new: CVE-2024-9999 (CRITICAL); "),
+        "{message}"
+    );
+    assert!(
+        updated["group"]
+            .as_str()
+            .is_some_and(|g| g.contains("CVE-2024-9999") && g.contains("CVE-2024-4577")),
+        "{updated}"
+    );
+
+    // More looks: told once, and the image's alert is neither resolved nor raised again.
+    w.gather(Duration::from_secs(3));
+    let findings: Vec<&Value> = w.seen.iter().filter(|v| v["kind"] == "finding").collect();
+    let events: Vec<&str> = findings
+        .iter()
+        .map(|v| v["event"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(events, ["alert_raised", "alert_updated"], "{}", w.dump());
 
     let (code, stderr, _) = w.terminate();
     assert_eq!(code, Some(0), "{stderr}");

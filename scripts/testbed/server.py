@@ -20,6 +20,7 @@ Test-only controls (not AWS APIs; JSON in, JSON out):
                             the server stops for S seconds (0 = until SIGUSR2; see below)
     POST /_toadtop/repeat-token {"operation": OPERATION}: every answer carries the same
                             nextToken (ext_repeat_token.py)
+    POST /_toadtop/findings add findings to a scanned image (ext_findings.py)
     GET  /_toadtop/requests AWS requests seen so far (retries and injected faults included), per operation (X-Amz-Target, e.g.
                             AmazonEC2ContainerServiceV20141113.ListTasks); POST resets them.
                             For the benchmarks (scripts/bench/), which compare call counts
@@ -94,6 +95,7 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
     create_backend_app,
 )
 
+import ext_findings  # noqa: E402  (test-only: a new CVE in a pushed image, mid-run)
 import ext_livetail  # noqa: E402  StartLiveTail that streams (POST /_toadtop/livetail)
 import ext_repeat_token  # noqa: E402  (test-only: a repeated nextToken)
 import ext_ssm_session  # noqa: E402  SSM StartSession/TerminateSession (port forwarding)
@@ -1057,6 +1059,7 @@ ROUTES = {"/_toadtop/task": edit_task, "/_toadtop/service": edit_service, "/_toa
 ROUTES["/_toadtop/repeat-token"] = ext_repeat_token.arm  # see ext_repeat_token.py
 ROUTES["/_toadtop/ecr-blob"] = ext_ecr_blobs.put_blob
 ROUTES["/_toadtop/ssm-sessions"] = ext_ssm_session.requests  # see ext_ssm_session.py
+ROUTES["/_toadtop/findings"] = ext_findings.add_findings  # a new CVE mid-run: ext_findings.py
 
 
 _requests: dict[str, int] = {}

@@ -46,6 +46,16 @@ pub struct Alert {
     /// In `--once` JSON, so a script can count causes as the badge does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    /// The part of `cause` that stays while the alert lasts, when the rest may change: a
+    /// finding alert's `finding <digest>` (its CVEs come and go with continuous scanning).
+    /// `None`: the cause itself. What `toadtop watch` groups by.
+    #[serde(skip)]
+    pub group: Option<String>,
+    /// What a finding alert names, `(finding, severity)` sorted by name: every finding at
+    /// or above `[alerts] min_severity` in the image. `toadtop watch` tells the ones that
+    /// come (a CVE published for an image already alerted) and go. Empty for other kinds.
+    #[serde(skip)]
+    pub findings: Vec<(String, String)>,
 }
 
 /// Most severe first, newest first within a level (alerts without a time last).
@@ -58,10 +68,26 @@ pub fn sort(alerts: &mut [Alert]) {
 pub(super) type Push<'a> =
     dyn FnMut(Level, &'static str, Option<String>, String, Option<Timestamp>, About) + 'a;
 
-/// An alert's subject and shared cause (see [`Alert`]).
-pub(super) type About = (String, Option<String>);
+/// An alert's subject, shared cause, stable group and findings (see [`Alert`]).
+#[derive(Debug, Default)]
+pub(super) struct About {
+    pub subject: String,
+    pub cause: Option<String>,
+    pub group: Option<String>,
+    pub findings: Vec<(String, String)>,
+}
+
+impl About {
+    /// About `subject`, with no shared cause.
+    pub fn subject(subject: String) -> About {
+        About {
+            subject,
+            ..About::default()
+        }
+    }
+}
 
 /// `about` for an alert that kind and place say all about.
 pub(super) fn none() -> About {
-    (String::new(), None)
+    About::default()
 }

@@ -1,7 +1,7 @@
 //! Rule 2: deployments that FAILED, were rolled back by the circuit breaker or hang
 //! IN_PROGRESS, and services running fewer tasks than desired.
 
-use super::alert::{none, Level, Push};
+use super::alert::{none, About, Level, Push};
 use crate::config::AlertSettings;
 use crate::domain::Service;
 use crate::timefmt::Timestamp;
@@ -18,7 +18,7 @@ pub(super) fn deployments(svc: &Service, cfg: &AlertSettings, now: Timestamp, pu
                 None,
                 format!("deployment {} FAILED: {reason}", d.id),
                 since,
-                (d.id.clone(), None),
+                About::subject(d.id.clone()),
             ),
             Some("IN_PROGRESS") => {
                 if let Some(created) = d.created_at {
@@ -30,7 +30,7 @@ pub(super) fn deployments(svc: &Service, cfg: &AlertSettings, now: Timestamp, pu
                             None,
                             format!("deployment {} IN_PROGRESS for {minutes} minutes", d.id),
                             Some(created),
-                            (d.id.clone(), None),
+                            About::subject(d.id.clone()),
                         );
                     }
                 }
@@ -43,7 +43,7 @@ pub(super) fn deployments(svc: &Service, cfg: &AlertSettings, now: Timestamp, pu
                         None,
                         format!("rolled back by the circuit breaker: {reason}"),
                         since,
-                        (d.id.clone(), None),
+                        About::subject(d.id.clone()),
                     );
                 }
             }

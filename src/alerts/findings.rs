@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::alert::{Level, Push};
+use super::alert::{About, Level, Push};
 use crate::config::AlertSettings;
 use crate::domain::{severity_rank, ImageFindings, Service};
 
@@ -52,21 +52,28 @@ pub(super) fn findings_in_running_images(
     }
 }
 
-/// A finding alert's subject (container and image digest, else the image) and cause: the
-/// digest and its CVEs, so every service running that image is one event.
-fn finding_about(
-    container: &str,
-    f: &ImageFindings,
-    hits: &[&crate::domain::Finding],
-) -> (String, Option<String>) {
+/// A finding alert's subject (container and image digest, else the image), cause (the
+/// digest and its CVEs, so every service running that image is one event), group (the
+/// digest alone: the CVEs change while the image runs) and findings.
+fn finding_about(container: &str, f: &ImageFindings, hits: &[&crate::domain::Finding]) -> About {
     let image = f.digest.as_deref().unwrap_or(&f.image);
-    let mut names: Vec<&str> = hits.iter().map(|x| x.name.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    (
-        format!("{container}@{image}"),
-        Some(format!("finding {image} {}", names.join(","))),
-    )
+    let mut findings: Vec<(String, String)> = hits
+        .iter()
+        .map(|x| (x.name.clone(), x.severity.clone()))
+        .collect();
+    // One name per finding, its most severe entry (an image may list a CVE per package).
+    findings.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(severity_rank(&a.1).cmp(&severity_rank(&b.1)))
+    });
+    findings.dedup_by(|later, first| later.0 == first.0);
+    let names: Vec<&str> = findings.iter().map(|(n, _)| n.as_str()).collect();
+    About {
+        subject: format!("{container}@{image}"),
+        cause: Some(format!("finding {image} {}", names.join(","))),
+        group: Some(format!("finding {image}")),
+        findings,
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +100,40 @@ mod tests {
         assert!(a.message.contains("v1.5.0"), "{}", a.message);
         assert!(a.message.contains("1 finding"), "{}", a.message);
         assert_eq!(a.since, None);
+    }
+
+    #[test]
+    fn a_finding_alert_groups_by_digest_and_names_its_findings_with_severities() {
+        let high = AlertSettings {
+            min_severity: "HIGH".into(),
+            ..AlertSettings::default()
+        };
+        let f = findings_of(
+            PHP,
+            vec![
+                finding("CVE-2024-4577", "CRITICAL"),
+                finding("CVE-2024-2756", "HIGH"),
+                // The same CVE in a second package: named once, at its worst.
+                finding("CVE-2024-2756", "CRITICAL"),
+                finding("CVE-2023-0001", "LOW"),
+            ],
+        );
+        let alerts = run_with(quiet(), &f, &BTreeMap::new(), &high);
+        assert_eq!(alerts.len(), 1, "{alerts:#?}");
+        let a = &alerts[0];
+        let digest = f[PHP].digest.clone().expect("a digest");
+        assert_eq!(a.group, Some(format!("finding {digest}")));
+        assert_eq!(
+            a.cause,
+            Some(format!("finding {digest} CVE-2024-2756,CVE-2024-4577"))
+        );
+        assert_eq!(
+            a.findings,
+            [
+                ("CVE-2024-2756".to_string(), "CRITICAL".to_string()),
+                ("CVE-2024-4577".to_string(), "CRITICAL".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -31,14 +31,14 @@ pub fn evaluate(
 ) -> Vec<Alert> {
     let mut out = Vec::new();
     for svc in &detail.services {
-        // `about`: the alert's subject and shared cause (see [`Alert`]).
-        let mut push = |level,
-                        kind,
-                        task: Option<String>,
-                        message: String,
-                        since,
-                        about: (String, Option<String>)| {
-            let (subject, cause) = about;
+        // `about`: the alert's subject, shared cause, ... (see [`Alert`]).
+        let mut push = |level, kind, task: Option<String>, message: String, since, about| {
+            let alert::About {
+                subject,
+                cause,
+                group,
+                findings,
+            } = about;
             out.push(Alert {
                 level,
                 kind,
@@ -49,6 +49,8 @@ pub fn evaluate(
                 since,
                 subject,
                 cause,
+                group,
+                findings,
             })
         };
         stopped_tasks::stopped_tasks(svc, &mut push);

@@ -30,6 +30,8 @@ pub fn secret_alerts(
             since: None,
             subject: format!("{}/{}", r.container, r.name),
             cause: Some(format!("secret {}", r.parameter)),
+            group: None,
+            findings: Vec::new(),
         })
         .collect();
     sort(&mut out);

@@ -1,6 +1,6 @@
 //! Rule 3: service events that report a problem (unable to place, unhealthy, failed, ...).
 
-use super::alert::{Level, Push};
+use super::alert::{About, Level, Push};
 use crate::domain::Service;
 
 /// Event messages that report a problem rather than progress.
@@ -41,7 +41,7 @@ pub(super) fn problem_events(svc: &Service, push: &mut Push<'_>) {
             None,
             e.message.clone(),
             e.created_at,
-            (e.id.clone(), None),
+            About::subject(e.id.clone()),
         );
     }
 }

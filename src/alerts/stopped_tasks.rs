@@ -39,6 +39,8 @@ pub(super) fn stopped_standalone_tasks(detail: &ClusterDetail, out: &mut Vec<Ale
                 since: t.stopped_at,
                 subject: String::new(),
                 cause: None,
+                group: None,
+                findings: Vec::new(),
             });
         }
     }

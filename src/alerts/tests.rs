@@ -167,6 +167,8 @@ fn counts_by_level() {
         since: None,
         subject: String::new(),
         cause: None,
+        group: None,
+        findings: Vec::new(),
     };
     assert_eq!(counts(&[]), (0, 0, 0));
     assert_eq!(

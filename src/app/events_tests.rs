@@ -29,6 +29,15 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
 /// `detail` of production arrives, then what it asked for (findings, metrics, secrets),
 /// answered empty.
 fn look(state: &mut State, detail: ClusterDetail) {
+    look_with(state, detail, &Default::default());
+}
+
+/// [`look`], the images in `scans` answered with their scan.
+fn look_with(
+    state: &mut State,
+    detail: ClusterDetail,
+    scans: &std::collections::BTreeMap<String, crate::domain::ImageFindings>,
+) {
     let req = state.next_request;
     state.next_request += 1;
     state.details.get_mut("production").unwrap().in_flight = Some(req);
@@ -49,6 +58,9 @@ fn look(state: &mut State, detail: ClusterDetail) {
                 let answers = images
                     .into_iter()
                     .map(|i| {
+                        if let Some(f) = scans.get(&i) {
+                            return (i, f.clone());
+                        }
                         let f = crate::domain::ImageFindings {
                             image: i.clone(),
                             digest: None,
@@ -155,6 +167,80 @@ fn the_first_look_is_initial_and_a_later_failure_flashes_the_badge() {
             task: "9f8e7d6c5b4a".into(),
         }
     );
+}
+
+/// laravel-app v1.5.0 (digest sha256:aa) naming `cves`, all CRITICAL.
+fn app_image_naming(
+    cves: &[&str],
+) -> std::collections::BTreeMap<String, crate::domain::ImageFindings> {
+    let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0";
+    let items = cves
+        .iter()
+        .map(|c| crate::domain::Finding {
+            name: c.to_string(),
+            severity: "CRITICAL".into(),
+            package: None,
+            version: None,
+            fixed_in: None,
+            score: None,
+            status: None,
+            url: None,
+            description: None,
+        })
+        .collect();
+    let f = crate::domain::ImageFindings {
+        image: image.into(),
+        digest: Some("sha256:aa".into()),
+        status: "ACTIVE".into(),
+        counts: Default::default(),
+        items,
+        scan_settings: None,
+        error: None,
+    };
+    [(image.to_string(), f)].into()
+}
+
+#[test]
+fn a_new_cve_in_an_image_already_alerted_is_one_event_that_flashes_the_badge() {
+    let detail = fixtures::production();
+    let mut s = fixtures::state_with(detail.clone());
+    s.details.get_mut("production").unwrap().data = None;
+    look_with(
+        &mut s,
+        detail.clone(),
+        &app_image_naming(&["CVE-2024-4577"]),
+    );
+    let finding_events = |s: &State| {
+        s.events
+            .items
+            .iter()
+            .filter(|e| e.kind == "finding")
+            .cloned()
+            .collect::<Vec<Event>>()
+    };
+    let first = finding_events(&s);
+    assert_eq!(first.len(), 1, "{first:#?}");
+    assert!(first[0].initial && first[0].count > 1, "{first:#?}");
+    assert!(!s.events.flashing(s.now));
+    // The next refresh reads the image's scan again (the runtime's findings cache started
+    // over): one more CVE, same digest.
+    let grown = app_image_naming(&["CVE-2024-4577", "CVE-2024-9999"]);
+    look_with(&mut s, detail.clone(), &grown);
+    let now = finding_events(&s);
+    assert_eq!(now.len(), 2, "{now:#?}");
+    let e = &now[1];
+    assert_eq!(e.event, EventKind::AlertUpdated);
+    assert!(!e.initial);
+    assert_eq!(e.count, first[0].count);
+    assert!(
+        e.message.starts_with("new: CVE-2024-9999 (CRITICAL); "),
+        "{}",
+        e.message
+    );
+    assert!(s.events.flashing(s.now));
+    // And again: nothing.
+    look_with(&mut s, detail, &grown);
+    assert_eq!(finding_events(&s).len(), 2);
 }
 
 #[test]

@@ -26,7 +26,8 @@ use crate::timefmt::Timestamp;
 /// CloudWatch metrics are 5-minute data (as in the TUI).
 const METRICS_EVERY: Duration = Duration::from_secs(60);
 /// A digest's findings are cached, but continuous scanning finds new CVEs in old images:
-/// the cache starts over this often (and so stays the size of what runs).
+/// the cache starts over this often at most, or every `[findings] cache_minutes` (and so
+/// stays the size of what runs).
 const FINDINGS_CACHE_FOR: Duration = Duration::from_secs(3600);
 /// How long the hooks still running at exit may take to finish.
 const DRAIN_AT_EXIT: Duration = Duration::from_secs(5);
@@ -67,7 +68,11 @@ impl Loader {
 
     /// One look at every watched cluster: the same calls as `--once`, plus the caches.
     async fn pass(&mut self, ctx: &AwsContext, settings: &Settings) -> Result<Pass, OnceError> {
-        if self.cache_born.elapsed() >= FINDINGS_CACHE_FOR {
+        // `[findings] cache_minutes` is how old findings may be (0: read on every look).
+        let fresh_for = FINDINGS_CACHE_FOR.min(Duration::from_secs(
+            settings.config.findings.cache_minutes * 60,
+        ));
+        if self.cache_born.elapsed() >= fresh_for {
             self.findings_cache = FindingsCache::default();
             self.cache_born = Instant::now();
         }

@@ -23,6 +23,8 @@ use crate::timefmt::Timestamp;
 use crate::ui;
 
 const TICK: Duration = Duration::from_millis(250);
+/// How long the session's findings are reused at most (as `toadtop watch`'s).
+const FINDINGS_FRESH_FOR: Duration = Duration::from_secs(3600);
 
 /// What `main` read before the TUI starts.
 pub struct Startup {
@@ -52,6 +54,7 @@ pub async fn run(
         config: Arc::new(settings.config),
         tx,
         findings: Arc::new(crate::aws::findings::FindingsCache::default()),
+        findings_born: std::time::Instant::now(),
         logs: HashMap::new(),
         job: None,
         forwards: HashMap::new(),
@@ -347,8 +350,11 @@ struct Effects {
     switch_tx: mpsc::UnboundedSender<super::switch::Done>,
     config: Arc<Config>,
     tx: mpsc::UnboundedSender<Msg>,
-    /// Findings by image digest, for the life of the process.
+    /// Findings by image digest, started over every `[findings] cache_minutes` (at most
+    /// [`FINDINGS_FRESH_FOR`]): continuous scanning finds new CVEs in images that run, and
+    /// `:events` tells them.
     findings: Arc<crate::aws::findings::FindingsCache>,
+    findings_born: std::time::Instant,
     /// Running log followers: the plan channel (new tasks join) and the tasks to abort.
     logs: HashMap<u64, (watch::Sender<LogPlan>, [JoinHandle<()>; 2])>,
     job: Option<RunningJob>,
@@ -536,6 +542,12 @@ impl Effects {
                 });
             }
             Effect::LoadFindings { images } => {
+                let fresh_for = FINDINGS_FRESH_FOR
+                    .min(Duration::from_secs(self.config.findings.cache_minutes * 60));
+                if self.findings_born.elapsed() >= fresh_for {
+                    self.findings = Arc::new(crate::aws::findings::FindingsCache::default());
+                    self.findings_born = std::time::Instant::now();
+                }
                 let cache = Arc::clone(&self.findings);
                 spawn_traced("load_findings", async move {
                     let found = crate::aws::findings::load(&ctx, &images, &cache).await;

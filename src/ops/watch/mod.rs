@@ -10,6 +10,11 @@
 //! 510 services, one missing SSM parameter) form one group: one `alert_raised` names the
 //! cause and the services; a service that joins later, or leaves while others remain, is
 //! an `alert_updated` of that group; `alert_resolved` comes when the last one goes.
+//!
+//! A finding alert's group is its image digest, not its CVEs (see [`Alert::group`]):
+//! continuous scanning finds new CVEs in an image that runs already, and a CVE the group
+//! did not name before is an `alert_updated` too (`new_findings`), as is one it no longer
+//! names while others remain (`gone_findings`).
 
 pub mod hook;
 
@@ -18,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Value};
 
 use crate::alerts::{Alert, Level};
-use crate::domain::ClusterDetail;
+use crate::domain::{severity_rank, ClusterDetail};
 use crate::timefmt::Timestamp;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -82,6 +87,12 @@ pub struct Event {
     pub services: Vec<String>,
     /// Members of the group (1 for a lone alert).
     pub count: usize,
+    /// An `alert_updated` of findings: `(finding, severity)` the group names now and did
+    /// not before, most severe first, at most [`MAX_LISTED`].
+    pub new_findings: Vec<(String, String)>,
+    /// ... and those it named before and no longer does (fixed, suppressed), others
+    /// remaining.
+    pub gone_findings: Vec<(String, String)>,
 }
 
 impl Event {
@@ -101,6 +112,8 @@ impl Event {
             group: None,
             services: Vec::new(),
             count: 0,
+            new_findings: Vec::new(),
+            gone_findings: Vec::new(),
         }
     }
 
@@ -153,6 +166,8 @@ impl Event {
             "group": self.group,
             "services": self.services,
             "count": self.count,
+            "new_findings": findings_json(&self.new_findings),
+            "gone_findings": findings_json(&self.gone_findings),
         });
         crate::safety::sanitize_json(&mut v);
         v
@@ -189,6 +204,14 @@ impl Event {
     }
 }
 
+/// `[{"name", "severity"}]`.
+fn findings_json(findings: &[(String, String)]) -> Value {
+    findings
+        .iter()
+        .map(|(name, severity)| json!({"name": name, "severity": severity}))
+        .collect()
+}
+
 /// An alert's identity (see the module doc).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Key {
@@ -223,9 +246,37 @@ impl Key {
     }
 }
 
-/// The group an alert belongs to: its cause, or itself.
+/// The group an alert belongs to: the stable part of its cause (a finding's digest),
+/// its cause, or itself.
 pub fn group_of(a: &Alert) -> String {
-    a.cause.clone().unwrap_or_else(|| Key::of(a).lone())
+    a.group
+        .clone()
+        .or_else(|| a.cause.clone())
+        .unwrap_or_else(|| Key::of(a).lone())
+}
+
+/// Finding name -> severity: what a group's alerts name.
+type Named = BTreeMap<String, String>;
+
+/// Most severe first, then by name.
+fn by_severity(named: &Named, names: impl Iterator<Item = String>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = names
+        .filter_map(|n| named.get(&n).map(|s| (n, s.clone())))
+        .collect();
+    out.sort_by(|a, b| {
+        severity_rank(&a.1)
+            .cmp(&severity_rank(&b.1))
+            .then(a.0.cmp(&b.0))
+    });
+    out
+}
+
+/// What changed in one group between two looks.
+struct Change<'a> {
+    came: &'a [Key],
+    went: &'a [Key],
+    new: &'a [(String, String)],
+    gone: &'a [(String, String)],
 }
 
 /// What one refresh computed.
@@ -245,6 +296,8 @@ pub struct Observation<'a> {
 #[derive(Debug, Clone)]
 struct Group {
     members: BTreeSet<Key>,
+    /// What its members' alerts named when it was last reported.
+    named: Named,
 }
 
 /// A deployment as last seen: (rollout state, status).
@@ -310,13 +363,40 @@ impl Tracker {
             }
         }
         let previous = std::mem::replace(&mut self.active, now);
-        let touched: BTreeSet<String> = joined.keys().chain(left.keys()).cloned().collect();
+        // What each group's alerts name now (kept alerts as they were: a source that
+        // failed changes nothing).
+        let mut named: BTreeMap<String, Named> = BTreeMap::new();
+        for (k, a) in &self.active {
+            if a.findings.is_empty() {
+                continue;
+            }
+            let g = self.joined.get(k).cloned().unwrap_or_else(|| group_of(a));
+            let m = named.entry(g).or_default();
+            for (name, severity) in &a.findings {
+                let cur = m.entry(name.clone()).or_insert_with(|| severity.clone());
+                if severity_rank(severity) < severity_rank(cur) {
+                    cur.clone_from(severity);
+                }
+            }
+        }
+        let renamed = self
+            .groups
+            .iter()
+            .filter(|(g, x)| named.get(*g).map_or(!x.named.is_empty(), |n| *n != x.named))
+            .map(|(g, _)| g.clone());
+        let touched: BTreeSet<String> = joined
+            .keys()
+            .chain(left.keys())
+            .cloned()
+            .chain(renamed)
+            .collect::<BTreeSet<_>>();
         for g in touched {
-            let before: BTreeSet<Key> = self
+            let (before, was) = self
                 .groups
                 .get(&g)
-                .map(|x| x.members.clone())
+                .map(|x| (x.members.clone(), x.named.clone()))
                 .unwrap_or_default();
+            let is = named.remove(&g).unwrap_or_default();
             let mut after = before.clone();
             let came = joined.remove(&g).unwrap_or_default();
             let went = left.remove(&g).unwrap_or_default();
@@ -324,14 +404,21 @@ impl Tracker {
             for k in &went {
                 after.remove(k);
             }
+            let new = by_severity(&is, is.keys().filter(|n| !was.contains_key(*n)).cloned());
+            let gone = by_severity(&was, was.keys().filter(|n| !is.contains_key(*n)).cloned());
+            let change = Change {
+                came: &came,
+                went: &went,
+                new: &new,
+                gone: &gone,
+            };
             let initial = came.iter().all(|k| fresh.contains(&k.cluster)) && !came.is_empty();
             if before.is_empty() && !after.is_empty() {
                 events.push(self.group_event(
                     EventKind::AlertRaised,
                     &g,
                     &after,
-                    &came,
-                    &went,
+                    &change,
                     &previous,
                     obs.at,
                     initial,
@@ -341,19 +428,19 @@ impl Tracker {
                     EventKind::AlertResolved,
                     &g,
                     &before,
-                    &came,
-                    &went,
+                    &change,
                     &previous,
                     obs.at,
                     false,
                 ));
-            } else if !after.is_empty() {
+            } else if !after.is_empty()
+                && (!came.is_empty() || !went.is_empty() || !new.is_empty() || !gone.is_empty())
+            {
                 events.push(self.group_event(
                     EventKind::AlertUpdated,
                     &g,
                     &after,
-                    &came,
-                    &went,
+                    &change,
                     &previous,
                     obs.at,
                     initial,
@@ -362,7 +449,13 @@ impl Tracker {
             if after.is_empty() {
                 self.groups.remove(&g);
             } else {
-                self.groups.insert(g, Group { members: after });
+                self.groups.insert(
+                    g,
+                    Group {
+                        members: after,
+                        named: is,
+                    },
+                );
             }
         }
         self.primed.extend(fresh);
@@ -376,8 +469,7 @@ impl Tracker {
         event: EventKind,
         g: &str,
         members: &BTreeSet<Key>,
-        came: &[Key],
-        went: &[Key],
+        change: &Change<'_>,
         previous: &BTreeMap<Key, Alert>,
         at: Timestamp,
         initial: bool,
@@ -418,6 +510,33 @@ impl Tracker {
         if e.group.is_some() {
             e.services = places.iter().take(MAX_LISTED).cloned().collect();
         }
+        // New findings (or gone ones) of an update lead its message: what the operator
+        // has not heard of yet.
+        if event == EventKind::AlertUpdated {
+            let told = |list: &[(String, String)]| {
+                let mut names: Vec<String> = list
+                    .iter()
+                    .take(MAX_IN_MESSAGE)
+                    .map(|(n, s)| format!("{n} ({s})"))
+                    .collect();
+                if list.len() > MAX_IN_MESSAGE {
+                    names.push(format!("{} more", list.len() - MAX_IN_MESSAGE));
+                }
+                names.join(", ")
+            };
+            let mut parts = Vec::new();
+            if !change.new.is_empty() {
+                parts.push(format!("new: {}", told(change.new)));
+            }
+            if !change.gone.is_empty() {
+                parts.push(format!("gone: {}", told(change.gone)));
+            }
+            if !parts.is_empty() {
+                e.message = format!("{}; {}", parts.join("; "), e.message);
+            }
+            e.new_findings = change.new.iter().take(MAX_LISTED).cloned().collect();
+            e.gone_findings = change.gone.iter().take(MAX_LISTED).cloned().collect();
+        }
         // A cause that touches one service so far reads as a lone alert.
         if e.group.is_some() && (places.len() > 1 || event == EventKind::AlertUpdated) {
             let named = |keys: &[Key]| {
@@ -439,11 +558,11 @@ impl Tracker {
             let suffix = match event {
                 EventKind::AlertUpdated => {
                     let mut parts = vec![format!("now {n} {services}")];
-                    if !came.is_empty() {
-                        parts.push(format!("joined: {}", named(came)));
+                    if !change.came.is_empty() {
+                        parts.push(format!("joined: {}", named(change.came)));
                     }
-                    if !went.is_empty() {
-                        parts.push(format!("cleared: {}", named(went)));
+                    if !change.went.is_empty() {
+                        parts.push(format!("cleared: {}", named(change.went)));
                     }
                     parts.join("; ")
                 }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use super::*;
 use crate::domain::{ClusterDetail, Deployment};
 use crate::fixtures::{self, NOW};
+use serde_json::json;
 
 fn alert(cluster: &str, service: &str, kind: &'static str, subject: &str, msg: &str) -> Alert {
     Alert {
@@ -19,6 +20,8 @@ fn alert(cluster: &str, service: &str, kind: &'static str, subject: &str, msg: &
         since: None,
         subject: subject.into(),
         cause: None,
+        group: None,
+        findings: Vec::new(),
     }
 }
 
@@ -325,4 +328,237 @@ fn json_and_text_are_one_line_and_sanitized() {
         "{text}"
     );
     assert!(text.ends_with("(initial)"), "{text}");
+}
+
+/// A finding alert of `service` whose image (digest sha256:aa) names `cves`, each
+/// `CVE:SEVERITY` (CRITICAL when no severity is given), as alerts/findings.rs builds it.
+fn finding_naming(cluster: &str, service: &str, cves: &[&str]) -> Alert {
+    let mut a = finding(cluster, service);
+    let mut findings: Vec<(String, String)> = cves
+        .iter()
+        .map(|c| match c.split_once(':') {
+            Some((n, s)) => (n.to_string(), s.to_string()),
+            None => (c.to_string(), "CRITICAL".to_string()),
+        })
+        .collect();
+    findings.sort();
+    let names: Vec<&str> = findings.iter().map(|(n, _)| n.as_str()).collect();
+    a.cause = Some(format!("finding sha256:aa {}", names.join(",")));
+    a.group = Some("finding sha256:aa".into());
+    a.message = format!("php: {} finding(s) ({})", names.len(), names.join(", "));
+    a.findings = findings;
+    a
+}
+
+/// `finding_naming` for each of `services` of production.
+fn image_run_by(services: &[&str], cves: &[&str]) -> Vec<Alert> {
+    services
+        .iter()
+        .map(|s| finding_naming("production", s, cves))
+        .collect()
+}
+
+fn new_findings(e: &Event) -> Vec<&str> {
+    e.new_findings.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+// Before findings were tracked, a finding alert's group was its cause, CVEs included, and
+// its identity container@digest: a CVE published for an image already alerted was no
+// event at all, a service starting that image afterwards was a second `alert_raised` of
+// a second group (count 1) for the same digest, and the image going was two resolves.
+
+#[test]
+fn a_new_cve_in_an_alerted_image_is_one_update_naming_it_then_nothing() {
+    let prod = cluster("production");
+    let mut t = Tracker::default();
+    let one = image_run_by(&["web", "worker"], &["CVE-2024-4577"]);
+    let ev = look(&mut t, 0, &[&prod], &one);
+    assert_eq!(names(&ev), ["alert_raised"]);
+    assert!(
+        ev[0].new_findings.is_empty(),
+        "a raise names no news: {ev:#?}"
+    );
+    // Continuous scanning: the same digest now has one more CVE.
+    let two = image_run_by(&["web", "worker"], &["CVE-2024-4577", "CVE-2024-9999"]);
+    let ev = look(&mut t, 1, &[&prod], &two);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    let e = &ev[0];
+    assert_eq!(new_findings(e), ["CVE-2024-9999"]);
+    assert_eq!(e.new_findings[0].1, "CRITICAL");
+    assert!(e.gone_findings.is_empty());
+    assert_eq!(
+        (e.level, e.kind.as_str(), e.count),
+        (Level::Critical, "finding", 2)
+    );
+    assert!(!e.initial);
+    assert!(
+        e.message
+            .starts_with("new: CVE-2024-9999 (CRITICAL); php: 2 finding(s)"),
+        "{}",
+        e.message
+    );
+    assert_eq!(
+        e.group.as_deref(),
+        Some("finding sha256:aa CVE-2024-4577,CVE-2024-9999")
+    );
+    let v = e.to_json();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(
+        v["new_findings"],
+        json!([{"name": "CVE-2024-9999", "severity": "CRITICAL"}])
+    );
+    assert_eq!(v["gone_findings"], json!([]));
+    // The same state again: nothing, however many looks.
+    for i in 2..5 {
+        assert!(look(&mut t, i, &[&prod], &two).is_empty());
+    }
+    // A service starting the image now joins that group: an update, not a second raise.
+    let three = image_run_by(
+        &["web", "worker", "scheduler"],
+        &["CVE-2024-4577", "CVE-2024-9999"],
+    );
+    let ev = look(&mut t, 5, &[&prod], &three);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert_eq!(ev[0].count, 3);
+    assert!(ev[0].new_findings.is_empty(), "{ev:#?}");
+    assert!(
+        ev[0].message.contains("joined: production/scheduler"),
+        "{}",
+        ev[0].message
+    );
+    // The image gone: one resolve.
+    let ev = look(&mut t, 6, &[&prod], &[]);
+    assert_eq!(names(&ev), ["alert_resolved"], "{ev:#?}");
+    assert_eq!(ev[0].count, 3);
+}
+
+#[test]
+fn a_new_cve_in_an_image_eight_services_run_is_one_event_counting_eight() {
+    let prod = cluster("production");
+    let services = [
+        "web",
+        "worker",
+        "scheduler",
+        "api",
+        "horizon",
+        "reverb",
+        "admin",
+        "mail",
+    ];
+    let mut t = Tracker::default();
+    look(
+        &mut t,
+        0,
+        &[&prod],
+        &image_run_by(&services, &["CVE-2024-4577"]),
+    );
+    let grown = image_run_by(
+        &services,
+        &["CVE-2024-4577", "CVE-2024-9999", "CVE-2024-2511:HIGH"],
+    );
+    let ev = look(&mut t, 1, &[&prod], &grown);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert_eq!(ev[0].count, 8);
+    assert_eq!(ev[0].services.len(), 8);
+    // Most severe first.
+    assert_eq!(new_findings(&ev[0]), ["CVE-2024-9999", "CVE-2024-2511"]);
+    assert!(
+        ev[0]
+            .message
+            .starts_with("new: CVE-2024-9999 (CRITICAL), CVE-2024-2511 (HIGH); "),
+        "{}",
+        ev[0].message
+    );
+    assert!(
+        ev[0].message.contains("now 8 services"),
+        "{}",
+        ev[0].message
+    );
+    assert!(look(&mut t, 2, &[&prod], &grown).is_empty());
+}
+
+#[test]
+fn a_cve_gone_while_another_remains_is_an_update_and_the_last_gone_a_resolve() {
+    let prod = cluster("production");
+    let mut t = Tracker::default();
+    let both = image_run_by(&["web", "worker"], &["CVE-2024-4577", "CVE-2024-9999"]);
+    look(&mut t, 0, &[&prod], &both);
+    // Fixed or suppressed: the scan no longer lists it.
+    let one = image_run_by(&["web", "worker"], &["CVE-2024-4577"]);
+    let ev = look(&mut t, 1, &[&prod], &one);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert!(ev[0].new_findings.is_empty());
+    let gone: Vec<&str> = ev[0]
+        .gone_findings
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(gone, ["CVE-2024-9999"]);
+    assert!(
+        ev[0]
+            .message
+            .starts_with("gone: CVE-2024-9999 (CRITICAL); "),
+        "{}",
+        ev[0].message
+    );
+    assert!(look(&mut t, 2, &[&prod], &one).is_empty());
+    // One gone and one new in the same look: one update telling both.
+    let swapped = image_run_by(&["web", "worker"], &["CVE-2024-0001"]);
+    let ev = look(&mut t, 3, &[&prod], &swapped);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert_eq!(new_findings(&ev[0]), ["CVE-2024-0001"]);
+    assert_eq!(ev[0].gone_findings.len(), 1);
+    assert!(
+        ev[0]
+            .message
+            .starts_with("new: CVE-2024-0001 (CRITICAL); gone: CVE-2024-4577 (CRITICAL); "),
+        "{}",
+        ev[0].message
+    );
+    // All gone: the alert is no longer computed, the existing resolve.
+    let ev = look(&mut t, 4, &[&prod], &[]);
+    assert_eq!(names(&ev), ["alert_resolved"], "{ev:#?}");
+    assert!(ev[0].gone_findings.is_empty());
+}
+
+#[test]
+fn the_first_look_and_a_failed_findings_source_tell_no_new_cve() {
+    let (prod, stag) = (cluster("production"), cluster("staging"));
+    let mut t = Tracker::default();
+    // First look: what is there, initial, however many CVEs.
+    let ev = look(
+        &mut t,
+        0,
+        &[&prod],
+        &image_run_by(&["web"], &["CVE-2024-4577", "CVE-2024-9999"]),
+    );
+    assert_eq!(names(&ev), ["alert_raised"]);
+    assert!(ev[0].initial && ev[0].new_findings.is_empty(), "{ev:#?}");
+    // Findings could not be read: the alert is kept as it was, nothing is told.
+    let held: BTreeSet<(String, &'static str)> = [("production".to_string(), "finding")].into();
+    assert!(look_held(&mut t, 1, &[&prod], &[], &held).is_empty());
+    // staging's first look brings a member naming one more CVE: one initial update.
+    let mut both = image_run_by(&["web"], &["CVE-2024-4577", "CVE-2024-9999"]);
+    both.push(finding_naming(
+        "staging",
+        "web",
+        &["CVE-2024-4577", "CVE-2024-9999", "CVE-2024-1111"],
+    ));
+    let ev = look(&mut t, 2, &[&prod, &stag], &both);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert!(ev[0].initial);
+    assert_eq!(new_findings(&ev[0]), ["CVE-2024-1111"]);
+    // production catching up names nothing new: no event.
+    let all = image_run_by(
+        &["web"],
+        &["CVE-2024-4577", "CVE-2024-9999", "CVE-2024-1111"],
+    )
+    .into_iter()
+    .chain([finding_naming(
+        "staging",
+        "web",
+        &["CVE-2024-4577", "CVE-2024-9999", "CVE-2024-1111"],
+    )])
+    .collect::<Vec<_>>();
+    assert!(look(&mut t, 3, &[&prod, &stag], &all).is_empty());
 }
