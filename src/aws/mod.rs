@@ -106,16 +106,18 @@ fn process_disk_caches() -> DiskCaches {
             let Some(dir) = &settings.dir else {
                 return (None, None);
             };
+            // Opened once per process: the temp files a killed run left go now.
+            let swept_before = std::time::SystemTime::now()
+                .checked_sub(disk_cache::TEMP_MAX_AGE)
+                .unwrap_or(std::time::UNIX_EPOCH);
             let taskdefs =
                 disk_cache::DiskCache::new(dir.join("taskdefs"), disk_cache::MAX_TASKDEFS);
+            taskdefs.sweep_temp_files(swept_before);
             let findings = (!settings.findings_ttl.is_zero()).then(|| {
-                (
-                    Arc::new(disk_cache::DiskCache::new(
-                        dir.join("findings"),
-                        disk_cache::MAX_FINDINGS,
-                    )),
-                    settings.findings_ttl,
-                )
+                let findings =
+                    disk_cache::DiskCache::new(dir.join("findings"), disk_cache::MAX_FINDINGS);
+                findings.sweep_temp_files(swept_before);
+                (Arc::new(findings), settings.findings_ttl)
             });
             (Some(Arc::new(taskdefs)), findings)
         })
