@@ -4,6 +4,7 @@
 //! longest ago goes. The caps are sized so a large account (2,000 services) fits whole:
 //! in normal use nothing is evicted and a hit stays a hit.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
@@ -46,7 +47,10 @@ impl<K: Eq + Hash + Clone, V> Bounded<K, V> {
     }
 
     /// The value for `key`, marked as just used.
-    pub fn get(&mut self, key: &K) -> Option<&V> {
+    pub fn get<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
         let tick = self.next_tick();
         let (used, _) = self.entries.get_mut(key)?;
         let old = std::mem::replace(used, tick);
@@ -57,7 +61,10 @@ impl<K: Eq + Hash + Clone, V> Bounded<K, V> {
     }
 
     /// The value for `key` without marking it used (an expiry check).
-    pub fn peek(&self, key: &K) -> Option<&V> {
+    pub fn peek<Q: Hash + Eq + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
         self.entries.get(key).map(|(_, v)| v)
     }
 
@@ -77,7 +84,10 @@ impl<K: Eq + Hash + Clone, V> Bounded<K, V> {
         }
     }
 
-    pub fn remove(&mut self, key: &K) -> Option<V> {
+    pub fn remove<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         let (used, value) = self.entries.remove(key)?;
         self.order.remove(&used);
         Some(value)

@@ -45,7 +45,7 @@ impl FindingsCache {
     fn get(&self, key: &str) -> Option<ImageFindings> {
         // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
         let mut map = self.by_digest.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(&key.to_string()).cloned()
+        map.get(key).cloned()
     }
 
     fn put(&self, key: String, findings: ImageFindings) {

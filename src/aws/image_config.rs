@@ -92,7 +92,7 @@ pub async fn volumes(
 fn cached(cache: &Cache, key: &str) -> Option<Vec<String>> {
     // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
     let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    map.get(&key.to_string()).cloned()
+    map.get(key).cloned()
 }
 
 fn remember(cache: &Cache, key: String, volumes: Vec<String>) {

@@ -150,12 +150,11 @@ impl TaskDefinitionCache {
     pub fn cell(&self, arn: &str) -> Arc<OnceCell<Option<TaskDefinition>>> {
         // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
         let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
-        let key = arn.to_string();
-        if let Some(cell) = cells.get(&key) {
+        if let Some(cell) = cells.get(arn) {
             return Arc::clone(cell);
         }
         let cell = Arc::new(OnceCell::new());
-        cells.insert(key, Arc::clone(&cell));
+        cells.insert(arn.to_string(), Arc::clone(&cell));
         cell
     }
 
