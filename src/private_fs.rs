@@ -115,6 +115,57 @@ pub fn read_private(path: &Path) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Removes the files of `dir` whose name `matches` and that were last modified before
+/// `older_than` (temp files a killed process left). Only in a directory that is ours and
+/// not a symbolic link, and only regular files of ours: a link or another user's file
+/// is left alone. Returns how many went; errors only skip.
+pub fn remove_stale_files(
+    dir: &Path,
+    matches: impl Fn(&str) -> bool,
+    older_than: std::time::SystemTime,
+) -> usize {
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return 0;
+    };
+    if !meta.is_dir() || !owned_by_me(&meta) {
+        return 0;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        if !matches(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        // DirEntry::metadata does not follow a link.
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        let stale = meta.modified().is_ok_and(|m| m < older_than);
+        if meta.is_file()
+            && owned_by_me(&meta)
+            && stale
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(unix)]
+fn owned_by_me(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+
+#[cfg(not(unix))]
+fn owned_by_me(_meta: &std::fs::Metadata) -> bool {
+    true
+}
+
 fn open_checked(path: &Path, mut options: OpenOptions) -> io::Result<File> {
     #[cfg(unix)]
     {

@@ -323,3 +323,30 @@ ecs.update_service(cluster='staging', service='edge', taskDefinition=new)
         "{good:?}"
     );
 }
+
+#[test]
+fn temp_files_a_killed_run_left_are_swept_by_the_next_fresh_ones_stay() {
+    let bed = TestBed::seeded();
+    once(&bed, &[]);
+    let entry = taskdef_files(&bed)[0].clone();
+    let temp = |pid: u32| {
+        let mut name = entry.file_name().unwrap().to_os_string();
+        name.push(format!(".{pid}.0.tmp"));
+        entry.with_file_name(name)
+    };
+    let (old, fresh) = (temp(4_000_001), temp(4_000_002));
+    let now = std::time::SystemTime::now();
+    for (path, age) in [(&old, 7_200), (&fresh, 60)] {
+        let f = std::fs::File::create(path).unwrap();
+        f.set_modified(now - Duration::from_secs(age)).unwrap();
+    }
+    reset_requests(&bed);
+    let run = once(&bed, &[]);
+    assert!(!old.exists(), "a temp file two hours old is swept");
+    assert!(
+        fresh.exists(),
+        "a minute-old one may be another run's, mid-write"
+    );
+    // The entries themselves stay: every revision still a hit.
+    assert_eq!(count(&bed, "DescribeTaskDefinition"), 0, "{run}");
+}

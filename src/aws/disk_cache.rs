@@ -25,6 +25,9 @@ pub const MAX_FINDINGS: usize = 2_000;
 /// A revision's tags can change after it was registered: an entry older than this is
 /// described again (the content never changes; the tags may have).
 pub const TAGS_MAX_AGE: Duration = Duration::from_secs(3600);
+/// A temp file older than this was left by a process killed between write and rename
+/// (a put takes milliseconds; a younger one may be another toadtop's, mid-write).
+pub const TEMP_MAX_AGE: Duration = Duration::from_secs(3600);
 /// Puts between two checks of the bound (a check lists the directory).
 const PRUNE_EVERY: usize = 256;
 
@@ -173,6 +176,17 @@ impl DiskCache {
         result
     }
 
+    /// Removes the temp files of [`DiskCache::replace`] last modified before `older_than`
+    /// (a killed process's; see [`TEMP_MAX_AGE`]), owner-only and links left alone as
+    /// in `private_fs`. Called once per process, when the cache is opened.
+    pub fn sweep_temp_files(&self, older_than: SystemTime) -> usize {
+        let removed = crate::private_fs::remove_stale_files(&self.dir, is_temp_name, older_than);
+        if removed > 0 {
+            tracing::debug!(dir = %self.dir.display(), removed, "stale temp files removed");
+        }
+        removed
+    }
+
     /// Removes the oldest entries (by modification time) beyond the bound, down to 90% of
     /// it so the next runs do not prune again at once.
     pub fn prune(&self) {
@@ -198,6 +212,22 @@ impl DiskCache {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// `<sha256 hex>.json.<pid>.<seq>.tmp`, as [`DiskCache::replace`] names its temp files.
+fn is_temp_name(name: &str) -> bool {
+    let Some((hash, rest)) = name.split_once(".json.") else {
+        return false;
+    };
+    let Some(ids) = rest.strip_suffix(".tmp") else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    hash.len() == 64
+        && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        && ids
+            .split_once('.')
+            .is_some_and(|(pid, seq)| digits(pid) && digits(seq))
 }
 
 #[cfg(test)]
@@ -322,6 +352,77 @@ mod tests {
         cache.prune();
         assert_eq!(files(&dir).len(), 9);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn temp_files_older_than_an_hour_are_swept_fresh_ones_stay() {
+        let dir = scratch("sweep");
+        let cache = DiskCache::new(dir.clone(), 10);
+        cache.put("arn:1", &1u32, 1);
+        let entry = cache.path("arn:1");
+        let temp = |pid: u32| {
+            let mut name = entry.file_name().unwrap().to_os_string();
+            name.push(format!(".{pid}.0.tmp"));
+            entry.with_file_name(name)
+        };
+        let now = SystemTime::now();
+        let (old, fresh) = (temp(111), temp(222));
+        for (path, age) in [(&old, 2 * TEMP_MAX_AGE), (&fresh, Duration::from_secs(60))] {
+            let f = crate::private_fs::create_new(path).unwrap();
+            f.set_modified(now - age).unwrap();
+        }
+        // Old, but not a temp file of ours by name: an entry, and something else.
+        let other = dir.join("notes.tmp");
+        std::fs::write(&other, b"x").unwrap();
+        for path in [&entry, &other] {
+            let f = std::fs::File::options().write(true).open(path).unwrap();
+            f.set_modified(now - 2 * TEMP_MAX_AGE).unwrap();
+        }
+        assert_eq!(cache.sweep_temp_files(now - TEMP_MAX_AGE), 1);
+        assert!(!old.exists(), "the old temp file went");
+        assert!(fresh.exists(), "another toadtop may be writing this one");
+        assert!(other.exists());
+        assert_eq!(cache.get::<u32>("arn:1"), Some((1, 1)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_sweep_does_not_follow_links() {
+        let dir = scratch("sweep-link");
+        let cache = DiskCache::new(dir.join("taskdefs"), 10);
+        cache.put("arn:1", &1u32, 1);
+        let long_ago = SystemTime::now() - 2 * TEMP_MAX_AGE;
+        // A linked temp name pointing at an old file elsewhere: the link is not ours
+        // to judge by its target; the target stays either way.
+        let target = dir.join("target");
+        std::fs::write(&target, b"x").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&target)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        let name = format!("{}.json.1.0.tmp", "a".repeat(64));
+        std::os::unix::fs::symlink(&target, cache.dir().join(&name)).unwrap();
+        // A linked cache dir is not swept at all.
+        let linked = DiskCache::new(dir.join("linked"), 10);
+        std::os::unix::fs::symlink(cache.dir(), linked.dir()).unwrap();
+        assert_eq!(linked.sweep_temp_files(SystemTime::now()), 0);
+        assert_eq!(cache.sweep_temp_files(SystemTime::now()), 0);
+        assert!(target.exists());
+        assert!(std::fs::symlink_metadata(cache.dir().join(&name)).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn temp_names_are_recognised_exactly() {
+        let hash = "0123456789abcdef".repeat(4);
+        assert!(is_temp_name(&format!("{hash}.json.4242.17.tmp")));
+        assert!(!is_temp_name(&format!("{hash}.json")));
+        assert!(!is_temp_name(&format!("{hash}.json.4242.tmp")));
+        assert!(!is_temp_name(&format!("{hash}.json.x.1.tmp")));
+        assert!(!is_temp_name("short.json.1.2.tmp"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! ECR scan findings for the images a fleet runs: one [`ImageFindings`] per image,
-//! cached by digest (a digest's scan is immutable enough for one session, and on disk for
+//! cached by digest (a digest's scan is immutable enough for one session, bounded, and on disk for
 //! `[findings] cache_minutes`; tags move, so tag -> digest is resolved again on every
 //! load). The calls are batched across all clusters of a load: one DescribeImages per
 //! repository (up to 100 tags a call), one DescribeRepositories (up to 100 names a call)
@@ -15,27 +15,54 @@ use aws_sdk_ecr::types::{
 };
 use futures::StreamExt;
 
+use super::bounded::Bounded;
 use super::{AwsContext, AwsError, CONCURRENCY};
 use crate::domain::{ecr_ref, severity_rank, EcrRef, Finding, ImageFindings};
 
-/// Findings per image, cached by digest for the life of the process.
-#[derive(Debug, Default)]
+/// Findings per image, cached by digest for the life of the cache (`watch` starts it over
+/// hourly, the TUI on a profile switch), at most [`super::disk_cache::MAX_FINDINGS`]
+/// digests: the least recently used go, and one asked for again is read again.
+#[derive(Debug)]
 pub struct FindingsCache {
     /// `account/region/repository@digest` -> findings (image and scan settings are
     /// filled in per load).
-    by_digest: Mutex<HashMap<String, ImageFindings>>,
+    by_digest: Mutex<Bounded<String, ImageFindings>>,
+}
+
+impl Default for FindingsCache {
+    fn default() -> FindingsCache {
+        FindingsCache::with_cap(super::disk_cache::MAX_FINDINGS)
+    }
 }
 
 impl FindingsCache {
+    pub fn with_cap(cap: usize) -> FindingsCache {
+        FindingsCache {
+            by_digest: Mutex::new(Bounded::new(cap)),
+        }
+    }
+
     fn get(&self, key: &str) -> Option<ImageFindings> {
         // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
-        let map = self.by_digest.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.by_digest.lock().unwrap_or_else(|e| e.into_inner());
         map.get(key).cloned()
     }
 
     fn put(&self, key: String, findings: ImageFindings) {
         let mut map = self.by_digest.lock().unwrap_or_else(|e| e.into_inner());
         map.insert(key, findings);
+    }
+
+    /// Digests held now.
+    pub fn len(&self) -> usize {
+        self.by_digest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -631,6 +658,30 @@ fn filter_matches(filter: &str, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_findings_cache_keeps_its_cap_and_the_recently_used() {
+        let cache = FindingsCache::with_cap(50);
+        let running = "1/us-east-1/app@sha256:running";
+        cache.put(running.into(), blank("app:v1", "COMPLETE"));
+        for i in 0..500 {
+            cache.put(
+                format!("1/us-east-1/app@sha256:{i}"),
+                blank("old", "COMPLETE"),
+            );
+            assert!(cache.get(running).is_some(), "used on every look");
+        }
+        assert_eq!(cache.len(), 50);
+        assert_eq!(cache.get(running).map(|f| f.image), Some("app:v1".into()));
+        assert!(cache.get("1/us-east-1/app@sha256:499").is_some());
+        // Evicted: a miss, so `image_findings` reads the scan (or the disk) again.
+        assert!(cache.get("1/us-east-1/app@sha256:0").is_none());
+        // The default holds a large account's every image.
+        assert_eq!(
+            FindingsCache::default().by_digest.lock().unwrap().cap(),
+            super::super::disk_cache::MAX_FINDINGS
+        );
+    }
 
     #[test]
     fn filters() {

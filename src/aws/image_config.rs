@@ -2,9 +2,9 @@
 //! only: BatchGetImage for the running digest (a manifest list or OCI index: the entry for
 //! the task's architecture), GetDownloadUrlForLayer for the manifest's `config.digest`,
 //! one GET of that URL, the body's sha256 checked against the digest. Answers are cached
-//! by digest for the life of the process (a digest's content never changes).
+//! by digest for the life of the process (a digest's content never changes), at most
+//! [`MAX_CACHED`] of them (the least recently used go).
 
-use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings}
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::bounded::Bounded;
 use super::{AwsContext, AwsError};
 use crate::domain::ecr_ref;
 
@@ -29,9 +30,14 @@ const MAX_CONFIG_BYTES: usize = 4 << 20;
 
 const GET_TIMEOUT: Duration = Duration::from_secs(20);
 
-fn cache() -> &'static Mutex<HashMap<String, Vec<String>>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Vec<String>>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+/// Image configs (digest and architecture) kept at most: a large account's every image.
+pub const MAX_CACHED: usize = 2_000;
+
+type Cache = Mutex<Bounded<String, Vec<String>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(Bounded::new(MAX_CACHED)))
 }
 
 /// The volumes the image at `digest` declares, for CPU architecture `arch` (`amd64`,
@@ -46,12 +52,8 @@ pub async fn volumes(
         "the image is not in ECR (its volumes are read through ECR only)".to_string()
     })?;
     let key = format!("{digest}/{arch}");
-    {
-        // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
-        let map = cache().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(v) = map.get(&key) {
-            return Ok(v.clone());
-        }
+    if let Some(v) = cached(cache(), &key) {
+        return Ok(v);
     }
     let client = super::findings::client_for(ctx, &r.region);
     let manifest = manifest_at(ctx, &client, &r.account, &r.repository, digest).await?;
@@ -82,9 +84,20 @@ pub async fn volumes(
         ));
     }
     let volumes = config_volumes(&body)?;
-    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
-    map.insert(key, volumes.clone());
+    remember(cache(), key, volumes.clone());
     Ok(volumes)
+}
+
+/// The volumes kept for `key`, marked as just used.
+fn cached(cache: &Cache, key: &str) -> Option<Vec<String>> {
+    // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    map.get(key).cloned()
+}
+
+fn remember(cache: &Cache, key: String, volumes: Vec<String>) {
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    map.insert(key, volumes);
 }
 
 /// The manifest stored under `digest`, as JSON.
@@ -221,6 +234,28 @@ async fn get(url: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_keeps_at_most_its_cap_and_the_recently_used() {
+        let cache: Cache = Mutex::new(Bounded::new(MAX_CACHED));
+        let running = "sha256:running/amd64";
+        remember(&cache, running.into(), vec!["/data".into()]);
+        for i in 0..3 * MAX_CACHED {
+            remember(&cache, format!("sha256:{i}/amd64"), vec![]);
+            // The image still running is asked for on every look.
+            assert!(cached(&cache, running).is_some());
+        }
+        assert_eq!(cache.lock().unwrap().len(), MAX_CACHED);
+        assert_eq!(cached(&cache, running), Some(vec!["/data".to_string()]));
+        // Evicted: a miss, so `volumes` reads it through ECR again and keeps it.
+        assert_eq!(cached(&cache, "sha256:0/amd64"), None);
+        remember(&cache, "sha256:0/amd64".into(), vec!["/v".into()]);
+        assert_eq!(
+            cached(&cache, "sha256:0/amd64"),
+            Some(vec!["/v".to_string()])
+        );
+        assert_eq!(cache.lock().unwrap().len(), MAX_CACHED);
+    }
 
     #[test]
     fn the_index_entry_for_the_architecture_skipping_attestations() {

@@ -1,6 +1,7 @@
 //! The only code that talks to AWS. Everything here returns domain types or [`AwsError`].
 
 pub mod attempts;
+pub mod bounded;
 mod convert;
 pub mod disk_cache;
 pub mod ecr;
@@ -20,7 +21,6 @@ pub mod ssm_session;
 pub mod stats;
 pub mod taskdefs;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -106,16 +106,18 @@ fn process_disk_caches() -> DiskCaches {
             let Some(dir) = &settings.dir else {
                 return (None, None);
             };
+            // Opened once per process: the temp files a killed run left go now.
+            let swept_before = std::time::SystemTime::now()
+                .checked_sub(disk_cache::TEMP_MAX_AGE)
+                .unwrap_or(std::time::UNIX_EPOCH);
             let taskdefs =
                 disk_cache::DiskCache::new(dir.join("taskdefs"), disk_cache::MAX_TASKDEFS);
+            taskdefs.sweep_temp_files(swept_before);
             let findings = (!settings.findings_ttl.is_zero()).then(|| {
-                (
-                    Arc::new(disk_cache::DiskCache::new(
-                        dir.join("findings"),
-                        disk_cache::MAX_FINDINGS,
-                    )),
-                    settings.findings_ttl,
-                )
+                let findings =
+                    disk_cache::DiskCache::new(dir.join("findings"), disk_cache::MAX_FINDINGS);
+                findings.sweep_temp_files(swept_before);
+                (Arc::new(findings), settings.findings_ttl)
             });
             (Some(Arc::new(taskdefs)), findings)
         })
@@ -123,17 +125,46 @@ fn process_disk_caches() -> DiskCaches {
 }
 
 /// Task-definition revisions by ARN; one `OnceCell` per ARN lets concurrent loads share
-/// a single DescribeTaskDefinition.
-#[derive(Debug, Default)]
+/// a single DescribeTaskDefinition. Every deploy adds a revision, so the cells are
+/// bounded ([`disk_cache::MAX_TASKDEFS`], as on disk; the least recently used goes): a
+/// revision evicted and asked for again is read from disk or described again. A caller
+/// already holding an evicted cell still shares its one describe.
+#[derive(Debug)]
 pub struct TaskDefinitionCache {
-    cells: Mutex<HashMap<String, Arc<OnceCell<Option<TaskDefinition>>>>>,
+    cells: Mutex<bounded::Bounded<String, Arc<OnceCell<Option<TaskDefinition>>>>>,
+}
+
+impl Default for TaskDefinitionCache {
+    fn default() -> TaskDefinitionCache {
+        TaskDefinitionCache::with_cap(disk_cache::MAX_TASKDEFS)
+    }
 }
 
 impl TaskDefinitionCache {
+    pub fn with_cap(cap: usize) -> TaskDefinitionCache {
+        TaskDefinitionCache {
+            cells: Mutex::new(bounded::Bounded::new(cap)),
+        }
+    }
+
     pub fn cell(&self, arn: &str) -> Arc<OnceCell<Option<TaskDefinition>>> {
         // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
         let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(cells.entry(arn.to_string()).or_default())
+        if let Some(cell) = cells.get(arn) {
+            return Arc::clone(cell);
+        }
+        let cell = Arc::new(OnceCell::new());
+        cells.insert(arn.to_string(), Arc::clone(&cell));
+        cell
+    }
+
+    /// Revisions held now.
+    pub fn len(&self) -> usize {
+        self.cells.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -287,5 +318,74 @@ fn context(settings: &AwsSettings, sdk: &aws_config::SdkConfig) -> AwsContext {
         limiter: process_limiter(),
         taskdefs_disk,
         findings_disk,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Loads `arn` through its cell, counting the loads (a describe each).
+    async fn load(cache: &TaskDefinitionCache, arn: &str, loads: &AtomicUsize) {
+        cache
+            .cell(arn)
+            .get_or_init(|| async {
+                loads.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+                None
+            })
+            .await;
+    }
+
+    #[tokio::test]
+    async fn revisions_are_bounded_the_recent_stay_and_an_evicted_one_loads_again() {
+        let cache = TaskDefinitionCache::with_cap(100);
+        let loads = AtomicUsize::new(0);
+        load(&cache, "arn:td/keep:1", &loads).await;
+        for i in 0..1_000 {
+            load(&cache, &format!("arn:td/app:{i}"), &loads).await;
+            // Used on every look, as the running revision is.
+            load(&cache, "arn:td/keep:1", &loads).await;
+        }
+        assert_eq!(cache.len(), 100);
+        assert_eq!(loads.load(Ordering::SeqCst), 1_001, "each revision once");
+        // The one used all along is still a hit; an early one was evicted and loads again.
+        load(&cache, "arn:td/keep:1", &loads).await;
+        load(&cache, "arn:td/app:999", &loads).await;
+        assert_eq!(loads.load(Ordering::SeqCst), 1_001);
+        load(&cache, "arn:td/app:0", &loads).await;
+        assert_eq!(loads.load(Ordering::SeqCst), 1_002);
+        assert_eq!(cache.len(), 100);
+    }
+
+    #[tokio::test]
+    async fn concurrent_loads_of_one_revision_share_one_describe() {
+        let cache = TaskDefinitionCache::with_cap(2);
+        let loads = AtomicUsize::new(0);
+        // Each load yields inside its describe, so the two overlap.
+        tokio::join!(
+            load(&cache, "arn:td/a:1", &loads),
+            load(&cache, "arn:td/a:1", &loads)
+        );
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        // A caller holding a cell that is evicted meanwhile still shares its describe.
+        let held = cache.cell("arn:td/b:1");
+        let _ = cache.cell("arn:td/c:1");
+        let _ = cache.cell("arn:td/d:1");
+        assert_eq!(cache.len(), 2);
+        let wait = Arc::clone(&held);
+        tokio::join!(
+            held.get_or_init(|| async {
+                loads.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+                None
+            }),
+            wait.get_or_init(|| async {
+                loads.fetch_add(1, Ordering::SeqCst);
+                None
+            })
+        );
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
     }
 }

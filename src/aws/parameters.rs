@@ -12,6 +12,7 @@ use aws_config::Region;
 use aws_sdk_ssm::types::{ParameterMetadata, ParameterStringFilter};
 use futures::StreamExt;
 
+use super::bounded::Bounded;
 use super::error::AwsErrorKind;
 use super::{AwsContext, AwsError, CONCURRENCY};
 use crate::domain::{
@@ -28,24 +29,83 @@ pub const CACHE_TTL: Duration = Duration::from_secs(300);
 /// Failures (e.g. a missing ssm:DescribeParameters permission) are asked again sooner.
 pub const ERROR_TTL: Duration = Duration::from_secs(60);
 
-/// Answers per (region, [`parameter_key`]), with when they were fetched.
-#[derive(Debug, Default)]
+/// Parameters kept at most (a large account's every secret, several times over).
+pub const MAX_CACHED: usize = 10_000;
+
+type Key = (String, String);
+
+/// Answers per (region, [`parameter_key`]), with when they were fetched. Bounded: an
+/// expired answer is dropped when met, and all expired ones when one is stored (at
+/// most once per [`ERROR_TTL`], or when full); beyond [`MAX_CACHED`] the least recently
+/// used go.
+#[derive(Debug)]
 pub struct ParameterCache {
-    entries: Mutex<HashMap<(String, String), (Instant, ParameterLookup)>>,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Debug)]
+struct Entries {
+    map: Bounded<Key, (Instant, ParameterLookup)>,
+    /// When expired answers were last swept out.
+    swept: Option<Instant>,
+}
+
+impl Default for ParameterCache {
+    fn default() -> ParameterCache {
+        ParameterCache::with_cap(MAX_CACHED)
+    }
+}
+
+/// An answer fetched `at` is no longer used at `now` (errors are asked again sooner).
+fn expired(at: Instant, answer: &ParameterLookup, now: Instant) -> bool {
+    let ttl = if answer.is_ok() { CACHE_TTL } else { ERROR_TTL };
+    now.saturating_duration_since(at) >= ttl
 }
 
 impl ParameterCache {
+    pub fn with_cap(cap: usize) -> ParameterCache {
+        ParameterCache {
+            entries: Mutex::new(Entries {
+                map: Bounded::new(cap),
+                swept: None,
+            }),
+        }
+    }
+
     fn get(&self, region: &str, key: &str, now: Instant) -> Option<ParameterLookup> {
         // A poisoned lock only means a panic elsewhere mid-insert; the map is still valid.
-        let map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let (at, answer) = map.get(&(region.to_string(), key.to_string()))?;
-        let ttl = if answer.is_ok() { CACHE_TTL } else { ERROR_TTL };
-        (now.duration_since(*at) < ttl).then(|| answer.clone())
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (region.to_string(), key.to_string());
+        let (at, answer) = entries.map.peek(&key)?;
+        if expired(*at, answer, now) {
+            entries.map.remove(&key);
+            return None;
+        }
+        entries.map.get(&key).map(|(_, answer)| answer.clone())
     }
 
     fn put(&self, region: &str, key: String, answer: ParameterLookup, now: Instant) {
-        let mut map = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        map.insert((region.to_string(), key), (now, answer));
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let due = entries
+            .swept
+            .is_none_or(|at| now.saturating_duration_since(at) >= ERROR_TTL);
+        if due || entries.map.len() >= entries.map.cap() {
+            entries
+                .map
+                .retain(|_, (at, answer)| !expired(*at, answer, now));
+            entries.swept = Some(now);
+        }
+        entries.map.insert((region.to_string(), key), (now, answer));
+    }
+
+    /// Answers held now, expired ones not yet dropped included.
+    pub fn len(&self) -> usize {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -221,5 +281,43 @@ mod tests {
         assert!(cache.get("us-east-1", "/a", at(300)).is_none());
         // Keyed by region too.
         assert!(cache.get("eu-west-1", "/a", at(1)).is_none());
+    }
+
+    #[test]
+    fn expired_answers_are_dropped_when_met_or_on_a_later_put() {
+        let cache = ParameterCache::default();
+        let t0 = Instant::now();
+        let at = |secs| t0 + Duration::from_secs(secs);
+        cache.put("us-east-1", "/a".into(), Ok(None), t0);
+        cache.put("us-east-1", "/err".into(), Err("denied".into()), t0);
+        cache.put("us-east-1", "/b".into(), Ok(None), at(50));
+        assert_eq!(cache.len(), 3);
+        // Met after its time: gone, not only hidden.
+        assert!(cache.get("us-east-1", "/err", at(61)).is_none());
+        assert_eq!(cache.len(), 2);
+        // A put after /a expired sweeps it out, never met again; /b, still fresh, stays.
+        cache.put("us-east-1", "/c".into(), Ok(None), at(301));
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get("us-east-1", "/b", at(301)).is_some());
+        assert!(cache.get("us-east-1", "/c", at(301)).is_some());
+    }
+
+    #[test]
+    fn the_parameter_cache_keeps_its_cap_and_the_recently_used() {
+        let cache = ParameterCache::with_cap(100);
+        let t0 = Instant::now();
+        cache.put("us-east-1", "/app/key".into(), Ok(None), t0);
+        for i in 0..1_000 {
+            cache.put("us-east-1", format!("/p/{i}"), Ok(None), t0);
+            assert!(cache.get("us-east-1", "/app/key", t0).is_some());
+        }
+        assert_eq!(cache.len(), 100);
+        assert!(cache.get("us-east-1", "/p/999", t0).is_some());
+        // Evicted: a miss, so `lookup` asks DescribeParameters again.
+        assert!(cache.get("us-east-1", "/p/0", t0).is_none());
+        // Once their time is past, the next put sweeps them all out.
+        let later = t0 + CACHE_TTL;
+        cache.put("us-east-1", "/new".into(), Ok(None), later);
+        assert_eq!(cache.len(), 1);
     }
 }
