@@ -56,6 +56,12 @@ pub struct Alert {
     /// come (a CVE published for an image already alerted) and go. Empty for other kinds.
     #[serde(skip)]
     pub findings: Vec<(String, String)>,
+    /// A finding alert built from severity counts only (the scan has a summary but lists
+    /// no findings, as basic scanning can): `(severity, count)` at or above `[alerts]
+    /// min_severity`, most severe first. `toadtop watch` tells a count that rises. Empty
+    /// when the alert names its findings, and for other kinds.
+    #[serde(skip)]
+    pub counts: Vec<(String, i64)>,
 }
 
 /// Most severe first, newest first within a level (alerts without a time last).
@@ -68,13 +74,14 @@ pub fn sort(alerts: &mut [Alert]) {
 pub(super) type Push<'a> =
     dyn FnMut(Level, &'static str, Option<String>, String, Option<Timestamp>, About) + 'a;
 
-/// An alert's subject, shared cause, stable group and findings (see [`Alert`]).
+/// An alert's subject, shared cause, stable group, findings and counts (see [`Alert`]).
 #[derive(Debug, Default)]
 pub(super) struct About {
     pub subject: String,
     pub cause: Option<String>,
     pub group: Option<String>,
     pub findings: Vec<(String, String)>,
+    pub counts: Vec<(String, i64)>,
 }
 
 impl About {

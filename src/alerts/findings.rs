@@ -45,7 +45,7 @@ pub(super) fn findings_in_running_images(
                         names.join(", ")
                     ),
                     None,
-                    finding_about(&c.name, f, &hits),
+                    finding_about(&c.name, f, &hits, min_rank),
                 );
             }
         }
@@ -54,8 +54,14 @@ pub(super) fn findings_in_running_images(
 
 /// A finding alert's subject (container and image digest, else the image), cause (the
 /// digest and its CVEs, so every service running that image is one event), group (the
-/// digest alone: the CVEs change while the image runs) and findings.
-fn finding_about(container: &str, f: &ImageFindings, hits: &[&crate::domain::Finding]) -> About {
+/// digest alone: the CVEs change while the image runs), findings, and, when the scan
+/// names none at or above `min_rank` (a summary only), its counts.
+fn finding_about(
+    container: &str,
+    f: &ImageFindings,
+    hits: &[&crate::domain::Finding],
+    min_rank: u8,
+) -> About {
     let image = f.digest.as_deref().unwrap_or(&f.image);
     let mut findings: Vec<(String, String)> = hits
         .iter()
@@ -68,11 +74,23 @@ fn finding_about(container: &str, f: &ImageFindings, hits: &[&crate::domain::Fin
     });
     findings.dedup_by(|later, first| later.0 == first.0);
     let names: Vec<&str> = findings.iter().map(|(n, _)| n.as_str()).collect();
+    // Without names, the counts are all `toadtop watch` can compare between looks.
+    let mut counts: Vec<(String, i64)> = Vec::new();
+    if findings.is_empty() {
+        counts = f
+            .counts
+            .iter()
+            .filter(|(s, n)| severity_rank(s) <= min_rank && **n > 0)
+            .map(|(s, n)| (s.clone(), *n))
+            .collect();
+        counts.sort_by_key(|(s, _)| severity_rank(s));
+    }
     About {
         subject: format!("{container}@{image}"),
         cause: Some(format!("finding {image} {}", names.join(","))),
         group: Some(format!("finding {image}")),
         findings,
+        counts,
     }
 }
 
@@ -167,6 +185,33 @@ mod tests {
             "{}",
             alerts[0].message
         );
+        // No names to compare between looks: the counts at or above the threshold are.
+        assert!(alerts[0].findings.is_empty());
+        assert_eq!(alerts[0].counts, [("CRITICAL".to_string(), 4)]);
+    }
+
+    #[test]
+    fn a_count_only_alert_carries_the_counts_at_or_above_the_threshold_most_severe_first() {
+        let high = AlertSettings {
+            min_severity: "HIGH".into(),
+            ..AlertSettings::default()
+        };
+        let mut s = scan(PHP, vec![]);
+        s.counts = [("HIGH", 3), ("CRITICAL", 1), ("MEDIUM", 7)]
+            .map(|(k, n)| (k.to_string(), n))
+            .into();
+        let f = BTreeMap::from([(PHP.to_string(), s)]);
+        let alerts = run_with(quiet(), &f, &BTreeMap::new(), &high);
+        assert_eq!(alerts.len(), 1, "{alerts:#?}");
+        assert_eq!(
+            alerts[0].counts,
+            [("CRITICAL".to_string(), 1), ("HIGH".to_string(), 3)]
+        );
+        // An alert naming its findings needs no counts (its CVEs are compared).
+        let named = findings_of(PHP, vec![finding("CVE-2024-4577", "CRITICAL")]);
+        let alerts = run_with(quiet(), &named, &BTreeMap::new(), &high);
+        assert_eq!(alerts.len(), 1, "{alerts:#?}");
+        assert!(alerts[0].counts.is_empty(), "{alerts:#?}");
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn evaluate(
                 cause,
                 group,
                 findings,
+                counts,
             } = about;
             out.push(Alert {
                 level,
@@ -51,6 +52,7 @@ pub fn evaluate(
                 cause,
                 group,
                 findings,
+                counts,
             })
         };
         stopped_tasks::stopped_tasks(svc, &mut push);

@@ -32,6 +32,7 @@ pub fn secret_alerts(
             cause: Some(format!("secret {}", r.parameter)),
             group: None,
             findings: Vec::new(),
+            counts: Vec::new(),
         })
         .collect();
     sort(&mut out);

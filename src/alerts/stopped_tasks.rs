@@ -41,6 +41,7 @@ pub(super) fn stopped_standalone_tasks(detail: &ClusterDetail, out: &mut Vec<Ale
                 cause: None,
                 group: None,
                 findings: Vec::new(),
+                counts: Vec::new(),
             });
         }
     }

@@ -169,6 +169,7 @@ fn counts_by_level() {
         cause: None,
         group: None,
         findings: Vec::new(),
+        counts: Vec::new(),
     };
     assert_eq!(counts(&[]), (0, 0, 0));
     assert_eq!(

@@ -9,7 +9,7 @@ use crate::alerts::Level;
 use crate::app::events::{group_size, visible_events, FLASH_MS, MAX_EVENTS};
 use crate::app::{Effect, State, View};
 use crate::domain::{ClusterDetail, STANDALONE};
-use crate::ops::watch::{EventKind, Observation};
+use crate::ops::watch::Observation;
 use crate::timefmt::Timestamp;
 
 /// Feeds the alerts just evaluated to the tracker. A cluster counts as looked at once its
@@ -53,14 +53,11 @@ pub fn observe(state: &mut State) {
         alerts: &alerts,
         held: &held,
     });
-    let news = events.iter().any(|e| {
-        e.level == Level::Critical
-            && !e.initial
-            && matches!(
-                e.event,
-                EventKind::AlertRaised | EventKind::AlertUpdated | EventKind::DeploymentFailed
-            )
-    });
+    // Bad news only: an update that tells of findings gone or services cleared (or a
+    // resolve) is no reason to blink (`worsens` is decided where the event is built).
+    let news = events
+        .iter()
+        .any(|e| e.level == Level::Critical && !e.initial && e.worsens);
     if news {
         state.events.flash_until = Some(Timestamp(state.now.millis() + FLASH_MS));
     }

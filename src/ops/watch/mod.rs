@@ -14,7 +14,13 @@
 //! A finding alert's group is its image digest, not its CVEs (see [`Alert::group`]):
 //! continuous scanning finds new CVEs in an image that runs already, and a CVE the group
 //! did not name before is an `alert_updated` too (`new_findings`), as is one it no longer
-//! names while others remain (`gone_findings`).
+//! names while others remain (`gone_findings`), one whose severity rose
+//! (`raised_findings`) and, for an alert built from severity counts alone, a count that
+//! rose (`raised_counts`). A severity or count that falls while the alert stays is told
+//! nothing (it changes neither the group's text nor its level); the next rise is measured
+//! from it.
+//!
+//! [`Event::worsens`] says whether an event is bad news (what the TUI's badge flashes for).
 
 pub mod hook;
 
@@ -93,6 +99,19 @@ pub struct Event {
     /// ... and those it named before and no longer does (fixed, suppressed), others
     /// remaining.
     pub gone_findings: Vec<(String, String)>,
+    /// ... and those it names still, more severe now: `(finding, severity, was)`, most
+    /// severe first, at most [`MAX_LISTED`]. (One that rises from below `min_severity`
+    /// was not named before: it is in `new_findings`.)
+    pub raised_findings: Vec<(String, String, String)>,
+    /// An `alert_updated` of a finding alert built from severity counts alone (no
+    /// findings listed): `(severity, count, was)` for each count that rose, most severe
+    /// first.
+    pub raised_counts: Vec<(String, i64, i64)>,
+    /// Bad news: an alert raised, a finding new or more severe, a count that rose, a
+    /// service joining a group, a deployment failed. Not an update that only tells of
+    /// findings gone or services cleared, nor a resolve. Decided where the event is built
+    /// so the TUI need not read messages; not in the JSON (the event and its fields say it).
+    pub worsens: bool,
 }
 
 impl Event {
@@ -114,6 +133,9 @@ impl Event {
             count: 0,
             new_findings: Vec::new(),
             gone_findings: Vec::new(),
+            raised_findings: Vec::new(),
+            raised_counts: Vec::new(),
+            worsens: false,
         }
     }
 
@@ -168,6 +190,16 @@ impl Event {
             "count": self.count,
             "new_findings": findings_json(&self.new_findings),
             "gone_findings": findings_json(&self.gone_findings),
+            "raised_findings": self
+                .raised_findings
+                .iter()
+                .map(|(name, severity, was)| json!({"name": name, "severity": severity, "was": was}))
+                .collect::<Value>(),
+            "raised_counts": self
+                .raised_counts
+                .iter()
+                .map(|(severity, count, was)| json!({"severity": severity, "count": count, "was": was}))
+                .collect::<Value>(),
         });
         crate::safety::sanitize_json(&mut v);
         v
@@ -258,6 +290,41 @@ pub fn group_of(a: &Alert) -> String {
 /// Finding name -> severity: what a group's alerts name.
 type Named = BTreeMap<String, String>;
 
+/// Severity -> count: what a group's alerts built from counts alone count.
+type Counted = BTreeMap<String, i64>;
+
+/// Findings named then and now that are more severe now: `(name, severity, was)`, most
+/// severe first, then by name.
+fn raised_findings(was: &Named, is: &Named) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = is
+        .iter()
+        .filter_map(|(n, s)| {
+            let w = was.get(n)?;
+            (severity_rank(s) < severity_rank(w)).then(|| (n.clone(), s.clone(), w.clone()))
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        severity_rank(&a.1)
+            .cmp(&severity_rank(&b.1))
+            .then(a.0.cmp(&b.0))
+    });
+    out
+}
+
+/// Counts higher now than then (a severity not counted then was 0): `(severity, count,
+/// was)`, most severe first.
+fn raised_counts(was: &Counted, is: &Counted) -> Vec<(String, i64, i64)> {
+    let mut out: Vec<(String, i64, i64)> = is
+        .iter()
+        .filter_map(|(s, n)| {
+            let w = was.get(s).copied().unwrap_or(0);
+            (*n > w).then(|| (s.clone(), *n, w))
+        })
+        .collect();
+    out.sort_by_key(|(s, _, _)| severity_rank(s));
+    out
+}
+
 /// Most severe first, then by name.
 fn by_severity(named: &Named, names: impl Iterator<Item = String>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = names
@@ -277,6 +344,24 @@ struct Change<'a> {
     went: &'a [Key],
     new: &'a [(String, String)],
     gone: &'a [(String, String)],
+    raised: &'a [(String, String, String)],
+    counts: &'a [(String, i64, i64)],
+}
+
+impl Change<'_> {
+    /// Worse than before: a member, a finding, a severity or a count more.
+    fn worsens(&self) -> bool {
+        !self.came.is_empty()
+            || !self.new.is_empty()
+            || !self.raised.is_empty()
+            || !self.counts.is_empty()
+    }
+
+    /// Anything to tell at all (a fall in severity or count alone is not: see the module
+    /// doc).
+    fn tells(&self) -> bool {
+        self.worsens() || !self.went.is_empty() || !self.gone.is_empty()
+    }
 }
 
 /// What one refresh computed.
@@ -298,6 +383,8 @@ struct Group {
     members: BTreeSet<Key>,
     /// What its members' alerts named when it was last reported.
     named: Named,
+    /// ... and counted, those built from counts alone.
+    counted: Counted,
 }
 
 /// A deployment as last seen: (rollout state, status).
@@ -366,11 +453,23 @@ impl Tracker {
         // What each group's alerts name now (kept alerts as they were: a source that
         // failed changes nothing).
         let mut named: BTreeMap<String, Named> = BTreeMap::new();
+        let mut counted: BTreeMap<String, Counted> = BTreeMap::new();
         for (k, a) in &self.active {
-            if a.findings.is_empty() {
+            if a.findings.is_empty() && a.counts.is_empty() {
                 continue;
             }
             let g = self.joined.get(k).cloned().unwrap_or_else(|| group_of(a));
+            if !a.counts.is_empty() {
+                // Members share one image's scan; one looked at later may count more.
+                let m = counted.entry(g.clone()).or_default();
+                for (severity, n) in &a.counts {
+                    let cur = m.entry(severity.clone()).or_default();
+                    *cur = (*cur).max(*n);
+                }
+            }
+            if a.findings.is_empty() {
+                continue;
+            }
             let m = named.entry(g).or_default();
             for (name, severity) in &a.findings {
                 let cur = m.entry(name.clone()).or_insert_with(|| severity.clone());
@@ -382,7 +481,12 @@ impl Tracker {
         let renamed = self
             .groups
             .iter()
-            .filter(|(g, x)| named.get(*g).map_or(!x.named.is_empty(), |n| *n != x.named))
+            .filter(|(g, x)| {
+                named.get(*g).map_or(!x.named.is_empty(), |n| *n != x.named)
+                    || counted
+                        .get(*g)
+                        .map_or(!x.counted.is_empty(), |c| *c != x.counted)
+            })
             .map(|(g, _)| g.clone());
         let touched: BTreeSet<String> = joined
             .keys()
@@ -391,12 +495,13 @@ impl Tracker {
             .chain(renamed)
             .collect::<BTreeSet<_>>();
         for g in touched {
-            let (before, was) = self
+            let (before, was, was_counted) = self
                 .groups
                 .get(&g)
-                .map(|x| (x.members.clone(), x.named.clone()))
+                .map(|x| (x.members.clone(), x.named.clone(), x.counted.clone()))
                 .unwrap_or_default();
             let is = named.remove(&g).unwrap_or_default();
+            let is_counted = counted.remove(&g).unwrap_or_default();
             let mut after = before.clone();
             let came = joined.remove(&g).unwrap_or_default();
             let went = left.remove(&g).unwrap_or_default();
@@ -406,11 +511,21 @@ impl Tracker {
             }
             let new = by_severity(&is, is.keys().filter(|n| !was.contains_key(*n)).cloned());
             let gone = by_severity(&was, was.keys().filter(|n| !is.contains_key(*n)).cloned());
+            let raised = raised_findings(&was, &is);
+            // Counts compare only with counts: a group that named its findings before
+            // (or had none) has no count to rise from.
+            let rose = if was_counted.is_empty() {
+                Vec::new()
+            } else {
+                raised_counts(&was_counted, &is_counted)
+            };
             let change = Change {
                 came: &came,
                 went: &went,
                 new: &new,
                 gone: &gone,
+                raised: &raised,
+                counts: &rose,
             };
             let initial = came.iter().all(|k| fresh.contains(&k.cluster)) && !came.is_empty();
             if before.is_empty() && !after.is_empty() {
@@ -433,9 +548,7 @@ impl Tracker {
                     obs.at,
                     false,
                 ));
-            } else if !after.is_empty()
-                && (!came.is_empty() || !went.is_empty() || !new.is_empty() || !gone.is_empty())
-            {
+            } else if !after.is_empty() && change.tells() {
                 events.push(self.group_event(
                     EventKind::AlertUpdated,
                     &g,
@@ -454,6 +567,7 @@ impl Tracker {
                     Group {
                         members: after,
                         named: is,
+                        counted: is_counted,
                     },
                 );
             }
@@ -483,6 +597,11 @@ impl Tracker {
         let mut e = Event::new(event, level, kind, String::new(), at);
         e.initial = initial;
         e.count = members.len();
+        e.worsens = match event {
+            EventKind::AlertRaised => true,
+            EventKind::AlertUpdated => change.worsens(),
+            _ => false,
+        };
         let places: Vec<String> = members
             .iter()
             .map(|k| format!("{}/{}", k.cluster, k.service))
@@ -528,6 +647,26 @@ impl Tracker {
             if !change.new.is_empty() {
                 parts.push(format!("new: {}", told(change.new)));
             }
+            if !change.raised.is_empty() {
+                let mut names: Vec<String> = change
+                    .raised
+                    .iter()
+                    .take(MAX_IN_MESSAGE)
+                    .map(|(n, s, was)| format!("{n} {was}\u{2192}{s}"))
+                    .collect();
+                if change.raised.len() > MAX_IN_MESSAGE {
+                    names.push(format!("{} more", change.raised.len() - MAX_IN_MESSAGE));
+                }
+                parts.push(format!("raised: {}", names.join(", ")));
+            }
+            if !change.counts.is_empty() {
+                let counts: Vec<String> = change
+                    .counts
+                    .iter()
+                    .map(|(s, n, was)| format!("{s} {was}\u{2192}{n}"))
+                    .collect();
+                parts.push(counts.join(", "));
+            }
             if !change.gone.is_empty() {
                 parts.push(format!("gone: {}", told(change.gone)));
             }
@@ -536,6 +675,8 @@ impl Tracker {
             }
             e.new_findings = change.new.iter().take(MAX_LISTED).cloned().collect();
             e.gone_findings = change.gone.iter().take(MAX_LISTED).cloned().collect();
+            e.raised_findings = change.raised.iter().take(MAX_LISTED).cloned().collect();
+            e.raised_counts = change.counts.to_vec();
         }
         // A cause that touches one service so far reads as a lone alert.
         if e.group.is_some() && (places.len() > 1 || event == EventKind::AlertUpdated) {
@@ -601,6 +742,8 @@ impl Tracker {
                         e.deployment = Some(dep.id.clone());
                         e.since = dep.created_at;
                         e.count = 1;
+                        // A failed deployment is bad news; started and completed are not.
+                        e.worsens = event == EventKind::DeploymentFailed;
                         e
                     };
                     let state = now.0.as_deref();

@@ -22,6 +22,7 @@ fn alert(cluster: &str, service: &str, kind: &'static str, subject: &str, msg: &
         cause: None,
         group: None,
         findings: Vec::new(),
+        counts: Vec::new(),
     }
 }
 
