@@ -563,3 +563,209 @@ fn the_first_look_and_a_failed_findings_source_tell_no_new_cve() {
     .collect::<Vec<_>>();
     assert!(look(&mut t, 3, &[&prod, &stag], &all).is_empty());
 }
+
+fn raised(e: &Event) -> Vec<(&str, &str, &str)> {
+    e.raised_findings
+        .iter()
+        .map(|(n, s, w)| (n.as_str(), s.as_str(), w.as_str()))
+        .collect()
+}
+
+// Before severities were compared, a CVE the alert named already that Inspector re-scored
+// HIGH -> CRITICAL changed only the tracker's memory: no event, nothing flashed.
+
+#[test]
+fn a_severity_that_rises_is_one_update_naming_it_then_nothing() {
+    let prod = cluster("production");
+    let mut t = Tracker::default();
+    let before = image_run_by(&["web", "worker"], &["CVE-2024-4577", "CVE-2024-2511:HIGH"]);
+    let ev = look(&mut t, 0, &[&prod], &before);
+    assert_eq!(names(&ev), ["alert_raised"]);
+    // The first look tells what is there, not what rose.
+    assert!(ev[0].raised_findings.is_empty(), "{ev:#?}");
+    let after = image_run_by(&["web", "worker"], &["CVE-2024-4577", "CVE-2024-2511"]);
+    let ev = look(&mut t, 1, &[&prod], &after);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    let e = &ev[0];
+    assert_eq!(raised(e), [("CVE-2024-2511", "CRITICAL", "HIGH")]);
+    assert!(
+        e.new_findings.is_empty() && e.gone_findings.is_empty(),
+        "{e:#?}"
+    );
+    assert_eq!((e.level, e.count, e.initial), (Level::Critical, 2, false));
+    assert!(e.worsens);
+    assert!(
+        e.message
+            .starts_with("raised: CVE-2024-2511 HIGH\u{2192}CRITICAL; php: 2 finding(s)"),
+        "{}",
+        e.message
+    );
+    let v = e.to_json();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(
+        v["raised_findings"],
+        json!([{"name": "CVE-2024-2511", "severity": "CRITICAL", "was": "HIGH"}])
+    );
+    assert_eq!(v["raised_counts"], json!([]));
+    assert!(v.get("worsens").is_none(), "not part of the JSON: {v}");
+    for i in 2..5 {
+        assert!(look(&mut t, i, &[&prod], &after).is_empty());
+    }
+    // Falling back (still named): nothing told; a rise again is measured from there.
+    assert!(look(&mut t, 5, &[&prod], &before).is_empty());
+    assert!(look(&mut t, 6, &[&prod], &before).is_empty());
+    let ev = look(&mut t, 7, &[&prod], &after);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert_eq!(raised(&ev[0]), [("CVE-2024-2511", "CRITICAL", "HIGH")]);
+}
+
+#[test]
+fn a_severity_rising_from_below_min_severity_is_a_new_finding() {
+    // Below `min_severity` the rule does not name a finding (alerts/findings.rs), so a
+    // MEDIUM CVE becoming CRITICAL (min CRITICAL) appears: `new`, not `raised`.
+    let prod = cluster("production");
+    let mut t = Tracker::default();
+    look(
+        &mut t,
+        0,
+        &[&prod],
+        &image_run_by(&["web"], &["CVE-2024-4577"]),
+    );
+    let ev = look(
+        &mut t,
+        1,
+        &[&prod],
+        &image_run_by(&["web"], &["CVE-2024-4577", "CVE-2023-42366"]),
+    );
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert_eq!(new_findings(&ev[0]), ["CVE-2023-42366"]);
+    assert!(ev[0].raised_findings.is_empty() && ev[0].worsens, "{ev:#?}");
+}
+
+/// A finding alert built from severity counts alone (the scan lists no findings), as
+/// alerts/findings.rs builds it: `counts` is `(severity, count)`, most severe first.
+fn counted(service: &str, counts: &[(&str, i64)]) -> Alert {
+    let mut a = finding("production", service);
+    let n: i64 = counts.iter().map(|(_, n)| n).sum();
+    a.cause = Some("finding sha256:aa ".into());
+    a.group = Some("finding sha256:aa".into());
+    a.message = format!("php: {n} finding(s) at or above HIGH in v1.5.0 ()");
+    a.counts = counts.iter().map(|(s, n)| (s.to_string(), *n)).collect();
+    a
+}
+
+fn counted_by(services: &[&str], counts: &[(&str, i64)]) -> Vec<Alert> {
+    services.iter().map(|s| counted(s, counts)).collect()
+}
+
+// Before counts were compared, a finding alert built from a summary alone named no
+// findings, so a count rising (a new CRITICAL in basic scanning's summary) told nothing.
+
+#[test]
+fn a_count_that_rises_in_a_counts_only_alert_is_one_update_per_group() {
+    let prod = cluster("production");
+    let services = ["web", "worker", "scheduler"];
+    let mut t = Tracker::default();
+    let one = counted_by(&services, &[("CRITICAL", 1)]);
+    let ev = look(&mut t, 0, &[&prod], &one);
+    assert_eq!(names(&ev), ["alert_raised"]);
+    assert!(ev[0].raised_counts.is_empty() && ev[0].initial, "{ev:#?}");
+    assert!(look(&mut t, 1, &[&prod], &one).is_empty());
+    let two = counted_by(&services, &[("CRITICAL", 2)]);
+    let ev = look(&mut t, 2, &[&prod], &two);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    let e = &ev[0];
+    assert_eq!(e.raised_counts, [("CRITICAL".to_string(), 2, 1)]);
+    assert_eq!((e.count, e.level, e.initial), (3, Level::Critical, false));
+    assert!(e.worsens);
+    assert!(
+        e.message
+            .starts_with("CRITICAL 1\u{2192}2; php: 2 finding(s)"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("now 3 services"), "{}", e.message);
+    assert_eq!(
+        e.to_json()["raised_counts"],
+        json!([{"severity": "CRITICAL", "count": 2, "was": 1}])
+    );
+    for i in 3..6 {
+        assert!(look(&mut t, i, &[&prod], &two).is_empty());
+    }
+    // A count that falls: nothing; a severity counted for the first time rose from 0.
+    assert!(look(&mut t, 6, &[&prod], &one).is_empty());
+    let more = counted_by(&services, &[("CRITICAL", 1), ("HIGH", 3)]);
+    let ev = look(&mut t, 7, &[&prod], &more);
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert_eq!(ev[0].raised_counts, [("HIGH".to_string(), 3, 0)]);
+    assert!(
+        ev[0].message.starts_with("HIGH 0\u{2192}3; "),
+        "{}",
+        ev[0].message
+    );
+    assert!(look(&mut t, 8, &[&prod], &more).is_empty());
+}
+
+#[test]
+fn counts_becoming_names_tell_the_names_not_the_counts() {
+    // The summary gains its list (or loses it): counts compare only with counts.
+    let prod = cluster("production");
+    let mut t = Tracker::default();
+    look(&mut t, 0, &[&prod], &[counted("web", &[("CRITICAL", 1)])]);
+    let ev = look(
+        &mut t,
+        1,
+        &[&prod],
+        &image_run_by(&["web"], &["CVE-2024-4577", "CVE-2024-9999"]),
+    );
+    assert_eq!(names(&ev), ["alert_updated"], "{ev:#?}");
+    assert_eq!(new_findings(&ev[0]), ["CVE-2024-4577", "CVE-2024-9999"]);
+    assert!(ev[0].raised_counts.is_empty(), "{ev:#?}");
+    // And back to counts alone: no count "rose" from names.
+    let ev = look(&mut t, 2, &[&prod], &[counted("web", &[("CRITICAL", 3)])]);
+    assert!(ev.iter().all(|e| e.raised_counts.is_empty()), "{ev:#?}");
+}
+
+#[test]
+fn only_bad_news_worsens() {
+    let prod = cluster("production");
+    let mut t = Tracker::default();
+    let both = image_run_by(&["web", "worker"], &["CVE-2024-4577", "CVE-2024-9999"]);
+    let ev = look(&mut t, 0, &[&prod], &both);
+    assert!(ev[0].worsens, "a raise is bad news, initial or not");
+    // A CVE gone: good news.
+    let one = image_run_by(&["web", "worker"], &["CVE-2024-4577"]);
+    let ev = look(&mut t, 1, &[&prod], &one);
+    assert_eq!(names(&ev), ["alert_updated"]);
+    assert!(!ev[0].worsens, "{ev:#?}");
+    // A service leaving: good news.
+    let ev = look(&mut t, 2, &[&prod], &one[..1]);
+    assert_eq!(names(&ev), ["alert_updated"]);
+    assert!(ev[0].message.contains("cleared:"), "{}", ev[0].message);
+    assert!(!ev[0].worsens, "{ev:#?}");
+    // A service joining: bad news.
+    let ev = look(&mut t, 3, &[&prod], &one);
+    assert!(ev[0].message.contains("joined:"), "{}", ev[0].message);
+    assert!(ev[0].worsens, "{ev:#?}");
+    // One gone and one new at once: bad news (something new to act on).
+    let swapped = image_run_by(&["web", "worker"], &["CVE-2024-0001"]);
+    let ev = look(&mut t, 4, &[&prod], &swapped);
+    assert!(!ev[0].gone_findings.is_empty() && ev[0].worsens, "{ev:#?}");
+    // The resolve: good news.
+    let ev = look(&mut t, 5, &[&prod], &[]);
+    assert_eq!(names(&ev), ["alert_resolved"]);
+    assert!(!ev[0].worsens);
+    // Deployments: only a failure.
+    let mut t = Tracker::default();
+    look(&mut t, 0, &[&with_deployments(Vec::new())], &[]);
+    let d = with_deployments(vec![deployment("ecs-svc/9", "IN_PROGRESS")]);
+    let ev = look(&mut t, 1, &[&d], &[]);
+    assert_eq!(names(&ev), ["deployment_started"]);
+    assert!(!ev[0].worsens);
+    let d = with_deployments(vec![deployment("ecs-svc/9", "FAILED")]);
+    let ev = look(&mut t, 2, &[&d], &[]);
+    assert_eq!(names(&ev), ["deployment_failed"]);
+    assert!(ev[0].worsens);
+    let ev = look(&mut t, 3, &[&with_deployments(Vec::new())], &[]);
+    assert!(ev.is_empty(), "{ev:#?}");
+}
