@@ -169,16 +169,18 @@ fn the_first_look_is_initial_and_a_later_failure_flashes_the_badge() {
     );
 }
 
-/// laravel-app v1.5.0 (digest sha256:aa) naming `cves`, all CRITICAL.
+/// laravel-app v1.5.0 (digest sha256:aa) naming `cves`, each `CVE:SEVERITY` (CRITICAL
+/// when no severity is given).
 fn app_image_naming(
     cves: &[&str],
 ) -> std::collections::BTreeMap<String, crate::domain::ImageFindings> {
     let image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/laravel-app:v1.5.0";
     let items = cves
         .iter()
-        .map(|c| crate::domain::Finding {
+        .map(|c| c.split_once(':').unwrap_or((c, "CRITICAL")))
+        .map(|(c, severity)| crate::domain::Finding {
             name: c.to_string(),
-            severity: "CRITICAL".into(),
+            severity: severity.into(),
             package: None,
             version: None,
             fixed_in: None,
@@ -241,6 +243,61 @@ fn a_new_cve_in_an_image_already_alerted_is_one_event_that_flashes_the_badge() {
     // And again: nothing.
     look_with(&mut s, detail, &grown);
     assert_eq!(finding_events(&s).len(), 2);
+}
+
+// Before `worsens`, any critical `alert_updated` flashed the badge: a CVE fixed or a
+// service no longer running the image blinked `NEW 1 crit` as a new CVE did.
+
+#[test]
+fn good_news_does_not_flash_the_badge_and_bad_news_does() {
+    let mut detail = fixtures::production();
+    let mut s = fixtures::state_with(detail.clone());
+    s.config.alerts.min_severity = "HIGH".into();
+    s.details.get_mut("production").unwrap().data = None;
+    let finding_updates = |s: &State| {
+        s.events
+            .items
+            .iter()
+            .filter(|e| e.kind == "finding" && e.event == EventKind::AlertUpdated)
+            .cloned()
+            .collect::<Vec<Event>>()
+    };
+    look_with(
+        &mut s,
+        detail.clone(),
+        &app_image_naming(&["CVE-2024-4577", "CVE-2024-2511:HIGH", "CVE-2024-9999"]),
+    );
+    assert!(!s.events.flashing(s.now));
+    // A CVE fixed: told, but no blinking.
+    let fixed = app_image_naming(&["CVE-2024-4577", "CVE-2024-2511:HIGH"]);
+    look_with(&mut s, detail.clone(), &fixed);
+    let told = finding_updates(&s);
+    assert_eq!(told.len(), 1, "{told:#?}");
+    assert!(
+        told[0].message.starts_with("gone: CVE-2024-9999"),
+        "{told:#?}"
+    );
+    assert_eq!(told[0].level, crate::alerts::Level::Critical);
+    assert!(!s.events.flashing(s.now));
+    // A service no longer running the image (gone from the cluster): cleared, no blinking.
+    detail.services.retain(|x| x.name != "scheduler");
+    look_with(&mut s, detail.clone(), &fixed);
+    let told = finding_updates(&s);
+    assert_eq!(told.len(), 2, "{told:#?}");
+    assert!(told[1].message.contains("cleared: "), "{told:#?}");
+    assert!(!s.events.flashing(s.now));
+    // Inspector re-scores the HIGH one CRITICAL: bad news, the badge blinks.
+    let worse = app_image_naming(&["CVE-2024-4577", "CVE-2024-2511:CRITICAL"]);
+    look_with(&mut s, detail.clone(), &worse);
+    let told = finding_updates(&s);
+    assert_eq!(told.len(), 3, "{told:#?}");
+    assert!(
+        told[2]
+            .message
+            .starts_with("raised: CVE-2024-2511 HIGH\u{2192}CRITICAL; "),
+        "{told:#?}"
+    );
+    assert!(s.events.flashing(s.now));
 }
 
 #[test]
