@@ -2,8 +2,8 @@
 //! task that exits 1 while it watches, `deployment_started` for a forced deployment,
 //! `alert_resolved` when an alert clears, `watch_degraded`/`watch_recovered` around an
 //! outage with nothing resolved in between, a CVE published for an image already alerted
-//! (one `alert_updated` naming it), the `--exec` hook, and SIGTERM. Time limits
-//! are hang guards only.
+//! (one `alert_updated` naming it), a CVE's severity raised (`raised_findings`), the
+//! `--exec` hook, and SIGTERM. Time limits are hang guards only.
 
 mod support;
 
@@ -350,6 +350,70 @@ fn a_cve_published_for_an_image_already_alerted_is_one_update_naming_it() {
         .collect();
     assert_eq!(events, ["alert_raised", "alert_updated"], "{}", w.dump());
 
+    let (code, stderr, _) = w.terminate();
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn a_severity_raised_for_a_cve_already_named_is_one_update_naming_it() {
+    let bed = TestBed::seeded();
+    // min HIGH: the seed's v1.5.0 names CVE-2024-4577 (CRITICAL) and CVE-2024-2511 (HIGH);
+    // findings read again on every look (see the test above).
+    let config = bed.home.path().join("high-fresh-findings.toml");
+    std::fs::write(
+        &config,
+        "[findings]\ncache_minutes = 0\n[alerts]\nmin_severity = \"HIGH\"\n",
+    )
+    .expect("write config");
+    let mut w = Watch::start(&bed, &["--config", config.to_str().expect("utf-8")]);
+    let raised = w.expect("the initial finding alert", |v| {
+        is(v, "alert_raised") && v["kind"] == "finding"
+    });
+    assert!(
+        raised["group"]
+            .as_str()
+            .is_some_and(|g| g.contains("CVE-2024-2511")),
+        "{raised}"
+    );
+    assert_eq!(raised["raised_findings"], json!([]), "{raised}");
+    w.gather(Duration::from_secs(2));
+
+    // Inspector revises CVE-2024-2511 to CRITICAL (ext_findings.py's "set").
+    let (status, body) = bed.post(
+        "/_toadtop/findings",
+        &json!({"region": "us-east-1", "repository": "laravel-app", "tag": "v1.5.0",
+                "set": [{"name": "CVE-2024-2511", "severity": "CRITICAL"}]}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let updated = w.expect("alert_updated naming the raised CVE", |v| {
+        is(v, "alert_updated") && v["kind"] == "finding"
+    });
+    assert_eq!(
+        updated["raised_findings"],
+        json!([{"name": "CVE-2024-2511", "severity": "CRITICAL", "was": "HIGH"}]),
+        "{updated}"
+    );
+    assert_eq!(updated["new_findings"], json!([]), "{updated}");
+    assert_eq!(updated["gone_findings"], json!([]), "{updated}");
+    assert_eq!(updated["raised_counts"], json!([]), "{updated}");
+    assert_eq!(updated["count"], 8, "{updated}");
+    assert_eq!(updated["level"], "critical");
+    assert_eq!(updated["initial"], false);
+    let message = updated["message"].as_str().expect("a message");
+    assert!(
+        message.starts_with("raised: CVE-2024-2511 HIGH\u{2192}CRITICAL; "),
+        "{message}"
+    );
+
+    // More looks: told once.
+    w.gather(Duration::from_secs(3));
+    let events: Vec<&str> = w
+        .seen
+        .iter()
+        .filter(|v| v["kind"] == "finding")
+        .map(|v| v["event"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(events, ["alert_raised", "alert_updated"], "{}", w.dump());
     let (code, stderr, _) = w.terminate();
     assert_eq!(code, Some(0), "{stderr}");
 }

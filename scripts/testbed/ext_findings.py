@@ -6,12 +6,15 @@ about, so a finding cannot be added mid-run without this. Hooked from server.py.
 
     POST /_toadtop/findings  {"region": "us-east-1", "repository": "laravel-app",
                               "tag": "v1.5.0" (or "digest": "sha256:..."),
-                              "add": [{"name": "CVE-2024-9999", "severity": "CRITICAL"}]}
+                              "add": [{"name": "CVE-2024-9999", "severity": "CRITICAL"}],
+                              "set": [{"name": "CVE-2024-2511", "severity": "CRITICAL"}]}
 
 Each added finding is a copy of the image's first enhanced finding with the name
 (packageVulnerabilityDetails.vulnerabilityId, title) and severity replaced, put into every
 answer moto holds or has queued for that image; findingSeverityCounts (when present) count
-it. Answers {"image": digest, "answers": N}; 400 when there is no such image or moto holds
+it. Each "set" entry re-scores the image's enhanced findings of that name, as Inspector
+does when a CVE's severity is revised (added later, for `raised_findings`: moto cannot
+change a held answer either); findingSeverityCounts follow. Answers {"image": digest, "answers": N}; 400 when there is no such image or moto holds
 no enhanced answer for it (the server's bad-request answer: ValueError).
 """
 
@@ -56,4 +59,12 @@ def add_findings(body: dict[str, Any]) -> dict[str, Any]:
             scan["enhancedFindings"].append(new)
             if "findingSeverityCounts" in scan:
                 scan["findingSeverityCounts"][severity] = scan["findingSeverityCounts"].get(severity, 0) + 1
+        for f in body.get("set", []):
+            for old in scan["enhancedFindings"]:
+                if old["packageVulnerabilityDetails"]["vulnerabilityId"] == f["name"]:
+                    counts = scan.get("findingSeverityCounts")
+                    if counts is not None:
+                        counts[old["severity"]] = counts.get(old["severity"], 1) - 1
+                        counts[str(f["severity"])] = counts.get(str(f["severity"]), 0) + 1
+                    old["severity"] = old["packageVulnerabilityDetails"]["vendorSeverity"] = str(f["severity"])
     return {"image": image.image_digest, "answers": len(edited)}
