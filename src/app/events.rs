@@ -1,7 +1,8 @@
 //! `:events`: the events `toadtop watch` would print, for the clusters this session has
 //! loaded, newest first. Each re-evaluation of the alerts is an observation for the same
-//! [`Tracker`]; a new critical event flashes the header badge for a while (the feed and
-//! its rows here; `update/events.rs` feeds it).
+//! [`Tracker`]; a new critical event that makes things worse ([`Event::worsens`])
+//! flashes the header badge for a while (the feed and its rows here; `update/events.rs`
+//! feeds it).
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -12,7 +13,7 @@ use crate::timefmt::Timestamp;
 
 /// Events kept (the oldest go first): a day of a busy fleet, in little memory.
 pub const MAX_EVENTS: usize = 1000;
-/// How long a new critical event flashes the header badge.
+/// How long a new critical event that makes things worse flashes the header badge.
 pub const FLASH_MS: i64 = 10_000;
 
 #[derive(Debug, Default, Clone)]
