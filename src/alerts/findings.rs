@@ -33,16 +33,21 @@ pub(super) fn findings_in_running_images(
             let n = counted.max(hits.len() as i64);
             if n > 0 {
                 let names: Vec<&str> = hits.iter().take(3).map(|x| x.name.as_str()).collect();
+                // A scan with counts alone has no names to list (no empty `()`).
+                let named = if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", names.join(", "))
+                };
                 push(
                     Level::Critical,
                     "finding",
                     None,
                     format!(
-                        "{}: {n} finding(s) at or above {} in {} ({})",
+                        "{}: {n} finding(s) at or above {} in {}{named}",
                         c.name,
                         cfg.min_severity,
                         crate::domain::image_tag(&c.image),
-                        names.join(", ")
                     ),
                     None,
                     finding_about(&c.name, f, &hits, min_rank),
@@ -182,6 +187,11 @@ mod tests {
         assert_eq!(alerts.len(), 1, "{alerts:#?}");
         assert!(
             alerts[0].message.contains("4 finding"),
+            "{}",
+            alerts[0].message
+        );
+        assert!(
+            alerts[0].message.ends_with("in v1.5.0"),
             "{}",
             alerts[0].message
         );

@@ -649,7 +649,7 @@ fn counted(service: &str, counts: &[(&str, i64)]) -> Alert {
     let n: i64 = counts.iter().map(|(_, n)| n).sum();
     a.cause = Some("finding sha256:aa ".into());
     a.group = Some("finding sha256:aa".into());
-    a.message = format!("php: {n} finding(s) at or above HIGH in v1.5.0 ()");
+    a.message = format!("php: {n} finding(s) at or above HIGH in v1.5.0");
     a.counts = counts.iter().map(|(s, n)| (s.to_string(), *n)).collect();
     a
 }
