@@ -62,6 +62,67 @@ fn services_80x24() {
     insta::assert_snapshot!("services_80x24", text);
 }
 
+/// Production as the demo seeds it: scheduler and worker run their own families
+/// (`laravel-scheduler:1`, `laravel-worker:1`) with one container, web runs php and nginx,
+/// and the images have findings.
+fn demo_families() -> State {
+    let mut state = in_services();
+    let detail = state
+        .details
+        .get_mut("production")
+        .and_then(|d| d.data.as_mut())
+        .expect("production");
+    for s in &mut detail.services {
+        if s.name == "web" {
+            continue;
+        }
+        let family = format!("laravel-{}", s.name);
+        let arn = format!("arn:aws:ecs:us-east-1:123456789012:task-definition/{family}:1");
+        s.task_definition_arn = arn.clone();
+        let td = s.task_definition.as_mut().expect("a revision");
+        td.arn = arn.clone();
+        td.family = family;
+        td.revision = 1;
+        td.containers.truncate(1);
+        for t in &mut s.tasks {
+            t.task_definition_arn = arn.clone();
+            t.containers.truncate(1);
+        }
+    }
+    state
+}
+
+/// At 80 columns the task definition shows whole (family and revision: which task
+/// definition and which version) while the image list gives way, cut with `…`; the
+/// tasks pane's REVISION is whole too.
+#[test]
+fn services_80x24_task_def_whole() {
+    let state = demo_families();
+    let text = render(&state, 80, 24);
+    for whole in ["laravel-scheduler:1", "laravel-worker:1", "laravel-web:2"] {
+        assert!(text.contains(&format!(" {whole} ")), "{whole} cut:\n{text}");
+    }
+    assert!(text.contains(" php:v1.5.0 ng"), "{text}");
+    assert!(
+        text.contains("… COMPLETED"),
+        "the image list is cut:\n{text}"
+    );
+    insta::assert_snapshot!("services_80x24_task_def_whole", text);
+    let tasks = render(
+        &open(
+            state,
+            [View::Tasks {
+                cluster: "production".into(),
+                service: "scheduler".into(),
+            }],
+        ),
+        80,
+        24,
+    );
+    assert!(tasks.contains(" laravel-scheduler:1 "), "{tasks}");
+    assert!(tasks.contains("php RUNNING ro"), "{tasks}");
+}
+
 #[test]
 fn services_160x40() {
     let text = render(&in_services(), 160, 40);
@@ -2552,15 +2613,18 @@ mod columns {
                 ],
             )
         });
-        // At 80 columns the least-read columns go, and the title says which.
+        // At 80 columns the least-read column goes, and the title says which; the task
+        // definition stays whole while the image list gives way.
         let narrow = render(&state, 80, 24);
         assert!(
             narrow
                 .lines()
                 .nth(2)
-                .is_some_and(|t| t.contains("− EXEC, LAUNCH")),
+                .is_some_and(|t| t.contains("− LAUNCH ")),
             "{narrow}"
         );
+        assert!(narrow.contains(" laravel-web:2 "), "{narrow}");
+        assert!(narrow.contains(" php:v1.5.0 ng… "), "{narrow}");
         // At 200 nothing is dropped, and with every column whole the long name takes the
         // room left: whole too, past its column's usual maximum.
         let wide = render(&state, 200, 50);
