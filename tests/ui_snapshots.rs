@@ -2242,6 +2242,69 @@ mod fleet_and_logs {
         insta::assert_snapshot!(text);
     }
 
+    /// Production's detail last loaded 2½ minutes ago, its refresh failing.
+    fn production_stale() -> State {
+        let mut state = fleet();
+        let slot = state.details.get_mut("production").expect("production");
+        slot.fetched_at = Some(Timestamp(NOW.0 - 150_000));
+        slot.error = Some("DescribeServices failed: ThrottlingException: Rate exceeded".into());
+        state
+    }
+
+    /// Every pane showing data with an age says when it is stale, in its title: the
+    /// standalone tasks, the alerts (as old as the stalest cluster), the findings, a
+    /// task's and a service's detail; fresh data clears the mark.
+    #[test]
+    fn stale_mark_on_every_pane_with_an_age() {
+        use toadtop::app::{Screen, View};
+        let (c, s) = ("production".to_string(), "web".to_string());
+        let panes = [
+            (
+                View::Tasks {
+                    cluster: c.clone(),
+                    service: toadtop::domain::STANDALONE.into(),
+                },
+                "┌ standalone tasks · production · stale 2m [",
+            ),
+            (View::Alerts, "┌ alerts · stale 2m ["),
+            (
+                View::Findings {
+                    cluster: c.clone(),
+                    service: Some(s.clone()),
+                },
+                "┌ findings · web · stale 2m [",
+            ),
+            (
+                View::TaskDetail {
+                    cluster: c.clone(),
+                    service: s.clone(),
+                    task: "0a1b2c3d4e5f".into(),
+                },
+                "┌ task 0a1b2c3d · stale 2m ",
+            ),
+            (
+                View::ServiceDetail {
+                    cluster: c.clone(),
+                    service: s.clone(),
+                },
+                "┌ service production/web · stale 2m ",
+            ),
+        ];
+        for (view, title) in panes {
+            let mut state = production_stale();
+            state.stack.push(Screen::new(view.clone()));
+            let text = render(&state, 80, 24);
+            assert!(text.contains(title), "{view:?}: no {title:?} in\n{text}");
+            if view == View::Alerts {
+                insta::assert_snapshot!("stale_mark_alerts_80x24", text);
+            }
+            let mut fresh = fleet();
+            fresh.stack.push(Screen::new(view.clone()));
+            let text = render(&fresh, 80, 24);
+            assert!(!text.contains("stale"), "{view:?}:\n{text}");
+        }
+    }
+
     /// A record whose only match sits far past the right edge, selected by the search.
     fn match_to_the_right() -> State {
         let mut state = fixtures::log_state(40);
