@@ -866,6 +866,149 @@ mod actions {
         insta::assert_snapshot!("confirm_deploy_preview_80x24", text);
     }
 
+    /// Both images changed (php to v1.4.1 from ECR, nginx typed) and the migration task
+    /// checked: a preview longer than an 80x24 pane, confirmed in the box, armed.
+    fn confirm_long_deploy() -> State {
+        let mut state = picker_with_v141_chosen();
+        move_to(
+            &mut state,
+            |r| matches!(r, PickRow::Typed { container } if container == "nginx"),
+        );
+        key(&mut state, KeyCode::Enter);
+        keys(&mut state, "nginx:1.27-alpine");
+        key(&mut state, KeyCode::Enter);
+        move_to(&mut state, |r| *r == PickRow::MigrateFirst);
+        key(&mut state, KeyCode::Enter);
+        move_to(&mut state, |r| *r == PickRow::Continue);
+        let effects = key(&mut state, KeyCode::Enter);
+        let Some(Effect::PrepareDeploy { job }) = effects.first().cloned() else {
+            panic!("no PrepareDeploy: {effects:?}")
+        };
+        let toadtop::ops::jobs::JobRequest::Deploy(req) = &job else {
+            panic!("not a deploy: {job:?}")
+        };
+        assert_eq!(req.images.len(), 2, "{req:?}");
+        assert!(req.migrate_first.is_some(), "{req:?}");
+        let td = fixtures::web_task_definition(2);
+        let changes = plan_swap(&td, &req.images).expect("a swap");
+        let result = Ok(Preview {
+            running: td.arn.clone(),
+            target: None,
+            account: Some("123456789012".into()),
+            lines: preview(&td, &changes),
+            findings: vec![("php".to_string(), scan("v1.4.1", &[("HIGH", 1)]))],
+        });
+        update(&mut state, Msg::Prepared { job, result });
+        assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
+        arm(&mut state);
+        state
+    }
+
+    /// Draws as the runtime does, keeping what the confirmation reports (its rows), so
+    /// the keys that follow scroll within it.
+    fn draw_kept(state: &mut State, w: u16, h: u16) -> String {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        let mut view = None;
+        term.draw(|f| view = toadtop::ui::draw(state, f).modal)
+            .unwrap();
+        state.modal_view = view;
+        render(state, w, h)
+    }
+
+    /// The box of a confirmation at 80x24: between the pane's top and bottom border rows,
+    /// never on them.
+    fn check_inside_the_pane(text: &str) {
+        let lines: Vec<&str> = text.lines().collect();
+        let pane_bottom = lines[lines.len() - 2];
+        assert!(
+            pane_bottom.starts_with("└──") && pane_bottom.ends_with("──┘"),
+            "the pane's bottom border is covered:\n{text}"
+        );
+        assert!(!pane_bottom.contains("└─└"), "{text}");
+        assert!(lines[2].starts_with("┌ services"), "{text}");
+        let boxed = lines
+            .iter()
+            .filter(|l| l.starts_with("│ │") || l.starts_with("│w│"))
+            .count();
+        assert!(boxed > 0, "{text}");
+    }
+
+    /// Longer than the pane: the box stays inside the pane's border, its text scrolls
+    /// (the place in its bottom border, `j/k scroll` in the footer) and the confirm line
+    /// stays at its bottom; j moves one row, G to the end, and nothing is confirmed.
+    #[test]
+    fn confirm_long_preview_scrolls_80x24() {
+        let mut state = confirm_long_deploy();
+        let text = draw_kept(&mut state, 80, 24);
+        check_inside_the_pane(&text);
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(text.contains("↓ 1–"), "{text}");
+        assert!(text.contains("account 123456789012"), "{text}");
+        assert!(text.contains(" j/k scroll · enter do it"), "{text}");
+        let view = state.modal_view.expect("the confirmation reports its rows");
+        assert!(view.rows > view.height, "{view:?}");
+        insta::assert_snapshot!("confirm_long_preview_80x24", text);
+
+        key(&mut state, KeyCode::Char('j'));
+        let text = draw_kept(&mut state, 80, 24);
+        assert!(text.contains(" 2–"), "one row down:\n{text}");
+        assert!(
+            !text.contains("account 123456789012"),
+            "scrolled past:\n{text}"
+        );
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(state.job.is_none());
+
+        key(&mut state, KeyCode::Char('G'));
+        let text = draw_kept(&mut state, 80, 24);
+        check_inside_the_pane(&text);
+        assert!(!text.contains('↓'), "at the end:\n{text}");
+        assert!(text.contains(&format!(" of {} ", view.rows)), "{text}");
+        assert!(text.contains("findings php v1.4.1: HIGH 1"), "{text}");
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        insta::assert_snapshot!("confirm_long_preview_end_80x24", text);
+        assert!(state.job.is_none());
+        assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
+    }
+
+    /// At 200x50 the same preview fits: no scrolling, no mark, the blank row above the keys.
+    #[test]
+    fn confirm_long_preview_200x50() {
+        let mut state = confirm_long_deploy();
+        let text = draw_kept(&mut state, 200, 50);
+        assert!(!text.contains('↓'), "{text}");
+        assert!(!text.contains("scroll"), "{text}");
+        let view = state.modal_view.expect("rows");
+        assert_eq!(view.rows, view.height);
+        insta::assert_snapshot!("confirm_long_preview_200x50", text);
+    }
+
+    /// A picker longer than the pane stays inside its border and marks what is below.
+    #[test]
+    fn deploy_picker_long_80x24() {
+        let mut state = in_services();
+        keys(&mut state, "jd"); // web
+        update(
+            &mut state,
+            Msg::ImagesLoaded {
+                cluster: "production".into(),
+                service: "web".into(),
+                container: "php".into(),
+                result: Ok((0..12)
+                    .map(|i| image(&format!("v1.{}.0", 12 - i), i + 1, 'd', &[]))
+                    .collect()),
+            },
+        );
+        let text = render(&state, 80, 24);
+        check_inside_the_pane(&text);
+        assert!(
+            text.contains("j/k move · enter choose · esc cancel"),
+            "{text}"
+        );
+        assert!(text.contains("↓ 1–"), "{text}");
+        insta::assert_snapshot!("deploy_picker_long_80x24", text);
+    }
+
     #[test]
     fn scale_modal() {
         let mut state = in_services();
