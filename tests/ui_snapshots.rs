@@ -791,6 +791,34 @@ mod actions {
         insta::assert_snapshot!("confirm_scale_to_zero", text);
     }
 
+    /// On a short terminal the name being typed and the keys stay at the bottom of the
+    /// box while the text above scrolls; letters type, so the footer offers ↑/↓.
+    #[test]
+    fn confirm_scale_to_zero_on_a_short_terminal() {
+        let mut state = in_services();
+        keys(&mut state, "jS0");
+        key(&mut state, KeyCode::Enter);
+        arm(&mut state);
+        keys(&mut state, "we");
+        let text = draw_kept(&mut state, 80, 14);
+        assert!(text.contains("type web to confirm: we▏"), "{text}");
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(text.contains("↓ 1–"), "{text}");
+        assert!(
+            text.contains(" ↑/↓ scroll · type the service name"),
+            "{text}"
+        );
+        insta::assert_snapshot!("confirm_scale_to_zero_80x14", text);
+        // j is a letter of the name here, not a scroll.
+        keys(&mut state, "j");
+        let text = draw_kept(&mut state, 80, 14);
+        assert!(text.contains("type web to confirm: wej▏"), "{text}");
+        assert!(text.contains("↓ 1–"), "{text}");
+        key(&mut state, KeyCode::Down);
+        let text = draw_kept(&mut state, 80, 14);
+        assert!(text.contains(" 2–"), "{text}");
+    }
+
     #[test]
     fn confirm_rollback_names_the_revision_and_its_images() {
         let mut state = in_services();
