@@ -225,7 +225,8 @@ fn assert_terminal_restored_then(raw: &str, after: &str) {
 
 /// The production services pane, loaded.
 fn services_pane(screen: &str) -> bool {
-    // `web:2`: at 80 columns TASK DEF is cut from the left (`…avel-web:2`).
+    // `web:2`: TASK DEF (`laravel-web:2`, whole at 80 columns; a longer one is cut from
+    // the left, keeping its revision).
     screen.contains("services · production")
         && ["scheduler", "web", "worker", "web:2"]
             .iter()

@@ -62,6 +62,67 @@ fn services_80x24() {
     insta::assert_snapshot!("services_80x24", text);
 }
 
+/// Production as the demo seeds it: scheduler and worker run their own families
+/// (`laravel-scheduler:1`, `laravel-worker:1`) with one container, web runs php and nginx,
+/// and the images have findings.
+fn demo_families() -> State {
+    let mut state = in_services();
+    let detail = state
+        .details
+        .get_mut("production")
+        .and_then(|d| d.data.as_mut())
+        .expect("production");
+    for s in &mut detail.services {
+        if s.name == "web" {
+            continue;
+        }
+        let family = format!("laravel-{}", s.name);
+        let arn = format!("arn:aws:ecs:us-east-1:123456789012:task-definition/{family}:1");
+        s.task_definition_arn = arn.clone();
+        let td = s.task_definition.as_mut().expect("a revision");
+        td.arn = arn.clone();
+        td.family = family;
+        td.revision = 1;
+        td.containers.truncate(1);
+        for t in &mut s.tasks {
+            t.task_definition_arn = arn.clone();
+            t.containers.truncate(1);
+        }
+    }
+    state
+}
+
+/// At 80 columns the task definition shows whole (family and revision: which task
+/// definition and which version) while the image list gives way, cut with `…`; the
+/// tasks pane's REVISION is whole too.
+#[test]
+fn services_80x24_task_def_whole() {
+    let state = demo_families();
+    let text = render(&state, 80, 24);
+    for whole in ["laravel-scheduler:1", "laravel-worker:1", "laravel-web:2"] {
+        assert!(text.contains(&format!(" {whole} ")), "{whole} cut:\n{text}");
+    }
+    assert!(text.contains(" php:v1.5.0 ng"), "{text}");
+    assert!(
+        text.contains("… COMPLETED"),
+        "the image list is cut:\n{text}"
+    );
+    insta::assert_snapshot!("services_80x24_task_def_whole", text);
+    let tasks = render(
+        &open(
+            state,
+            [View::Tasks {
+                cluster: "production".into(),
+                service: "scheduler".into(),
+            }],
+        ),
+        80,
+        24,
+    );
+    assert!(tasks.contains(" laravel-scheduler:1 "), "{tasks}");
+    assert!(tasks.contains("php RUNNING ro"), "{tasks}");
+}
+
 #[test]
 fn services_160x40() {
     let text = render(&in_services(), 160, 40);
@@ -730,6 +791,34 @@ mod actions {
         insta::assert_snapshot!("confirm_scale_to_zero", text);
     }
 
+    /// On a short terminal the name being typed and the keys stay at the bottom of the
+    /// box while the text above scrolls; letters type, so the footer offers ↑/↓.
+    #[test]
+    fn confirm_scale_to_zero_on_a_short_terminal() {
+        let mut state = in_services();
+        keys(&mut state, "jS0");
+        key(&mut state, KeyCode::Enter);
+        arm(&mut state);
+        keys(&mut state, "we");
+        let text = draw_kept(&mut state, 80, 14);
+        assert!(text.contains("type web to confirm: we▏"), "{text}");
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(text.contains("↓ 1–"), "{text}");
+        assert!(
+            text.contains(" ↑/↓ scroll · type the service name"),
+            "{text}"
+        );
+        insta::assert_snapshot!("confirm_scale_to_zero_80x14", text);
+        // j is a letter of the name here, not a scroll.
+        keys(&mut state, "j");
+        let text = draw_kept(&mut state, 80, 14);
+        assert!(text.contains("type web to confirm: wej▏"), "{text}");
+        assert!(text.contains("↓ 1–"), "{text}");
+        key(&mut state, KeyCode::Down);
+        let text = draw_kept(&mut state, 80, 14);
+        assert!(text.contains(" 2–"), "{text}");
+    }
+
     #[test]
     fn confirm_rollback_names_the_revision_and_its_images() {
         let mut state = in_services();
@@ -803,6 +892,149 @@ mod actions {
         assert!(text.contains(":v1.4.1"), "{text}");
         assert!(text.contains("enter: do it    esc: cancel"), "{text}");
         insta::assert_snapshot!("confirm_deploy_preview_80x24", text);
+    }
+
+    /// Both images changed (php to v1.4.1 from ECR, nginx typed) and the migration task
+    /// checked: a preview longer than an 80x24 pane, confirmed in the box, armed.
+    fn confirm_long_deploy() -> State {
+        let mut state = picker_with_v141_chosen();
+        move_to(
+            &mut state,
+            |r| matches!(r, PickRow::Typed { container } if container == "nginx"),
+        );
+        key(&mut state, KeyCode::Enter);
+        keys(&mut state, "nginx:1.27-alpine");
+        key(&mut state, KeyCode::Enter);
+        move_to(&mut state, |r| *r == PickRow::MigrateFirst);
+        key(&mut state, KeyCode::Enter);
+        move_to(&mut state, |r| *r == PickRow::Continue);
+        let effects = key(&mut state, KeyCode::Enter);
+        let Some(Effect::PrepareDeploy { job }) = effects.first().cloned() else {
+            panic!("no PrepareDeploy: {effects:?}")
+        };
+        let toadtop::ops::jobs::JobRequest::Deploy(req) = &job else {
+            panic!("not a deploy: {job:?}")
+        };
+        assert_eq!(req.images.len(), 2, "{req:?}");
+        assert!(req.migrate_first.is_some(), "{req:?}");
+        let td = fixtures::web_task_definition(2);
+        let changes = plan_swap(&td, &req.images).expect("a swap");
+        let result = Ok(Preview {
+            running: td.arn.clone(),
+            target: None,
+            account: Some("123456789012".into()),
+            lines: preview(&td, &changes),
+            findings: vec![("php".to_string(), scan("v1.4.1", &[("HIGH", 1)]))],
+        });
+        update(&mut state, Msg::Prepared { job, result });
+        assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
+        arm(&mut state);
+        state
+    }
+
+    /// Draws as the runtime does, keeping what the confirmation reports (its rows), so
+    /// the keys that follow scroll within it.
+    fn draw_kept(state: &mut State, w: u16, h: u16) -> String {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        let mut view = None;
+        term.draw(|f| view = toadtop::ui::draw(state, f).modal)
+            .unwrap();
+        state.modal_view = view;
+        render(state, w, h)
+    }
+
+    /// The box of a confirmation at 80x24: between the pane's top and bottom border rows,
+    /// never on them.
+    fn check_inside_the_pane(text: &str) {
+        let lines: Vec<&str> = text.lines().collect();
+        let pane_bottom = lines[lines.len() - 2];
+        assert!(
+            pane_bottom.starts_with("└──") && pane_bottom.ends_with("──┘"),
+            "the pane's bottom border is covered:\n{text}"
+        );
+        assert!(!pane_bottom.contains("└─└"), "{text}");
+        assert!(lines[2].starts_with("┌ services"), "{text}");
+        let boxed = lines
+            .iter()
+            .filter(|l| l.starts_with("│ │") || l.starts_with("│w│"))
+            .count();
+        assert!(boxed > 0, "{text}");
+    }
+
+    /// Longer than the pane: the box stays inside the pane's border, its text scrolls
+    /// (the place in its bottom border, `j/k scroll` in the footer) and the confirm line
+    /// stays at its bottom; j moves one row, G to the end, and nothing is confirmed.
+    #[test]
+    fn confirm_long_preview_scrolls_80x24() {
+        let mut state = confirm_long_deploy();
+        let text = draw_kept(&mut state, 80, 24);
+        check_inside_the_pane(&text);
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(text.contains("↓ 1–"), "{text}");
+        assert!(text.contains("account 123456789012"), "{text}");
+        assert!(text.contains(" j/k scroll · enter do it"), "{text}");
+        let view = state.modal_view.expect("the confirmation reports its rows");
+        assert!(view.rows > view.height, "{view:?}");
+        insta::assert_snapshot!("confirm_long_preview_80x24", text);
+
+        key(&mut state, KeyCode::Char('j'));
+        let text = draw_kept(&mut state, 80, 24);
+        assert!(text.contains(" 2–"), "one row down:\n{text}");
+        assert!(
+            !text.contains("account 123456789012"),
+            "scrolled past:\n{text}"
+        );
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(state.job.is_none());
+
+        key(&mut state, KeyCode::Char('G'));
+        let text = draw_kept(&mut state, 80, 24);
+        check_inside_the_pane(&text);
+        assert!(!text.contains('↓'), "at the end:\n{text}");
+        assert!(text.contains(&format!(" of {} ", view.rows)), "{text}");
+        assert!(text.contains("findings php v1.4.1: HIGH 1"), "{text}");
+        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        insta::assert_snapshot!("confirm_long_preview_end_80x24", text);
+        assert!(state.job.is_none());
+        assert!(matches!(state.modal, Some(Modal::Confirm { .. })));
+    }
+
+    /// At 200x50 the same preview fits: no scrolling, no mark, the blank row above the keys.
+    #[test]
+    fn confirm_long_preview_200x50() {
+        let mut state = confirm_long_deploy();
+        let text = draw_kept(&mut state, 200, 50);
+        assert!(!text.contains('↓'), "{text}");
+        assert!(!text.contains("scroll"), "{text}");
+        let view = state.modal_view.expect("rows");
+        assert_eq!(view.rows, view.height);
+        insta::assert_snapshot!("confirm_long_preview_200x50", text);
+    }
+
+    /// A picker longer than the pane stays inside its border and marks what is below.
+    #[test]
+    fn deploy_picker_long_80x24() {
+        let mut state = in_services();
+        keys(&mut state, "jd"); // web
+        update(
+            &mut state,
+            Msg::ImagesLoaded {
+                cluster: "production".into(),
+                service: "web".into(),
+                container: "php".into(),
+                result: Ok((0..12)
+                    .map(|i| image(&format!("v1.{}.0", 12 - i), i + 1, 'd', &[]))
+                    .collect()),
+            },
+        );
+        let text = render(&state, 80, 24);
+        check_inside_the_pane(&text);
+        assert!(
+            text.contains("j/k move · enter choose · esc cancel"),
+            "{text}"
+        );
+        assert!(text.contains("↓ 1–"), "{text}");
+        insta::assert_snapshot!("deploy_picker_long_80x24", text);
     }
 
     #[test]
@@ -2181,6 +2413,69 @@ mod fleet_and_logs {
         insta::assert_snapshot!(text);
     }
 
+    /// Production's detail last loaded 2½ minutes ago, its refresh failing.
+    fn production_stale() -> State {
+        let mut state = fleet();
+        let slot = state.details.get_mut("production").expect("production");
+        slot.fetched_at = Some(Timestamp(NOW.0 - 150_000));
+        slot.error = Some("DescribeServices failed: ThrottlingException: Rate exceeded".into());
+        state
+    }
+
+    /// Every pane showing data with an age says when it is stale, in its title: the
+    /// standalone tasks, the alerts (as old as the stalest cluster), the findings, a
+    /// task's and a service's detail; fresh data clears the mark.
+    #[test]
+    fn stale_mark_on_every_pane_with_an_age() {
+        use toadtop::app::{Screen, View};
+        let (c, s) = ("production".to_string(), "web".to_string());
+        let panes = [
+            (
+                View::Tasks {
+                    cluster: c.clone(),
+                    service: toadtop::domain::STANDALONE.into(),
+                },
+                "┌ standalone tasks · production · stale 2m [",
+            ),
+            (View::Alerts, "┌ alerts · stale 2m ["),
+            (
+                View::Findings {
+                    cluster: c.clone(),
+                    service: Some(s.clone()),
+                },
+                "┌ findings · web · stale 2m [",
+            ),
+            (
+                View::TaskDetail {
+                    cluster: c.clone(),
+                    service: s.clone(),
+                    task: "0a1b2c3d4e5f".into(),
+                },
+                "┌ task 0a1b2c3d · stale 2m ",
+            ),
+            (
+                View::ServiceDetail {
+                    cluster: c.clone(),
+                    service: s.clone(),
+                },
+                "┌ service production/web · stale 2m ",
+            ),
+        ];
+        for (view, title) in panes {
+            let mut state = production_stale();
+            state.stack.push(Screen::new(view.clone()));
+            let text = render(&state, 80, 24);
+            assert!(text.contains(title), "{view:?}: no {title:?} in\n{text}");
+            if view == View::Alerts {
+                insta::assert_snapshot!("stale_mark_alerts_80x24", text);
+            }
+            let mut fresh = fleet();
+            fresh.stack.push(Screen::new(view.clone()));
+            let text = render(&fresh, 80, 24);
+            assert!(!text.contains("stale"), "{view:?}:\n{text}");
+        }
+    }
+
     /// A record whose only match sits far past the right edge, selected by the search.
     fn match_to_the_right() -> State {
         let mut state = fixtures::log_state(40);
@@ -2552,15 +2847,18 @@ mod columns {
                 ],
             )
         });
-        // At 80 columns the least-read columns go, and the title says which.
+        // At 80 columns the least-read column goes, and the title says which; the task
+        // definition stays whole while the image list gives way.
         let narrow = render(&state, 80, 24);
         assert!(
             narrow
                 .lines()
                 .nth(2)
-                .is_some_and(|t| t.contains("− EXEC, LAUNCH")),
+                .is_some_and(|t| t.contains("− LAUNCH ")),
             "{narrow}"
         );
+        assert!(narrow.contains(" laravel-web:2 "), "{narrow}");
+        assert!(narrow.contains(" php:v1.5.0 ng… "), "{narrow}");
         // At 200 nothing is dropped, and with every column whole the long name takes the
         // room left: whole too, past its column's usual maximum.
         let wide = render(&state, 200, 50);

@@ -257,6 +257,9 @@ pub enum Modal {
         /// The task-definition ARN the confirmation showed running: the job stops before
         /// changing anything if the service runs another one by then.
         expect: Option<String>,
+        /// The first row of the text shown, when it is longer than the box (j/k, pages;
+        /// `text_view::END`: the last page). The keys line below it always shows.
+        scroll: u16,
     },
     /// Typing a desired count.
     Scale {
@@ -278,6 +281,22 @@ pub enum Modal {
     /// `q` or ctrl-c while an action runs: quit anyway? (the text is built from the job
     /// as it draws: `update::quit::question`).
     QuitRunning,
+}
+
+/// What the last draw learned about the confirmation's text (kept in
+/// `State::modal_view` by the runtime, as `text_viewport` for text panes): how many
+/// rows it takes wrapped and how many the box shows, so scrolling stops at its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModalView {
+    pub rows: u16,
+    pub height: u16,
+}
+
+impl ModalView {
+    /// The scroll that puts the last row at the bottom of the box.
+    pub fn max_scroll(&self) -> u16 {
+        self.rows.saturating_sub(self.height)
+    }
 }
 
 /// A running or finished action, shown in the job pane.

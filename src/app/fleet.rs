@@ -74,6 +74,18 @@ pub fn stale_secs(fetched_at: Option<Timestamp>, now: Timestamp, refresh_secs: u
     (age > refresh_secs as i64 + STALE_GRACE_SECS).then_some(age)
 }
 
+/// When the oldest of the loaded clusters' details was fetched: the age of what the
+/// alerts are evaluated from (every loaded cluster's), so the alerts pane is as stale as
+/// its stalest cluster.
+pub fn oldest_detail(state: &State) -> Option<Timestamp> {
+    state
+        .details
+        .values()
+        .filter(|d| d.data.is_some())
+        .filter_map(|d| d.fetched_at)
+        .min()
+}
+
 /// ` · stale 2m` for a pane title, or nothing.
 pub fn stale_note(state: &State, fetched_at: Option<Timestamp>) -> String {
     stale_secs(fetched_at, state.now, state.refresh_secs)

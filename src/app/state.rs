@@ -292,6 +292,8 @@ pub struct State {
     pub throttled: bool,
     /// The text pane on top as last drawn: rows, height, search matches (`text_view`).
     pub text_viewport: Option<super::text_view::TextViewport>,
+    /// What the confirmation on screen holds, for scrolling it (`update::actions`).
+    pub modal_view: Option<super::actions::ModalView>,
     /// Port forwards running in the background, and those that ended (`:forwards`).
     pub forwards: Forwards,
     pub quit: bool,
@@ -354,6 +356,7 @@ impl State {
             account: Account::default(),
             throttled: false,
             text_viewport: None,
+            modal_view: None,
             forwards: Default::default(),
             quit: false,
         }

@@ -68,11 +68,12 @@ pub async fn run(
     let mut test_panic = test_panic_place();
 
     loop {
-        let mut text = None;
+        let (mut text, mut modal) = (None, None);
         session.terminal.draw(|f| {
             let drawn = ui::draw(&state, f);
-            (hit, text) = (drawn.hit, drawn.text);
+            (hit, text, modal) = (drawn.hit, drawn.text, drawn.modal);
         })?;
+        state.modal_view = modal;
         // What the text pane on top holds, so keys scroll within it (`app::text_view`).
         state.text_viewport = text;
         let msg = tokio::select! {

@@ -32,7 +32,10 @@ pub fn draw(state: &State, screen: &Screen, frame: &mut Frame, area: Rect) -> Op
         Col::new("WHY", 44, 300, 8),
     ];
     let pane = ListPane {
-        title: "alerts".into(),
+        title: format!(
+            "alerts{}",
+            crate::app::fleet::stale_note(state, crate::app::fleet::oldest_detail(state))
+        ),
         columns: &columns,
         loading: state.details.values().all(|d| d.data.is_none()),
         len: rows.len(),

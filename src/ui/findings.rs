@@ -48,7 +48,12 @@ pub fn draw(
     let rows = visible_findings(state, cluster, service, &screen.filter);
     let scope = service.map_or_else(|| format!("cluster {}", sanitize(cluster)), sanitize);
     let pane = ListPane {
-        title: format!("findings · {scope}"),
+        // The rows are the images the cluster's services run, looked up after each of
+        // its loads: as old as that load.
+        title: format!(
+            "findings · {scope}{}",
+            crate::app::fleet::stale_note(state, state.detail(cluster).and_then(|d| d.fetched_at))
+        ),
         columns: &[
             Col::new("SEVERITY", 8, 9, 9),
             Col::new("FINDING", 14, 30, 9),

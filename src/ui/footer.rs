@@ -8,7 +8,14 @@ use super::theme::Theme;
 use crate::app::{Action, Input, State, View};
 use crate::safety::sanitize;
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+/// The footer; `modal`: what the confirmation drawn above it holds (it says how to scroll
+/// one longer than its box).
+pub fn draw(
+    state: &State,
+    modal_view: Option<crate::app::actions::ModalView>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let theme = Theme::new(&state.colors);
     // A modal takes every key: say which.
     if let Some(modal) = &state.modal {
@@ -28,6 +35,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             Modal::QuitRunning => " y quit (the action keeps running) · n or esc stay",
             Modal::Forward(f) => crate::ui::forwards::footer(f, state.now),
             Modal::Scale { .. } | Modal::TypeImage { .. } => " type · enter next · esc back",
+        };
+        // A confirmation longer than its box scrolls: say with which keys.
+        let scrolls =
+            matches!(modal, Modal::Confirm { .. }) && modal_view.is_some_and(|v| v.rows > v.height);
+        let text = match modal {
+            Modal::Confirm { typed: Some(_), .. } if scrolls => format!(" ↑/↓ scroll ·{text}"),
+            _ if scrolls => format!(" j/k scroll ·{text}"),
+            _ => text.to_string(),
         };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.warn)), area);
         return;

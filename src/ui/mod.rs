@@ -42,6 +42,8 @@ pub struct Drawn {
     pub hit: Option<ListHit>,
     /// The text pane's rows and search matches, for scrolling (`app::text_view`).
     pub text: Option<crate::app::text_view::TextViewport>,
+    /// The confirmation's rows, for scrolling it (`update::actions`).
+    pub modal: Option<crate::app::actions::ModalView>,
 }
 
 /// Draws everything; returns where the list rows are and what the text pane holds.
@@ -57,9 +59,9 @@ pub fn draw(state: &State, frame: &mut Frame) -> Drawn {
     .areas(frame.area());
     header::draw(state, frame, head);
     let (hit, text) = draw_body(state, frame, body);
-    modal::draw(state, frame, body);
+    let modal = modal::draw(state, frame, body);
     messages::draw_line(state, frame, message);
-    footer::draw(state, frame, foot);
+    footer::draw(state, modal, frame, foot);
     let screen = state.screen();
     let text = text.map(|e| crate::app::text_view::TextViewport {
         view: screen.view.clone(),
@@ -68,7 +70,7 @@ pub fn draw(state: &State, frame: &mut Frame) -> Drawn {
         query: screen.filter.clone(),
         matches: e.matches,
     });
-    Drawn { hit, text }
+    Drawn { hit, text, modal }
 }
 
 fn draw_body(

@@ -6,13 +6,24 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::theme::Theme;
-use crate::app::actions::{Modal, PickRow};
+use crate::app::actions::{Modal, ModalView, PickRow};
 use crate::app::State;
 use crate::domain::image_tag;
 use crate::safety::sanitize;
 
+/// Rows a modal may take in `area` (the pane): all but the pane's top and bottom border
+/// rows, so the pane's frame stays visible around it.
+fn room(area: Rect) -> u16 {
+    if area.height > 4 {
+        area.height - 2
+    } else {
+        area.height
+    }
+}
+
+/// A box of `width` x `height` centred in the pane, inside its border rows.
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+    let [v] = Layout::vertical([Constraint::Length(height.min(room(area)))])
         .flex(Flex::Center)
         .areas(area);
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
@@ -30,8 +41,12 @@ fn frame_block<'a>(title: String, theme: &Theme) -> Block<'a> {
         .title(Span::styled(format!(" {} ", sanitize(&title)), theme.title))
 }
 
-pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let Some(modal) = &state.modal else { return };
+/// Draws the modal over the pane in `area`; for a confirmation, returns how many rows its
+/// text takes and how many show (it scrolls when longer than the pane).
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) -> Option<ModalView> {
+    let Some(modal) = &state.modal else {
+        return None;
+    };
     let theme = Theme::new(&state.colors);
     let width = area.width.saturating_sub(4).min(110);
     match modal {
@@ -42,9 +57,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             opened_at,
             typed,
             job,
+            scroll,
             ..
         } => {
-            let mut text: Vec<Line> = lines
+            let text: Vec<Line> = lines
                 .iter()
                 .map(|l| {
                     let style = if l.starts_with('+') {
@@ -61,10 +77,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     Line::styled(sanitize(l), style)
                 })
                 .collect();
-            text.push(Line::raw(""));
+            let mut keys: Vec<Line> = Vec::new();
             if let Some(t) = typed {
                 let (_, service) = job.target();
-                text.push(Line::from(vec![
+                keys.push(Line::from(vec![
                     Span::styled(
                         format!("type {} to confirm: ", sanitize(service)),
                         theme.warn,
@@ -74,19 +90,21 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 ]));
             }
             // Until armed, the keys line says so: Enter does nothing yet.
-            text.push(if Modal::armed(*opened_at, state.now) {
+            keys.push(if Modal::armed(*opened_at, state.now) {
                 Line::styled("enter: do it    esc: cancel", theme.warn)
             } else {
                 Line::styled("read this first…    esc: cancel", theme.dim)
             });
-            // Long lines wrap, continuation rows indented (`text::wrap`): the box is sized
-            // by the rows drawn (borders included), or the last lines (the keys) are cut off.
-            let text = super::text::wrap(&text, usize::from(width.saturating_sub(2)));
-            let rows = text.len() + 2;
-            let paragraph = Paragraph::new(text).block(frame_block(sanitize(title), &theme));
-            let r = centered(area, width, u16::try_from(rows).unwrap_or(u16::MAX));
-            frame.render_widget(Clear, r);
-            frame.render_widget(paragraph, r);
+            return Some(draw_scrolling(
+                frame,
+                area,
+                width,
+                frame_block(sanitize(title), &theme),
+                &text,
+                &keys,
+                *scroll,
+                &theme,
+            ));
         }
         Modal::Forward(form) => super::forwards::draw_form(state, form, frame, area, width),
         Modal::QuitRunning => {
@@ -154,7 +172,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         Modal::Picker(p) => {
             let rows = p.rows();
-            let height = (rows.len() as u16 + 3).min(area.height);
+            let height = (rows.len() as u16 + 3).min(room(area));
             let r = centered(area, width, height);
             // Lines do not wrap here (one row per choice): a long one ends in `…`.
             let inner = usize::from(r.width.saturating_sub(2));
@@ -242,14 +260,81 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 "j/k move · enter choose · esc cancel",
                 theme.dim,
             ));
-            frame.render_widget(
-                Paragraph::new(lines).block(frame_block(
-                    format!("deploy {}/{}", sanitize(&p.cluster), sanitize(&p.service)),
-                    &theme,
-                )),
-                r,
+            let block = frame_block(
+                format!("deploy {}/{}", sanitize(&p.cluster), sanitize(&p.service)),
+                &theme,
             );
+            // Choices below the fold are marked in the bottom border, as in a text pane.
+            let extent = super::text::Extent {
+                rows: u16::try_from(rows.len()).unwrap_or(u16::MAX),
+                height: u16::try_from(visible).unwrap_or(u16::MAX),
+                matches: Vec::new(),
+            };
+            let start = u16::try_from(start).unwrap_or(u16::MAX);
+            let block = match super::text::position(start, &extent) {
+                Some(at) => block.title_bottom(Line::styled(at, theme.dim).right_aligned()),
+                None => block,
+            };
+            frame.render_widget(Paragraph::new(lines).block(block), r);
         }
+    }
+    None
+}
+
+/// A confirmation's box: `text` (wrapped, continuation rows indented) above `keys`
+/// (the confirm line, and the name being typed). Sized by the rows drawn, inside the
+/// pane's border; when the text is longer than that, it scrolls from `scroll` (clamped
+/// so its last row reaches the bottom, `text_view::END` the last page) with the place
+/// in its bottom border (` ↓ 1–12 of 30 `), and the keys stay at the bottom, always
+/// seen.
+#[allow(clippy::too_many_arguments)]
+fn draw_scrolling(
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    block: Block<'_>,
+    text: &[Line<'_>],
+    keys: &[Line<'_>],
+    scroll: u16,
+    theme: &Theme,
+) -> ModalView {
+    let inner_width = usize::from(width.saturating_sub(2));
+    let text = super::text::wrap(text, inner_width);
+    let keys = super::text::wrap(keys, inner_width);
+    let inner_height = usize::from(room(area).saturating_sub(2));
+    // A blank row sets the keys apart from the text, unless the box is too short to
+    // show a few rows of text with it.
+    let gap = usize::from(keys.len() + 1 + text.len().min(3) <= inner_height);
+    let shown = text
+        .len()
+        .min(inner_height.saturating_sub(gap + keys.len()).max(1));
+    let extent = super::text::Extent {
+        rows: u16::try_from(text.len()).unwrap_or(u16::MAX),
+        height: u16::try_from(shown).unwrap_or(u16::MAX),
+        matches: Vec::new(),
+    };
+    let top = crate::app::text_view::shown(scroll, extent.rows.saturating_sub(extent.height));
+    let mut rows: Vec<Line> = text
+        .into_iter()
+        .skip(usize::from(top))
+        .take(shown)
+        .collect();
+    rows.extend((0..gap).map(|_| Line::raw("")));
+    rows.extend(keys);
+    let block = match super::text::position(top, &extent) {
+        Some(at) => block.title_bottom(Line::styled(at, theme.dim).right_aligned()),
+        None => block,
+    };
+    let r = centered(
+        area,
+        width,
+        u16::try_from(rows.len() + 2).unwrap_or(u16::MAX),
+    );
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(rows).block(block), r);
+    ModalView {
+        rows: extent.rows,
+        height: extent.height,
     }
 }
 

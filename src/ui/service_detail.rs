@@ -17,7 +17,13 @@ pub fn draw(
     area: Rect,
 ) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
-    let title = format!("service {}/{}", sanitize(cluster), sanitize(service));
+    // Deployments, events and counts come with the cluster's load: as old as it.
+    let title = format!(
+        "service {}/{}{}",
+        sanitize(cluster),
+        sanitize(service),
+        crate::app::fleet::stale_note(state, state.detail(cluster).and_then(|d| d.fetched_at))
+    );
     let Some(s) = state.service(cluster, service) else {
         let loading = state.detail(cluster).is_some_and(|d| d.is_loading());
         return text::draw(

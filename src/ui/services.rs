@@ -25,9 +25,13 @@ pub fn draw(
         Col::new("NAME", 12, 40, 9),
         Col::new("STATUS", 6, 10, 6),
         Col::new("D/R/P", 5, 11, 8),
-        // Cut from the left: the revision is what tells two task definitions apart.
-        Col::new("TASK DEF", 10, 40, 7).keep_end(),
-        Col::new("IMAGES", 22, 80, 7),
+        // Whole up to 20 cells (`laravel-scheduler:1`): the family says which task
+        // definition, the revision which version. Longer ones are cut from the left, the
+        // revision being what tells two task definitions apart.
+        Col::new("TASK DEF", 20, 40, 8).keep_end(),
+        // The full image list is in `i`: it gives way first, down to about one image
+        // (`php:v1.5.0 ngi…`), and goes before ROLLOUT and VULNS.
+        Col::new("IMAGES", 14, 80, 3),
         Col::new("ROLLOUT", 9, 11, 5),
         Col::new("VULNS", 8, 16, 4),
         Col::new("EXEC", 4, 4, 2),

@@ -39,7 +39,11 @@ pub fn draw(
     ];
     let pane = ListPane {
         loading: slot.is_none_or(|s| s.data.is_none()),
-        title: format!("standalone tasks · {}", sanitize(cluster)),
+        title: format!(
+            "standalone tasks · {}{}",
+            sanitize(cluster),
+            crate::app::fleet::stale_note(state, slot.and_then(|s| s.fetched_at))
+        ),
         columns: &columns,
         len: rows.len(),
         selected: screen.selected,

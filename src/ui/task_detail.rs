@@ -17,7 +17,11 @@ pub fn draw(
     area: Rect,
 ) -> super::text::Extent {
     let theme = Theme::new(&state.colors);
-    let title = format!("task {}", short_id(task));
+    let title = format!(
+        "task {}{}",
+        short_id(task),
+        crate::app::fleet::stale_note(state, state.detail(cluster).and_then(|d| d.fetched_at))
+    );
     let Some(t) = state.task(cluster, service, task) else {
         let loading = state.detail(cluster).is_some_and(|d| d.is_loading());
         return text::draw(

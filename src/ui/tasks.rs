@@ -30,8 +30,9 @@ pub fn draw(
         ),
         columns: &[
             Col::new("ID", 8, 8, 9),
-            // Cut from the left: the revision number is what tells old tasks from new.
-            Col::new("REVISION", 6, 40, 7).keep_end(),
+            // Whole up to 20 cells (`laravel-scheduler:1`); longer ones are cut from the
+            // left: the revision number is what tells old tasks from new.
+            Col::new("REVISION", 20, 40, 7).keep_end(),
             Col::new("STATUS", 7, 10, 8),
             Col::new("HEALTH", 7, 9, 4),
             Col::new("AGE", 3, 5, 6),

@@ -255,6 +255,7 @@ fn open_confirm(
         opened_at: state.now,
         typed,
         expect,
+        scroll: 0,
     });
     vec![Effect::DropQueuedInput]
 }
@@ -332,8 +333,15 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             mut opened_at,
             mut typed,
             expect,
+            mut scroll,
         } => {
+            // Scrolling a text longer than the box: it never confirms nor cancels.
+            let scroll_by = confirm_scroll(state, &key, action, typed.is_some());
             match key.code {
+                _ if scroll_by.is_some() => {
+                    let max = state.modal_view.map(|v| v.max_scroll());
+                    scroll = crate::app::text_view::scrolled(scroll, scroll_by.unwrap_or(0), max);
+                }
                 // `n` cancels only when no name is being typed (names hold n's).
                 KeyCode::Esc => {
                     state.say(format!("{} cancelled", job.verb()), false);
@@ -380,6 +388,7 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 opened_at,
                 typed,
                 expect,
+                scroll,
             });
         }
         Modal::Preparing { job, notes } => match key.code {
@@ -532,6 +541,48 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// Rows a key scrolls a confirmation by, if it is a scrolling key: ↑/↓, pgup/pgdown,
+/// home/end, and while no name is being typed the keymap's moves (j/k, ctrl-b/ctrl-f,
+/// g/G). Enter, Esc and `n` are never scrolling keys, whatever the keymap says: they
+/// confirm and cancel.
+fn confirm_scroll(
+    state: &State,
+    key: &KeyEvent,
+    action: Option<Action>,
+    typing: bool,
+) -> Option<i64> {
+    const FAR: i64 = u16::MAX as i64;
+    if matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char('n')) {
+        return None;
+    }
+    let page = state
+        .modal_view
+        .map_or(state.page_rows, |v| usize::from(v.height))
+        .max(1) as i64;
+    let by_code = match key.code {
+        KeyCode::Down => Some(1),
+        KeyCode::Up => Some(-1),
+        KeyCode::PageDown => Some(page),
+        KeyCode::PageUp => Some(-page),
+        KeyCode::Home => Some(-FAR),
+        KeyCode::End => Some(FAR),
+        _ => None,
+    };
+    if by_code.is_some() || typing {
+        // A name being typed takes every character (`j`, `g`, …).
+        return by_code;
+    }
+    match action? {
+        Action::Down => Some(1),
+        Action::Up => Some(-1),
+        Action::PageDown => Some(page),
+        Action::PageUp => Some(-page),
+        Action::Top => Some(-FAR),
+        Action::Bottom => Some(FAR),
+        _ => None,
+    }
 }
 
 /// Warnings about the images chosen in the picker (see `confirm::image_notes`).

@@ -1679,3 +1679,66 @@ fn a_paste_is_text_for_a_field_and_never_keys() {
         s.modal
     );
 }
+
+// ---- a confirmation longer than its box scrolls ------------------------------------------
+
+fn confirm_scroll_of(state: &State) -> u16 {
+    match &state.modal {
+        Some(Modal::Confirm { scroll, .. }) => *scroll,
+        other => panic!("expected a confirm modal, got {other:?}"),
+    }
+}
+
+#[test]
+fn scrolling_a_confirmation_moves_its_text_and_never_confirms_or_cancels() {
+    use crate::app::actions::ModalView;
+    use crate::app::text_view::END;
+    let mut s = confirming_deploy();
+    arm(&mut s);
+    // As a draw at 80x24 reports it: 30 rows of text, 12 shown.
+    s.modal_view = Some(ModalView {
+        rows: 30,
+        height: 12,
+    });
+    for (k, want) in [
+        (ch('j'), 1),
+        (key(KeyCode::Down), 2),
+        (ch('k'), 1),
+        (key(KeyCode::PageDown), 13),
+        (key(KeyCode::PageUp), 1),
+        (ch('G'), END),
+        // Up from the end starts at the last page (18 = 30 - 12).
+        (ch('k'), 17),
+        (ch('g'), 0),
+        (ch('k'), 0),
+    ] {
+        let shown = format!("{k:?}");
+        assert!(update(&mut s, k).is_empty(), "{shown}");
+        assert_eq!(confirm_scroll_of(&s), want, "after {shown}");
+        assert!(s.job.is_none(), "{shown} confirmed");
+    }
+    // Armed all along: Enter still confirms, once, after all that scrolling.
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(run_jobs(&effects).len(), 1, "{effects:?}");
+}
+
+#[test]
+fn while_a_name_is_typed_letters_type_and_only_arrows_scroll() {
+    use crate::app::actions::ModalView;
+    let mut s = on_web();
+    update(&mut s, ch('S'));
+    type_text(&mut s, "0");
+    update(&mut s, key(KeyCode::Enter));
+    arm(&mut s);
+    s.modal_view = Some(ModalView { rows: 9, height: 4 });
+    type_text(&mut s, "jk");
+    assert_eq!(typed_text(&s).as_deref(), Some("jk"));
+    assert_eq!(confirm_scroll_of(&s), 0);
+    update(&mut s, key(KeyCode::Down));
+    assert_eq!(confirm_scroll_of(&s), 1);
+    assert_eq!(typed_text(&s).as_deref(), Some("jk"));
+    // Esc still cancels, scrolled or not.
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.modal.is_none());
+    assert!(s.job.is_none());
+}
