@@ -2,8 +2,8 @@
 //! test server: the services pane shows each task definition whole (`laravel-scheduler:1`)
 //! while the image list gives way, and a deploy preview longer than the pane (two images
 //! changed and the migration task first) keeps its confirm line on screen, scrolls with
-//! `j` without confirming, and Esc cancels with nothing registered. Timeouts here only
-//! stop a broken run from hanging.
+//! `j` without confirming, Enter shows its end instead of confirming, and Esc cancels with
+//! nothing registered. Timeouts here only stop a broken run from hanging.
 
 #[path = "support/pty.rs"]
 mod pty;
@@ -83,7 +83,7 @@ fn at_80x24_task_defs_are_whole_and_a_long_deploy_preview_scrolls_without_confir
     tui.send(ENTER);
     let screen = tui.wait_for("the preview, longer than the pane", WAIT, |s| {
         s.contains("deploy production/web?")
-            && s.contains("enter: do it    esc: cancel")
+            && s.contains("↓ more below: j/G or enter shows it")
             && place(s).is_some_and(|p| p.starts_with("↓ 1–"))
     });
     let lines: Vec<&str> = screen.lines().collect();
@@ -101,15 +101,19 @@ fn at_80x24_task_defs_are_whole_and_a_long_deploy_preview_scrolls_without_confir
         place(s).is_some_and(|p| p.contains("2–"))
     });
     assert!(!screen.contains("account "), "{screen}");
-    assert!(screen.contains("enter: do it    esc: cancel"), "{screen}");
+    assert!(
+        screen.contains("↓ more below: j/G or enter shows it"),
+        "{screen}"
+    );
     assert!(screen.contains("deploy production/web?"), "{screen}");
-    // To the end and back: still the confirmation.
-    tui.send("G");
+    // Enter with the end below the box shows the end (its findings warnings) instead of
+    // confirming; the confirmation stays, waiting to be read.
+    tui.send(ENTER);
     let screen = tui.wait_for("the end of the preview", WAIT, |s| {
-        place(s).is_some_and(|p| !p.contains('↓'))
+        place(s).is_some_and(|p| !p.contains('↓')) && s.contains("enter showed the end")
     });
     assert!(screen.contains("findings php v1.4.1"), "{screen}");
-    assert!(screen.contains("enter: do it    esc: cancel"), "{screen}");
+    assert!(screen.contains("deploy production/web?"), "{screen}");
     assert_eq!(calls(&bed, "RegisterTaskDefinition"), seeded);
 
     tui.send(ESC);

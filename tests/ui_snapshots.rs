@@ -802,10 +802,15 @@ mod actions {
         keys(&mut state, "we");
         let text = draw_kept(&mut state, 80, 14);
         assert!(text.contains("type web to confirm: we▏"), "{text}");
-        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        // Text below the box: Enter would show it, not confirm.
+        assert!(
+            text.contains("↓ more below: j/G or enter shows it"),
+            "{text}"
+        );
+        assert!(!text.contains("enter: do it"), "{text}");
         assert!(text.contains("↓ 1–"), "{text}");
         assert!(
-            text.contains(" ↑/↓ scroll · type the service name"),
+            text.contains(" ↑/↓ scroll · enter shows the rest"),
             "{text}"
         );
         insta::assert_snapshot!("confirm_scale_to_zero_80x14", text);
@@ -969,10 +974,18 @@ mod actions {
         let mut state = confirm_long_deploy();
         let text = draw_kept(&mut state, 80, 24);
         check_inside_the_pane(&text);
-        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        // The end (the findings warnings) is below: Enter would show it, not confirm.
+        assert!(
+            text.contains("↓ more below: j/G or enter shows it"),
+            "{text}"
+        );
+        assert!(!text.contains("enter: do it"), "{text}");
         assert!(text.contains("↓ 1–"), "{text}");
         assert!(text.contains("account 123456789012"), "{text}");
-        assert!(text.contains(" j/k scroll · enter do it"), "{text}");
+        assert!(
+            text.contains(" j/k scroll · enter shows the rest"),
+            "{text}"
+        );
         let view = state.modal_view.expect("the confirmation reports its rows");
         assert!(view.rows > view.height, "{view:?}");
         insta::assert_snapshot!("confirm_long_preview_80x24", text);
@@ -984,7 +997,10 @@ mod actions {
             !text.contains("account 123456789012"),
             "scrolled past:\n{text}"
         );
-        assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(
+            text.contains("↓ more below: j/G or enter shows it"),
+            "{text}"
+        );
         assert!(state.job.is_none());
 
         key(&mut state, KeyCode::Char('G'));
@@ -994,6 +1010,7 @@ mod actions {
         assert!(text.contains(&format!(" of {} ", view.rows)), "{text}");
         assert!(text.contains("findings php v1.4.1: HIGH 1"), "{text}");
         assert!(text.contains("enter: do it    esc: cancel"), "{text}");
+        assert!(text.contains(" j/k scroll · enter do it"), "{text}");
         insta::assert_snapshot!("confirm_long_preview_end_80x24", text);
         assert!(state.job.is_none());
         assert!(matches!(state.modal, Some(Modal::Confirm { .. })));

@@ -28,6 +28,12 @@ pub fn draw(
             Modal::Confirm { opened_at, .. } if !Modal::armed(*opened_at, state.now) => {
                 " read the confirmation first… · esc cancel"
             }
+            // Text below the box: Enter shows it first (update/actions.rs).
+            Modal::Confirm { scroll, .. }
+                if modal_view.is_some_and(|v| *scroll < v.max_scroll()) =>
+            {
+                " enter shows the rest · esc cancel"
+            }
             Modal::Confirm { typed: Some(_), .. } => {
                 " type the service name · enter do it · esc cancel"
             }

@@ -95,13 +95,18 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) -> Option<ModalView> {
             } else {
                 Line::styled("read this first…    esc: cancel", theme.dim)
             });
+            // While text is below the box, Enter only shows it (update/actions.rs).
+            let before_end = Line::styled(
+                "↓ more below: j/G or enter shows it    esc: cancel",
+                theme.dim,
+            );
             return Some(draw_scrolling(
                 frame,
                 area,
                 width,
                 frame_block(sanitize(title), &theme),
                 &text,
-                &keys,
+                (&keys, before_end),
                 *scroll,
                 &theme,
             ));
@@ -294,13 +299,13 @@ fn draw_scrolling(
     width: u16,
     block: Block<'_>,
     text: &[Line<'_>],
-    keys: &[Line<'_>],
+    (keys, before_end): (&[Line<'_>], Line<'_>),
     scroll: u16,
     theme: &Theme,
 ) -> ModalView {
     let inner_width = usize::from(width.saturating_sub(2));
     let text = super::text::wrap(text, inner_width);
-    let keys = super::text::wrap(keys, inner_width);
+    let mut keys = super::text::wrap(keys, inner_width);
     let inner_height = usize::from(room(area).saturating_sub(2));
     // A blank row sets the keys apart from the text, unless the box is too short to
     // show a few rows of text with it.
@@ -313,7 +318,15 @@ fn draw_scrolling(
         height: u16::try_from(shown).unwrap_or(u16::MAX),
         matches: Vec::new(),
     };
-    let top = crate::app::text_view::shown(scroll, extent.rows.saturating_sub(extent.height));
+    let max = extent.rows.saturating_sub(extent.height);
+    let top = crate::app::text_view::shown(scroll, max);
+    // The last keys line (enter / read this first) says what Enter does while text is
+    // still below the box.
+    if top < max {
+        if let Some(last) = keys.last_mut() {
+            *last = before_end;
+        }
+    }
     let mut rows: Vec<Line> = text
         .into_iter()
         .skip(usize::from(top))

@@ -351,6 +351,16 @@ pub fn on_modal_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     state.say(format!("{} cancelled", job.verb()), false);
                     return Vec::new();
                 }
+                // Text below the box that was never shown: show it and arm again, so
+                // nobody confirms past a warning they did not see.
+                KeyCode::Enter if state.modal_view.is_some_and(|v| scroll < v.max_scroll()) => {
+                    scroll = crate::app::text_view::END;
+                    opened_at = state.now;
+                    state.say(
+                        "enter showed the end of the confirmation: read it, then press enter",
+                        false,
+                    );
+                }
                 KeyCode::Enter if !Modal::armed(opened_at, state.now) => {
                     // A repeat or a paste: start the wait again, so a held Enter never
                     // gets through.

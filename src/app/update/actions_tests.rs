@@ -1717,7 +1717,49 @@ fn scrolling_a_confirmation_moves_its_text_and_never_confirms_or_cancels() {
         assert_eq!(confirm_scroll_of(&s), want, "after {shown}");
         assert!(s.job.is_none(), "{shown} confirmed");
     }
-    // Armed all along: Enter still confirms, once, after all that scrolling.
+    // Armed all along, but the end is below the box: Enter shows it (below); once it
+    // is shown, Enter confirms, once.
+    update(&mut s, ch('G'));
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(run_jobs(&effects).len(), 1, "{effects:?}");
+}
+
+#[test]
+fn enter_with_text_below_the_box_shows_it_and_waits_to_be_read_again() {
+    use crate::app::actions::ModalView;
+    use crate::app::text_view::END;
+    let mut s = confirming_deploy();
+    arm(&mut s);
+    // As a draw at 80x24 reports a long preview: the warnings at its end are not shown.
+    s.modal_view = Some(ModalView {
+        rows: 30,
+        height: 12,
+    });
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert!(run_jobs(&effects).is_empty(), "{effects:?}");
+    assert!(s.job.is_none(), "confirmed past text nobody saw");
+    assert_eq!(confirm_scroll_of(&s), END, "enter shows the end");
+    let said = s
+        .status
+        .as_ref()
+        .map(|l| l.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("read it, then press enter"), "{said:?}");
+    // The wait starts again: a second Enter at once (a held or doubled key) does nothing.
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert!(run_jobs(&effects).is_empty(), "{effects:?}");
+    assert!(s.job.is_none(), "a doubled enter confirmed");
+    // Read, then Enter: it confirms, once.
+    arm(&mut s);
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert_eq!(run_jobs(&effects).len(), 1, "{effects:?}");
+    // A confirmation that fits its box confirms at the first armed Enter, as before.
+    let mut s = confirming_deploy();
+    arm(&mut s);
+    s.modal_view = Some(ModalView {
+        rows: 10,
+        height: 12,
+    });
     let effects = update(&mut s, key(KeyCode::Enter));
     assert_eq!(run_jobs(&effects).len(), 1, "{effects:?}");
 }
