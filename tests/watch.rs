@@ -297,9 +297,7 @@ fn a_cve_published_for_an_image_already_alerted_is_one_update_naming_it() {
     let bed = TestBed::seeded();
     // Findings at most 0 minutes old: read again on every look, so a CVE added to the
     // image's scan shows within a look or two rather than the default 10 minutes.
-    let config = bed.home.path().join("fresh-findings.toml");
-    std::fs::write(&config, "[findings]\ncache_minutes = 0\n").expect("write config");
-    let mut w = Watch::start(&bed, &["--config", config.to_str().expect("utf-8")]);
+    let mut w = watch_with_config(&bed, "[findings]\ncache_minutes = 0\n");
     let raised = w.expect("the initial finding alert", |v| {
         is(v, "alert_raised") && v["kind"] == "finding"
     });
@@ -311,12 +309,10 @@ fn a_cve_published_for_an_image_already_alerted_is_one_update_naming_it() {
     w.gather(Duration::from_secs(2));
 
     // Continuous scanning: a new CRITICAL CVE for the same digest (v1.5.0, run by all 8).
-    let (status, body) = bed.post(
-        "/_toadtop/findings",
-        &json!({"region": "us-east-1", "repository": "laravel-app", "tag": "v1.5.0",
-                "add": [{"name": "CVE-2024-9999", "severity": "CRITICAL"}]}),
+    change_v150_findings(
+        &bed,
+        json!({"add": [{"name": "CVE-2024-9999", "severity": "CRITICAL"}]}),
     );
-    assert_eq!(status, 200, "{body}");
     let updated = w.expect("alert_updated naming the new CVE", |v| {
         is(v, "alert_updated") && v["kind"] == "finding"
     });
@@ -342,16 +338,7 @@ fn a_cve_published_for_an_image_already_alerted_is_one_update_naming_it() {
     );
 
     // More looks: told once, and the image's alert is neither resolved nor raised again.
-    w.gather(Duration::from_secs(3));
-    let findings: Vec<&Value> = w.seen.iter().filter(|v| v["kind"] == "finding").collect();
-    let events: Vec<&str> = findings
-        .iter()
-        .map(|v| v["event"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(events, ["alert_raised", "alert_updated"], "{}", w.dump());
-
-    let (code, stderr, _) = w.terminate();
-    assert_eq!(code, Some(0), "{stderr}");
+    told_once_then_exit(w);
 }
 
 #[test]
@@ -359,13 +346,10 @@ fn a_severity_raised_for_a_cve_already_named_is_one_update_naming_it() {
     let bed = TestBed::seeded();
     // min HIGH: the seed's v1.5.0 names CVE-2024-4577 (CRITICAL) and CVE-2024-2511 (HIGH);
     // findings read again on every look (see the test above).
-    let config = bed.home.path().join("high-fresh-findings.toml");
-    std::fs::write(
-        &config,
+    let mut w = watch_with_config(
+        &bed,
         "[findings]\ncache_minutes = 0\n[alerts]\nmin_severity = \"HIGH\"\n",
-    )
-    .expect("write config");
-    let mut w = Watch::start(&bed, &["--config", config.to_str().expect("utf-8")]);
+    );
     let raised = w.expect("the initial finding alert", |v| {
         is(v, "alert_raised") && v["kind"] == "finding"
     });
@@ -379,12 +363,10 @@ fn a_severity_raised_for_a_cve_already_named_is_one_update_naming_it() {
     w.gather(Duration::from_secs(2));
 
     // Inspector revises CVE-2024-2511 to CRITICAL (ext_findings.py's "set").
-    let (status, body) = bed.post(
-        "/_toadtop/findings",
-        &json!({"region": "us-east-1", "repository": "laravel-app", "tag": "v1.5.0",
-                "set": [{"name": "CVE-2024-2511", "severity": "CRITICAL"}]}),
+    change_v150_findings(
+        &bed,
+        json!({"set": [{"name": "CVE-2024-2511", "severity": "CRITICAL"}]}),
     );
-    assert_eq!(status, 200, "{body}");
     let updated = w.expect("alert_updated naming the raised CVE", |v| {
         is(v, "alert_updated") && v["kind"] == "finding"
     });
@@ -406,6 +388,29 @@ fn a_severity_raised_for_a_cve_already_named_is_one_update_naming_it() {
     );
 
     // More looks: told once.
+    told_once_then_exit(w);
+}
+
+/// `toadtop watch` with a config file of `toml` (written into the bed's home).
+fn watch_with_config(bed: &TestBed, toml: &str) -> Watch {
+    let config = bed.home.path().join("watch-config.toml");
+    std::fs::write(&config, toml).expect("write config");
+    Watch::start(bed, &["--config", config.to_str().expect("utf-8")])
+}
+
+/// Continuous scanning, as ext_findings.py plays it: `change` (`add` findings, or `set`
+/// a severity) applied to the scan of laravel-app:v1.5.0, the image all 8 services run.
+fn change_v150_findings(bed: &TestBed, mut change: Value) {
+    change["region"] = json!("us-east-1");
+    change["repository"] = json!("laravel-app");
+    change["tag"] = json!("v1.5.0");
+    let (status, body) = bed.post("/_toadtop/findings", &change);
+    assert_eq!(status, 200, "{body}");
+}
+
+/// A few more looks tell the finding alert nothing more than its raise and the one
+/// update; then SIGTERM ends the watch with 0.
+fn told_once_then_exit(mut w: Watch) {
     w.gather(Duration::from_secs(3));
     let events: Vec<&str> = w
         .seen

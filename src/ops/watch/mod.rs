@@ -303,12 +303,16 @@ fn raised_findings(was: &Named, is: &Named) -> Vec<(String, String, String)> {
             (severity_rank(s) < severity_rank(w)).then(|| (n.clone(), s.clone(), w.clone()))
         })
         .collect();
-    out.sort_by(|a, b| {
-        severity_rank(&a.1)
-            .cmp(&severity_rank(&b.1))
-            .then(a.0.cmp(&b.0))
-    });
+    most_severe_first(&mut out, |(n, s, _)| (s, n));
     out
+}
+
+/// Sorts most severe first, then by name (`key`: an item's severity and name).
+fn most_severe_first<T>(items: &mut [T], key: impl Fn(&T) -> (&String, &String)) {
+    items.sort_by(|a, b| {
+        let ((sa, na), (sb, nb)) = (key(a), key(b));
+        severity_rank(sa).cmp(&severity_rank(sb)).then(na.cmp(nb))
+    });
 }
 
 /// Counts higher now than then (a severity not counted then was 0): `(severity, count,
@@ -330,11 +334,7 @@ fn by_severity(named: &Named, names: impl Iterator<Item = String>) -> Vec<(Strin
     let mut out: Vec<(String, String)> = names
         .filter_map(|n| named.get(&n).map(|s| (n, s.clone())))
         .collect();
-    out.sort_by(|a, b| {
-        severity_rank(&a.1)
-            .cmp(&severity_rank(&b.1))
-            .then(a.0.cmp(&b.0))
-    });
+    most_severe_first(&mut out, |(n, s)| (s, n));
     out
 }
 
