@@ -1793,7 +1793,6 @@ mod standalone {
 mod scroll {
     use crossterm::event::{KeyCode, KeyEvent};
     use ratatui::backend::TestBackend;
-    use ratatui::text::Span;
     use ratatui::Terminal;
     use toadtop::app::{update, Msg, State, View};
     use toadtop::fixtures;
@@ -1809,21 +1808,7 @@ mod scroll {
         term.draw(|f| text = toadtop::ui::draw(state, f).text)
             .expect("draw");
         state.text_viewport = text;
-        let buf = term.backend().buffer();
-        let mut out = Vec::new();
-        for y in 0..height {
-            let mut line = String::new();
-            let mut skip = 0usize;
-            for x in 0..width {
-                let symbol = buf[(x, y)].symbol();
-                if skip == 0 {
-                    line.push_str(symbol);
-                }
-                skip = skip.max(Span::raw(symbol).width()).saturating_sub(1);
-            }
-            out.push(line.trim_end().to_string());
-        }
-        out.join("\n")
+        crate::screen::text_of(term.backend().buffer())
     }
 
     fn press(state: &mut State, code: KeyCode) {

@@ -2,6 +2,7 @@
 //! snapshot suites. Include with `#[path = "support/screen.rs"] mod screen;`.
 
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 use ratatui::text::Span;
 use ratatui::Terminal;
 use toadtop::app::State;
@@ -13,7 +14,12 @@ pub fn render(state: &State, width: u16, height: u16) -> String {
         toadtop::ui::draw(state, f);
     })
     .expect("draw");
-    let buf = term.backend().buffer();
+    text_of(term.backend().buffer())
+}
+
+/// A drawn buffer as text, one line per row, trailing spaces cut.
+pub fn text_of(buf: &Buffer) -> String {
+    let (width, height) = (buf.area.width, buf.area.height);
     let mut out = Vec::with_capacity(usize::from(height));
     for y in 0..height {
         let mut line = String::new();
